@@ -1,0 +1,74 @@
+/**
+ * Working days by the Chinese public-holiday calendar, make-up workdays (调休) included.
+ * The maintained `chinese-days` package knows the years the State Council has published; an
+ * operator adds a year it does not know yet in config/holidays.json. Days outside both follow
+ * the weekday rule (Monday to Friday).
+ */
+import bundledTable from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
+import { dayIndexOfDate, weekdayOf } from './time.ts';
+
+export interface HolidayOverrides {
+  /** Years covered by these overrides, e.g. [2027]. */
+  years: number[];
+  /** Dates that are days off although they fall on a weekday. */
+  holidays: string[];
+  /** Make-up workdays (调休) that fall on a weekend. */
+  workdays: string[];
+}
+
+export interface WorkCalendar {
+  isWorkday(day: number): boolean;
+  /** Years with a published schedule (from the library or the overrides). */
+  knownYears(): Set<number>;
+  /** Days differing from the weekday rule: day index → true (make-up workday) / false (holiday). */
+  exceptions(): Map<number, boolean>;
+}
+
+interface LibraryTable { holidays: Record<string, string>; workdays: Record<string, string> }
+
+export function createWorkCalendar(overrides: HolidayOverrides = { years: [], holidays: [], workdays: [] }): WorkCalendar {
+  // The package bundles its whole table; reading it directly lets us merge the operator's overrides.
+  const table = bundledTable as LibraryTable;
+  const exceptions = new Map<number, boolean>();
+  const years = new Set<number>();
+  const mark = (date: string, work: boolean) => {
+    const day = dayIndexOfDate(date);
+    if (Number.isNaN(day)) throw new Error(`holiday calendar: "${date}" is not a YYYY-MM-DD date`);
+    const weekend = weekdayOf(day) === 0 || weekdayOf(day) === 6;
+    if (work === weekend) exceptions.set(day, work);
+    else exceptions.delete(day);
+  };
+  for (const date of Object.keys(table.holidays)) { mark(date, false); years.add(Number(date.slice(0, 4))); }
+  for (const date of Object.keys(table.workdays)) mark(date, true);
+  for (const date of overrides.holidays) mark(date, false);
+  for (const date of overrides.workdays) mark(date, true);
+  for (const y of overrides.years) years.add(y);
+  return {
+    isWorkday(day) {
+      const exception = exceptions.get(day);
+      if (exception !== undefined) return exception;
+      const wd = weekdayOf(day);
+      return wd !== 0 && wd !== 6;
+    },
+    knownYears: () => new Set(years),
+    exceptions: () => new Map(exceptions),
+  };
+}
+
+/** The date `workingDays` working days after `fromDay` (that day not counted); 0 gives `fromDay`. */
+export function addWorkingDays(calendar: WorkCalendar, fromDay: number, workingDays: number): number {
+  let day = fromDay;
+  for (let left = workingDays; left > 0; ) {
+    day += 1;
+    if (calendar.isWorkday(day)) left -= 1;
+  }
+  return day;
+}
+
+/** Working days in [fromDay, toDay): the days a suspended case's clock stood still. */
+export function workingDaysBetween(calendar: WorkCalendar, fromDay: number, toDay: number): number {
+  let n = 0;
+  for (let day = fromDay; day < toDay; day++) if (calendar.isWorkday(day)) n++;
+  return n;
+}
+

@@ -1,0 +1,25 @@
+/** Reference data of the centers (DESIGN section 2): shapes shared by the hub, the mock and the web. */
+import type { CENTER_CODES } from './events.ts';
+
+export type CenterCode = (typeof CENTER_CODES)[number];
+
+export interface Center { code: CenterCode; name: string; short: string; level: 'city' | 'district' }
+export interface Department { code: string; center: CenterCode; name: string; queue: string }
+export interface ServiceWindow { code: string; center: CenterCode; dept: string; number: number; name: string; staff: string[] }
+export interface ServiceItem { code: string; dept: string; name: string; promisedDays: number }
+export interface Staff { code: string; name: string; dept: string; window: string }
+
+export interface Catalog {
+  centers: Center[];
+  departments: Department[];
+  windows: ServiceWindow[];
+  items: ServiceItem[];
+  staff: Staff[];
+}
+
+/** A scope names what a number is about: the whole city, one center, one department or one window. */
+export type Scope = 'city' | `center:${string}` | `dept:${string}` | `window:${string}`;
+
+export function isScope(value: string): value is Scope {
+  return value === 'city' || /^(center|dept|window):[A-Za-z0-9._-]{1,64}$/.test(value);
+}

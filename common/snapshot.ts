@@ -1,0 +1,79 @@
+/** The snapshot of one scope on one day (DESIGN section 8): what every screen shows. */
+import type { Scope } from './catalog.ts';
+
+export interface CaseFigures {
+  accepted: number;
+  completed: number;
+  completedEarly: number;
+  completedOnTime: number;
+  /** Completed that day after the due date, plus (today only) open cases past their deadline now. */
+  overdue: number;
+  /** Open cases past their deadline now (today only; 0 for past days). */
+  overdueOpen: number;
+  returned: number;
+  inProgress: number;
+  earlyRate: number | null;
+  onTimeRate: number | null;
+}
+
+export interface TicketFigures {
+  issued: number;
+  called: number;
+  waiting: number;
+  started: number;
+  finished: number;
+  noShow: number;
+  transferred: number;
+  avgWaitSec: number | null;
+  p90WaitSec: number | null;
+  avgServiceSec: number | null;
+  noShowRate: number | null;
+}
+
+export interface RatingFigures {
+  total: number;
+  byScore: Record<'1' | '2' | '3' | '4' | '5', number>;
+  satisfactionRate: number | null;
+  bad: number;
+}
+
+export interface WindowState {
+  status: 'open' | 'serving' | 'paused' | 'closed' | 'unknown';
+  since: string | null;
+  staff: string | null;
+  ticket: string | null;
+  calledAt: string | null;
+  /** Seconds open or serving today, including the current stretch. */
+  openSec: number;
+  /** Tickets finished per open hour today (null before an hour's worth of data). */
+  throughputPerHour: number | null;
+}
+
+/** One tile of a center's window grid. */
+export interface WindowTile {
+  status: WindowState['status'];
+  staff: string | null;
+  ticket: string | null;
+}
+
+export interface RecentCall { ticket: string; window: string; at: string }
+
+export interface Snapshot {
+  scope: Scope;
+  date: string;
+  asOf: string;
+  cases: CaseFigures;
+  tickets: TicketFigures;
+  ratings: RatingFigures;
+  portal: { pv: number; uv: number; byColumn: Record<string, number> };
+  trades: { count: number; amount: number; byCategory: Record<string, { count: number; amount: number }> };
+  fees: { count: number; amount: number };
+  complaints: { filed: number; closed: number };
+  alerts: { open: number; yellow: number; red: number };
+  /** Present for `window:` scopes. */
+  window?: WindowState;
+  /** Present for `center:` scopes: every window of the center, by window code. */
+  windows?: Record<string, WindowTile>;
+  /** Present for `center:` scopes: the latest calls (recalls included), newest first. */
+  calls?: RecentCall[];
+}

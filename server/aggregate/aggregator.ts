@@ -1,0 +1,143 @@
+/**
+ * The consumer-group reader: reads the event stream, applies each batch atomically with the
+ * apply-events script (which also acknowledges it), and periodically claims entries that a
+ * crashed reader left pending. Several hub processes share the work through the group.
+ */
+import crypto from 'node:crypto';
+import os from 'node:os';
+import type { Logger } from 'pino';
+import type { Scope } from '../../common/catalog.ts';
+import type { YgEvent } from '../../common/events.ts';
+import type { CatalogIndex } from '../catalog/load-catalog.ts';
+import type { RedisClient } from '../redis/connect.ts';
+import type { RedisKeys } from '../redis/keys.ts';
+import type { ScriptCommands } from '../redis/scripts.ts';
+import { enrichEvent, type ApplyRecord } from './enrich-event.ts';
+
+type StreamEntry = [id: string, fields: string[]];
+
+export interface AggregatorOptions {
+  redis: RedisClient & ScriptCommands;
+  /** A separate connection for the blocking XREADGROUP. */
+  reader: RedisClient;
+  keys: RedisKeys;
+  catalog: CatalogIndex;
+  log: Logger;
+  /** @default 500 */
+  batchSize?: number;
+  /** An entry pending this long with its reader is presumed abandoned and claimed. @default 30000 */
+  claimIdleMs?: number;
+  /** @default 5000 */
+  claimEveryMs?: number;
+  /** @default 1000 */
+  blockMs?: number;
+  /** Called after each applied batch with the scopes whose numbers may have changed. */
+  onApplied?: (scopes: Set<Scope>, applied: number) => void;
+  consumerName?: string;
+}
+
+export interface Aggregator {
+  readonly consumer: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Entries applied since start (for metrics and tests). */
+  readonly stats: { applied: number; skipped: number; failed: number; batches: number };
+}
+
+export function createAggregator(opts: AggregatorOptions): Aggregator {
+  const { redis, reader, keys, catalog, log } = opts;
+  const batchSize = opts.batchSize ?? 500;
+  const claimIdleMs = opts.claimIdleMs ?? 30_000;
+  const claimEveryMs = opts.claimEveryMs ?? 5_000;
+  const blockMs = opts.blockMs ?? 1_000;
+  const consumer = opts.consumerName ?? `${os.hostname()}-${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
+  const stats = { applied: 0, skipped: 0, failed: 0, batches: 0 };
+  let running = false;
+  let loop: Promise<void> | null = null;
+  let lastClaim = 0;
+
+  async function applyBatch(entries: StreamEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const records: string[] = [];
+    const scopes = new Set<Scope>();
+    for (const [sid, fields] of entries) {
+      const json = fields[fields.indexOf('e') + 1];
+      let record: ApplyRecord;
+      try {
+        record = enrichEvent(sid, JSON.parse(json ?? 'null') as YgEvent, catalog);
+      } catch (err) {
+        // Cannot happen for events that passed ingest validation; keep it visible, never lose it.
+        log.error({ sid, err }, 'event in the stream cannot be read; moving it to the dead-letter stream');
+        await redis.xadd(keys.deadLetters, '*', 'sid', sid, 'error', String(err), 'record', json ?? '');
+        await redis.xack(keys.stream, keys.group, sid);
+        stats.failed++;
+        continue;
+      }
+      for (const s of record.scopes) scopes.add(s);
+      records.push(JSON.stringify(record));
+    }
+    if (records.length === 0) return;
+    const first = entries[0]![0];
+    const last = entries[entries.length - 1]![0];
+    const [applied, skipped, failed] = await redis.ygApplyEvents(
+      keys.stream, keys.group, consumer, keys.prefix, first, last, entries.length * 2 + 100, ...records,
+    );
+    stats.applied += applied;
+    stats.skipped += skipped;
+    stats.failed += failed.length;
+    stats.batches++;
+    if (failed.length > 0) log.error({ failed }, 'aggregation failed for some events; they are in the dead-letter stream');
+    // Case events count in the scopes kept with the case; the city and center always change.
+    if (applied > 0) opts.onApplied?.(scopes, applied);
+  }
+
+  async function claimAbandoned(): Promise<void> {
+    let cursor = '0-0';
+    do {
+      const [next, entries] = (await redis.xautoclaim(keys.stream, keys.group, consumer, claimIdleMs, cursor, 'COUNT', batchSize)) as [string, StreamEntry[], string[]];
+      const live = entries.filter((e) => Array.isArray(e[1]));
+      if (live.length > 0) log.warn({ count: live.length }, 'claimed events a stopped reader left pending');
+      await applyBatch(live);
+      cursor = next;
+    } while (cursor !== '0-0' && running);
+  }
+
+  async function run(): Promise<void> {
+    while (running) {
+      try {
+        if (Date.now() - lastClaim >= claimEveryMs) {
+          lastClaim = Date.now();
+          await claimAbandoned();
+        }
+        const res = (await reader.xreadgroup('GROUP', keys.group, consumer, 'COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', keys.stream, '>')) as [string, StreamEntry[]][] | null;
+        if (res?.[0]) await applyBatch(res[0][1]);
+      } catch (err) {
+        if (!running) break;
+        log.warn({ err: (err as Error).message }, 'aggregator: Redis call failed; retrying in 1 s');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+
+  return {
+    consumer,
+    stats,
+    async start() {
+      await ensureGroup(redis, keys);
+      running = true;
+      loop = run();
+    },
+    async stop() {
+      running = false;
+      await loop;
+    },
+  };
+}
+
+export async function ensureGroup(redis: RedisClient, keys: RedisKeys): Promise<void> {
+  try {
+    await redis.xgroup('CREATE', keys.stream, keys.group, '0', 'MKSTREAM');
+  } catch (err) {
+    if (!/BUSYGROUP/.test((err as Error).message)) throw err;
+  }
+}

@@ -1,0 +1,286 @@
+-- Applies a batch of stream entries to the aggregates and acknowledges them, in one atomic
+-- script: an entry is applied exactly when it is still pending for this consumer, so a
+-- redelivered or claimed-away entry changes nothing the second time.
+-- KEYS[1] stream
+-- ARGV[1] group, ARGV[2] consumer, ARGV[3] key prefix, ARGV[4] first id, ARGV[5] last id,
+-- ARGV[6] pending scan count, then one JSON record per entry (built by enrich-event.ts):
+-- { sid, t (type), e (event), day, hh, mm, ms, month, scopes, fen? }
+local stream, group, consumer, P = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
+
+local pending = {}
+for _, p in ipairs(redis.call('XPENDING', stream, group, ARGV[4], ARGV[5], tonumber(ARGV[6]), consumer)) do
+  pending[p[1]] = true
+end
+
+local DAY_MS, OFFSET_MS = 86400000, 28800000
+local counters, expiries = {}, {}
+local function add(key, field, n)
+  local h = counters[key]
+  if not h then h = {}; counters[key] = h end
+  h[field] = (h[field] or 0) + n
+end
+-- day totals always; hour and minute buckets when `timed` (for trends)
+local function bump(scopes, r, field, n, timed)
+  for _, s in ipairs(scopes) do
+    add(P .. 'agg:' .. s .. ':' .. r.day, field, n)
+    if timed then
+      add(P .. 'aggh:' .. s .. ':' .. r.day, field .. '|' .. r.hh, n)
+      local mk = P .. 'aggm:' .. s .. ':' .. r.day
+      add(mk, field .. '|' .. r.mm, n)
+      expiries[mk] = r.day
+    end
+  end
+end
+local function gauge(scopes, field, n)
+  for _, s in ipairs(scopes) do add(P .. 'gauge:' .. s, field, n) end
+end
+local function hgetall(key)
+  local flat, t = redis.call('HGETALL', key), {}
+  for i = 1, #flat, 2 do t[flat[i]] = flat[i + 1] end
+  return t
+end
+local function split(s)
+  local t = {}
+  for x in string.gmatch(s or '', '[^,]+') do t[#t + 1] = x end
+  return t
+end
+
+-- Working days: calendar exceptions from Redis, otherwise Monday to Friday.
+local workdayCache = {}
+local function isWorkday(d)
+  local w = workdayCache[d]
+  if w == nil then
+    local v = redis.call('HGET', P .. 'calendar', tostring(d))
+    if v then w = (v == '1') else local wd = (d + 4) % 7; w = (wd ~= 0 and wd ~= 6) end
+    workdayCache[d] = w
+  end
+  return w
+end
+local function addWorkdays(d, n)
+  while n > 0 do d = d + 1; if isWorkday(d) then n = n - 1 end end
+  return d
+end
+local function workdaysBetween(a, b)
+  local n = 0
+  for d = a, b - 1 do if isWorkday(d) then n = n + 1 end end
+  return n
+end
+local function deadlineOf(dueDay) return (dueDay + 1) * DAY_MS - OFFSET_MS end
+
+local function openAdd(scopes, id, deadline)
+  for _, s in ipairs(scopes) do redis.call('ZADD', P .. 'open:' .. s, deadline, id) end
+end
+local function openRemove(scopes, id)
+  for _, s in ipairs(scopes) do redis.call('ZREM', P .. 'open:' .. s, id) end
+end
+
+-- Cases -------------------------------------------------------------------------------------
+local CLOSED_CASE_TTL = 86400 * 60
+
+local function closeCase(key, st, r, how)
+  local scopes = split(st.scopes)
+  local due = tonumber(st.due)
+  if st.status == 'suspended' then due = addWorkdays(due, workdaysBetween(tonumber(st.susp), r.day)) end
+  if how == 'done' then
+    bump(scopes, r, 'done', 1, true)
+    if r.day < due then bump(scopes, r, 'early', 1, false) end
+    if r.day <= due then bump(scopes, r, 'ontime', 1, false) else bump(scopes, r, 'overdue', 1, false) end
+  else
+    bump(scopes, r, 'returned', 1, false)
+  end
+  bump(scopes, r, 'net', -1, false)
+  gauge(scopes, 'open', -1)
+  openRemove(scopes, r.e.case)
+  redis.call('HSET', key, 'status', how, 'closedAt', r.ms, 'due', due)
+  redis.call('EXPIRE', key, CLOSED_CASE_TTL)
+end
+
+local caseHandlers = {}
+caseHandlers['case.accepted'] = function(r, key, st)
+  if st.status and st.status ~= 'early-close' then return end -- a repeated acceptance
+  local due = addWorkdays(r.day, r.e.promisedDays)
+  redis.call('HSET', key, 'status', 'open', 'acceptedAt', r.ms, 'acceptedDay', r.day, 'due', due,
+    'scopes', table.concat(r.scopes, ','), 'dept', r.e.dept, 'item', r.e.item)
+  bump(r.scopes, r, 'acc', 1, true)
+  bump(r.scopes, r, 'net', 1, false)
+  gauge(r.scopes, 'open', 1)
+  openAdd(r.scopes, r.e.case, deadlineOf(due))
+  if st.status == 'early-close' then
+    -- a completion or return that arrived before its acceptance
+    local early = cjson.decode(st.early)
+    closeCase(key, { status = 'open', due = due, scopes = table.concat(r.scopes, ',') }, early, early.t == 'case.completed' and 'done' or 'returned')
+  end
+end
+caseHandlers['case.suspended'] = function(r, key, st)
+  if st.status ~= 'open' then return end
+  redis.call('HSET', key, 'status', 'suspended', 'susp', r.day)
+  openRemove(split(st.scopes), r.e.case)
+end
+caseHandlers['case.resumed'] = function(r, key, st)
+  if st.status ~= 'suspended' then return end
+  local due = addWorkdays(tonumber(st.due), workdaysBetween(tonumber(st.susp), r.day))
+  redis.call('HSET', key, 'status', 'open', 'due', due)
+  openAdd(split(st.scopes), r.e.case, deadlineOf(due))
+end
+local function closing(how)
+  return function(r, key, st)
+    if st.status == 'open' or st.status == 'suspended' then closeCase(key, st, r, how)
+    elseif not st.status then redis.call('HSET', key, 'status', 'early-close', 'early', cjson.encode(r)) end
+  end
+end
+caseHandlers['case.completed'] = closing('done')
+caseHandlers['case.returned'] = closing('returned')
+
+-- Tickets -----------------------------------------------------------------------------------
+local TICKET_TTL = 86400 * 3
+local WAIT_BUCKETS = 240 -- minutes; longer waits share the last bucket
+
+local function recordWait(scopes, r, seconds)
+  if seconds < 0 then seconds = 0 end
+  bump(scopes, r, 'waitSum', math.floor(seconds + 0.5), false)
+  bump(scopes, r, 'waitN', 1, false)
+  bump(scopes, r, 'wh:' .. math.min(math.floor(seconds / 60), WAIT_BUCKETS), 1, false)
+end
+local function recordService(scopes, r, seconds)
+  if seconds < 0 then seconds = 0 end
+  bump(scopes, r, 'svcSum', math.floor(seconds + 0.5), false)
+  bump(scopes, r, 'svcN', 1, false)
+end
+
+local ticketHandlers = {}
+ticketHandlers['ticket.issued'] = function(r, key, st)
+  if st.issuedAt then return end
+  redis.call('HSET', key, 'issuedAt', r.ms, 'queueScopes', table.concat(r.scopes, ','), 'dept', r.e.dept)
+  bump(r.scopes, r, 'iss', 1, true)
+  if st.calledAt then
+    recordWait(split(st.callScopes), r, (tonumber(st.calledAt) - r.ms) / 1000)
+  else
+    bump(r.scopes, r, 'wait', 1, false)
+  end
+end
+local RECENT_CALLS = 50
+ticketHandlers['ticket.called'] = function(r, key, st)
+  redis.call('HSET', P .. 'win:' .. r.e.window, 'ticket', r.e.ticket, 'calledAt', r.ms)
+  -- the calling board shows recalls too: a citizen who missed the first call hears it again
+  local callsKey = P .. 'calls:' .. r.e.center
+  redis.call('LPUSH', callsKey, cjson.encode({ ticket = r.e.ticket, window = r.e.window, at = r.ms }))
+  redis.call('LTRIM', callsKey, 0, RECENT_CALLS - 1)
+  if st.calledAt then return end -- a repeated call of the same ticket
+  redis.call('HSET', key, 'calledAt', r.ms, 'callScopes', table.concat(r.scopes, ','), 'window', r.e.window)
+  bump(r.scopes, r, 'call', 1, true)
+  if st.issuedAt then
+    bump(split(st.queueScopes), r, 'wait', -1, false)
+    recordWait(r.scopes, r, (r.ms - tonumber(st.issuedAt)) / 1000)
+  end
+end
+ticketHandlers['ticket.started'] = function(r, key, st)
+  if st.startedAt then return end
+  redis.call('HSET', key, 'startedAt', r.ms, 'svcScopes', table.concat(r.scopes, ','))
+  bump(r.scopes, r, 'start', 1, false)
+  if st.finishedAt then recordService(r.scopes, r, (tonumber(st.finishedAt) - r.ms) / 1000) end
+end
+ticketHandlers['ticket.finished'] = function(r, key, st)
+  if st.finishedAt then return end
+  redis.call('HSET', key, 'finishedAt', r.ms)
+  bump(r.scopes, r, 'fin', 1, true)
+  if st.startedAt then recordService(r.scopes, r, (r.ms - tonumber(st.startedAt)) / 1000) end
+end
+ticketHandlers['ticket.noshow'] = function(r, key, st)
+  if st.noShowAt then return end
+  redis.call('HSET', key, 'noShowAt', r.ms)
+  bump(r.scopes, r, 'noshow', 1, false)
+end
+ticketHandlers['ticket.transferred'] = function(r, key, st)
+  -- back in a queue: waiting again from now, and called (and counted as a call) again later
+  bump(r.scopes, r, 'transfer', 1, false)
+  local queueScopes = st.queueScopes or table.concat(r.scopes, ',')
+  bump(split(queueScopes), r, 'wait', 1, false)
+  redis.call('HDEL', key, 'calledAt', 'startedAt', 'finishedAt')
+  redis.call('HSET', key, 'issuedAt', r.ms, 'queueScopes', queueScopes)
+end
+
+-- Everything else ---------------------------------------------------------------------------
+local handlers = {}
+handlers['window.status'] = function(r)
+  local key = P .. 'win:' .. r.e.window
+  local w = hgetall(key)
+  local since = tonumber(w.since or '0')
+  if r.ms < since then return end -- older than the status we hold
+  if (w.status == 'open' or w.status == 'serving') and since > 0 then
+    -- the stretch is credited to the day it ended in (offices close before midnight)
+    bump({ 'window:' .. r.e.window }, r, 'openSec', math.floor((r.ms - since) / 1000), false)
+  end
+  redis.call('HSET', key, 'status', r.e.status, 'since', r.ms, 'staff', r.e.staff or '', 'dept', r.e.dept)
+end
+handlers['rating.submitted'] = function(r)
+  bump(r.scopes, r, 'r' .. r.e.score, 1, false)
+  bump(r.scopes, r, 'rt', 1, true)
+  if r.e.score <= 2 then bump(r.scopes, r, 'bad', 1, true) end
+end
+handlers['complaint.filed'] = function(r) bump(r.scopes, r, 'cpF', 1, false) end
+handlers['complaint.closed'] = function(r) bump(r.scopes, r, 'cpC', 1, false) end
+handlers['portal.hit'] = function(r)
+  bump(r.scopes, r, 'pv', 1, true)
+  bump(r.scopes, r, 'col:' .. r.e.column, 1, false)
+  for _, s in ipairs(r.scopes) do redis.call('PFADD', P .. 'uv:' .. s .. ':' .. r.day, r.e.visitor) end
+end
+local function monthly(r, field, n)
+  for _, s in ipairs(r.scopes) do add(P .. 'aggmo:' .. s .. ':' .. r.month, field, n) end
+end
+handlers['trade.closed'] = function(r)
+  bump(r.scopes, r, 'trN', 1, true)
+  bump(r.scopes, r, 'trAmt', r.fen, false)
+  bump(r.scopes, r, 'trN:' .. r.e.category, 1, false)
+  bump(r.scopes, r, 'trAmt:' .. r.e.category, r.fen, false)
+  monthly(r, 'trN:' .. r.e.category, 1)
+  monthly(r, 'trAmt:' .. r.e.category, r.fen)
+end
+handlers['fee.collected'] = function(r)
+  bump(r.scopes, r, 'feeN', 1, true)
+  bump(r.scopes, r, 'feeAmt', r.fen, false)
+  monthly(r, 'feeN', 1)
+  monthly(r, 'feeAmt', r.fen)
+end
+
+local function apply(r)
+  local t = r.t
+  if caseHandlers[t] then
+    local key = P .. 'case:' .. r.e.case
+    caseHandlers[t](r, key, hgetall(key))
+  elseif ticketHandlers[t] then
+    local key = P .. 't:' .. r.e.center .. ':' .. r.day .. ':' .. r.e.ticket
+    ticketHandlers[t](r, key, hgetall(key))
+    redis.call('EXPIRE', key, TICKET_TTL)
+  elseif handlers[t] then
+    handlers[t](r)
+  else
+    error('no handler for event type ' .. tostring(t))
+  end
+end
+
+local applied, skipped, acked, failed = 0, 0, {}, {}
+for i = 7, #ARGV do
+  local r = cjson.decode(ARGV[i])
+  if pending[r.sid] then
+    local ok, err = pcall(apply, r)
+    if ok then applied = applied + 1
+    else
+      failed[#failed + 1] = r.sid
+      redis.call('XADD', P .. 'events:dead', 'MAXLEN', '~', 100000, '*', 'sid', r.sid, 'error', tostring(err), 'record', ARGV[i])
+    end
+    acked[#acked + 1] = r.sid
+  else
+    skipped = skipped + 1
+  end
+end
+
+for key, fields in pairs(counters) do
+  for field, n in pairs(fields) do
+    if n ~= 0 then redis.call('HINCRBY', key, field, n) end
+  end
+end
+for key, day in pairs(expiries) do
+  redis.call('EXPIREAT', key, (day + 4) * 86400 - 28800) -- per-minute detail is kept 3 days
+end
+if #acked > 0 then redis.call('XACK', stream, group, unpack(acked)) end
+return { applied, skipped, failed }

@@ -1,0 +1,102 @@
+/**
+ * Configuration, parsed and validated once at start. A wrong setting stops the start with a
+ * message naming the variable and the fix (ConfigError).
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const pairList = (variable: string, example: string) =>
+  z.string().default('').transform((raw, ctx) => {
+    const map = new Map<string, string>();
+    for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const eq = part.indexOf('=');
+      if (eq <= 0 || eq === part.length - 1) {
+        ctx.addIssue({ code: 'custom', message: `${variable}: "${part}" is not name=token (example: ${example})` });
+        return z.NEVER;
+      }
+      map.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+    }
+    return map;
+  });
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  REDIS_SENTINELS: z.string().optional(),
+  REDIS_SENTINEL_NAME: z.string().default('mymaster'),
+  REDIS_CLUSTER_NODES: z.string().optional(),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:{}_-]*$/, 'letters, digits, : { } _ - only').default('yg:'),
+  DATA_DIR: z.string().default('var'),
+  INGEST_TOKENS: pairList('INGEST_TOKENS', 'queue=s3cret,rating=t0ken'),
+  SCREEN_TOKENS: z.string().default(''),
+  ADMIN_PASSWORD: z.string().optional(),
+  DEDUPE_DAYS: z.coerce.number().int().min(1).max(400).default(35),
+  HOLIDAYS_FILE: z.string().default('config/holidays.json'),
+  CATALOG_DIR: z.string().default('config/catalog'),
+  AGGREGATOR: z.enum(['on', 'off']).default('on'),
+});
+
+export interface HubConfig {
+  port: number;
+  host: string;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  redis:
+    | { kind: 'url'; url: string }
+    | { kind: 'sentinel'; sentinels: { host: string; port: number }[]; name: string }
+    | { kind: 'cluster'; nodes: { host: string; port: number }[] }
+    | { kind: 'private'; dir: string };
+  /** Prefix of every Redis key; in Cluster mode a hash tag keeps all keys in one slot. */
+  keyPrefix: string;
+  dataDir: string;
+  /** token → source name */
+  ingestTokens: Map<string, string>;
+  screenTokens: string;
+  adminPassword: string | undefined;
+  /** How long an event id is remembered for de-duplication, and the oldest `at` accepted. */
+  dedupeDays: number;
+  holidaysFile: string;
+  catalogDir: string;
+  runAggregator: boolean;
+}
+
+function hostPorts(variable: string, raw: string): { host: string; port: number }[] {
+  return raw.split(',').map((s) => s.trim()).filter(Boolean).map((hp) => {
+    const m = /^(.+):(\d+)$/.exec(hp);
+    if (!m) throw new ConfigError(`${variable}: "${hp}" is not host:port (example: 10.0.0.1:26379,10.0.0.2:26379)`);
+    return { host: m[1]!, port: Number(m[2]) };
+  });
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): HubConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || 'environment'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(cwd, e.DATA_DIR);
+  let redis: HubConfig['redis'];
+  if (e.REDIS_CLUSTER_NODES) redis = { kind: 'cluster', nodes: hostPorts('REDIS_CLUSTER_NODES', e.REDIS_CLUSTER_NODES) };
+  else if (e.REDIS_SENTINELS) redis = { kind: 'sentinel', sentinels: hostPorts('REDIS_SENTINELS', e.REDIS_SENTINELS), name: e.REDIS_SENTINEL_NAME };
+  else if (e.REDIS_URL) redis = { kind: 'url', url: e.REDIS_URL };
+  else redis = { kind: 'private', dir: path.join(dataDir, 'redis') };
+
+  const ingestTokens = new Map<string, string>();
+  for (const [source, token] of e.INGEST_TOKENS) {
+    if (token.length < 8) throw new ConfigError(`INGEST_TOKENS: the token of "${source}" is shorter than 8 characters; use a long random string`);
+    ingestTokens.set(token, source);
+  }
+  const keyPrefix = redis.kind === 'cluster' && !e.REDIS_PREFIX.includes('{') ? `{${e.REDIS_PREFIX.replace(/:$/, '')}}:` : e.REDIS_PREFIX;
+  return {
+    port: e.PORT, host: e.HOST, logLevel: e.LOG_LEVEL, redis, keyPrefix, dataDir, ingestTokens,
+    screenTokens: e.SCREEN_TOKENS, adminPassword: e.ADMIN_PASSWORD, dedupeDays: e.DEDUPE_DAYS,
+    holidaysFile: path.resolve(cwd, e.HOLIDAYS_FILE), catalogDir: path.resolve(cwd, e.CATALOG_DIR),
+    runAggregator: e.AGGREGATOR === 'on',
+  };
+}

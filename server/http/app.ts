@@ -1,0 +1,42 @@
+/** The Express app: security headers, body limits, the API routers, and one error handler. */
+import express, { type ErrorRequestHandler, type Router } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { HttpError } from './http-error.ts';
+
+export const MAX_BODY = '1mb';
+
+export function createApp(routers: Router[], log: Logger): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet());
+  app.use(express.json({ limit: MAX_BODY, strict: false }));
+  for (const r of routers) app.use(r);
+  app.use('/api', (_req, _res, next) => next(new HttpError(404, 'no such API route; see docs/api.md')));
+
+  const onError: ErrorRequestHandler = (err, req, res, _next) => {
+    if (err instanceof HttpError) {
+      if (err.status >= 500) log.warn({ path: req.path, err: err.message }, 'request failed');
+      res.status(err.status).set(err.headers).json({ error: err.message, ...(err.field ? { field: err.field } : {}) });
+      return;
+    }
+    const e = err as { type?: string; status?: number; message?: string };
+    if (e.type === 'entity.too.large') {
+      res.status(413).json({ error: `the body is larger than ${MAX_BODY}`, field: 'body' });
+      return;
+    }
+    if (e.type === 'entity.parse.failed') {
+      res.status(400).json({ error: `the body is not valid JSON: ${e.message}`, field: 'body' });
+      return;
+    }
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+      res.status(e.status).json({ error: e.message ?? 'bad request' });
+      return;
+    }
+    log.error({ err, path: req.path }, 'unexpected error');
+    res.status(500).json({ error: 'internal error; see the hub log' });
+  };
+  app.use(onError);
+  return app;
+}

@@ -1,0 +1,123 @@
+/**
+ * Wires one hub process: Redis clients, the ingest API, the aggregator, the read API and the
+ * operational endpoints. Every dependency comes in, so tests start hubs against their own Redis.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Router } from 'express';
+import type { Logger } from 'pino';
+import type { Scope } from '../common/catalog.ts';
+import { createAggregator, type Aggregator, type AggregatorOptions } from './aggregate/aggregator.ts';
+import { syncCalendar } from './aggregate/calendar-sync.ts';
+import { loadCalendar, missingCalendarYears } from './catalog/load-calendar.ts';
+import { loadCatalog, type CatalogIndex } from './catalog/load-catalog.ts';
+import type { HubConfig } from './config/env.ts';
+import { createApp } from './http/app.ts';
+import { ingestRouter } from './ingest/ingest-route.ts';
+import { checkHealth } from './observability/health.ts';
+import { createLogger } from './observability/logger.ts';
+import { createMetrics, type HubMetrics } from './observability/metrics.ts';
+import { readRouter } from './read/read-routes.ts';
+import { connectRedis, waitForRedis, type RedisClient, type RedisTarget } from './redis/connect.ts';
+import { redisKeys, type RedisKeys } from './redis/keys.ts';
+import { withScripts, type ScriptCommands } from './redis/scripts.ts';
+
+export interface HubOptions {
+  config: HubConfig;
+  redisTarget: RedisTarget;
+  log?: Logger;
+  /** The clock; tests pass their own. */
+  now?: () => number;
+  aggregator?: Pick<AggregatorOptions, 'batchSize' | 'claimIdleMs' | 'claimEveryMs' | 'blockMs' | 'consumerName'>;
+}
+
+export interface Hub {
+  url: string;
+  port: number;
+  server: http.Server;
+  redis: RedisClient & ScriptCommands;
+  keys: RedisKeys;
+  catalog: CatalogIndex;
+  metrics: HubMetrics;
+  log: Logger;
+  aggregator: Aggregator | null;
+  /** Subscribe to the scopes changed by each applied batch (this process only). */
+  onApplied(listener: (scopes: Set<Scope>) => void): () => void;
+  stop(): Promise<void>;
+}
+
+export async function startHub(opts: HubOptions): Promise<Hub> {
+  const { config } = opts;
+  const log = opts.log ?? createLogger(config.logLevel);
+  const now = opts.now ?? Date.now;
+  const keys = redisKeys(config.keyPrefix);
+  const catalog = loadCatalog(config.catalogDir);
+  const calendar = loadCalendar(config.holidaysFile);
+  const missing = missingCalendarYears(calendar, now());
+  if (missing.length > 0) {
+    log.warn(`holiday calendar: no published schedule for ${missing.join(', ')}; deadlines in ${missing.length > 1 ? 'those years' : 'that year'} count Monday to Friday only. Add the schedule to ${config.holidaysFile} when the State Council publishes it.`);
+  }
+  if (config.ingestTokens.size === 0) log.warn('INGEST_TOKENS is empty: POST /api/v1/events will refuse every request (401)');
+
+  const redis = withScripts(connectRedis(opts.redisTarget, { name: 'yg-hub' }));
+  const reader = connectRedis(opts.redisTarget, { name: 'yg-aggregator', blocking: true });
+  for (const c of [redis, reader]) c.on('error', (err: Error) => log.debug({ err: err.message }, 'redis connection error'));
+  await waitForRedis(redis);
+  await syncCalendar(redis, keys, calendar);
+
+  const metrics = createMetrics();
+  const listeners = new Set<(scopes: Set<Scope>) => void>();
+  let aggregator: Aggregator | null = null;
+  if (config.runAggregator) {
+    await waitForRedis(reader);
+    aggregator = createAggregator({
+      redis, reader, keys, catalog, log, ...opts.aggregator,
+      onApplied: (scopes, applied) => {
+        metrics.aggregatedEvents.inc(applied);
+        for (const l of listeners) l(scopes);
+      },
+    });
+    await aggregator.start();
+  }
+
+  const ops = Router();
+  ops.get('/healthz', async (_req, res) => {
+    const health = await checkHealth(redis, keys, metrics);
+    res.status(health.redis.reachable ? 200 : 503).json(health);
+  });
+  ops.get('/metrics', async (_req, res) => {
+    await checkHealth(redis, keys, metrics);
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  const app = createApp([
+    ops,
+    ingestRouter({ redis, keys, catalog, metrics, tokens: () => config.ingestTokens, dedupeDays: config.dedupeDays, now }),
+    readRouter({ redis, keys, catalog, now }),
+  ], log);
+
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  log.info({ url, aggregator: aggregator?.consumer ?? 'off' }, 'hub listening');
+
+  return {
+    url, port, server, redis, keys, catalog, metrics, log, aggregator,
+    onApplied(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await aggregator?.stop();
+      reader.disconnect();
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

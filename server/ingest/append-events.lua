@@ -1,0 +1,25 @@
+-- Appends a batch of validated events to the stream, skipping ids already seen: atomic, so a
+-- batch is either taken whole or not at all, and a repeated id is counted once across batches.
+-- KEYS[1] stream, KEYS[2] source-seen hash
+-- ARGV[1] key prefix, ARGV[2] dedupe days, ARGV[3] now (epoch ms), ARGV[4] source,
+-- then per event: id, day index of its `at`, JSON
+local prefix, dedupeDays, source = ARGV[1], tonumber(ARGV[2]), ARGV[4]
+local result = {}
+local touched = {}
+for i = 5, #ARGV, 3 do
+  local id, day, json = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local seenKey = prefix .. 'seen:' .. day
+  if redis.call('SADD', seenKey, id) == 1 then
+    redis.call('XADD', KEYS[1], '*', 'e', json)
+    result[#result + 1] = 1
+    touched[seenKey] = tonumber(day)
+  else
+    result[#result + 1] = 0
+  end
+end
+for key, day in pairs(touched) do
+  -- remembered until dedupeDays after the end of the event's day (Asia/Shanghai)
+  redis.call('EXPIREAT', key, (day + 1 + dedupeDays) * 86400 - 28800)
+end
+redis.call('HSET', KEYS[2], source, ARGV[3])
+return result

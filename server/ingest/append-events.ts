@@ -1,0 +1,18 @@
+/** Makes validated events durable: one atomic script de-duplicates by id and appends to the stream. */
+import type { RedisClient } from '../redis/connect.ts';
+import type { RedisKeys } from '../redis/keys.ts';
+import type { ScriptCommands } from '../redis/scripts.ts';
+import type { ValidEvent } from './validate-batch.ts';
+
+export interface AppendResult { accepted: number; duplicates: number }
+
+export async function appendEvents(
+  redis: RedisClient & ScriptCommands, keys: RedisKeys, source: string, events: ValidEvent[], opts: { dedupeDays: number; now: number },
+): Promise<AppendResult> {
+  if (events.length === 0) return { accepted: 0, duplicates: 0 };
+  const args: (string | number)[] = [keys.prefix, opts.dedupeDays, opts.now, source];
+  for (const v of events) args.push(v.event.id, v.day, JSON.stringify(v.event));
+  const flags = await redis.ygAppendEvents(keys.stream, keys.sourceSeen, ...args);
+  const accepted = flags.reduce((n, f) => n + f, 0);
+  return { accepted, duplicates: flags.length - accepted };
+}

@@ -1,0 +1,57 @@
+/** POST /api/v1/events (DESIGN section 8): bearer token per source, per-event errors, 202 once durable. */
+import { Router, type Request } from 'express';
+import { batchSchema, MAX_BATCH_EVENTS, type IngestResult } from '../../common/events.ts';
+import type { CatalogIndex } from '../catalog/load-catalog.ts';
+import { HttpError, StoreUnavailableError } from '../http/http-error.ts';
+import type { HubMetrics } from '../observability/metrics.ts';
+import type { RedisClient } from '../redis/connect.ts';
+import type { RedisKeys } from '../redis/keys.ts';
+import type { ScriptCommands } from '../redis/scripts.ts';
+import { appendEvents } from './append-events.ts';
+import { validateBatch } from './validate-batch.ts';
+
+export interface IngestDeps {
+  redis: RedisClient & ScriptCommands;
+  keys: RedisKeys;
+  catalog: CatalogIndex;
+  metrics: HubMetrics;
+  /** token → source */
+  tokens: () => Map<string, string>;
+  dedupeDays: number;
+  now: () => number;
+}
+
+export function ingestRouter(deps: IngestDeps): Router {
+  const router = Router();
+  router.post('/api/v1/events', async (req, res) => {
+    const source = authenticate(req, deps.tokens());
+    const batch = batchSchema.safeParse(req.body);
+    if (!batch.success) throw new HttpError(400, 'the body must be a JSON array of events or {"events": [...]}', 'body');
+    const items = Array.isArray(batch.data) ? batch.data : batch.data.events;
+    if (items.length > MAX_BATCH_EVENTS) throw new HttpError(413, `a batch holds at most ${MAX_BATCH_EVENTS} events; this one has ${items.length}`, 'events');
+
+    const now = deps.now();
+    const { valid, rejected } = validateBatch(items, { source, catalog: deps.catalog, now, maxAgeDays: deps.dedupeDays });
+    let appended;
+    try {
+      appended = await appendEvents(deps.redis, deps.keys, source, valid, { dedupeDays: deps.dedupeDays, now });
+    } catch (err) {
+      throw new StoreUnavailableError(err);
+    }
+    deps.metrics.ingestEvents.inc({ source, outcome: 'accepted' }, appended.accepted);
+    deps.metrics.ingestEvents.inc({ source, outcome: 'duplicate' }, appended.duplicates);
+    deps.metrics.ingestEvents.inc({ source, outcome: 'rejected' }, rejected.length);
+    const result: IngestResult = { ...appended, rejected };
+    res.status(202).json(result);
+  });
+  return router;
+}
+
+function authenticate(req: Request, tokens: Map<string, string>): string {
+  const header = req.get('authorization') ?? '';
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) throw new HttpError(401, 'missing "Authorization: Bearer <token>" header', 'authorization', { 'WWW-Authenticate': 'Bearer' });
+  const source = tokens.get(match[1]!);
+  if (!source) throw new HttpError(401, 'unknown ingest token', 'authorization', { 'WWW-Authenticate': 'Bearer' });
+  return source;
+}

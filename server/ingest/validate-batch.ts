@@ -1,0 +1,72 @@
+/**
+ * Validates an ingest batch event by event: the schema, the token's source, the catalog, and the
+ * time window. Good events are kept; each bad one gets its index, id and errors naming the field.
+ */
+import type { ZodError } from 'zod';
+import { eventSchema, type EventError, type RejectedEvent, type YgEvent } from '../../common/events.ts';
+import { DAY_MS, dayIndexOf } from '../../common/time.ts';
+import type { CatalogIndex } from '../catalog/load-catalog.ts';
+
+export interface ValidationContext {
+  source: string;
+  catalog: CatalogIndex;
+  now: number;
+  /** Events older than this many days are refused (they would outlive de-duplication). */
+  maxAgeDays: number;
+  /** Device clocks drift; a little future is fine, much is a broken clock. @default 10 min */
+  maxFutureMs?: number;
+}
+
+export interface ValidEvent { index: number; event: YgEvent; day: number }
+export interface BatchValidation { valid: ValidEvent[]; rejected: RejectedEvent[] }
+
+export function validateBatch(items: unknown[], ctx: ValidationContext): BatchValidation {
+  const valid: ValidEvent[] = [];
+  const rejected: RejectedEvent[] = [];
+  items.forEach((item, index) => {
+    const parsed = eventSchema.safeParse(item);
+    const rawId = typeof item === 'object' && item !== null && typeof (item as { id?: unknown }).id === 'string' ? (item as { id: string }).id.slice(0, 128) : undefined;
+    if (!parsed.success) {
+      rejected.push({ index, ...(rawId ? { id: rawId } : {}), errors: zodErrors(parsed.error) });
+      return;
+    }
+    const errors = semanticErrors(parsed.data, ctx);
+    if (errors.length > 0) rejected.push({ index, id: parsed.data.id, errors });
+    else valid.push({ index, event: parsed.data, day: dayIndexOf(Date.parse(parsed.data.at)) });
+  });
+  return { valid, rejected };
+}
+
+function zodErrors(error: ZodError): EventError[] {
+  return error.issues.slice(0, 10).map((issue) => ({
+    path: issue.path.length ? issue.path.join('.') : '(event)',
+    message: issue.code === 'invalid_union' && issue.path.length === 1 && issue.path[0] === 'type'
+      ? 'must be one of the event types of contract v1'
+      : issue.message,
+  }));
+}
+
+function semanticErrors(event: YgEvent, ctx: ValidationContext): EventError[] {
+  const errors: EventError[] = [];
+  const { catalog } = ctx;
+  if (event.source !== ctx.source) errors.push({ path: 'source', message: `must be "${ctx.source}", the source of this token` });
+
+  const at = Date.parse(event.at);
+  if (at > ctx.now + (ctx.maxFutureMs ?? 10 * 60_000)) errors.push({ path: 'at', message: 'is more than 10 minutes in the future; check the device clock' });
+  if (at < ctx.now - ctx.maxAgeDays * DAY_MS) errors.push({ path: 'at', message: `is older than ${ctx.maxAgeDays} days, the window in which repeats are recognised` });
+
+  const checkDept = (code: string, path = 'dept') => {
+    const dept = catalog.departments.get(code);
+    if (!dept) errors.push({ path, message: `unknown department "${code}" (see GET /api/v1/catalog)` });
+    else if (dept.center !== event.center) errors.push({ path, message: `department "${code}" belongs to center ${dept.center}, not ${event.center}` });
+  };
+  const checkWindow = (code: string) => {
+    const w = catalog.windows.get(code);
+    if (!w) errors.push({ path: 'window', message: `unknown window "${code}" (see GET /api/v1/catalog)` });
+    else if (w.center !== event.center) errors.push({ path: 'window', message: `window "${code}" belongs to center ${w.center}, not ${event.center}` });
+  };
+  if ('dept' in event && event.dept !== undefined) checkDept(event.dept);
+  if ('window' in event && event.window !== undefined) checkWindow(event.window);
+  if (event.type === 'case.accepted' && !catalog.items.has(event.item)) errors.push({ path: 'item', message: `unknown service item "${event.item}" (see GET /api/v1/catalog)` });
+  return errors;
+}

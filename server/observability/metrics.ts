@@ -1,0 +1,19 @@
+/** Prometheus metrics of the hub (prom-client), on a registry of its own so tests can run several hubs. */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'yg_' });
+  return {
+    registry,
+    ingestEvents: new Counter({ name: 'yg_ingest_events_total', help: 'Events received by POST /api/v1/events, by outcome', labelNames: ['source', 'outcome'] as const, registers: [registry] }),
+    ingestRequests: new Counter({ name: 'yg_ingest_requests_total', help: 'Ingest requests by HTTP status', labelNames: ['status'] as const, registers: [registry] }),
+    aggregatedEvents: new Counter({ name: 'yg_aggregated_events_total', help: 'Stream entries applied to the aggregates by this process', registers: [registry] }),
+    deadLetters: new Gauge({ name: 'yg_dead_letter_events', help: 'Events in the dead-letter stream', registers: [registry] }),
+    consumerLag: new Gauge({ name: 'yg_consumer_lag_events', help: 'Stream entries not yet read by the aggregator group', registers: [registry] }),
+    consumerPending: new Gauge({ name: 'yg_consumer_pending_events', help: 'Entries read but not yet acknowledged', registers: [registry] }),
+    redisLatency: new Histogram({ name: 'yg_redis_ping_seconds', help: 'Redis PING round trip', buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry] }),
+  };
+}
+
+export type HubMetrics = ReturnType<typeof createMetrics>;

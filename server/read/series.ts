@@ -1,0 +1,96 @@
+/**
+ * Time series of one metric for one scope: per minute or per hour from the timed buckets, per day
+ * from the day totals (where the derived rates of DESIGN section 3 are also available).
+ */
+import type { Scope } from '../../common/catalog.ts';
+import { DAY_MS, dateOfDayIndex, startOfDayMs, toShanghaiIso } from '../../common/time.ts';
+import type { RedisClient } from '../redis/connect.ts';
+import type { RedisKeys } from '../redis/keys.ts';
+import { caseFigures, num, ratingFigures, ticketFigures, yuanOfFen, type Counters } from './figures.ts';
+
+/** Counted at minute, hour and day: metric name → counter field. */
+export const TIMED_METRICS = {
+  'cases.accepted': 'acc',
+  'cases.completed': 'done',
+  'tickets.issued': 'iss',
+  'tickets.called': 'call',
+  'tickets.finished': 'fin',
+  'portal.pv': 'pv',
+  'ratings.total': 'rt',
+  'ratings.bad': 'bad',
+  'trades.count': 'trN',
+  'fees.count': 'feeN',
+} as const;
+
+/** Per day only, derived from the whole day's counters. */
+export const DAILY_METRICS: Record<string, (c: Counters) => number | null> = {
+  'cases.completedEarly': (c) => num(c, 'early'),
+  'cases.completedOnTime': (c) => num(c, 'ontime'),
+  'cases.overdue': (c) => num(c, 'overdue'),
+  'cases.earlyRate': (c) => caseFigures(c, 0, 0).earlyRate,
+  'cases.onTimeRate': (c) => caseFigures(c, 0, 0).onTimeRate,
+  'ratings.satisfactionRate': (c) => ratingFigures(c).satisfactionRate,
+  'tickets.avgWaitSec': (c) => ticketFigures(c).avgWaitSec,
+  'tickets.avgServiceSec': (c) => ticketFigures(c).avgServiceSec,
+  'trades.amount': (c) => yuanOfFen(num(c, 'trAmt')),
+  'fees.amount': (c) => yuanOfFen(num(c, 'feeAmt')),
+  'complaints.filed': (c) => num(c, 'cpF'),
+};
+
+export type Interval = 'minute' | 'hour' | 'day';
+export const SERIES_LIMITS: Record<Interval, number> = { minute: 2 * 1440, hour: 62 * 24, day: 400 };
+
+export interface SeriesPoint { t: string; v: number | null }
+export interface Series { metric: string; scope: Scope; interval: Interval; from: string; to: string; points: SeriesPoint[] }
+
+export class SeriesRequestError extends Error {
+  override name = 'SeriesRequestError';
+  constructor(public readonly field: string, message: string) {
+    super(message);
+  }
+}
+
+export function isKnownMetric(metric: string, interval: Interval): boolean {
+  return metric in TIMED_METRICS || (interval === 'day' && (metric in DAILY_METRICS || metric === 'portal.uv'));
+}
+
+/** `fromDay`..`toDay` inclusive (day indexes); the minute and hour points cover whole days. */
+export async function readSeries(
+  redis: RedisClient, keys: RedisKeys, q: { metric: string; scope: Scope; interval: Interval; fromDay: number; toDay: number },
+): Promise<Series> {
+  const { metric, scope, interval, fromDay, toDay } = q;
+  if (!isKnownMetric(metric, interval)) {
+    throw new SeriesRequestError('metric', `unknown metric "${metric}" for interval ${interval}; known: ${[...Object.keys(TIMED_METRICS), ...(interval === 'day' ? [...Object.keys(DAILY_METRICS), 'portal.uv'] : [])].join(', ')}`);
+  }
+  const perDay = interval === 'minute' ? 1440 : interval === 'hour' ? 24 : 1;
+  if ((toDay - fromDay + 1) * perDay > SERIES_LIMITS[interval]) {
+    throw new SeriesRequestError('to', `too many points for interval ${interval}: at most ${SERIES_LIMITS[interval]} (${SERIES_LIMITS[interval] / perDay} days)`);
+  }
+  const days: number[] = [];
+  for (let d = fromDay; d <= toDay; d++) days.push(d);
+  const p = redis.pipeline();
+  const timedField = (TIMED_METRICS as Record<string, string>)[metric];
+  for (const d of days) {
+    if (interval === 'minute' && timedField) p.hmget(keys.minute(scope, d), ...range(1440).map((m) => `${timedField}|${String(m).padStart(4, '0')}`));
+    else if (interval === 'hour' && timedField) p.hmget(keys.hour(scope, d), ...range(24).map((h) => `${timedField}|${String(h).padStart(2, '0')}`));
+    else if (metric === 'portal.uv') p.pfcount(keys.uv(scope, d));
+    else if (timedField) p.hget(keys.day(scope, d), timedField);
+    else p.hgetall(keys.day(scope, d));
+  }
+  const results = (await p.exec()) ?? [];
+  const points: SeriesPoint[] = [];
+  days.forEach((d, i) => {
+    const [err, v] = results[i] ?? [new Error('missing pipeline result'), null];
+    if (err) throw err;
+    const start = startOfDayMs(d);
+    if (interval === 'minute' || interval === 'hour') {
+      const step = interval === 'minute' ? 60_000 : 3_600_000;
+      (v as (string | null)[]).forEach((x, j) => points.push({ t: toShanghaiIso(start + j * step), v: Number(x ?? 0) }));
+    } else if (metric === 'portal.uv') points.push({ t: dateOfDayIndex(d), v: v as number });
+    else if (timedField) points.push({ t: dateOfDayIndex(d), v: Number(v ?? 0) });
+    else points.push({ t: dateOfDayIndex(d), v: DAILY_METRICS[metric]!(v as Counters) });
+  });
+  return { metric, scope, interval, from: toShanghaiIso(startOfDayMs(fromDay)), to: toShanghaiIso(startOfDayMs(toDay) + DAY_MS - 1), points };
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);

@@ -1,0 +1,106 @@
+/** Reads the snapshot of a scope on a day from the aggregates, in one pipelined round trip. */
+import type { Scope } from '../../common/catalog.ts';
+import type { RecentCall, Snapshot, WindowState } from '../../common/snapshot.ts';
+import type { CatalogIndex } from '../catalog/load-catalog.ts';
+import { TRADE_CATEGORIES } from '../../common/events.ts';
+import { dateOfDayIndex, dayIndexOf, startOfDayMs, toShanghaiIso } from '../../common/time.ts';
+import type { RedisClient } from '../redis/connect.ts';
+import type { RedisKeys } from '../redis/keys.ts';
+import { caseFigures, fieldsWithPrefix, num, ratingFigures, ticketFigures, yuanOfFen, type Counters } from './figures.ts';
+
+/** How far back the in-progress figure of a past day is reconstructed from daily net changes. */
+const MAX_NET_DAYS = 400;
+
+export async function readSnapshot(
+  redis: RedisClient, keys: RedisKeys, scope: Scope, day: number, now: number, catalog: CatalogIndex,
+): Promise<Snapshot> {
+  const today = dayIndexOf(now);
+  const windowCode = scope.startsWith('window:') ? scope.slice('window:'.length) : null;
+  const centerCode = scope.startsWith('center:') ? scope.slice('center:'.length) : null;
+  const centerWindows = centerCode ? catalog.catalog.windows.filter((w) => w.center === centerCode).map((w) => w.code) : [];
+  const laterDays: number[] = [];
+  for (let d = day + 1; d <= today && laterDays.length < MAX_NET_DAYS; d++) laterDays.push(d);
+
+  const p = redis.pipeline();
+  p.hgetall(keys.day(scope, day));
+  p.pfcount(keys.uv(scope, day));
+  p.hgetall(keys.alertCounts(scope));
+  p.hget(keys.gauge(scope), 'open');
+  p.zcount(keys.openCases(scope), '-inf', `(${now}`);
+  for (const d of laterDays) p.hget(keys.day(scope, d), 'net');
+  if (windowCode) p.hgetall(keys.window(windowCode));
+  if (centerCode) {
+    p.lrange(keys.recentCalls(centerCode), 0, -1);
+    for (const w of centerWindows) p.hgetall(keys.window(w));
+  }
+  const results = await p.exec();
+  if (!results) throw new Error('Redis returned no pipeline results');
+  const value = <T>(i: number): T => {
+    const [err, v] = results[i]!;
+    if (err) throw err;
+    return v as T;
+  };
+
+  const c = value<Counters>(0);
+  const openNow = Number(value<string | null>(3) ?? 0);
+  let laterNet = 0;
+  laterDays.forEach((_, i) => { laterNet += Number(value<string | null>(5 + i) ?? 0); });
+  const isToday = day === today;
+  const alerts = value<Counters>(2);
+  const byCategory: Snapshot['trades']['byCategory'] = {};
+  for (const cat of TRADE_CATEGORIES) byCategory[cat] = { count: num(c, `trN:${cat}`), amount: yuanOfFen(num(c, `trAmt:${cat}`)) };
+
+  const snapshot: Snapshot = {
+    scope,
+    date: dateOfDayIndex(day),
+    asOf: toShanghaiIso(now),
+    cases: caseFigures(c, Math.max(0, openNow - laterNet), isToday ? value<number>(4) : 0),
+    tickets: ticketFigures(c),
+    ratings: ratingFigures(c),
+    portal: { pv: num(c, 'pv'), uv: value<number>(1), byColumn: fieldsWithPrefix(c, 'col:') },
+    trades: { count: num(c, 'trN'), amount: yuanOfFen(num(c, 'trAmt')), byCategory },
+    fees: { count: num(c, 'feeN'), amount: yuanOfFen(num(c, 'feeAmt')) },
+    complaints: { filed: num(c, 'cpF'), closed: num(c, 'cpC') },
+    alerts: { open: num(alerts, 'open'), yellow: num(alerts, 'yellow'), red: num(alerts, 'red') },
+  };
+  const tail = 5 + laterDays.length;
+  if (windowCode) snapshot.window = windowState(value<Counters>(tail), c, isToday, day, now);
+  if (centerCode) {
+    snapshot.calls = isToday ? recentCalls(value<string[]>(tail), day) : [];
+    snapshot.windows = {};
+    centerWindows.forEach((code, i) => {
+      const w = windowState(value<Counters>(tail + 1 + i), {}, isToday, day, now);
+      snapshot.windows![code] = { status: w.status, staff: w.staff, ticket: w.ticket };
+    });
+  }
+  return snapshot;
+}
+
+function recentCalls(raw: string[], day: number): RecentCall[] {
+  const calls: RecentCall[] = [];
+  for (const json of raw) {
+    const c = JSON.parse(json) as { ticket: string; window: string; at: number };
+    if (dayIndexOf(c.at) === day) calls.push({ ticket: c.ticket, window: c.window, at: toShanghaiIso(c.at) });
+  }
+  return calls;
+}
+
+function windowState(w: Counters, c: Counters, isToday: boolean, day: number, now: number): WindowState {
+  const status = (['open', 'serving', 'paused', 'closed'] as const).find((s) => s === w.status) ?? 'unknown';
+  const since = w.since ? Number(w.since) : null;
+  let openSec = num(c, 'openSec');
+  if (isToday && since !== null && (status === 'open' || status === 'serving')) {
+    openSec += Math.max(0, Math.floor((now - Math.max(since, startOfDayMs(day))) / 1000));
+  }
+  const finished = num(c, 'fin');
+  const calledToday = isToday && w.calledAt !== undefined && dayIndexOf(Number(w.calledAt)) === day;
+  return {
+    status: isToday ? status : 'unknown',
+    since: since !== null ? toShanghaiIso(since) : null,
+    staff: w.staff || null,
+    ticket: calledToday ? (w.ticket ?? null) : null,
+    calledAt: calledToday ? toShanghaiIso(Number(w.calledAt)) : null,
+    openSec,
+    throughputPerHour: openSec >= 3600 ? Math.round((finished / (openSec / 3600)) * 10) / 10 : null,
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * The private redis-server the hub runs when no REDIS_URL is configured: AOF persistence under
+ * DATA_DIR/redis, reachable only through a unix socket (no port to collide with). After a hub
+ * crash the server keeps running; the next start finds it through the socket and reuses it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+
+export class RedisServerMissingError extends Error {
+  override name = 'RedisServerMissingError';
+  constructor() {
+    super('redis-server was not found on PATH. Install it (Debian/Ubuntu: sudo apt-get install redis-server) or set REDIS_URL to an existing Redis.');
+  }
+}
+
+export interface PrivateRedis {
+  socketPath: string;
+  /** True when this process started the server (and so stops it on exit). */
+  startedHere: boolean;
+  pid: number | null;
+  stop(): Promise<void>;
+}
+
+export interface PrivateRedisOptions {
+  dir: string;
+  binary?: string;
+  log?: (msg: string) => void;
+}
+
+export async function ensurePrivateRedis(opts: PrivateRedisOptions): Promise<PrivateRedis> {
+  const log = opts.log ?? (() => undefined);
+  fs.mkdirSync(opts.dir, { recursive: true });
+  const socketPath = socketPathFor(opts.dir);
+  const pidFile = path.join(opts.dir, 'redis.pid');
+
+  if (await answers(socketPath)) {
+    const pid = readPid(pidFile);
+    log(`reusing the private redis-server already running (pid ${pid ?? '?'}) at ${socketPath}`);
+    return { socketPath, startedHere: false, pid, stop: async () => undefined };
+  }
+  // Not answering: whatever is left is stale (a crashed server). Remove it so the new one can bind.
+  const stalePid = readPid(pidFile);
+  if (stalePid && isAlive(stalePid)) {
+    log(`private redis-server pid ${stalePid} does not answer; stopping it`);
+    process.kill(stalePid, 'SIGTERM');
+    await waitUntil(() => !isAlive(stalePid), 10_000);
+  }
+  fs.rmSync(socketPath, { force: true });
+
+  const binary = opts.binary ?? 'redis-server';
+  const child = spawn(binary, [
+    '--port', '0', '--unixsocket', socketPath, '--unixsocketperm', '700',
+    '--dir', opts.dir, '--pidfile', pidFile, '--daemonize', 'no',
+    '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '3600 1 300 100',
+    '--logfile', path.join(opts.dir, 'redis.log'),
+  ], { detached: true, stdio: 'ignore' });
+  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+  const ready = waitUntil(() => answers(socketPath), 30_000);
+  const first = await Promise.race([ready.then(() => null), spawnError]);
+  if (first) {
+    if ((first as NodeJS.ErrnoException).code === 'ENOENT') throw new RedisServerMissingError();
+    throw first;
+  }
+  child.unref();
+  log(`started a private redis-server (pid ${child.pid}) with AOF persistence in ${opts.dir}`);
+  return { socketPath, startedHere: true, pid: child.pid ?? null, stop: () => stopServer(child, socketPath) };
+}
+
+async function stopServer(child: ChildProcess, socketPath: string): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const client = new Redis({ path: socketPath, lazyConnect: true, maxRetriesPerRequest: 0 });
+  try {
+    await client.connect();
+    await client.call('SHUTDOWN').catch(() => undefined); // the connection drops as the server exits
+  } catch {
+    child.kill('SIGTERM');
+  } finally {
+    client.disconnect();
+  }
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+}
+
+/** Unix socket paths are limited to ~107 bytes; a deep checkout falls back to a stable path in tmp. */
+function socketPathFor(dir: string): string {
+  const inDir = path.join(dir, 'redis.sock');
+  if (Buffer.byteLength(inDir) <= 100) return inDir;
+  const hash = crypto.createHash('sha1').update(dir).digest('hex').slice(0, 12);
+  return path.join(os.tmpdir(), `yangguang-redis-${hash}.sock`);
+}
+
+async function answers(socketPath: string): Promise<boolean> {
+  if (!fs.existsSync(socketPath)) return false;
+  const client = new Redis({ path: socketPath, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch (err) {
+    // A server still loading its AOF answers LOADING: it is alive, just not ready.
+    return /LOADING/.test(String((err as Error).message));
+  } finally {
+    client.disconnect();
+  }
+}
+
+function readPid(file: string): number | null {
+  try {
+    const pid = Number(fs.readFileSync(file, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for the private redis-server`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

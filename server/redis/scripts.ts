@@ -1,0 +1,18 @@
+/** The hub's Lua scripts, registered on a client as named commands (EVALSHA with EVAL fallback). */
+import fs from 'node:fs';
+import type { RedisClient } from './connect.ts';
+
+const read = (rel: string) => fs.readFileSync(new URL(rel, import.meta.url), 'utf8');
+const appendEventsLua = read('../ingest/append-events.lua');
+const applyEventsLua = read('../aggregate/apply-events.lua');
+
+export interface ScriptCommands {
+  ygAppendEvents(stream: string, sourceSeen: string, ...args: (string | number)[]): Promise<number[]>;
+  ygApplyEvents(stream: string, ...args: (string | number)[]): Promise<[number, number, string[]]>;
+}
+
+export function withScripts(client: RedisClient): RedisClient & ScriptCommands {
+  client.defineCommand('ygAppendEvents', { numberOfKeys: 2, lua: appendEventsLua });
+  client.defineCommand('ygApplyEvents', { numberOfKeys: 1, lua: applyEventsLua });
+  return client as RedisClient & ScriptCommands;
+}

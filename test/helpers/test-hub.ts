@@ -1,0 +1,67 @@
+/** Starts hubs for tests against the run's redis-server, each file under its own key prefix. */
+import crypto from 'node:crypto';
+import { inject } from 'vitest';
+import { Redis } from 'ioredis';
+import { loadConfig, type HubConfig } from '../../server/config/env.ts';
+import { startHub, type Hub, type HubOptions } from '../../server/hub.ts';
+import { createLogger } from '../../server/observability/logger.ts';
+
+export const TOKENS = { queue: 'queue-token-0001', rating: 'rating-token-001', cases: 'cases-token-0001', portal: 'portal-token-001', trade: 'trade-token-0001', fee: 'fee-token-000001', window: 'window-token-001', complaint: 'complaint-token1' } as const;
+
+export function testPrefix(): string {
+  return `t${crypto.randomBytes(4).toString('hex')}:`;
+}
+
+export function testConfig(prefix: string, env: Record<string, string> = {}): HubConfig {
+  return loadConfig({
+    PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', REDIS_PREFIX: prefix,
+    INGEST_TOKENS: Object.entries(TOKENS).map(([s, t]) => `${s}=${t}`).join(','),
+    ...env,
+  });
+}
+
+export function redisPort(): number {
+  return inject('redisPort');
+}
+
+export async function startTestHub(prefix: string, opts: Partial<HubOptions> & { env?: Record<string, string> } = {}): Promise<Hub> {
+  return startHub({
+    config: opts.config ?? testConfig(prefix, opts.env),
+    redisTarget: opts.redisTarget ?? { kind: 'url', url: `redis://127.0.0.1:${redisPort()}` },
+    log: createLogger('silent'),
+    aggregator: { blockMs: 100, claimEveryMs: 200, ...opts.aggregator },
+    ...(opts.now ? { now: opts.now } : {}),
+  });
+}
+
+export function testRedis(): Redis {
+  return new Redis({ port: redisPort(), lazyConnect: false });
+}
+
+/** POSTs a batch as a source. */
+export async function postEvents(hub: Hub, source: keyof typeof TOKENS, events: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${hub.url}/api/v1/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKENS[source]}`, 'content-type': 'application/json' },
+    body: JSON.stringify(events),
+  });
+  return { status: res.status, body: await res.json().catch(() => null) };
+}
+
+export async function getJson(hub: Hub, path: string): Promise<any> {
+  const res = await fetch(`${hub.url}${path}`);
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** Waits until the aggregators have applied everything in the stream. */
+export async function drained(hub: Hub, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const groups = (await hub.redis.xinfo('GROUPS', hub.keys.stream)) as unknown[][];
+    const g = groups.map((f) => Object.fromEntries(f.reduce<[string, unknown][]>((a, v, i, arr) => (i % 2 ? a : [...a, [String(v), arr[i + 1]]]), []))).find((x) => x.name === hub.keys.group);
+    if (g && Number(g.lag ?? 0) === 0 && Number(g.pending ?? 0) === 0) return;
+    if (Date.now() > deadline) throw new Error(`aggregation did not drain in ${timeoutMs} ms: ${JSON.stringify(g)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -18,6 +18,8 @@ import { checkHealth } from './observability/health.ts';
 import { createLogger } from './observability/logger.ts';
 import { createMetrics, type HubMetrics } from './observability/metrics.ts';
 import { readRouter } from './read/read-routes.ts';
+import { screensRouter } from './http/screens-route.ts';
+import { attachRealtime, type Realtime } from './realtime/attach-realtime.ts';
 import { connectRedis, waitForRedis, type RedisClient, type RedisTarget } from './redis/connect.ts';
 import { redisKeys, type RedisKeys } from './redis/keys.ts';
 import { withScripts, type ScriptCommands } from './redis/scripts.ts';
@@ -93,6 +95,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     ops,
     ingestRouter({ redis, keys, catalog, metrics, tokens: () => config.ingestTokens, dedupeDays: config.dedupeDays, now }),
     readRouter({ redis, keys, catalog, now }),
+    screensRouter(),
   ], log);
 
   const server = http.createServer(app);
@@ -100,17 +103,20 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
+  const onApplied = (listener: (scopes: Set<Scope>) => void) => {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  };
+  const realtime: Realtime = await attachRealtime({ server, config, redis, redisTarget: opts.redisTarget, keys, catalog, log, now, onApplied });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   log.info({ url, aggregator: aggregator?.consumer ?? 'off' }, 'hub listening');
 
   return {
     url, port, server, redis, keys, catalog, metrics, log, aggregator,
-    onApplied(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    onApplied,
     async stop() {
+      await realtime.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -1,0 +1,28 @@
+/**
+ * The realtime contract (DESIGN section 8) on Socket.IO namespace `/live`, shared by the hub and
+ * the web: a subscriber gets a full snapshot with `seq`, then deltas with `seq + 1, + 2, …`.
+ * A client that sees a gap, reconnects, or asks (`resync`) gets a fresh snapshot.
+ */
+import type { Scope } from './catalog.ts';
+import type { Snapshot } from './snapshot.ts';
+
+export const LIVE_NAMESPACE = '/live';
+
+/** One change: a path into the snapshot and its new value (objects new to the client and arrays come whole). */
+export type Change = [path: string[], value: unknown];
+
+export interface SnapshotMessage { scope: Scope; seq: number; snapshot: Snapshot }
+export interface DeltaMessage { scope: Scope; seq: number; changes: Change[] }
+
+export type Ack = { ok: true } | { ok: false; error: string };
+
+export interface ServerToClientEvents {
+  snapshot: (msg: SnapshotMessage) => void;
+  delta: (msg: DeltaMessage) => void;
+}
+
+export interface ClientToServerEvents {
+  subscribe: (req: { scope: Scope }, ack: (res: Ack) => void) => void;
+  unsubscribe: (req: { scope: Scope }, ack: (res: Ack) => void) => void;
+  resync: (req: { scope: Scope }, ack: (res: Ack) => void) => void;
+}

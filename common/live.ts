@@ -11,8 +11,9 @@ export const LIVE_NAMESPACE = '/live';
 /** One change: a path into the snapshot and its new value (objects new to the client and arrays come whole). */
 export type Change = [path: string[], value: unknown];
 
-export interface SnapshotMessage { scope: Scope; seq: number; snapshot: Snapshot }
-export interface DeltaMessage { scope: Scope; seq: number; changes: Change[] }
+/** `sentAt`: the hub's clock (epoch ms) when it sent the message; clients derive their lag from it. */
+export interface SnapshotMessage { scope: Scope; seq: number; snapshot: Snapshot; sentAt?: number }
+export interface DeltaMessage { scope: Scope; seq: number; changes: Change[]; sentAt?: number }
 
 export type Ack = { ok: true } | { ok: false; error: string };
 

@@ -14,6 +14,7 @@ end
 
 local DAY_MS, OFFSET_MS = 86400000, 28800000
 local counters, expiries = {}, {}
+local touched = {} -- scopes whose numbers this batch may change, reported to the realtime layer
 local function add(key, field, n)
   local h = counters[key]
   if not h then h = {}; counters[key] = h end
@@ -22,6 +23,7 @@ end
 -- day totals always; hour and minute buckets when `timed` (for trends)
 local function bump(scopes, r, field, n, timed)
   for _, s in ipairs(scopes) do
+    touched[s] = true
     add(P .. 'agg:' .. s .. ':' .. r.day, field, n)
     if timed then
       add(P .. 'aggh:' .. s .. ':' .. r.day, field .. '|' .. r.hh, n)
@@ -32,7 +34,7 @@ local function bump(scopes, r, field, n, timed)
   end
 end
 local function gauge(scopes, field, n)
-  for _, s in ipairs(scopes) do add(P .. 'gauge:' .. s, field, n) end
+  for _, s in ipairs(scopes) do touched[s] = true; add(P .. 'gauge:' .. s, field, n) end
 end
 local function hgetall(key)
   local flat, t = redis.call('HGETALL', key), {}
@@ -68,10 +70,10 @@ end
 local function deadlineOf(dueDay) return (dueDay + 1) * DAY_MS - OFFSET_MS end
 
 local function openAdd(scopes, id, deadline)
-  for _, s in ipairs(scopes) do redis.call('ZADD', P .. 'open:' .. s, deadline, id) end
+  for _, s in ipairs(scopes) do touched[s] = true; redis.call('ZADD', P .. 'open:' .. s, deadline, id) end
 end
 local function openRemove(scopes, id)
-  for _, s in ipairs(scopes) do redis.call('ZREM', P .. 'open:' .. s, id) end
+  for _, s in ipairs(scopes) do touched[s] = true; redis.call('ZREM', P .. 'open:' .. s, id) end
 end
 
 -- Cases -------------------------------------------------------------------------------------
@@ -219,10 +221,16 @@ handlers['rating.submitted'] = function(r)
 end
 handlers['complaint.filed'] = function(r) bump(r.scopes, r, 'cpF', 1, false) end
 handlers['complaint.closed'] = function(r) bump(r.scopes, r, 'cpC', 1, false) end
+local visitors = {} -- HyperLogLog key -> visitor ids, added with one PFADD per key at the end
 handlers['portal.hit'] = function(r)
   bump(r.scopes, r, 'pv', 1, true)
   bump(r.scopes, r, 'col:' .. r.e.column, 1, false)
-  for _, s in ipairs(r.scopes) do redis.call('PFADD', P .. 'uv:' .. s .. ':' .. r.day, r.e.visitor) end
+  for _, s in ipairs(r.scopes) do
+    local key = P .. 'uv:' .. s .. ':' .. r.day
+    local list = visitors[key]
+    if not list then list = {}; visitors[key] = list end
+    list[#list + 1] = r.e.visitor
+  end
 end
 local function monthly(r, field, n)
   for _, s in ipairs(r.scopes) do add(P .. 'aggmo:' .. s .. ':' .. r.month, field, n) end
@@ -279,8 +287,13 @@ for key, fields in pairs(counters) do
     if n ~= 0 then redis.call('HINCRBY', key, field, n) end
   end
 end
+for key, list in pairs(visitors) do
+  for i = 1, #list, 500 do redis.call('PFADD', key, unpack(list, i, math.min(i + 499, #list))) end
+end
 for key, day in pairs(expiries) do
   redis.call('EXPIREAT', key, (day + 4) * 86400 - 28800) -- per-minute detail is kept 3 days
 end
 if #acked > 0 then redis.call('XACK', stream, group, unpack(acked)) end
-return { applied, skipped, failed }
+local touchedList = {}
+for s in pairs(touched) do touchedList[#touchedList + 1] = s end
+return { applied, skipped, failed, touchedList }

@@ -1,0 +1,174 @@
+/**
+ * Ingest + aggregation throughput and 202→visible latency, next to raw pipelined XADD in the same run.
+ *   npm run bench -- ingest [--quick]
+ */
+import { Redis } from 'ioredis';
+import { benchTokens, createMixer, ingestTokensEnv, type Batch } from './lib/event-mix.ts';
+import { cpuSeconds, percentile, printTable, rssMiB, sleep, startHubProcess, startRedis } from './lib/processes.ts';
+
+const quick = process.argv.includes('--quick');
+const BATCH = 100;
+const SENDERS = 8;
+const tokens = benchTokens();
+
+const redis = await startRedis();
+const hub = await startHubProcess({ REDIS_URL: redis.url, REDIS_PREFIX: 'bench:', INGEST_TOKENS: ingestTokensEnv() });
+const r = new Redis(redis.port);
+
+async function post(batch: Batch): Promise<number> {
+  const res = await fetch(`${hub.url}/api/v1/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${tokens[batch.source]}`, 'content-type': 'application/json' },
+    body: JSON.stringify(batch.events),
+  });
+  const body = (await res.json()) as { accepted: number; rejected: unknown[] };
+  if (res.status !== 202 || body.rejected.length) throw new Error(`ingest answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
+  return body.accepted;
+}
+
+async function lag(): Promise<number> {
+  const groups = (await r.xinfo('GROUPS', 'bench:events')) as unknown[][];
+  const g = groups.find((f) => f[1] === 'aggregators');
+  if (!g) return 0;
+  const rec: Record<string, unknown> = {};
+  for (let i = 0; i < g.length; i += 2) rec[String(g[i])] = g[i + 1];
+  return Number(rec.lag ?? 0) + Number(rec.pending ?? 0);
+}
+
+async function drain(timeoutMs = 120_000): Promise<number> {
+  const started = Date.now();
+  while ((await lag()) > 0) {
+    if (Date.now() - started > timeoutMs) throw new Error('aggregation did not drain');
+    await sleep(20);
+  }
+  return Date.now() - started;
+}
+
+// 1. Raw limit: pipelined XADD of the same events, from the same kind of client.
+async function rawXadd(seconds: number): Promise<number> {
+  const mixer = createMixer(`raw${Date.now()}`);
+  const batches = Array.from({ length: 400 }, () => mixer.batch(BATCH, Date.now()).events.map((e) => JSON.stringify(e)));
+  let sent = 0;
+  const until = Date.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: SENDERS }, async (_, s) => {
+    for (let i = s; Date.now() < until; i += SENDERS) {
+      const p = r.pipeline();
+      for (const json of batches[i % batches.length]!) p.xadd('raw:events', '*', 'e', json);
+      await p.exec();
+      sent += BATCH;
+    }
+  }));
+  const rate = sent / ((performance.now() - started) / 1000);
+  await r.del('raw:events');
+  return rate;
+}
+
+// 2. The hub flat out: accept as fast as senders can, then measure how long aggregation needs to catch up.
+async function hubFlatOut(seconds: number) {
+  const mixer = createMixer(`max${Date.now()}`);
+  let accepted = 0;
+  let maxLag = 0;
+  const until = Date.now() + seconds * 1000;
+  const cpu0 = cpuSeconds(hub.pid);
+  const rcpu0 = cpuSeconds(redis.pid);
+  const started = performance.now();
+  const sampler = (async () => { while (Date.now() < until) { maxLag = Math.max(maxLag, await lag()); await sleep(250); } })();
+  await Promise.all(Array.from({ length: SENDERS }, async () => {
+    while (Date.now() < until) accepted += await post(mixer.batch(BATCH, Date.now()));
+  }));
+  const acceptSec = (performance.now() - started) / 1000;
+  await sampler;
+  const drainMs = await drain();
+  const totalSec = (performance.now() - started) / 1000;
+  return { accepted, acceptRate: accepted / acceptSec, aggregateRate: accepted / totalSec, maxLag, drainMs, hubCpu: (cpuSeconds(hub.pid) - cpu0) / totalSec, redisCpu: (cpuSeconds(redis.pid) - rcpu0) / totalSec };
+}
+
+// 3. Offered load steps: the highest rate at which the consumer lag stays bounded (under one second of events).
+async function offered(rate: number, seconds: number) {
+  const mixer = createMixer(`step${rate}-${Date.now()}`);
+  const perSecond = rate / BATCH;
+  let accepted = 0;
+  const lags: number[] = [];
+  const started = Date.now();
+  const inflight = new Set<Promise<void>>();
+  for (let i = 0; Date.now() - started < seconds * 1000; i++) {
+    const due = started + (i * 1000) / perSecond;
+    if (due > Date.now()) await sleep(due - Date.now());
+    const p = post(mixer.batch(BATCH, Date.now())).then((n) => { accepted += n; }).finally(() => inflight.delete(p));
+    inflight.add(p);
+    if (inflight.size > 64) await Promise.race(inflight);
+    if (i % Math.max(1, Math.round(perSecond / 4)) === 0) void lag().then((l) => lags.push(l));
+  }
+  await Promise.all(inflight);
+  const achieved = accepted / ((Date.now() - started) / 1000);
+  const endLag = await lag();
+  const drainMs = await drain();
+  return { rate, achieved, endLag, maxLag: Math.max(0, ...lags), drainMs, bounded: achieved >= rate * 0.95 && endLag < rate };
+}
+
+// 4. Latency from 202 to visible in GET /api/v1/snapshot, at a fixed offered load.
+async function visibility(rate: number, seconds: number) {
+  const mixer = createMixer(`lat${Date.now()}`);
+  const perSecond = rate / BATCH;
+  const date = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const snapUrl = `${hub.url}/api/v1/snapshot?scope=city&date=${date}`;
+  const basePv = ((await (await fetch(snapUrl)).json()) as { portal: { pv: number } }).portal.pv;
+  const acked: { cumulative: number; at: number }[] = [];
+  let cumulative = basePv;
+  let done = false;
+  const latencies: number[] = [];
+  const poller = (async () => {
+    let next = 0;
+    while (!done || next < acked.length) {
+      const pv = ((await (await fetch(snapUrl)).json()) as { portal: { pv: number } }).portal.pv;
+      const seenAt = performance.now();
+      while (next < acked.length && acked[next]!.cumulative <= pv) latencies.push(seenAt - acked[next++]!.at);
+      await sleep(5);
+    }
+  })();
+  const started = Date.now();
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; Date.now() - started < seconds * 1000; i++) {
+    const due = started + (i * 1000) / perSecond;
+    if (due > Date.now()) await sleep(due - Date.now());
+    // portal hits only, so the city page-view count tells which batches are visible
+    let b: Batch;
+    do b = mixer.batch(BATCH, Date.now()); while (b.source !== 'portal');
+    inflight.push(post(b).then(() => {
+      cumulative += b.portalHits;
+      acked.push({ cumulative, at: performance.now() });
+    }));
+  }
+  await Promise.all(inflight);
+  acked.sort((a, b) => a.cumulative - b.cumulative);
+  done = true;
+  await poller;
+  latencies.sort((a, b) => a - b);
+  return { rate, batches: latencies.length, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), max: latencies.at(-1) ?? NaN };
+}
+
+try {
+  const secs = quick ? 4 : 15;
+  await hubFlatOut(2); // warm-up: JIT, script cache, connections
+  const raw = await rawXadd(secs);
+  const flat = await hubFlatOut(secs);
+  printTable('Ingest + aggregation vs raw pipelined XADD (batches of 100, 8 concurrent senders, AOF everysec)', [
+    { measure: 'raw ioredis pipelined XADD', 'events/s': Math.round(raw), 'ratio to raw': '1.00', note: 'same events, same client process' },
+    { measure: 'hub accept (POST 202)', 'events/s': Math.round(flat.acceptRate), 'ratio to raw': (flat.acceptRate / raw).toFixed(2), note: `max lag ${flat.maxLag} events` },
+    { measure: 'hub accept + aggregate (until lag 0)', 'events/s': Math.round(flat.aggregateRate), 'ratio to raw': (flat.aggregateRate / raw).toFixed(2), note: `drained ${flat.drainMs} ms after senders stopped; hub ${flat.hubCpu.toFixed(2)} cores, redis ${flat.redisCpu.toFixed(2)} cores, hub RSS ${Math.round(rssMiB(hub.pid))} MiB` },
+  ]);
+  const steps = [];
+  for (const rate of quick ? [10_000, 30_000] : [10_000, 20_000, 30_000, 40_000, 50_000]) steps.push(await offered(rate, quick ? 4 : 10));
+  printTable('Offered load steps (bounded: achieved ≥ 95% of offered and lag at the end < 1 s of events)', steps.map((s) => ({
+    'offered events/s': s.rate, 'accepted events/s': Math.round(s.achieved), 'max lag': s.maxLag, 'lag at end': s.endLag, 'drain ms': s.drainMs, bounded: s.bounded ? 'yes' : 'NO',
+  })));
+  const lat = await visibility(10_000, quick ? 5 : 15);
+  printTable('202 → visible in GET /api/v1/snapshot at 10,000 events/s offered', [
+    { batches: lat.batches, 'p50 ms': lat.p50.toFixed(1), 'p99 ms': lat.p99.toFixed(1), 'max ms': lat.max.toFixed(1) },
+  ]);
+} finally {
+  r.disconnect();
+  await hub.stop();
+  await redis.stop();
+}

@@ -1,0 +1,92 @@
+/** Real processes for benchmarks: a redis-server and hub processes on loopback, cleaned up at exit. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+
+const children = new Set<ChildProcess>();
+process.on('exit', () => { for (const c of children) c.kill('SIGKILL'); });
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.exit(130));
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface BenchRedis { port: number; url: string; pid: number; stop(): Promise<void> }
+
+/** A redis-server configured like production: AOF with fsync every second. */
+export async function startRedis(): Promise<BenchRedis> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yg-bench-redis-'));
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''], { stdio: 'ignore' });
+  children.add(child);
+  const probe = new Redis({ port, retryStrategy: () => 50, maxRetriesPerRequest: null });
+  probe.on('error', () => undefined);
+  await Promise.race([probe.ping(), sleep(10_000).then(() => { throw new Error('bench redis-server did not start'); })]);
+  probe.disconnect();
+  return {
+    port, url: `redis://127.0.0.1:${port}`, pid: child.pid!,
+    async stop() { child.kill('SIGTERM'); await new Promise((r) => child.once('exit', r)); children.delete(child); fs.rmSync(dir, { recursive: true, force: true }); },
+  };
+}
+
+export interface BenchHub { url: string; pid: number; stop(): Promise<void> }
+
+/** A hub in its own process, so its CPU is its own and the load generator does not share its event loop. */
+export async function startHubProcess(env: Record<string, string>): Promise<BenchHub> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.add(child);
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try { if ((await fetch(`${url}/healthz`)).ok) break; } catch { /* not up yet */ }
+    if (i > 200) throw new Error('bench hub did not start');
+    await sleep(100);
+  }
+  return {
+    url, pid: child.pid!,
+    async stop() { child.kill('SIGTERM'); await new Promise((r) => child.once('exit', r)); children.delete(child); },
+  };
+}
+
+/** CPU seconds (user+system) a process has used, from /proc. */
+export function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+export function rssMiB(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+export function printTable(title: string, rows: Record<string, string | number>[]): void {
+  console.log(`\n${title}`);
+  if (rows.length === 0) return;
+  const cols = Object.keys(rows[0]!);
+  const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(width[i]!)).join(' | ')} |`;
+  console.log(line(cols));
+  console.log(`|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(cols.map((c) => String(r[c]))));
+}

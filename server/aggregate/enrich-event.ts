@@ -70,6 +70,7 @@ export function scopesOf(event: YgEvent, catalog: CatalogIndex): Scope[] {
     }
     case 'portal.hit':
     case 'trade.closed':
+      return wide;
     // the case's scopes were fixed at acceptance and are kept with the case
     case 'case.suspended':
     case 'case.resumed':

@@ -14,10 +14,13 @@ import { loadCatalog, type CatalogIndex } from './catalog/load-catalog.ts';
 import type { HubConfig } from './config/env.ts';
 import { createApp } from './http/app.ts';
 import { ingestRouter } from './ingest/ingest-route.ts';
+import { checkDurability } from './ingest/durability.ts';
+import { createRedisClock } from './redis/redis-clock.ts';
 import { checkHealth } from './observability/health.ts';
 import { createLogger } from './observability/logger.ts';
 import { createMetrics, type HubMetrics } from './observability/metrics.ts';
 import { readRouter } from './read/read-routes.ts';
+import { cockpitRouter } from './read/cockpit/cockpit-routes.ts';
 import { screensRouter } from './http/screens-route.ts';
 import { attachRealtime, type Realtime } from './realtime/attach-realtime.ts';
 import { connectRedis, waitForRedis, type RedisClient, type RedisTarget } from './redis/connect.ts';
@@ -61,11 +64,14 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   }
   if (config.ingestTokens.size === 0) log.warn('INGEST_TOKENS is empty: POST /api/v1/events will refuse every request (401)');
 
-  const redis = withScripts(connectRedis(opts.redisTarget, { name: 'yg-hub' }));
+  const redis = withScripts(connectRedis(opts.redisTarget, { name: 'yg-hub', commandTimeoutMs: config.commandTimeoutMs }));
   const reader = connectRedis(opts.redisTarget, { name: 'yg-aggregator', blocking: true });
   for (const c of [redis, reader]) c.on('error', (err: Error) => log.debug({ err: err.message }, 'redis connection error'));
   await waitForRedis(redis);
   await syncCalendar(redis, keys, calendar);
+  const durability = await checkDurability(redis, config.ingestDurability);
+  const redisClock = await createRedisClock(redis);
+  log.info({ durability }, 'ingest durability');
 
   const metrics = createMetrics();
   const listeners = new Set<(scopes: Set<Scope>) => void>();
@@ -73,7 +79,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   if (config.runAggregator) {
     await waitForRedis(reader);
     aggregator = createAggregator({
-      redis, reader, keys, catalog, log, ...opts.aggregator,
+      redis, reader, keys, catalog, log, claimIdleMs: config.claimIdleMs, ...opts.aggregator,
       onApplied: (scopes, applied) => {
         metrics.aggregatedEvents.inc(applied);
         for (const l of listeners) l(scopes);
@@ -93,8 +99,9 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   });
   const app = createApp([
     ops,
-    ingestRouter({ redis, keys, catalog, metrics, tokens: () => config.ingestTokens, dedupeDays: config.dedupeDays, now }),
+    ingestRouter({ redis, keys, catalog, metrics, tokens: () => config.ingestTokens, dedupeDays: config.dedupeDays, now, durability, redisClock, commandTimeoutMs: config.commandTimeoutMs }),
     readRouter({ redis, keys, catalog, now }),
+    cockpitRouter({ redis, keys, catalog, now }),
     screensRouter(),
   ], log);
 
@@ -122,6 +129,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
         server.closeAllConnections();
       });
       await aggregator?.stop();
+      redisClock.stop();
       reader.disconnect();
       await redis.quit().catch(() => redis.disconnect());
     },

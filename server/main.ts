@@ -11,7 +11,11 @@ async function main(): Promise<void> {
   let privateRedis: PrivateRedis | null = null;
   let target: RedisTarget;
   if (config.redis.kind === 'private') {
-    privateRedis = await ensurePrivateRedis({ dir: config.redis.dir, log: (m) => log.info(m) });
+    privateRedis = await ensurePrivateRedis({
+      dir: config.redis.dir,
+      log: (m) => log.info(m),
+      ...(config.ingestDurability === 'fsync' ? { appendfsync: 'always' as const } : {}),
+    });
     target = { kind: 'socket', path: privateRedis.socketPath };
   } else {
     target = config.redis;

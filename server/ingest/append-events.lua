@@ -2,11 +2,15 @@
 -- batch is either taken whole or not at all, and a repeated id is counted once across batches.
 -- KEYS[1] stream, KEYS[2] source-seen hash
 -- ARGV[1] key prefix, ARGV[2] dedupe days, ARGV[3] now (epoch ms), ARGV[4] source,
--- then per event: id, day index of its `at`, JSON
+-- ARGV[5] deadline (epoch ms, Redis clock), then per event: id, day index of its `at`, JSON
 local prefix, dedupeDays, source = ARGV[1], tonumber(ARGV[2]), ARGV[4]
+-- The hub stops waiting at the deadline and answers 503; a script that runs later (a frozen
+-- Redis working through its backlog) must take nothing, or the 503 would be a lie.
+local t = redis.call('TIME')
+if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(ARGV[5]) then return { -1 } end
 local result = {}
 local touched = {}
-for i = 5, #ARGV, 3 do
+for i = 6, #ARGV, 3 do
   local id, day, json = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local seenKey = prefix .. 'seen:' .. day
   if redis.call('SADD', seenKey, id) == 1 then

@@ -6,13 +6,23 @@ import type { ValidEvent } from './validate-batch.ts';
 
 export interface AppendResult { accepted: number; duplicates: number }
 
+/** Redis ran the append after the hub had stopped waiting: nothing was taken. */
+export class AppendDeadlineError extends Error {
+  override name = 'AppendDeadlineError';
+  constructor() {
+    super('Redis took too long to answer; nothing of the batch was taken');
+  }
+}
+
 export async function appendEvents(
-  redis: RedisClient & ScriptCommands, keys: RedisKeys, source: string, events: ValidEvent[], opts: { dedupeDays: number; now: number },
+  redis: RedisClient & ScriptCommands, keys: RedisKeys, source: string, events: ValidEvent[],
+  opts: { dedupeDays: number; now: number; /** Redis-clock epoch ms after which the script must take nothing. */ deadline: number },
 ): Promise<AppendResult> {
   if (events.length === 0) return { accepted: 0, duplicates: 0 };
-  const args: (string | number)[] = [keys.prefix, opts.dedupeDays, opts.now, source];
+  const args: (string | number)[] = [keys.prefix, opts.dedupeDays, opts.now, source, opts.deadline];
   for (const v of events) args.push(v.event.id, v.day, JSON.stringify(v.event));
   const flags = await redis.ygAppendEvents(keys.stream, keys.sourceSeen, ...args);
+  if (flags[0] === -1) throw new AppendDeadlineError();
   const accepted = flags.reduce((n, f) => n + f, 0);
   return { accepted, duplicates: flags.length - accepted };
 }

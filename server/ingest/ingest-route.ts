@@ -8,6 +8,8 @@ import type { RedisClient } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import type { ScriptCommands } from '../redis/scripts.ts';
 import { appendEvents } from './append-events.ts';
+import { awaitDurable, type Durability } from './durability.ts';
+import type { RedisClock } from '../redis/redis-clock.ts';
 import { validateBatch } from './validate-batch.ts';
 
 export interface IngestDeps {
@@ -19,6 +21,10 @@ export interface IngestDeps {
   tokens: () => Map<string, string>;
   dedupeDays: number;
   now: () => number;
+  durability: Durability;
+  redisClock: RedisClock;
+  /** The hub gives up on Redis after this long (REDIS_COMMAND_TIMEOUT_MS). */
+  commandTimeoutMs: number;
 }
 
 export function ingestRouter(deps: IngestDeps): Router {
@@ -34,7 +40,10 @@ export function ingestRouter(deps: IngestDeps): Router {
     const { valid, rejected } = validateBatch(items, { source, catalog: deps.catalog, now, maxAgeDays: deps.dedupeDays });
     let appended;
     try {
-      appended = await appendEvents(deps.redis, deps.keys, source, valid, { dedupeDays: deps.dedupeDays, now });
+      // a margin below the client's own timeout: a script that starts after it takes nothing
+      const deadline = deps.redisClock.toRedis(Date.now() + deps.commandTimeoutMs - 50);
+      appended = await appendEvents(deps.redis, deps.keys, source, valid, { dedupeDays: deps.dedupeDays, now, deadline });
+      if (appended.accepted > 0) await awaitDurable(deps.redis, deps.durability, 1000);
     } catch (err) {
       throw new StoreUnavailableError(err);
     }

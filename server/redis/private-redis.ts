@@ -27,6 +27,8 @@ export interface PrivateRedis {
 
 export interface PrivateRedisOptions {
   dir: string;
+  /** `always` makes every write wait for the disk (INGEST_DURABILITY=fsync on Redis < 7.2). @default 'everysec' */
+  appendfsync?: 'everysec' | 'always';
   binary?: string;
   log?: (msg: string) => void;
 }
@@ -40,6 +42,7 @@ export async function ensurePrivateRedis(opts: PrivateRedisOptions): Promise<Pri
   if (await answers(socketPath)) {
     const pid = readPid(pidFile);
     log(`reusing the private redis-server already running (pid ${pid ?? '?'}) at ${socketPath}`);
+    if (opts.appendfsync) await setAppendFsync(socketPath, opts.appendfsync);
     return { socketPath, startedHere: false, pid, stop: async () => undefined };
   }
   // Not answering: whatever is left is stale (a crashed server). Remove it so the new one can bind.
@@ -55,7 +58,7 @@ export async function ensurePrivateRedis(opts: PrivateRedisOptions): Promise<Pri
   const child = spawn(binary, [
     '--port', '0', '--unixsocket', socketPath, '--unixsocketperm', '700',
     '--dir', opts.dir, '--pidfile', pidFile, '--daemonize', 'no',
-    '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '3600 1 300 100',
+    '--appendonly', 'yes', '--appendfsync', opts.appendfsync ?? 'everysec', '--save', '3600 1 300 100',
     '--logfile', path.join(opts.dir, 'redis.log'),
   ], { detached: true, stdio: 'ignore' });
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
@@ -68,6 +71,15 @@ export async function ensurePrivateRedis(opts: PrivateRedisOptions): Promise<Pri
   child.unref();
   log(`started a private redis-server (pid ${child.pid}) with AOF persistence in ${opts.dir}`);
   return { socketPath, startedHere: true, pid: child.pid ?? null, stop: () => stopServer(child, socketPath) };
+}
+
+async function setAppendFsync(socketPath: string, mode: string): Promise<void> {
+  const client = new Redis({ path: socketPath, maxRetriesPerRequest: 0 });
+  try {
+    await client.config('SET', 'appendfsync', mode);
+  } finally {
+    client.disconnect();
+  }
 }
 
 async function stopServer(child: ChildProcess, socketPath: string): Promise<void> {

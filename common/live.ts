@@ -15,7 +15,8 @@ export type Change = [path: string[], value: unknown];
 export interface SnapshotMessage { scope: Scope; seq: number; snapshot: Snapshot; sentAt?: number }
 export interface DeltaMessage { scope: Scope; seq: number; changes: Change[]; sentAt?: number }
 
-export type Ack = { ok: true } | { ok: false; error: string };
+/** `retryAfterMs`: the refusal is temporary (e.g. Redis unreachable); ask again after that long. */
+export type Ack = { ok: true } | { ok: false; error: string; retryAfterMs?: number };
 
 export interface ServerToClientEvents {
   snapshot: (msg: SnapshotMessage) => void;

@@ -79,7 +79,7 @@ export function createAggregator(opts: AggregatorOptions): Aggregator {
     if (records.length === 0) return;
     const first = entries[0]![0];
     const last = entries[entries.length - 1]![0];
-    const [applied, skipped, failed] = await redis.ygApplyEvents(
+    const [applied, skipped, failed, touched] = await redis.ygApplyEvents(
       keys.stream, keys.group, consumer, keys.prefix, first, last, entries.length * 2 + 100, ...records,
     );
     stats.applied += applied;
@@ -87,7 +87,8 @@ export function createAggregator(opts: AggregatorOptions): Aggregator {
     stats.failed += failed.length;
     stats.batches++;
     if (failed.length > 0) log.error({ failed }, 'aggregation failed for some events; they are in the dead-letter stream');
-    // Case events count in the scopes kept with the case; the city and center always change.
+    // Case events count in the scopes kept with the case: the script reports those it touched.
+    for (const s of touched ?? []) scopes.add(s as Scope);
     if (applied > 0) opts.onApplied?.(scopes, applied);
   }
 

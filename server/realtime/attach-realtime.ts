@@ -1,11 +1,27 @@
-/** Socket.IO `/live` on the hub's HTTP server. Placeholder until the realtime layer (issue 4) lands. */
+/**
+ * Socket.IO on the hub's HTTP server: namespace `/live` (snapshot + versioned deltas per scope,
+ * docs/realtime.md), the handshake auth shared with other namespaces, and the Redis Streams
+ * adapter that carries room broadcasts between hub processes.
+ */
 import type http from 'node:http';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Logger } from 'pino';
+import { Server } from 'socket.io';
 import type { Scope } from '../../common/catalog.ts';
+import { LIVE_NAMESPACE } from '../../common/live.ts';
+import { dayIndexOf } from '../../common/time.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
 import type { HubConfig } from '../config/env.ts';
+import { readSnapshot } from '../read/snapshot.ts';
 import type { RedisClient, RedisTarget } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
+import { listenChanged, publishChanged } from './changed-channel.ts';
+import { handshakeMiddleware, originAllowed } from './handshake-auth.ts';
+import { LiveRooms, type LiveRoomsStats } from './live-rooms.ts';
+import { roomOf, serveLive, type LiveNamespace } from './live-namespace.ts';
+import type { ResolveUser } from './principal.ts';
+import { connectRealtimeRedis } from './realtime-redis.ts';
+import { parseScreenTokens } from './screen-tokens.ts';
 
 export interface RealtimeDeps {
   server: http.Server;
@@ -18,12 +34,121 @@ export interface RealtimeDeps {
   now: () => number;
   /** Scopes changed by batches this process applied. */
   onApplied: (listener: (scopes: Set<Scope>) => void) => () => void;
+  /** Signed-in users from the handshake (cookie session, issue 7); absent: screens and anonymous only. */
+  resolveUser?: ResolveUser;
 }
 
+export interface RealtimeStats extends LiveRoomsStats { sockets: number; slowDisconnects: number }
+
 export interface Realtime {
+  /** The Socket.IO server (all namespaces share its adapter and engine options). */
+  io: Server;
+  live: LiveNamespace;
+  /** The handshake auth middleware; `io.of('/alerts').use(realtime.authenticate)` reuses it. */
+  authenticate: ReturnType<typeof handshakeMiddleware>;
+  stats(): RealtimeStats;
   close(): Promise<void>;
 }
 
-export async function attachRealtime(_deps: RealtimeDeps): Promise<Realtime> {
-  return { close: async () => undefined };
+/** Incoming messages are tiny `{scope}` objects; anything bigger is refused by the engine. */
+const MAX_INCOMING_BYTES = 16 * 1024;
+/** Packets queued for a socket that does not read them; beyond this it is cut (it resyncs on reconnect). */
+const MAX_QUEUED_PACKETS = 500;
+
+export async function attachRealtime(deps: RealtimeDeps): Promise<Realtime> {
+  const { config, catalog, keys, log, now } = deps;
+  const { tickMs, refreshMs, transports, allowedOrigins } = config.live;
+  const screenTokens = parseScreenTokens(config.screenTokens, catalog);
+  if (screenTokens.size === 0) log.warn('SCREEN_TOKENS is empty: anyone who reaches the hub can read the live figures (fine for one hall on its own network; see docs/realtime.md)');
+
+  const adapterRedis = connectRealtimeRedis(deps.redisTarget, 'yg-live-adapter');
+  const changedSub = connectRealtimeRedis(deps.redisTarget, 'yg-live-changed');
+  for (const c of [adapterRedis, changedSub]) c.on('error', (err: Error) => log.debug({ err: err.message }, 'live: redis connection error'));
+
+  const io = new Server(deps.server, {
+    serveClient: false,
+    transports,
+    maxHttpBufferSize: MAX_INCOMING_BYTES,
+    allowRequest: (req, cb) => cb(null, originAllowed(req, allowedOrigins)),
+    ...(allowedOrigins.length > 0 ? { cors: { origin: allowedOrigins, credentials: true } } : {}),
+    // Missed room broadcasts (alerts) are replayed from the adapter's stream; the auth runs again.
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+    adapter: createAdapter(adapterRedis, {
+      streamName: `${keys.prefix}sio`,
+      channelPrefix: `${keys.prefix}sio`,
+      sessionKeyPrefix: `${keys.prefix}sio:session:`,
+      maxLen: 10_000,
+      blockTimeInMs: 1000,
+      onlyPlaintext: true,
+    }),
+  });
+
+  const authenticate = handshakeMiddleware({ screenTokens, ...(deps.resolveUser ? { resolveUser: deps.resolveUser } : {}) });
+  // Server generics type every namespace alike; /live and /alerts have their own event maps.
+  const live = io.of(LIVE_NAMESPACE) as unknown as LiveNamespace;
+  live.use(authenticate);
+
+  const rooms = new LiveRooms({
+    read: (scope, at) => readSnapshot(deps.redis, keys, scope, dayIndexOf(at), at, catalog),
+    members: (scope) => live.adapter.rooms.get(roomOf(scope))?.size ?? 0,
+    // Deltas stay on this process: each hub numbers its own rooms (see docs/realtime.md).
+    sendSnapshot: (msg) => live.local.to(roomOf(msg.scope)).emit('snapshot', msg),
+    sendDelta: (msg) => live.local.to(roomOf(msg.scope)).emit('delta', msg),
+    now,
+    refreshMs,
+    log,
+  });
+  serveLive(live, { rooms, catalog, now, log });
+
+  const offApplied = deps.onApplied((scopes) => {
+    rooms.markDirty(scopes);
+    publishChanged(deps.redis, keys.changedChannel, scopes).catch((err: Error) => log.debug({ err: err.message }, 'live: could not publish changed scopes'));
+  });
+  await listenChanged(changedSub, keys.changedChannel, (scopes) => rooms.markDirty(scopes), log);
+
+  let slowDisconnects = 0;
+  let lastSweep = Date.now();
+  const sweepSlowSockets = () => {
+    for (const socket of live.sockets.values()) {
+      // engine.io keeps packets here while the socket cannot take them (private field, read defensively).
+      const queued = (socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
+      if (queued > MAX_QUEUED_PACKETS) {
+        slowDisconnects++;
+        log.warn({ id: socket.id, queued }, 'live: disconnected a socket that does not read its messages');
+        socket.disconnect(true);
+      }
+    }
+  };
+
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let running: Promise<void> | null = null;
+  const loop = async () => {
+    const started = Date.now();
+    running = rooms.tick().catch((err: Error) => log.error({ err: err.message }, 'live: tick failed'));
+    await running;
+    running = null;
+    if (started - lastSweep >= refreshMs) {
+      lastSweep = started;
+      sweepSlowSockets();
+    }
+    if (!stopped) timer = setTimeout(() => void loop(), Math.max(0, tickMs - (Date.now() - started)));
+  };
+  timer = setTimeout(() => void loop(), tickMs);
+
+  return {
+    io,
+    live,
+    authenticate,
+    stats: () => ({ ...rooms.stats, sockets: live.sockets.size, slowDisconnects }),
+    async close() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+      offApplied();
+      // Also closes the HTTP server (the hub closes it next anyway).
+      await io.close();
+      await Promise.all([adapterRedis, changedSub].map((c) => c.quit().catch(() => c.disconnect())));
+    },
+  };
 }

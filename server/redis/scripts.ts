@@ -8,7 +8,8 @@ const applyEventsLua = read('../aggregate/apply-events.lua');
 
 export interface ScriptCommands {
   ygAppendEvents(stream: string, sourceSeen: string, ...args: (string | number)[]): Promise<number[]>;
-  ygApplyEvents(stream: string, ...args: (string | number)[]): Promise<[number, number, string[]]>;
+  /** Answers [applied, skipped, failed stream ids, scopes touched (bump/gauge/open set)]. */
+  ygApplyEvents(stream: string, ...args: (string | number)[]): Promise<[number, number, string[], string[]]>;
 }
 
 export function withScripts(client: RedisClient): RedisClient & ScriptCommands {

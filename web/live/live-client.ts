@@ -114,7 +114,11 @@ export function createLiveClient(options: LiveClientOptions = {}): LiveClient {
         sub.retry = setTimeout(() => sendSubscribe(scope, 'subscribe'), ackTimeoutMs);
         return;
       }
-      if (res && !res.ok) for (const h of sub.errorHandlers) h(res.error);
+      if (res && !res.ok) {
+        for (const h of sub.errorHandlers) h(res.error);
+        // A temporary refusal (Redis unreachable): ask again; a refusal for good (scope) stays.
+        if (res.retryAfterMs !== undefined) sub.retry = setTimeout(() => sendSubscribe(scope, 'subscribe'), res.retryAfterMs);
+      }
     });
   };
 

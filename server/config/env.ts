@@ -40,6 +40,9 @@ const envSchema = z.object({
   HOLIDAYS_FILE: z.string().default('config/holidays.json'),
   CATALOG_DIR: z.string().default('config/catalog'),
   AGGREGATOR: z.enum(['on', 'off']).default('on'),
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(750),
+  INGEST_DURABILITY: z.enum(['written', 'fsync']).default('written'),
+  AGGREGATOR_CLAIM_IDLE_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   LIVE_TICK_MS: z.coerce.number().int().min(20).max(10_000).default(250),
   LIVE_REFRESH_MS: z.coerce.number().int().min(1000).max(600_000).default(5000),
   LIVE_TRANSPORTS: z.enum(['websocket', 'websocket,polling']).default('websocket'),
@@ -67,6 +70,15 @@ export interface HubConfig {
   holidaysFile: string;
   catalogDir: string;
   runAggregator: boolean;
+  /** An event read by a hub and not acknowledged this long is taken over by another hub. */
+  claimIdleMs: number;
+  /** A Redis command unanswered this long fails, so a frozen Redis becomes a 503 within a second. */
+  commandTimeoutMs: number;
+  /**
+   * `written`: 202 once Redis has the events in memory and written to its AOF (fsync within 1 s).
+   * `fsync`: 202 only once the AOF is fsynced (WAITAOF on Redis ≥ 7.2, else `appendfsync always`).
+   */
+  ingestDurability: 'written' | 'fsync';
   /** The realtime layer (docs/realtime.md). */
   live: { tickMs: number; refreshMs: number; transports: ('websocket' | 'polling')[]; allowedOrigins: string[] };
 }
@@ -104,6 +116,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     screenTokens: e.SCREEN_TOKENS, adminPassword: e.ADMIN_PASSWORD, dedupeDays: e.DEDUPE_DAYS,
     holidaysFile: path.resolve(cwd, e.HOLIDAYS_FILE), catalogDir: path.resolve(cwd, e.CATALOG_DIR),
     runAggregator: e.AGGREGATOR === 'on',
+    claimIdleMs: e.AGGREGATOR_CLAIM_IDLE_MS,
+    commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+    ingestDurability: e.INGEST_DURABILITY,
     live: {
       tickMs: e.LIVE_TICK_MS, refreshMs: e.LIVE_REFRESH_MS,
       transports: e.LIVE_TRANSPORTS === 'websocket' ? ['websocket'] : ['websocket', 'polling'],

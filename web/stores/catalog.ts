@@ -1,0 +1,49 @@
+/**
+ * The reference data (GET /api/v1/catalog), fetched once per page load and kept in localStorage
+ * so a screen that boots while the hub is down can still name its windows and staff. A failed
+ * fetch is retried with backoff until it succeeds; this is boot, not polling.
+ */
+import { defineStore } from 'pinia';
+import { computed, onScopeDispose, shallowRef } from 'vue';
+import type { Catalog, Department, ServiceWindow, Staff } from '../../common/catalog.ts';
+import { readStored, writeStored } from '../util/local-store.ts';
+
+const STORAGE_KEY = 'yg:catalog';
+
+export const useCatalogStore = defineStore('catalog', () => {
+  const catalog = shallowRef<Catalog | null>(readStored<Catalog>(STORAGE_KEY));
+  const windows = computed(() => new Map<string, ServiceWindow>((catalog.value?.windows ?? []).map((w) => [w.code, w])));
+  const staff = computed(() => new Map<string, Staff>((catalog.value?.staff ?? []).map((s) => [s.code, s])));
+  const departments = computed(() => new Map<string, Department>((catalog.value?.departments ?? []).map((d) => [d.code, d])));
+
+  let retry: ReturnType<typeof setTimeout> | null = null;
+  let attempt = 0;
+  let disposed = false;
+  async function load(): Promise<void> {
+    try {
+      const res = await fetch('/api/v1/catalog', { cache: 'no-store' });
+      if (!res.ok) throw new Error(`catalog: HTTP ${res.status}`);
+      const fresh = (await res.json()) as Catalog;
+      catalog.value = fresh;
+      writeStored(STORAGE_KEY, fresh);
+    } catch {
+      if (disposed) return;
+      attempt++;
+      retry = setTimeout(() => void load(), Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5)));
+    }
+  }
+  void load();
+  onScopeDispose(() => { disposed = true; if (retry) clearTimeout(retry); });
+
+  /** "5" for yiyang.w005 (the number people read), falling back to the code. */
+  function windowNumber(code: string): string {
+    const w = windows.value.get(code);
+    return w ? String(w.number) : code.replace(/^.*\.w0*/, '');
+  }
+  function staffName(code: string | null | undefined): string | null {
+    if (!code) return null;
+    return staff.value.get(code)?.name ?? null;
+  }
+
+  return { catalog, windows, staff, departments, windowNumber, staffName };
+});

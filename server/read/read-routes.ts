@@ -58,7 +58,7 @@ function stringParam(req: Request, name: string): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-function scopeParam(req: Request, catalog: CatalogIndex): Scope {
+export function scopeParam(req: Request, catalog: CatalogIndex): Scope {
   const raw = stringParam(req, 'scope') ?? 'city';
   if (!isScope(raw)) throw new HttpError(400, 'must be city, center:<code>, dept:<code> or window:<code>', 'scope');
   const [kind, code = ''] = raw.split(':', 2) as [string, string?];
@@ -71,7 +71,7 @@ function scopeParam(req: Request, catalog: CatalogIndex): Scope {
 }
 
 /** A `YYYY-MM-DD` date, or an ISO date-time (taken as its Asia/Shanghai day). */
-function dayParam(req: Request, name: string, fallback: number): number {
+export function dayParam(req: Request, name: string, fallback: number): number {
   const raw = stringParam(req, name);
   if (raw === undefined) return fallback;
   const day = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? dayIndexOfDate(raw) : dayIndexOf(Date.parse(raw));

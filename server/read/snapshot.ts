@@ -85,7 +85,7 @@ function recentCalls(raw: string[], day: number): RecentCall[] {
   return calls;
 }
 
-function windowState(w: Counters, c: Counters, isToday: boolean, day: number, now: number): WindowState {
+export function windowState(w: Counters, c: Counters, isToday: boolean, day: number, now: number): WindowState {
   const status = (['open', 'serving', 'paused', 'closed'] as const).find((s) => s === w.status) ?? 'unknown';
   const since = w.since ? Number(w.since) : null;
   let openSec = num(c, 'openSec');

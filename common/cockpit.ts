@@ -1,0 +1,120 @@
+/**
+ * Answers of the cockpit's read APIs (`/api/v1/cockpit/*`, docs/cockpit.md), shared by the hub
+ * and the cockpit screen. Rates are fractions in [0, 1], null when the denominator is 0; money is
+ * in yuan.
+ */
+import type { Scope } from './catalog.ts';
+
+export interface CoverageFigure { label: string; total: number; covered: number }
+
+export interface CockpitTargets {
+  /** 提前办结率 must be above this. */
+  earlyRate: number;
+  /** 按时办结率 must be above this. */
+  onTimeRate: number;
+  /** 满意率 must be above this. */
+  satisfactionRate: number;
+  /** 有效投诉 (upheld complaints) allowed: zero. */
+  upheldComplaints: number;
+  /** Portal visits (PV) per day on average, and the peak day. */
+  portalDailyAverage: number;
+  portalPeak: number;
+}
+
+/** GET /api/v1/cockpit/config */
+export interface CockpitConfig {
+  coverage: { township: CoverageFigure; community: CoverageFigure };
+  targets: CockpitTargets;
+  rankings: { minRatingsForSatisfaction: number };
+}
+
+/** One center in GET /api/v1/cockpit/districts */
+export interface DistrictRow {
+  center: string;
+  name: string;
+  short: string;
+  level: 'city' | 'district';
+  accepted: number;
+  completed: number;
+  overdue: number;
+  onTimeRate: number | null;
+  earlyRate: number | null;
+  satisfactionRate: number | null;
+  ratings: number;
+  waiting: number;
+  avgWaitSec: number | null;
+}
+export interface DistrictComparison { date: string; asOf: string; centers: DistrictRow[] }
+
+/** One row of a ranking: `value` is what it is ranked by; the other figures give context. */
+export interface RankingEntry {
+  scope: Scope;
+  code: string;
+  name: string;
+  /** Short name of the center, for departments and windows outside the city center. */
+  center: string;
+  value: number;
+  /** Denominator behind a rate (ratings for satisfaction, tickets for wait), when there is one. */
+  basis?: number;
+  /** For a window: the name of its department. */
+  detail?: string;
+}
+
+/** GET /api/v1/cockpit/rankings */
+export interface CockpitRankings {
+  scope: Scope;
+  date: string;
+  asOf: string;
+  /** What the lists rank: the departments and windows inside (or beside, for a window) the scope. */
+  departments: {
+    byCompleted: RankingEntry[];
+    byOverdue: RankingEntry[];
+    /** Lowest first: where citizens are least satisfied (departments with enough ratings). */
+    bySatisfaction: RankingEntry[];
+    /** Longest average wait first. */
+    byAvgWait: RankingEntry[];
+    byBadReviews: RankingEntry[];
+  };
+  windows: { byThroughput: RankingEntry[] };
+}
+
+export interface TradeCategoryFigures { count: number; amount: number }
+
+/** GET /api/v1/cockpit/trading */
+export interface CockpitTrading {
+  /** The scope the figures are for: trades count in centers and the city only. */
+  scope: Scope;
+  date: string;
+  month: { from: string; to: string; count: number; amount: number; byCategory: Record<string, TradeCategoryFigures> };
+  year: { from: string; to: string; count: number; amount: number; byCategory: Record<string, TradeCategoryFigures> };
+}
+
+/** Counts of a scope up to a clock time of a day. */
+export interface CountsUntil {
+  accepted: number;
+  completed: number;
+  ratings: number;
+  bad: number;
+  satisfactionRate: number | null;
+  pv: number;
+  ticketsIssued: number;
+}
+
+/** GET /api/v1/cockpit/compare: the day before, to compare each tile with. */
+export interface CockpitComparison {
+  scope: Scope;
+  date: string;
+  /** The day compared with (the day before `date`). */
+  previousDate: string;
+  /** Clock time (HH:mm, Asia/Shanghai) up to which the previous day is counted; 24:00 for a whole day. */
+  until: string;
+  /** The previous day up to the same clock time (from the hour and minute buckets). */
+  sameTime: CountsUntil;
+  /** The previous day as a whole, for figures kept per day only (rates of completed cases, complaints). */
+  wholeDay: {
+    earlyRate: number | null;
+    onTimeRate: number | null;
+    complaints: number;
+    overdue: number;
+  };
+}

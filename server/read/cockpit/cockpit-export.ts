@@ -1,0 +1,117 @@
+/**
+ * Renders the cockpit of a day to PNG or PDF for the daily briefing: headless Chromium (through
+ * playwright-core, loaded only when an export is asked for) opens this very hub's
+ * `/screens/cockpit?date=…&export=1` with the requester's session cookie, waits until every panel
+ * has its data, and captures it. Server-side so the file is the same whatever browser the leader
+ * uses, the PDF is a real vector PDF, and an office assistant can fetch it with curl.
+ * One export at a time (a Chromium takes ~150 MB); a short queue, then 503.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Scope } from '../../../common/catalog.ts';
+
+export type ExportFormat = 'png' | 'pdf';
+
+export interface ExportRequest {
+  /** Origin of this hub as seen from itself, e.g. http://127.0.0.1:8080. */
+  origin: string;
+  format: ExportFormat;
+  date: string;
+  scope: Scope;
+  width: number;
+  height: number;
+  /** The requester's Cookie header, handed to the rendering browser (the cockpit needs a session). */
+  cookieHeader: string | undefined;
+}
+
+export interface CockpitExporterOptions {
+  /** @default process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' */
+  chromiumPath?: string;
+  /** How long to wait for the page to have all its data. @default 30000 */
+  timeoutMs?: number;
+  /** Exports waiting behind the running one before new ones are refused. @default 3 */
+  maxQueued?: number;
+}
+
+export class ExportUnavailableError extends Error {
+  override name = 'ExportUnavailableError';
+}
+
+/** The page sent the rendering browser to sign in: the requester has no cockpit session. */
+export class ExportForbiddenError extends Error {
+  override name = 'ExportForbiddenError';
+}
+
+export interface CockpitExporter {
+  render(req: ExportRequest): Promise<Buffer>;
+}
+
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+export function createCockpitExporter(options: CockpitExporterOptions = {}): CockpitExporter {
+  const chromiumPath = options.chromiumPath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const maxQueued = options.maxQueued ?? 3;
+  let queue: Promise<unknown> = Promise.resolve();
+  let waiting = 0;
+
+  async function renderOnce(req: ExportRequest): Promise<Buffer> {
+    if (!fs.existsSync(chromiumPath)) {
+      throw new ExportUnavailableError(`no Chromium at ${chromiumPath}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
+    }
+    let chromium: typeof import('playwright-core').chromium;
+    try {
+      ({ chromium } = await import('playwright-core'));
+    } catch {
+      throw new ExportUnavailableError('the export needs the playwright-core package: npm install playwright-core');
+    }
+    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'yg-export-'));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: chromiumPath,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: req.width, height: req.height },
+      deviceScaleFactor: 1,
+      locale: 'zh-CN',
+    });
+    try {
+      const cookies = parseCookies(req.cookieHeader).map(([name, value]) => ({ name, value, url: req.origin }));
+      if (cookies.length > 0) await context.addCookies(cookies);
+      const page = await context.newPage();
+      const url = `${req.origin}/screens/cockpit?${new URLSearchParams({ date: req.date, scope: req.scope, export: '1', w: String(req.width), h: String(req.height) })}`;
+      await page.goto(url, { waitUntil: 'load', timeout: timeoutMs });
+      const ready = await page.waitForSelector('[data-cockpit-ready="1"], [data-testid="signin"]', { timeout: timeoutMs });
+      if ((await ready.getAttribute('data-testid')) === 'signin') throw new ExportForbiddenError('the cockpit asked the rendering browser to sign in: export with a leader or admin session');
+      if (req.format === 'png') return await page.screenshot({ type: 'png', fullPage: false });
+      await page.emulateMedia({ media: 'screen' });
+      return await page.pdf({ width: `${req.width}px`, height: `${req.height}px`, printBackground: true, pageRanges: '1' });
+    } finally {
+      await context.close().catch(() => undefined);
+      fs.rmSync(profile, { recursive: true, force: true });
+    }
+  }
+
+  return {
+    render(req) {
+      if (waiting >= maxQueued) return Promise.reject(new ExportUnavailableError('too many exports at once; retry in a minute'));
+      waiting++;
+      const run = queue.then(() => renderOnce(req)).finally(() => { waiting--; });
+      queue = run.catch(() => undefined);
+      return run;
+    },
+  };
+}
+
+function parseCookies(header: string | undefined): [string, string][] {
+  if (!header) return [];
+  const out: [string, string][] = [];
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) out.push([part.slice(0, eq).trim(), part.slice(eq + 1).trim()]);
+  }
+  return out;
+}

@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Logger } from 'pino';
 import type { Scope } from '../../common/catalog.ts';
-import type { YgEvent } from '../../common/events.ts';
+import { eventSchema } from '../../common/events.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
@@ -31,6 +31,8 @@ export interface AggregatorOptions {
   claimEveryMs?: number;
   /** @default 1000 */
   blockMs?: number;
+  /** A batch that keeps failing is retried; an entry delivered more often than this is dead-lettered. @default 5 */
+  maxDeliveries?: number;
   /** Called after each applied batch with the scopes whose numbers may have changed. */
   onApplied?: (scopes: Set<Scope>, applied: number) => void;
   consumerName?: string;
@@ -50,6 +52,7 @@ export function createAggregator(opts: AggregatorOptions): Aggregator {
   const claimIdleMs = opts.claimIdleMs ?? 30_000;
   const claimEveryMs = opts.claimEveryMs ?? 5_000;
   const blockMs = opts.blockMs ?? 1_000;
+  const maxDeliveries = opts.maxDeliveries ?? 5;
   const consumer = opts.consumerName ?? `${os.hostname()}-${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
   const stats = { applied: 0, skipped: 0, failed: 0, batches: 0 };
   let running = false;
@@ -60,22 +63,20 @@ export function createAggregator(opts: AggregatorOptions): Aggregator {
     if (entries.length === 0) return;
     const records: string[] = [];
     const scopes = new Set<Scope>();
+    const poison: { sid: string; error: string; raw: string }[] = [];
     for (const [sid, fields] of entries) {
-      const json = fields[fields.indexOf('e') + 1];
-      let record: ApplyRecord;
+      const raw = fields[fields.indexOf('e') + 1] ?? '';
       try {
-        record = enrichEvent(sid, JSON.parse(json ?? 'null') as YgEvent, catalog);
+        // The stream holds events validated at ingest; a record that no longer reads is a bug or a
+        // corrupted write. It must not block the ones behind it.
+        const record = enrichEvent(sid, eventSchema.parse(JSON.parse(raw)), catalog);
+        for (const s of record.scopes) scopes.add(s);
+        records.push(JSON.stringify(record));
       } catch (err) {
-        // Cannot happen for events that passed ingest validation; keep it visible, never lose it.
-        log.error({ sid, err }, 'event in the stream cannot be read; moving it to the dead-letter stream');
-        await redis.xadd(keys.deadLetters, '*', 'sid', sid, 'error', String(err), 'record', json ?? '');
-        await redis.xack(keys.stream, keys.group, sid);
-        stats.failed++;
-        continue;
+        poison.push({ sid, error: err instanceof Error ? err.message.slice(0, 500) : String(err), raw });
       }
-      for (const s of record.scopes) scopes.add(s);
-      records.push(JSON.stringify(record));
     }
+    if (poison.length > 0) await deadLetter(poison);
     if (records.length === 0) return;
     const first = entries[0]![0];
     const last = entries[entries.length - 1]![0];
@@ -92,13 +93,34 @@ export function createAggregator(opts: AggregatorOptions): Aggregator {
     if (applied > 0) opts.onApplied?.(scopes, applied);
   }
 
+  async function deadLetter(items: { sid: string; error: string; raw: string }[]): Promise<void> {
+    log.error({ sids: items.map((i) => i.sid), error: items[0]!.error }, 'events cannot be aggregated; moved to the dead-letter stream');
+    const p = redis.pipeline();
+    for (const i of items) p.xadd(keys.deadLetters, 'MAXLEN', '~', 100_000, '*', 'sid', i.sid, 'error', i.error, 'record', i.raw);
+    p.xack(keys.stream, keys.group, ...items.map((i) => i.sid));
+    await p.exec();
+    stats.failed += items.length;
+  }
+
+  /** Entries delivered this often keep failing as a batch: give up on them one by one. */
+  async function withoutRepeatOffenders(entries: StreamEntry[]): Promise<StreamEntry[]> {
+    if (entries.length === 0) return entries;
+    const info = (await redis.xpending(keys.stream, keys.group, entries[0]![0], entries.at(-1)![0], entries.length * 2 + 100, consumer)) as [string, string, number, number][];
+    const deliveries = new Map(info.map(([sid, , , count]) => [sid, count]));
+    const offenders = entries.filter(([sid]) => (deliveries.get(sid) ?? 0) > maxDeliveries);
+    if (offenders.length === 0) return entries;
+    await deadLetter(offenders.map(([sid, fields]) => ({ sid, error: `gave up after ${maxDeliveries} deliveries`, raw: fields[fields.indexOf('e') + 1] ?? '' })));
+    const gone = new Set(offenders.map(([sid]) => sid));
+    return entries.filter(([sid]) => !gone.has(sid));
+  }
+
   async function claimAbandoned(): Promise<void> {
     let cursor = '0-0';
     do {
       const [next, entries] = (await redis.xautoclaim(keys.stream, keys.group, consumer, claimIdleMs, cursor, 'COUNT', batchSize)) as [string, StreamEntry[], string[]];
       const live = entries.filter((e) => Array.isArray(e[1]));
       if (live.length > 0) log.warn({ count: live.length }, 'claimed events a stopped reader left pending');
-      await applyBatch(live);
+      await applyBatch(await withoutRepeatOffenders(live));
       cursor = next;
     } while (cursor !== '0-0' && running);
   }

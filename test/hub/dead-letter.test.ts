@@ -1,0 +1,30 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Hub } from '../../server/hub.ts';
+import { readDeadLetters } from '../../server/aggregate/dead-letters.ts';
+import { ev } from '../helpers/events.ts';
+import { drained, getJson, postEvents, startTestHub, testPrefix } from '../helpers/test-hub.ts';
+
+const NOW = Date.parse('2026-11-27T12:00:00+08:00');
+
+describe('a poison event in the stream', () => {
+  let hub: Hub;
+  beforeAll(async () => { hub = await startTestHub(testPrefix(), { now: () => NOW }); });
+  afterAll(async () => { await hub.stop(); });
+
+  it('goes to the dead-letter stream with its error while the rest keep flowing', async () => {
+    // what a bug or a corrupted write could leave in the log: unreadable JSON, an unknown type
+    await hub.redis.xadd(hub.keys.stream, '*', 'e', '{"id": "broken');
+    await hub.redis.xadd(hub.keys.stream, '*', 'e', JSON.stringify({ ...ev.hit('2026-11-27T10:00:00+08:00', 'x'), type: 'portal.teleport' }));
+    await postEvents(hub, 'portal', [ev.hit('2026-11-27T10:00:00+08:00', 'good-1'), ev.hit('2026-11-27T10:00:01+08:00', 'good-2')]);
+    await drained(hub);
+
+    expect((await getJson(hub, '/api/v1/snapshot?scope=city')).portal.pv).toBe(2);
+    const dead = await readDeadLetters(hub.redis, hub.keys);
+    expect(dead.total).toBe(2);
+    expect(dead.items.map((d) => d.error).join("\n")).toMatch(/JSON|Unterminated/);
+    expect(dead.items.map((d) => d.record).join("\n")).toContain("portal.teleport");
+    const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+    expect(metrics).toMatch(/^yg_dead_letter_events 2$/m);
+    expect((await getJson(hub, '/healthz')).deadLetters).toBe(2);
+  });
+});

@@ -100,11 +100,17 @@ export async function attachRealtime(deps: RealtimeDeps): Promise<Realtime> {
   });
   serveLive(live, { rooms, catalog, now, log });
 
+  // The tick loop's state (the loop itself is below); marks may arrive as soon as we listen.
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | null = setTimeout(() => void loop(), tickMs);
+  let running: Promise<void> | null = null;
+  let lastTickAt = 0;
   const offApplied = deps.onApplied((scopes) => {
     rooms.markDirty(scopes);
+    kick();
     publishChanged(deps.redis, keys.changedChannel, scopes).catch((err: Error) => log.debug({ err: err.message }, 'live: could not publish changed scopes'));
   });
-  await listenChanged(changedSub, keys.changedChannel, (scopes) => rooms.markDirty(scopes), log);
+  await listenChanged(changedSub, keys.changedChannel, (scopes) => { rooms.markDirty(scopes); kick(); }, log);
 
   let slowDisconnects = 0;
   let lastSweep = Date.now();
@@ -120,11 +126,9 @@ export async function attachRealtime(deps: RealtimeDeps): Promise<Realtime> {
     }
   };
 
-  let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  let running: Promise<void> | null = null;
   const loop = async () => {
     const started = Date.now();
+    lastTickAt = started;
     running = rooms.tick().catch((err: Error) => log.error({ err: err.message }, 'live: tick failed'));
     await running;
     running = null;
@@ -134,7 +138,13 @@ export async function attachRealtime(deps: RealtimeDeps): Promise<Realtime> {
     }
     if (!stopped) timer = setTimeout(() => void loop(), Math.max(0, tickMs - (Date.now() - started)));
   };
-  timer = setTimeout(() => void loop(), tickMs);
+  // Leading edge: a change after a quiet spell goes out now instead of at the next tick; under
+  // load ticks still start at most once per tickMs, so a room still gets at most one delta per tick.
+  function kick(): void {
+    if (stopped || running || Date.now() - lastTickAt < tickMs) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void loop(), 0);
+  }
 
   return {
     io,

@@ -1,0 +1,95 @@
+/**
+ * A child process holding many websocket clients, so the hub's CPU is measured alone. On /live
+ * each client subscribes to a scope and matches the portal pv in each delta against the batches
+ * the parent announced, giving ingest-to-client latency per event batch and client.
+ *   node --import tsx bench/fanout/clients.ts '<ClientsConfig JSON>'
+ */
+import { io, type Socket } from 'socket.io-client';
+import type { Change, DeltaMessage, SnapshotMessage } from '../../common/live.ts';
+import { Histogram } from './histogram.ts';
+import type { ClientsConfig, FromClients, ToClients } from './protocol.ts';
+
+const cfg = JSON.parse(process.argv[2] ?? '{}') as ClientsConfig;
+const send = (m: FromClients) => process.send!(m);
+
+let eventToClient = new Histogram();
+let sendToClient = new Histogram();
+let messages = 0;
+let messageBytes = 0;
+let disconnects = 0;
+const batches: { pv: number; t: number }[] = [];
+let basePv = 0;
+
+interface Client { socket: Socket; nextBatch: number; ready: boolean }
+const clients: Client[] = [];
+
+function pvOf(changes: Change[]): number | null {
+  for (const [path, value] of changes) {
+    if (path[0] === 'portal' && path[1] === 'pv' && path.length === 2) return value as number;
+    if (path[0] === 'portal' && path.length === 1) return (value as { pv: number }).pv;
+    if (path.length === 0) return (value as { portal: { pv: number } }).portal.pv;
+  }
+  return null;
+}
+
+function open(): Promise<void> {
+  return new Promise((resolve) => {
+    const path = cfg.mode === 'live' ? '/live' : '/';
+    const socket = io(`${cfg.url}${path}`, { transports: ['websocket'], forceNew: true, reconnection: false });
+    const client: Client = { socket, nextBatch: 0, ready: false };
+    clients.push(client);
+    socket.on('disconnect', () => { disconnects++; });
+    socket.on('connect_error', () => resolve());
+    if (cfg.mode === 'live') {
+      socket.on('connect', () => socket.emit('subscribe', { scope: cfg.scope }, () => undefined));
+      socket.on('snapshot', (msg: SnapshotMessage) => {
+        basePv = Math.max(basePv, msg.snapshot.portal.pv);
+        client.nextBatch = batches.findIndex((b) => b.pv > msg.snapshot.portal.pv);
+        if (client.nextBatch < 0) client.nextBatch = batches.length;
+        if (!client.ready) { client.ready = true; resolve(); }
+      });
+      socket.on('delta', (msg: DeltaMessage) => {
+        const at = Date.now();
+        messages++;
+        if (messages % 97 === 0) messageBytes += JSON.stringify(msg).length * 97;
+        if (msg.sentAt !== undefined) sendToClient.add(at - msg.sentAt);
+        const pv = pvOf(msg.changes);
+        if (pv === null) return;
+        while (client.nextBatch < batches.length && batches[client.nextBatch]!.pv <= pv) {
+          eventToClient.add(at - batches[client.nextBatch]!.t);
+          client.nextBatch++;
+        }
+      });
+    } else {
+      socket.on('connect', () => { client.ready = true; resolve(); });
+      socket.on('delta', (msg: { sentAt: number; pad: string }) => {
+        messages++;
+        if (messages % 97 === 0) messageBytes += JSON.stringify(msg).length * 97;
+        sendToClient.add(Date.now() - msg.sentAt);
+      });
+    }
+  });
+}
+
+process.on('message', (m: ToClients) => {
+  if (m.type === 'batch') batches.push({ pv: m.pv, t: m.t });
+  else if (m.type === 'reset') {
+    eventToClient = new Histogram();
+    sendToClient = new Histogram();
+    messages = 0;
+    messageBytes = 0;
+  } else if (m.type === 'report') {
+    send({
+      type: 'report', connected: clients.filter((c) => c.socket.connected).length,
+      eventToClient: eventToClient.toPairs(), sendToClient: sendToClient.toPairs(), messages, messageBytes, disconnects,
+    });
+  }
+});
+process.on('disconnect', () => process.exit(0));
+
+// Connect in waves, as a hall of screens coming up would not all land in the same millisecond.
+const WAVE = 100;
+for (let i = 0; i < cfg.count; i += WAVE) {
+  await Promise.all(Array.from({ length: Math.min(WAVE, cfg.count - i) }, open));
+}
+send({ type: 'ready', connected: clients.filter((c) => c.ready).length, basePv });

@@ -26,6 +26,9 @@ import { attachRealtime, type Realtime } from './realtime/attach-realtime.ts';
 import { connectRedis, waitForRedis, type RedisClient, type RedisTarget } from './redis/connect.ts';
 import { redisKeys, type RedisKeys } from './redis/keys.ts';
 import { withScripts, type ScriptCommands } from './redis/scripts.ts';
+import { createAuth, type Auth } from './auth/auth-service.ts';
+import { authRouter } from './auth/auth-routes.ts';
+import { startAlerts, type AlertEngineTuning, type Alerts } from './alerts/start-alerts.ts';
 
 export interface HubOptions {
   config: HubConfig;
@@ -34,6 +37,8 @@ export interface HubOptions {
   /** The clock; tests pass their own. */
   now?: () => number;
   aggregator?: Pick<AggregatorOptions, 'batchSize' | 'claimIdleMs' | 'claimEveryMs' | 'blockMs' | 'consumerName'>;
+  /** Alert engine tuning (tests tick faster). */
+  alerts?: AlertEngineTuning;
 }
 
 export interface Hub {
@@ -46,6 +51,8 @@ export interface Hub {
   metrics: HubMetrics;
   log: Logger;
   aggregator: Aggregator | null;
+  auth: Auth;
+  alerts: Alerts;
   /** Subscribe to the scopes changed by each applied batch (this process only). */
   onApplied(listener: (scopes: Set<Scope>) => void): () => void;
   stop(): Promise<void>;
@@ -88,6 +95,16 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     await aggregator.start();
   }
 
+  const auth = createAuth({
+    redis, keys, catalog, log, now, ingestTokens: config.ingestTokens, screenTokens: config.screenTokens, adminPassword: config.adminPassword,
+    cookieSecure: config.cookieSecure, sessionIdleHours: config.sessionIdleHours,
+  });
+  await auth.start();
+  const alerts = await startAlerts({
+    alertsFile: config.alertsFile, runEngine: config.runAggregator, redis, redisTarget: opts.redisTarget, keys, catalog, calendar, log, now, auth,
+    ...(opts.alerts ? { tuning: opts.alerts } : {}),
+  });
+
   const ops = Router();
   ops.get('/healthz', async (_req, res) => {
     const health = await checkHealth(redis, keys, metrics);
@@ -99,10 +116,12 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   });
   const app = createApp([
     ops,
-    ingestRouter({ redis, keys, catalog, metrics, tokens: () => config.ingestTokens, dedupeDays: config.dedupeDays, now, durability, redisClock, commandTimeoutMs: config.commandTimeoutMs }),
+    ingestRouter({ redis, keys, catalog, metrics, tokens: () => auth.tokens.ingestTokens(), dedupeDays: config.dedupeDays, now, durability, redisClock, commandTimeoutMs: config.commandTimeoutMs }),
     readRouter({ redis, keys, catalog, now }),
     cockpitRouter({ redis, keys, catalog, now }),
     screensRouter(),
+    authRouter(auth),
+    alerts.router,
   ], log);
 
   const server = http.createServer(app);
@@ -114,13 +133,14 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     listeners.add(listener);
     return () => listeners.delete(listener);
   };
-  const realtime: Realtime = await attachRealtime({ server, config, redis, redisTarget: opts.redisTarget, keys, catalog, log, now, onApplied });
+  const realtime: Realtime = await attachRealtime({ server, config, redis, redisTarget: opts.redisTarget, keys, catalog, log, now, onApplied, resolveUser: auth.resolveSessionUser });
+  alerts.attach(realtime);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   log.info({ url, aggregator: aggregator?.consumer ?? 'off' }, 'hub listening');
 
   return {
-    url, port, server, redis, keys, catalog, metrics, log, aggregator,
+    url, port, server, redis, keys, catalog, metrics, log, aggregator, auth, alerts,
     onApplied,
     async stop() {
       await realtime.close();
@@ -129,6 +149,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
         server.closeAllConnections();
       });
       await aggregator?.stop();
+      await alerts.stop();
+      auth.stop();
       redisClock.stop();
       reader.disconnect();
       await redis.quit().catch(() => redis.disconnect());

@@ -40,8 +40,12 @@ const envSchema = z.object({
   HOLIDAYS_FILE: z.string().default('config/holidays.json'),
   CATALOG_DIR: z.string().default('config/catalog'),
   AGGREGATOR: z.enum(['on', 'off']).default('on'),
+  ALERTS_FILE: z.string().default('config/alerts.json'),
+  COOKIE_SECURE: z.enum(['on', 'off']).default('off'),
+  SESSION_IDLE_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(12),
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(750),
   INGEST_DURABILITY: z.enum(['written', 'fsync']).default('written'),
+  INGEST_SIGNED_SOURCES: z.string().default(''),
   AGGREGATOR_CLAIM_IDLE_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   LIVE_TICK_MS: z.coerce.number().int().min(20).max(10_000).default(250),
   LIVE_REFRESH_MS: z.coerce.number().int().min(1000).max(600_000).default(5000),
@@ -70,6 +74,14 @@ export interface HubConfig {
   holidaysFile: string;
   catalogDir: string;
   runAggregator: boolean;
+  /** Alert thresholds (docs/alerts.md). */
+  alertsFile: string;
+  /** Send the session cookie with `Secure` (the hub is behind HTTPS). */
+  cookieSecure: boolean;
+  /** A session unused this long ends. */
+  sessionIdleHours: number;
+  /** Sources that must sign ingest requests with YG-HMAC-SHA256 (bearer refused). */
+  signedSources: Set<string>;
   /** An event read by a hub and not acknowledged this long is taken over by another hub. */
   claimIdleMs: number;
   /** A Redis command unanswered this long fails, so a frozen Redis becomes a 503 within a second. */
@@ -116,7 +128,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     screenTokens: e.SCREEN_TOKENS, adminPassword: e.ADMIN_PASSWORD, dedupeDays: e.DEDUPE_DAYS,
     holidaysFile: path.resolve(cwd, e.HOLIDAYS_FILE), catalogDir: path.resolve(cwd, e.CATALOG_DIR),
     runAggregator: e.AGGREGATOR === 'on',
+    alertsFile: path.resolve(cwd, e.ALERTS_FILE), cookieSecure: e.COOKIE_SECURE === 'on', sessionIdleHours: e.SESSION_IDLE_HOURS,
     claimIdleMs: e.AGGREGATOR_CLAIM_IDLE_MS,
+    signedSources: new Set(e.INGEST_SIGNED_SOURCES.split(',').map((x) => x.trim()).filter(Boolean)),
     commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
     ingestDurability: e.INGEST_DURABILITY,
     live: {

@@ -39,8 +39,46 @@ export function redisKeys(prefix: string) {
     sourceSeen: `${prefix}source-seen`,
     /** Open alert counts of a scope (filled by the alert engine). */
     alertCounts: (scope: Scope) => `${prefix}alerts:count:${scope}`,
+    /** A nonce of a signed ingest request, kept while its timestamp is acceptable. */
+    ingestNonce: (source: string, nonce: string) => `${prefix}nonce:${source}:${nonce}`,
     /** Channel on which aggregators announce the scopes an applied batch changed. */
     changedChannel: `${prefix}changed`,
+
+    // Users, sessions, tokens, audit (server/auth). The alert scripts build the same names.
+    /** A user: hash username, role, depts, name, hash, createdAt, disabled. */
+    user: (username: string) => `${prefix}user:${username}`,
+    /** Set of all user names. */
+    users: `${prefix}users`,
+    /** A session, by the sha256 of its cookie value: JSON, expires on its own. */
+    session: (idHash: string) => `${prefix}session:${idHash}`,
+    /** Failed sign-ins of one user name from one IP in the current lockout window. */
+    loginFailures: (username: string, ip: string) => `${prefix}auth:fail:${ip}:${username}`,
+    /** Rotated or revoked ingest tokens: source → JSON. Overrides INGEST_TOKENS for that source. */
+    ingestTokenStore: `${prefix}tokens:ingest`,
+    /** Rotated or revoked screen tokens: screen name → JSON. Overrides SCREEN_TOKENS for that name. */
+    screenTokenStore: `${prefix}tokens:screen`,
+    /** The audit trail (append-only Redis Stream). */
+    audit: `${prefix}audit`,
+
+    // Alerts (server/alerts)
+    /** Consumer group of the alert engines on `stream`. */
+    alertsGroup: 'alerts',
+    /** One alert: JSON with its history. */
+    alert: (id: string) => `${prefix}alert:${id}`,
+    /** Alert id counter. */
+    alertSeq: `${prefix}alerts:seq`,
+    /** Pending alert timers: timer id → fire time (epoch ms). */
+    alertTimers: `${prefix}alerts:timers`,
+    /** What each pending timer fires: timer id → JSON. */
+    alertTimerPayloads: `${prefix}alerts:timer`,
+    /** Unresolved alert of each subject: subject → alert id. */
+    alertActive: `${prefix}alerts:active`,
+    /** All alerts by opening time; `alertsOfDept` per department; `alertsUnresolved` while open or acknowledged. */
+    alertsAll: `${prefix}alerts:all`,
+    alertsOfDept: (dept: string) => `${prefix}alerts:dept:${dept}`,
+    alertsUnresolved: `${prefix}alerts:unresolved`,
+    /** The alert engine's own view of a case (due day, suspension). */
+    alertCase: (caseId: string) => `${prefix}alerts:case:${caseId}`,
   };
 }
 

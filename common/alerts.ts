@@ -1,0 +1,102 @@
+/**
+ * The alert contract (DESIGN sections 5 and 8) shared by the hub and the supervisor console:
+ * the alert shape of GET /api/v1/alerts and the Socket.IO namespace `/alerts`.
+ */
+import type { Scope } from './catalog.ts';
+
+export const ALERTS_NAMESPACE = '/alerts';
+
+export const ALERT_RULES = ['case-yellow', 'case-red', 'wait', 'service', 'window', 'review', 'source'] as const;
+export type AlertRule = (typeof ALERT_RULES)[number];
+
+export const ALERT_STATES = ['open', 'acknowledged', 'resolved', 'closed'] as const;
+/** `closed`: ended by itself because its cause ended (ticket called, case completed …). */
+export type AlertState = (typeof ALERT_STATES)[number];
+
+export type Severity = 'yellow' | 'red';
+
+/** 0 the department's supervisor, 1 the center's management, 2 the city (电子监察). */
+export const MAX_ALERT_LEVEL = 2;
+
+export type AlertAction = 'opened' | 'acknowledged' | 'resolved' | 'escalated' | 'overdue' | 'closed';
+
+export interface AlertStep {
+  at: number;
+  action: AlertAction;
+  /** A user name, or `system` for what the engine did. */
+  by: string;
+  note?: string;
+  /** Why it closed by itself: ticket-called, case-completed, superseded, day-ended … */
+  reason?: string;
+  /** Level after an escalation. */
+  level?: number;
+}
+
+export interface Alert {
+  id: string;
+  rule: AlertRule;
+  severity: Severity;
+  state: AlertState;
+  level: number;
+  /** What it is about, unique among unresolved alerts: `case-red:<case>`, `wait:<center>:<day>:<ticket>` … */
+  subject: string;
+  center: string;
+  dept: string | null;
+  window: string | null;
+  ticket?: string;
+  case?: string;
+  source?: string;
+  /** Stars of the review (rule `review`). */
+  score?: number;
+  /** When the cause began: ticket issued, service started, window closed, case accepted, source last heard. */
+  since: number;
+  /** The deadline behind it: the case's deadline, the review follow-up's due time. */
+  dueAt?: number;
+  openedAt: number;
+  updatedAt: number;
+  scopes: Scope[];
+  history: AlertStep[];
+}
+
+export type AlertChange = AlertAction | 'severity';
+
+export interface AlertMessage { alert: Alert; change: AlertChange }
+
+export interface AlertsServerToClientEvents {
+  /** An alert of a department the user may see opened or changed. */
+  alert: (msg: AlertMessage) => void;
+}
+
+export interface AlertsClientToServerEvents {
+  /** Nothing to ask: the rooms follow the signed-in user. Kept for the typed socket. */
+  ping: (ack: (res: { ok: true }) => void) => void;
+}
+
+/** Unresolved = open or acknowledged: what the counts and the console's live list show. */
+export function isUnresolved(state: AlertState): boolean {
+  return state === 'open' || state === 'acknowledged';
+}
+
+/** Severity first (red before yellow), then newest first. */
+export function compareAlerts(a: Alert, b: Alert): number {
+  if (a.severity !== b.severity) return a.severity === 'red' ? -1 : 1;
+  return b.openedAt - a.openedAt;
+}
+
+export type Role = 'screen' | 'leader' | 'supervisor' | 'admin';
+export const USER_ROLES = ['leader', 'supervisor', 'admin'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+/** GET /api/v1/session */
+export interface SessionUser { username: string; name: string; role: UserRole; depts: string[] }
+
+export interface AuditEntry {
+  id: string;
+  at: number;
+  actor: string;
+  action: string;
+  target: string;
+  ip: string;
+  dept?: string;
+  detail?: Record<string, unknown>;
+}

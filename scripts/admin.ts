@@ -1,0 +1,140 @@
+/**
+ * `npm run admin -- <command>`: users and tokens from the server's shell, against the same Redis
+ * and configuration as the hub (REDIS_URL, REDIS_PREFIX, DATA_DIR …). Every change is audited
+ * with the actor `cli:<os user>`. New tokens are printed once and stored only as a hash.
+ */
+import os from 'node:os';
+import readline from 'node:readline';
+import { parseArgs } from 'node:util';
+import { USER_ROLES, type UserRole } from '../common/alerts.ts';
+import { createAuth } from '../server/auth/auth-service.ts';
+import { loadCatalog } from '../server/catalog/load-catalog.ts';
+import { ConfigError, loadConfig } from '../server/config/env.ts';
+import { createLogger } from '../server/observability/logger.ts';
+import { connectRedis, waitForRedis, type RedisTarget } from '../server/redis/connect.ts';
+import { redisKeys } from '../server/redis/keys.ts';
+import { ensurePrivateRedis } from '../server/redis/private-redis.ts';
+
+const USAGE = `usage: npm run admin -- <command> [options]
+
+  add-user <username> --role leader|supervisor|admin [--depts a,b] [--name 姓名] [--password …]
+  set-password <username> [--password …]      (without --password: read from stdin)
+  disable-user <username> | enable-user <username>
+  list-users
+  rotate-ingest-token <source>                 prints the new token; the old one stops working
+  revoke-ingest-token <source>
+  rotate-screen-token <name> [scope]           scope: city, center:<code>, dept:<code>, window:<code>
+  revoke-screen-token <name>
+  list-tokens
+  audit [--limit n] [--action a] [--actor u]`;
+
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+async function readPassword(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('password: ');
+  const rl = readline.createInterface({ input: process.stdin });
+  for await (const line of rl) { rl.close(); return line; }
+  throw new UsageError('no password given: pass --password or write it to stdin');
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv, allowPositionals: true,
+    options: { role: { type: 'string' }, depts: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' }, limit: { type: 'string' }, action: { type: 'string' }, actor: { type: 'string' } },
+  });
+  const [command, arg1, arg2] = positionals;
+  if (!command || command === 'help') { console.log(USAGE); return; }
+  const need = (v: string | undefined, what: string) => { if (!v) throw new UsageError(`${command} needs ${what}\n\n${USAGE}`); return v; };
+
+  const config = loadConfig();
+  let target: RedisTarget;
+  let stopRedis: () => Promise<void> = async () => undefined;
+  if (config.redis.kind === 'private') {
+    const priv = await ensurePrivateRedis({ dir: config.redis.dir });
+    target = { kind: 'socket', path: priv.socketPath };
+    stopRedis = priv.stop;
+  } else {
+    target = config.redis;
+  }
+  const redis = connectRedis(target, { name: 'yg-admin-cli' });
+  await waitForRedis(redis);
+  const auth = createAuth({
+    redis, keys: redisKeys(config.keyPrefix), catalog: loadCatalog(config.catalogDir), log: createLogger('silent'), now: Date.now,
+    ingestTokens: config.ingestTokens, screenTokens: config.screenTokens, adminPassword: undefined,
+  });
+  await auth.tokens.refresh();
+  const by = { actor: `cli:${os.userInfo().username}`, ip: 'local' };
+  try {
+    switch (command) {
+      case 'add-user': {
+        const role = need(values.role, '--role') as UserRole;
+        if (!USER_ROLES.includes(role)) throw new UsageError(`--role must be one of ${USER_ROLES.join(', ')}`);
+        const user = await auth.users.create({
+          username: need(arg1, 'a user name'), role, password: values.password ?? (await readPassword()),
+          depts: values.depts ? values.depts.split(',').map((d) => d.trim()) : [], ...(values.name ? { name: values.name } : {}),
+        });
+        await auth.audit.record({ ...by, action: 'user.created', target: user.username, detail: { role: user.role, depts: user.depts } });
+        console.log(`added ${user.role} ${user.username}${user.depts.length ? ` (${user.depts.join(', ')})` : ''}`);
+        break;
+      }
+      case 'set-password': {
+        const username = need(arg1, 'a user name');
+        await auth.users.setPassword(username, values.password ?? (await readPassword()));
+        await auth.audit.record({ ...by, action: 'user.password-set', target: username });
+        console.log(`password of ${username} set; their sessions have ended`);
+        break;
+      }
+      case 'disable-user':
+      case 'enable-user': {
+        const username = need(arg1, 'a user name');
+        const disabled = command === 'disable-user';
+        await auth.users.setDisabled(username, disabled);
+        await auth.audit.record({ ...by, action: disabled ? 'user.disabled' : 'user.enabled', target: username });
+        console.log(`${username} ${disabled ? 'disabled' : 'enabled'}`);
+        break;
+      }
+      case 'list-users':
+        for (const u of await auth.users.list()) console.log([u.username, u.role, u.depts.join(',') || '-', u.name, u.disabled ? 'disabled' : ''].join('\t'));
+        break;
+      case 'rotate-ingest-token':
+        console.log(await auth.tokens.rotateIngest(need(arg1, 'a source name'), by));
+        break;
+      case 'revoke-ingest-token':
+        await auth.tokens.revokeIngest(need(arg1, 'a source name'), by);
+        console.log(`ingest token of ${arg1} revoked`);
+        break;
+      case 'rotate-screen-token':
+        console.log(await auth.tokens.rotateScreen(need(arg1, 'a screen name'), arg2 ?? null, by));
+        break;
+      case 'revoke-screen-token':
+        await auth.tokens.revokeScreen(need(arg1, 'a screen name'), by);
+        console.log(`screen token of ${arg1} revoked`);
+        break;
+      case 'list-tokens': {
+        const { ingest, screen } = await auth.tokens.list();
+        for (const t of ingest) console.log(['ingest', t.name, t.origin, t.by ?? '', t.at ? new Date(t.at).toISOString() : ''].join('\t'));
+        for (const t of screen) console.log(['screen', t.name, t.origin, t.scope ?? 'city', t.by ?? '', t.at ? new Date(t.at).toISOString() : ''].join('\t'));
+        break;
+      }
+      case 'audit':
+        for (const e of await auth.audit.read({ limit: values.limit ? Number(values.limit) : 50, action: values.action, actor: values.actor })) {
+          console.log([new Date(e.at).toISOString(), e.actor, e.action, e.target, e.ip, JSON.stringify(e.detail ?? {})].join('\t'));
+        }
+        break;
+      default:
+        throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+    }
+  } finally {
+    redis.disconnect();
+    await stopRedis();
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  const e = err as Error;
+  const expected = err instanceof UsageError || err instanceof ConfigError || ['UserInputError', 'WeakPasswordError', 'TokenInputError'].includes(e.name);
+  console.error(`admin: ${expected ? e.message : e.stack}`);
+  process.exit(expected ? 2 : 1);
+});

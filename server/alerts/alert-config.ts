@@ -1,0 +1,77 @@
+/**
+ * Alert thresholds from config/alerts.json (ALERTS_FILE): defaults, per-department and
+ * per-source overrides, and the office hours. Checked once at start against the catalog.
+ */
+import fs from 'node:fs';
+import { z } from 'zod';
+import type { CatalogIndex } from '../catalog/load-catalog.ts';
+import { ConfigError } from '../config/env.ts';
+
+const minutes = z.number().positive('must be more than 0').max(7 * 24 * 60);
+const thresholdsSchema = z.object({
+  /** Yellow card when this many working days or fewer are left until the case's deadline (0: no yellow card). */
+  caseYellowDays: z.number().int().min(0).max(60),
+  ticketWaitMinutes: minutes,
+  serviceMinutes: minutes,
+  windowIdleMinutes: minutes,
+  /** A bad review's follow-up (差评整改) is due this many working days after the review. */
+  badReviewDays: z.number().int().min(0).max(60),
+  sourceSilentMinutes: minutes,
+  /** An alert not acknowledged in this time goes one level up. */
+  escalateMinutes: minutes,
+});
+export type Thresholds = z.infer<typeof thresholdsSchema>;
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
+const fileSchema = z.object({
+  officeHours: z.array(z.object({ from: hhmm, to: hhmm })).min(1),
+  defaults: thresholdsSchema,
+  departments: z.record(z.string(), thresholdsSchema.partial()).default({}),
+  sources: z.record(z.string(), z.object({ sourceSilentMinutes: minutes })).default({}),
+});
+
+/** An office period as minutes of the day, [from, to). */
+export interface OfficePeriod { from: number; to: number }
+
+export interface AlertConfig {
+  officeHours: OfficePeriod[];
+  thresholdsFor(dept: string | null | undefined): Thresholds;
+  silenceMinutesOf(source: string): number;
+}
+
+const minuteOfDay = (s: string) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3, 5));
+
+export function parseAlertConfig(raw: unknown, catalog: CatalogIndex, origin = 'alert config'): AlertConfig {
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`${origin} at ${issue.path.join('.') || '(top)'}: ${issue.message}`);
+  }
+  const cfg = parsed.data;
+  for (const dept of Object.keys(cfg.departments)) {
+    if (!catalog.departments.has(dept)) throw new ConfigError(`${origin}: departments names "${dept}", which is not in the catalog; use a department code such as yiyang.realestate`);
+  }
+  const officeHours = cfg.officeHours.map((p) => ({ from: minuteOfDay(p.from), to: minuteOfDay(p.to) })).sort((a, b) => a.from - b.from);
+  for (const p of officeHours) if (p.to <= p.from) throw new ConfigError(`${origin}: an office period ends before it starts; write it as {"from": "08:30", "to": "12:00"}`);
+  const cache = new Map<string, Thresholds>();
+  return {
+    officeHours,
+    thresholdsFor(dept) {
+      if (!dept) return cfg.defaults;
+      let t = cache.get(dept);
+      if (!t) cache.set(dept, (t = { ...cfg.defaults, ...cfg.departments[dept] }));
+      return t;
+    },
+    silenceMinutesOf: (source) => cfg.sources[source]?.sourceSilentMinutes ?? cfg.defaults.sourceSilentMinutes,
+  };
+}
+
+export function loadAlertConfig(file: string, catalog: CatalogIndex): AlertConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`ALERTS_FILE ${file} cannot be read: ${(err as Error).message}`);
+  }
+  return parseAlertConfig(raw, catalog, `ALERTS_FILE ${file}`);
+}

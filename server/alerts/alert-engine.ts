@@ -1,0 +1,201 @@
+/**
+ * The alert engine of one hub process: reads the event stream in its own consumer group
+ * (`alerts`), turns events into timers and alerts atomically with their acknowledgement, and
+ * on each tick fires the timers that came due (exactly once across processes) and checks the
+ * sources for silence. Timers live in Redis, so a restarted hub fires what fell due meanwhile.
+ */
+import crypto from 'node:crypto';
+import os from 'node:os';
+import type { Logger } from 'pino';
+import type { AlertMessage } from '../../common/alerts.ts';
+import type { YgEvent } from '../../common/events.ts';
+import { dayIndexOf } from '../../common/time.ts';
+import type { RedisClient } from '../redis/connect.ts';
+import type { RedisKeys } from '../redis/keys.ts';
+import { parseScriptResult, type AlertRedis, type ScriptResult } from './alert-scripts.ts';
+import { opsOfEvent, type AlertOp, type RuleContext, type TimerPayload } from './event-ops.ts';
+import { sourceSilenceOps } from './source-silence.ts';
+import { decideTimer } from './timer-decision.ts';
+
+type StreamEntry = [id: string, fields: string[]];
+
+export interface AlertEngineOptions {
+  redis: AlertRedis;
+  /** A separate connection for the blocking XREADGROUP. */
+  reader: RedisClient;
+  keys: RedisKeys;
+  rules: RuleContext;
+  log: Logger;
+  now: () => number;
+  /** Called with what changed, to push it to the consoles. */
+  onMessages: (messages: AlertMessage[]) => void;
+  /** How often due timers are fired. @default 1000 */
+  tickMs?: number;
+  /** @default 500 */
+  batchSize?: number;
+  /** @default 30000 */
+  claimIdleMs?: number;
+  /** @default 5000 */
+  claimEveryMs?: number;
+  /** @default 1000 */
+  blockMs?: number;
+  consumerName?: string;
+}
+
+export interface AlertEngine {
+  readonly consumer: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Fires due timers and checks sources now (the tick does it on its own; tests call it too). */
+  tick(): Promise<void>;
+  /** Runs operations outside the stream (used by the source check). */
+  runOps(ops: AlertOp[]): Promise<void>;
+  readonly stats: { applied: number; fired: number };
+}
+
+const FIRE_BATCH = 200;
+
+export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
+  const { redis, reader, keys, rules, log, now } = opts;
+  const tickMs = opts.tickMs ?? 1000;
+  const batchSize = opts.batchSize ?? 500;
+  const claimIdleMs = opts.claimIdleMs ?? 30_000;
+  const claimEveryMs = opts.claimEveryMs ?? 5_000;
+  const blockMs = opts.blockMs ?? 1_000;
+  const consumer = opts.consumerName ?? `${os.hostname()}-${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
+  const stats = { applied: 0, fired: 0 };
+  let running = false;
+  let loop: Promise<void> | null = null;
+  let ticker: NodeJS.Timeout | null = null;
+  let lastClaim = 0;
+
+  const deliver = (result: ScriptResult) => {
+    if (result.messages?.length) opts.onMessages(result.messages);
+  };
+
+  async function applyBatch(entries: StreamEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const records = entries.map(([sid, fields]) => {
+      let ops: AlertOp[] = [];
+      try {
+        ops = opsOfEvent(JSON.parse(fields[fields.indexOf('e') + 1] ?? 'null') as YgEvent, rules);
+      } catch (err) {
+        // the aggregator moves unreadable entries to the dead-letter stream; here they are skipped
+        log.error({ sid, err: (err as Error).message }, 'alert engine cannot read a stream entry; skipping it');
+      }
+      return JSON.stringify(ops.length > 0 ? { sid, ops } : { sid });
+    });
+    const result = parseScriptResult(await redis.ygAlertApply(
+      keys.stream, keys.prefix, now(), keys.alertsGroup, consumer, entries[0]![0], entries[entries.length - 1]![0], entries.length * 2 + 100, ...records,
+    ));
+    stats.applied += result.applied ?? 0;
+    deliver(result);
+  }
+
+  async function claimAbandoned(): Promise<void> {
+    let cursor = '0-0';
+    do {
+      const [next, entries] = (await redis.xautoclaim(keys.stream, keys.alertsGroup, consumer, claimIdleMs, cursor, 'COUNT', batchSize)) as [string, StreamEntry[], string[]];
+      await applyBatch(entries.filter((e) => Array.isArray(e[1])));
+      cursor = next;
+    } while (cursor !== '0-0' && running);
+  }
+
+  async function consume(): Promise<void> {
+    while (running) {
+      try {
+        if (Date.now() - lastClaim >= claimEveryMs) {
+          lastClaim = Date.now();
+          await claimAbandoned();
+        }
+        const res = (await reader.xreadgroup('GROUP', keys.alertsGroup, consumer, 'COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', keys.stream, '>')) as [string, StreamEntry[]][] | null;
+        if (res?.[0]) await applyBatch(res[0][1]);
+      } catch (err) {
+        if (!running) break;
+        log.warn({ err: (err as Error).message }, 'alert engine: Redis call failed; retrying in 1 s');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+
+  async function fireDue(): Promise<void> {
+    for (let round = 0; round < 20; round++) {
+      const t = now();
+      const flat = await redis.zrangebyscore(keys.alertTimers, '-inf', t, 'WITHSCORES', 'LIMIT', 0, FIRE_BATCH);
+      if (flat.length === 0) return;
+      const ids: string[] = [];
+      const scores: string[] = [];
+      for (let i = 0; i < flat.length; i += 2) { ids.push(flat[i]!); scores.push(flat[i + 1]!); }
+      const payloads = (await redis.hmget(keys.alertTimerPayloads, ...ids)).map((j) => (j ? (JSON.parse(j) as TimerPayload) : null));
+      const waiting = await waitingByDept(payloads, t);
+      let acted = 0;
+      for (let i = 0; i < ids.length; i++) {
+        const payload = payloads[i];
+        const decision = payload ? decideTimer(payload, { now: t, config: rules.config, office: rules.office, waiting: (d) => waiting.get(d) ?? 0 }) : { do: 'drop' as const };
+        const result = parseScriptResult(await redis.ygAlertFire(keys.prefix, t, ids[i]!, scores[i]!, decision.do, decision.do === 'move' ? decision.at : 0));
+        stats.fired += result.fired ?? 0;
+        if (decision.do !== 'move') acted++;
+        deliver(result);
+      }
+      // a fired timer may arm another that is already due (escalation catching up): go round again
+      if (acted === 0) return;
+    }
+  }
+
+  /** Waiting tickets of the departments with an unattended window among the due timers. */
+  async function waitingByDept(payloads: (TimerPayload | null)[], t: number): Promise<Map<string, number>> {
+    const depts = new Set<string>();
+    for (const p of payloads) if (p?.kind === 'open' && p.spec.rule === 'window' && p.spec.dept) depts.add(p.spec.dept);
+    const out = new Map<string, number>();
+    const day = dayIndexOf(t);
+    for (const dept of depts) out.set(dept, Number((await redis.hget(keys.day(`dept:${dept}`, day), 'wait')) ?? 0));
+    return out;
+  }
+
+  async function runOps(ops: AlertOp[]): Promise<void> {
+    if (ops.length === 0) return;
+    deliver(parseScriptResult(await redis.ygAlertOps(keys.prefix, now(), JSON.stringify(ops))));
+  }
+
+  async function doTick(): Promise<void> {
+    await fireDue();
+    await runOps(await sourceSilenceOps(redis, keys, rules, now()));
+  }
+
+  // Ticks of one process run one after another (a caller's tick starts after the running one,
+  // so it sees the clock as it is now); other processes are kept apart by the scripts.
+  let chain: Promise<void> = Promise.resolve();
+  let pendingTicks = 0;
+  function tick(): Promise<void> {
+    pendingTicks++;
+    const run = chain.then(doTick).finally(() => { pendingTicks--; });
+    chain = run.catch(() => undefined);
+    return run;
+  }
+
+  return {
+    consumer,
+    stats,
+    tick,
+    runOps,
+    async start() {
+      try {
+        await redis.xgroup('CREATE', keys.stream, keys.alertsGroup, '0', 'MKSTREAM');
+      } catch (err) {
+        if (!/BUSYGROUP/.test((err as Error).message)) throw err;
+      }
+      running = true;
+      loop = consume();
+      ticker = setInterval(() => {
+        if (pendingTicks > 0) return;
+        tick().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'alert engine: tick failed; trying again next tick'));
+      }, tickMs);
+    },
+    async stop() {
+      running = false;
+      if (ticker) clearInterval(ticker);
+      await loop;
+      await chain;
+    },
+  };
+}

@@ -1,0 +1,45 @@
+-- Fires, moves or drops one due timer, exactly once across hub processes: it acts only when the
+-- timer still has the score the caller read (another process that got there first removed it).
+-- ARGV[1] prefix, ARGV[2] now, ARGV[3] timer id, ARGV[4] score read, ARGV[5] decision
+-- (fire | move | drop), ARGV[6] new score (move). The next escalation counts from this one's
+-- due time, so a hub that was down catches up level by level.
+local timer, decision = ARGV[3], ARGV[5]
+local score = redis.call('ZSCORE', P .. 'alerts:timers', timer)
+if not score or tonumber(score) ~= tonumber(ARGV[4]) then return finishScript({ fired = 0 }) end
+if decision == 'move' then
+  redis.call('ZADD', P .. 'alerts:timers', tonumber(ARGV[6]), timer)
+  return finishScript({ fired = 0 })
+end
+local payloadJson = redis.call('HGET', P .. 'alerts:timer', timer)
+disarmTimer(timer)
+if decision == 'drop' or not payloadJson then return finishScript({ fired = 0 }) end
+local payload = cjson.decode(payloadJson)
+if payload.kind == 'open' then
+  local a = openAlert(payload.spec)
+  -- a red card supersedes the yellow card of the same case
+  if a and a.rule == 'case-red' then closeSubject('case-yellow:' .. a.case, 'superseded') end
+elseif payload.kind == 'expire' then
+  local a = loadAlert(payload.alert)
+  if a and (a.state == 'open' or a.state == 'acknowledged') then closeSubject(a.subject, 'day-ended') end
+else
+  local a = loadAlert(payload.alert)
+  if a and (a.state == 'open' or (payload.kind == 'overdue' and a.state == 'acknowledged')) then
+    if payload.kind == 'escalate' then
+      if raiseLevel(a, 'system') then
+        if a.level < MAX_LEVEL then armTimer('escalate:' .. a.id, tonumber(ARGV[4]) + payload.every, payload) end
+        saveAlert(a)
+        emit(a, 'escalated')
+      end
+    elseif payload.kind == 'overdue' then
+      -- a bad-review follow-up not resolved in time turns red and goes one level up
+      countDelta(a, 0, 'yellow', -1)
+      a.severity = 'red'
+      countDelta(a, 0, 'red', 1)
+      step(a, 'overdue', 'system')
+      raiseLevel(a, 'system')
+      saveAlert(a)
+      emit(a, 'overdue')
+    end
+  end
+end
+return finishScript({ fired = 1 })

@@ -1,0 +1,88 @@
+/**
+ * The audit trail: an append-only Redis Stream of sign-ins, user and token changes, and alert
+ * actions (the alert scripts append theirs in the same atomic step). Who, when (the hub's clock),
+ * what, on what, from which address. Never a secret. Kept at least 200 days; the API only reads it.
+ */
+import type { AuditEntry } from '../../common/alerts.ts';
+import type { RedisClient } from '../redis/connect.ts';
+import type { RedisKeys } from '../redis/keys.ts';
+
+export const AUDIT_RETENTION_DAYS = 200;
+
+export interface AuditRecord {
+  actor: string;
+  action: string;
+  target: string;
+  ip: string;
+  dept?: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface AuditQuery {
+  actor?: string;
+  /** An action or an action prefix ending in `.` (e.g. `alert.`). */
+  action?: string;
+  target?: string;
+  /** Only entries of these departments (alert actions carry the alert's department). */
+  depts?: string[];
+  from?: number;
+  to?: number;
+  /** @default 100 */
+  limit?: number;
+}
+
+export interface AuditLog {
+  record(entry: AuditRecord): Promise<void>;
+  read(query: AuditQuery): Promise<AuditEntry[]>;
+  /** Drops entries older than the retention (by the stream's own clock). */
+  trim(): Promise<void>;
+}
+
+const SCAN_PAGE = 500;
+const SCAN_MAX = 20_000;
+
+export function createAuditLog(redis: RedisClient, keys: RedisKeys, now: () => number): AuditLog {
+  const trim = async () => {
+    const [sec] = await redis.time();
+    await redis.xtrim(keys.audit, 'MINID', '~', (Number(sec) - AUDIT_RETENTION_DAYS * 86_400) * 1000);
+  };
+  let writes = 0;
+  return {
+    trim,
+    async record(e) {
+      await redis.xadd(keys.audit, '*', 'at', now(), 'actor', e.actor, 'action', e.action, 'target', e.target, 'ip', e.ip, 'dept', e.dept ?? '', 'detail', JSON.stringify(e.detail ?? {}));
+      if (++writes % 100 === 1) await trim();
+    },
+    async read(q) {
+      const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
+      const out: AuditEntry[] = [];
+      let end = '+';
+      for (let scanned = 0; scanned < SCAN_MAX && out.length < limit; scanned += SCAN_PAGE) {
+        const page = (await redis.xrevrange(keys.audit, end, '-', 'COUNT', SCAN_PAGE)) as [string, string[]][];
+        for (const [id, fields] of page) {
+          const f: Record<string, string> = {};
+          for (let i = 0; i < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
+          const entry: AuditEntry = {
+            id, at: Number(f.at), actor: f.actor ?? '', action: f.action ?? '', target: f.target ?? '', ip: f.ip ?? '',
+            ...(f.dept ? { dept: f.dept } : {}), detail: JSON.parse(f.detail || '{}') as Record<string, unknown>,
+          };
+          if (matches(entry, q)) out.push(entry);
+          if (out.length >= limit) break;
+        }
+        if (page.length < SCAN_PAGE) break;
+        end = `(${page[page.length - 1]![0]}`;
+      }
+      return out;
+    },
+  };
+}
+
+function matches(e: AuditEntry, q: AuditQuery): boolean {
+  if (q.actor && e.actor !== q.actor) return false;
+  if (q.action && (q.action.endsWith('.') ? !e.action.startsWith(q.action) : e.action !== q.action)) return false;
+  if (q.target && e.target !== q.target) return false;
+  if (q.depts && (!e.dept || !q.depts.includes(e.dept))) return false;
+  if (q.from !== undefined && e.at < q.from) return false;
+  if (q.to !== undefined && e.at >= q.to) return false;
+  return true;
+}

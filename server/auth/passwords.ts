@@ -1,0 +1,28 @@
+/** Password hashing with Argon2id (@node-rs/argon2: maintained, prebuilt binaries, no build step). */
+import { hash, verify } from '@node-rs/argon2';
+
+export const MIN_PASSWORD_LENGTH = 8;
+
+export class WeakPasswordError extends Error {
+  override name = 'WeakPasswordError';
+  constructor() {
+    super(`a password needs at least ${MIN_PASSWORD_LENGTH} characters; use a long passphrase`);
+  }
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  if (password.length < MIN_PASSWORD_LENGTH) throw new WeakPasswordError();
+  return hash(password);
+}
+
+/** A hash of nothing in particular: checked against when the user does not exist, so both cases take as long. */
+let decoy: Promise<string> | null = null;
+
+export async function verifyPassword(stored: string | null, password: string): Promise<boolean> {
+  if (!stored) {
+    decoy ??= hash('decoy-password-never-valid');
+    await verify(await decoy, password).catch(() => false);
+    return false;
+  }
+  return verify(stored, password).catch(() => false);
+}

@@ -1,0 +1,57 @@
+/**
+ * Cookie sessions kept in Redis. The cookie holds a random id; Redis holds only its sha256, so a
+ * copy of the database does not hand out live sessions. A session ends on sign-out, after
+ * `idleHours` without use, or when the user's password changes or the user is disabled.
+ */
+import crypto from 'node:crypto';
+import type { RedisClient } from '../redis/connect.ts';
+import type { RedisKeys } from '../redis/keys.ts';
+
+export const SESSION_COOKIE = 'yg_session';
+
+export interface Session { username: string; createdAt: number; ip: string }
+
+export interface SessionStore {
+  /** Creates a session and returns the cookie value. */
+  create(username: string, ip: string): Promise<string>;
+  /** The session of a cookie value, its idle timer restarted; null when unknown or expired. */
+  get(cookieValue: string): Promise<Session | null>;
+  destroy(cookieValue: string): Promise<void>;
+  readonly maxAgeSec: number;
+}
+
+export const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
+
+export function createSessionStore(redis: RedisClient, keys: RedisKeys, now: () => number, idleHours: number): SessionStore {
+  const ttl = Math.round(idleHours * 3600);
+  return {
+    maxAgeSec: ttl,
+    async create(username, ip) {
+      const value = crypto.randomBytes(32).toString('base64url');
+      const session: Session = { username, createdAt: now(), ip };
+      await redis.set(keys.session(sha256(value)), JSON.stringify(session), 'EX', ttl);
+      return value;
+    },
+    async get(value) {
+      if (!/^[A-Za-z0-9_-]{20,100}$/.test(value)) return null;
+      const key = keys.session(sha256(value));
+      const json = await redis.get(key);
+      if (!json) return null;
+      await redis.expire(key, ttl);
+      return JSON.parse(json) as Session;
+    },
+    async destroy(value) {
+      await redis.del(keys.session(sha256(value)));
+    },
+  };
+}
+
+/** The value of one cookie in a Cookie header. */
+export function readCookie(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return null;
+}

@@ -1,0 +1,96 @@
+/** Hubs for the alert and auth tests: a clock the test moves, fast engine ticks, signed-in API calls. */
+import { Redis } from 'ioredis';
+import type { Alert } from '../../common/alerts.ts';
+import { startHub, type Hub } from '../../server/hub.ts';
+import { createLogger } from '../../server/observability/logger.ts';
+import { drained, redisPort, testConfig } from '../helpers/test-hub.ts';
+
+export const ADMIN_PASSWORD = 'admin-pass-0001';
+
+/** A clock the test sets and moves; the hub reads it through `now`. */
+export class TestClock {
+  t: number;
+  constructor(iso: string) {
+    this.t = Date.parse(iso);
+  }
+  now = (): number => this.t;
+  set(iso: string): void {
+    this.t = Date.parse(iso);
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
+}
+
+export async function startAlertHub(prefix: string, clock: TestClock, env: Record<string, string> = {}): Promise<Hub> {
+  return startHub({
+    config: testConfig(prefix, { ADMIN_PASSWORD, ...env }),
+    redisTarget: { kind: 'url', url: `redis://127.0.0.1:${redisPort()}` },
+    log: createLogger('silent'),
+    now: clock.now,
+    aggregator: { blockMs: 100, claimEveryMs: 200 },
+    alerts: { tickMs: 50, blockMs: 100, claimEveryMs: 200 },
+  });
+}
+
+/** Waits until the alert engines have taken everything in the stream. */
+export async function alertsDrained(hub: Hub, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const groups = (await hub.redis.xinfo('GROUPS', hub.keys.stream)) as unknown[][];
+    const g = groups.map((f) => {
+      const o: Record<string, unknown> = {};
+      for (let i = 0; i < f.length; i += 2) o[String(f[i])] = f[i + 1];
+      return o;
+    }).find((x) => x.name === hub.keys.alertsGroup);
+    if (g && Number(g.lag ?? 0) === 0 && Number(g.pending ?? 0) === 0) return;
+    if (Date.now() > deadline) throw new Error(`alert engine did not drain in ${timeoutMs} ms: ${JSON.stringify(g)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Everything posted is applied, and the timers due at the clock's time have fired. */
+export async function settle(hub: Hub): Promise<void> {
+  await drained(hub);
+  await alertsDrained(hub);
+  await hub.alerts.engine!.tick();
+}
+
+/** All alerts (any state), oldest first. */
+export async function allAlerts(hub: Hub): Promise<Alert[]> {
+  const list = await hub.alerts.store.list({ depts: null, limit: 1000 });
+  return list.reverse();
+}
+
+export async function alertCounts(hub: Hub, scope: string): Promise<{ open: number; yellow: number; red: number }> {
+  const h = await hub.redis.hgetall(`${hub.keys.prefix}alerts:count:${scope}`);
+  return { open: Number(h.open ?? 0), yellow: Number(h.yellow ?? 0), red: Number(h.red ?? 0) };
+}
+
+export interface ApiAnswer { status: number; body: any; setCookie: string | null }
+
+export async function api(hub: Hub, method: string, path: string, opts: { cookie?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<ApiAnswer> {
+  const res = await fetch(`${hub.url}${path}`, {
+    method,
+    headers: { ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(opts.cookie ? { cookie: opts.cookie } : {}), ...opts.headers },
+    ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+  });
+  return { status: res.status, body: await res.json().catch(() => null), setCookie: res.headers.get('set-cookie') };
+}
+
+/** Signs in and returns the `yg_session=…` cookie pair. */
+export async function signIn(hub: Hub, username: string, password: string): Promise<string> {
+  const res = await api(hub, 'POST', '/api/v1/session', { body: { username, password } });
+  if (res.status !== 200 || !res.setCookie) throw new Error(`sign-in of ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.setCookie.split(';')[0]!;
+}
+
+export async function addUser(hub: Hub, username: string, role: 'supervisor' | 'leader' | 'admin', depts: string[] = []): Promise<string> {
+  const password = `${username}-password`;
+  await hub.auth.users.create({ username, password, role, depts });
+  return signIn(hub, username, password);
+}
+
+export function rawRedis(): Redis {
+  return new Redis({ port: redisPort() });
+}

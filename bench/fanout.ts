@@ -2,7 +2,7 @@
  * Fan-out of /live: 1,000 and 3,000 websocket clients (in two child processes) subscribed to the
  * city while events flow; 2 hubs sharing 3,000 clients; and, in the same run, a raw Socket.IO
  * broadcast of a payload of the same size to the same number of clients.
- *   npm run bench -- fanout [--quick] [--seconds N] [--rate EVENTS_PER_SEC]
+ *   npm run bench -- fanout [--quick] [--seconds N] [--rate EVENTS_PER_SEC] [--clients N [--hubs 2]]
  *
  * Latency "event → client": from the start of the ingest POST to the arrival of the first delta
  * whose portal pv includes that batch. "send → client": from the hub's (or raw server's) send
@@ -28,9 +28,12 @@ const TICK_MS = 250;
 const tokens = benchTokens();
 
 interface Scenario { name: string; hubs: 1 | 2; clients: number }
-const scenarios: Scenario[] = quick
-  ? [{ name: '1 hub', hubs: 1, clients: 300 }]
-  : [{ name: '1 hub', hubs: 1, clients: 1000 }, { name: '1 hub', hubs: 1, clients: 3000 }, { name: '2 hubs', hubs: 2, clients: 3000 }];
+const only = argv.includes('--clients') ? { clients: flag('--clients', 1000), hubs: flag('--hubs', 1) === 2 ? 2 as const : 1 as const } : null;
+const scenarios: Scenario[] = only
+  ? [{ name: `${only.hubs} hub${only.hubs > 1 ? 's' : ''}`, ...only }]
+  : quick
+    ? [{ name: '1 hub', hubs: 1, clients: 300 }]
+    : [{ name: '1 hub', hubs: 1, clients: 1000 }, { name: '1 hub', hubs: 1, clients: 3000 }, { name: '2 hubs', hubs: 2, clients: 3000 }];
 
 const redis = await startRedis();
 const children = new Set<ChildProcess>();

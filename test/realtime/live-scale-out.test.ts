@@ -3,7 +3,7 @@ import type { Hub } from '../../server/hub.ts';
 import { ev } from '../helpers/events.ts';
 import { drained, getJson, postEvents, startTestHub, testPrefix } from '../helpers/test-hub.ts';
 import { comparable, nowIso, waitFor, watchScope } from './live-helpers.ts';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
+import { startTcpProxy } from './tcp-proxy.ts';
 
 /** Two hubs on the same key prefix share the stream and the consumer group, as in production. */
 describe('/live across two hub processes', () => {

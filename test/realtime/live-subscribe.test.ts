@@ -102,6 +102,22 @@ describe('/live on one hub', () => {
     }
   });
 
+  it('gives a second listener of a scope the current state at once, and a fresh snapshot on resync()', async () => {
+    const w = watchScope(hub.url, 'window:yiyang.w001');
+    try {
+      const first = await waitFor('snapshot', () => w.state());
+      let second: unknown = null;
+      const stop = w.client.subscribe('window:yiyang.w001', (state) => { second = state; });
+      expect(second).toBe(first);
+      w.client.resync('window:yiyang.w001');
+      await waitFor('resync snapshot', () => w.kinds.snapshot === 2);
+      expect(comparable(w.state()!)).toEqual(comparable(await getJson(hub, '/api/v1/snapshot?scope=window:yiyang.w001')));
+      stop();
+    } finally {
+      w.stop();
+    }
+  });
+
   it('refuses unknown scopes, unknown events and oversized messages', async () => {
     const sock = rawSocket(hub.url);
     try {

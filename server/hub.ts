@@ -116,13 +116,16 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   });
   const app = createApp([
     ops,
-    ingestRouter({ redis, keys, catalog, metrics, tokens: () => auth.tokens.ingestTokens(), dedupeDays: config.dedupeDays, now, durability, redisClock, commandTimeoutMs: config.commandTimeoutMs }),
+    ingestRouter({ redis, keys, catalog, metrics, tokens: () => auth.tokens.ingestTokens(),
+      // the token store is keyed by each token's SHA-256, which is also the HMAC key of signed requests
+      signingKeys: () => new Map([...auth.tokens.ingestTokens()].map(([hash, source]) => [source, hash])),
+      signedSources: config.signedSources, dedupeDays: config.dedupeDays, now, durability, redisClock, commandTimeoutMs: config.commandTimeoutMs }),
     readRouter({ redis, keys, catalog, now }),
     cockpitRouter({ redis, keys, catalog, now }),
     screensRouter(),
     authRouter(auth),
     alerts.router,
-  ], log);
+  ], log, { allowedOrigins: config.live.allowedOrigins });
 
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {

@@ -1,17 +1,26 @@
 /** The Express app: security headers, body limits, the API routers, and one error handler. */
 import express, { type ErrorRequestHandler, type Router } from 'express';
+import cors from 'cors';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { HttpError } from './http-error.ts';
 
 export const MAX_BODY = '1mb';
 
-export function createApp(routers: Router[], log: Logger): express.Express {
+export interface AppOptions {
+  /** Origins whose pages may call the API from a browser (ALLOWED_ORIGINS); none: same origin only. */
+  allowedOrigins: string[];
+}
+
+export function createApp(routers: Router[], log: Logger, opts: AppOptions = { allowedOrigins: [] }): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(helmet());
-  app.use(express.json({ limit: MAX_BODY, strict: false }));
+  // No CORS headers unless configured: browsers then keep other sites' pages from reading the API.
+  if (opts.allowedOrigins.length > 0) app.use('/api', cors({ origin: opts.allowedOrigins, credentials: true }));
+  // the raw body is kept for signed ingest requests (YG-HMAC-SHA256 covers the exact bytes)
+  app.use(express.json({ limit: MAX_BODY, strict: false, verify: (req, _res, buf) => { (req as { rawBody?: Buffer }).rawBody = buf; } }));
   for (const r of routers) app.use(r);
   app.use('/api', (_req, _res, next) => next(new HttpError(404, 'no such API route; see docs/api.md')));
 

@@ -1,5 +1,5 @@
 /** POST /api/v1/events (DESIGN section 8): bearer token per source, per-event errors, 202 once durable. */
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { batchSchema, MAX_BATCH_EVENTS, type IngestResult } from '../../common/events.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
 import { HttpError, StoreUnavailableError } from '../http/http-error.ts';
@@ -11,6 +11,7 @@ import { appendEvents } from './append-events.ts';
 import { awaitDurable, type Durability } from './durability.ts';
 import type { RedisClock } from '../redis/redis-clock.ts';
 import { validateBatch } from './validate-batch.ts';
+import { authenticateSource } from './request-auth.ts';
 
 export interface IngestDeps {
   redis: RedisClient & ScriptCommands;
@@ -19,6 +20,10 @@ export interface IngestDeps {
   metrics: HubMetrics;
   /** token → source */
   tokens: () => Map<string, string>;
+  /** source → HMAC key of signed requests */
+  signingKeys?: () => Map<string, string>;
+  /** Sources that must sign their requests (YG-HMAC-SHA256). */
+  signedSources?: Set<string>;
   dedupeDays: number;
   now: () => number;
   durability: Durability;
@@ -30,7 +35,7 @@ export interface IngestDeps {
 export function ingestRouter(deps: IngestDeps): Router {
   const router = Router();
   router.post('/api/v1/events', async (req, res) => {
-    const source = authenticate(req, deps.tokens());
+    const source = await authenticateSource(req, deps);
     const batch = batchSchema.safeParse(req.body);
     if (!batch.success) throw new HttpError(400, 'the body must be a JSON array of events or {"events": [...]}', 'body');
     const items = Array.isArray(batch.data) ? batch.data : batch.data.events;
@@ -54,13 +59,4 @@ export function ingestRouter(deps: IngestDeps): Router {
     res.status(202).json(result);
   });
   return router;
-}
-
-function authenticate(req: Request, tokens: Map<string, string>): string {
-  const header = req.get('authorization') ?? '';
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match) throw new HttpError(401, 'missing "Authorization: Bearer <token>" header', 'authorization', { 'WWW-Authenticate': 'Bearer' });
-  const source = tokens.get(match[1]!);
-  if (!source) throw new HttpError(401, 'unknown ingest token', 'authorization', { 'WWW-Authenticate': 'Bearer' });
-  return source;
 }

@@ -1,0 +1,56 @@
+import crypto from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Hub } from '../../server/hub.ts';
+import { signRequest, signingKeyOf } from '../../server/ingest/request-auth.ts';
+import { ev } from '../helpers/events.ts';
+import { TOKENS, postEvents, startTestHub, testPrefix } from '../helpers/test-hub.ts';
+
+const NOW = Date.parse('2026-11-27T12:00:00+08:00');
+const at = '2026-11-27T10:00:00+08:00';
+
+describe('ingest request authentication', () => {
+  let hub: Hub;
+  beforeAll(async () => {
+    hub = await startTestHub(testPrefix(), { now: () => NOW, env: { INGEST_SIGNED_SOURCES: 'rating', ALLOWED_ORIGINS: 'https://wall.yiyang.example' } });
+  });
+  afterAll(async () => { await hub.stop(); });
+
+  const signedPost = (body: string, opts: { ts?: number; nonce?: string; token?: string } = {}) => {
+    const ts = String(Math.floor((opts.ts ?? NOW) / 1000));
+    const nonce = opts.nonce ?? crypto.randomBytes(12).toString('hex');
+    const sig = signRequest(signingKeyOf(opts.token ?? TOKENS.rating), ts, nonce, body).toString('hex');
+    return fetch(`${hub.url}/api/v1/events`, {
+      method: 'POST', body,
+      headers: { 'content-type': 'application/json', authorization: `YG-HMAC-SHA256 source=rating, ts=${ts}, nonce=${nonce}, sig=${sig}` },
+    });
+  };
+
+  it('accepts a signed request and refuses the same request replayed', async () => {
+    const body = JSON.stringify([ev.rating(at, 5)]);
+    const nonce = 'nonce-0000000001';
+    const first = await signedPost(body, { nonce });
+    expect(first.status).toBe(202);
+    expect((await first.json()).accepted).toBe(1);
+    const replay = await signedPost(body, { nonce });
+    expect(replay.status).toBe(401);
+    expect((await replay.json()).error).toMatch(/replayed/);
+  });
+
+  it('refuses a stale timestamp, a wrong signature, and a bearer token from a source that must sign', async () => {
+    const body = JSON.stringify([ev.rating(at, 4)]);
+    expect((await signedPost(body, { ts: NOW - 10 * 60_000 })).status).toBe(401);
+    expect((await signedPost(body, { token: 'not-the-token' })).status).toBe(401);
+    const bearer = await postEvents(hub, 'rating', JSON.parse(body));
+    expect(bearer.status).toBe(401);
+    expect(bearer.body.error).toMatch(/must sign/);
+  });
+
+  it('answers CORS only for configured origins and sends security headers', async () => {
+    const allowed = await fetch(`${hub.url}/api/v1/catalog`, { headers: { origin: 'https://wall.yiyang.example' } });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://wall.yiyang.example');
+    const other = await fetch(`${hub.url}/api/v1/catalog`, { headers: { origin: 'https://evil.example' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    expect(allowed.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(allowed.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+});

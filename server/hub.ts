@@ -21,6 +21,8 @@ import { createLogger } from './observability/logger.ts';
 import { createMetrics, type HubMetrics } from './observability/metrics.ts';
 import { readRouter } from './read/read-routes.ts';
 import { cockpitRouter } from './read/cockpit/cockpit-routes.ts';
+import { deadLetterRouter } from './aggregate/dead-letters.ts';
+import { requireRole } from './auth/middleware.ts';
 import { screensRouter } from './http/screens-route.ts';
 import { attachRealtime, type Realtime } from './realtime/attach-realtime.ts';
 import { connectRedis, waitForRedis, type RedisClient, type RedisTarget } from './redis/connect.ts';
@@ -121,9 +123,10 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       signingKeys: () => new Map([...auth.tokens.ingestTokens()].map(([hash, source]) => [source, hash])),
       signedSources: config.signedSources, dedupeDays: config.dedupeDays, now, durability, redisClock, commandTimeoutMs: config.commandTimeoutMs }),
     readRouter({ redis, keys, catalog, now }),
-    cockpitRouter({ redis, keys, catalog, now }),
+    cockpitRouter({ redis, keys, catalog, now, guard: requireRole(auth, 'leader', 'admin') }),
     screensRouter(),
     authRouter(auth),
+    deadLetterRouter({ redis, keys, guard: requireRole(auth, 'admin') }),
     alerts.router,
   ], log, { allowedOrigins: config.live.allowedOrigins });
 

@@ -8,7 +8,7 @@ const NOW = Date.parse('2026-11-27T12:00:00+08:00');
 
 describe('a poison event in the stream', () => {
   let hub: Hub;
-  beforeAll(async () => { hub = await startTestHub(testPrefix(), { now: () => NOW }); });
+  beforeAll(async () => { hub = await startTestHub(testPrefix(), { now: () => NOW, env: { ADMIN_PASSWORD: 'admin-password-1' } }); });
   afterAll(async () => { await hub.stop(); });
 
   it('goes to the dead-letter stream with its error while the rest keep flowing', async () => {
@@ -26,5 +26,15 @@ describe('a poison event in the stream', () => {
     const metrics = await (await fetch(`${hub.url}/metrics`)).text();
     expect(metrics).toMatch(/^yg_dead_letter_events 2$/m);
     expect((await getJson(hub, '/healthz')).deadLetters).toBe(2);
+  });
+
+  it('is listed to admins only', async () => {
+    expect((await fetch(`${hub.url}/api/v1/admin/dead-letters`)).status).toBe(401);
+    const login = await fetch(`${hub.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin-password-1' }) });
+    expect(login.status).toBe(200);
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const res = await fetch(`${hub.url}/api/v1/admin/dead-letters`, { headers: { cookie } });
+    expect(res.status).toBe(200);
+    expect((await res.json()).total).toBe(2);
   });
 });

@@ -12,7 +12,7 @@ import type { CatalogIndex } from '../catalog/load-catalog.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import type { ScriptCommands } from '../redis/scripts.ts';
-import { enrichEvent, type ApplyRecord } from './enrich-event.ts';
+import { enrichEvent } from './enrich-event.ts';
 
 type StreamEntry = [id: string, fields: string[]];
 

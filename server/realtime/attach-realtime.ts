@@ -100,20 +100,7 @@ export async function attachRealtime(deps: RealtimeDeps): Promise<Realtime> {
   });
   serveLive(live, { rooms, catalog, now, log });
 
-  // The tick loop's state (the loop itself is below); marks may arrive as soon as we listen.
-  let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | null = setTimeout(() => void loop(), tickMs);
-  let running: Promise<void> | null = null;
-  let lastTickAt = 0;
-  const offApplied = deps.onApplied((scopes) => {
-    rooms.markDirty(scopes);
-    kick();
-    publishChanged(deps.redis, keys.changedChannel, scopes).catch((err: Error) => log.debug({ err: err.message }, 'live: could not publish changed scopes'));
-  });
-  await listenChanged(changedSub, keys.changedChannel, (scopes) => { rooms.markDirty(scopes); kick(); }, log);
-
   let slowDisconnects = 0;
-  let lastSweep = Date.now();
   const sweepSlowSockets = () => {
     for (const socket of live.sockets.values()) {
       // engine.io keeps packets here while the socket cannot take them (private field, read defensively).
@@ -126,6 +113,12 @@ export async function attachRealtime(deps: RealtimeDeps): Promise<Realtime> {
     }
   };
 
+  // The tick loop: one pass at a time, the next one tickMs after the start of the last.
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let running: Promise<void> | null = null;
+  let lastTickAt = 0;
+  let lastSweep = Date.now();
   const loop = async () => {
     const started = Date.now();
     lastTickAt = started;
@@ -134,17 +127,29 @@ export async function attachRealtime(deps: RealtimeDeps): Promise<Realtime> {
     running = null;
     if (started - lastSweep >= refreshMs) {
       lastSweep = started;
-      sweepSlowSockets();
+      try {
+        sweepSlowSockets();
+      } catch (err) {
+        log.error({ err: (err as Error).message }, 'live: slow-socket sweep failed');
+      }
     }
     if (!stopped) timer = setTimeout(() => void loop(), Math.max(0, tickMs - (Date.now() - started)));
   };
+  timer = setTimeout(() => void loop(), tickMs);
   // Leading edge: a change after a quiet spell goes out now instead of at the next tick; under
   // load ticks still start at most once per tickMs, so a room still gets at most one delta per tick.
-  function kick(): void {
+  const kick = (): void => {
     if (stopped || running || Date.now() - lastTickAt < tickMs) return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => void loop(), 0);
-  }
+  };
+
+  const offApplied = deps.onApplied((scopes) => {
+    rooms.markDirty(scopes);
+    kick();
+    publishChanged(deps.redis, keys.changedChannel, scopes).catch((err: Error) => log.debug({ err: err.message }, 'live: could not publish changed scopes'));
+  });
+  await listenChanged(changedSub, keys.changedChannel, (scopes) => { rooms.markDirty(scopes); kick(); }, log);
 
   return {
     io,

@@ -78,6 +78,8 @@ export function createLiveClient(options: LiveClientOptions = {}): LiveClient {
   const socket: LiveSocket = io(`${base.replace(/\/$/, '')}${LIVE_NAMESPACE}`, {
     transports: options.transports ?? ['websocket'],
     auth: options.token ? { token: options.token } : {},
+    // Its own connection: close() ends it, and two clients never share reconnect state.
+    forceNew: true,
     reconnection: true,
     reconnectionDelay: options.reconnectionDelay ?? 1000,
     reconnectionDelayMax: options.reconnectionDelayMax ?? 15_000,

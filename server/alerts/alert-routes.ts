@@ -29,7 +29,7 @@ const CONFLICT_TEXT: Record<string, (a: Alert) => string> = {
   'top-level': () => 'it is already at the highest level',
 };
 
-export function alertRouter(auth: Auth, store: AlertStore): Router {
+export function alertRouter(auth: Auth, store: AlertStore, now: () => number): Router {
   const router = Router();
   const signedIn = requireRole(auth, 'supervisor', 'leader', 'admin');
 
@@ -56,7 +56,8 @@ export function alertRouter(auth: Auth, store: AlertStore): Router {
       states, depts: asked ?? allowed, ...(rule && isRule(rule) ? { rule } : {}), ...(severity ? { severity: severity as 'yellow' | 'red' } : {}),
       window: str('window'), from: time('from'), to: time('to'), limit: time('limit'),
     });
-    res.json({ alerts });
+    // `now`: the hub's clock, so a console shows how long an alert has been open whatever its PC's clock says
+    res.json({ alerts, now: now() });
   });
 
   router.get('/api/v1/alerts/:id', signedIn, async (req, res) => {

@@ -67,7 +67,7 @@ export async function startAlerts(deps: AlertsDeps): Promise<Alerts> {
   return {
     engine,
     store,
-    router: alertRouter(deps.auth, store),
+    router: alertRouter(deps.auth, store, now),
     attach(realtime) {
       const nsp = attachAlertsNamespace(realtime.io, realtime.authenticate);
       emit = nsp.emit;

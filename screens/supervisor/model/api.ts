@@ -1,0 +1,54 @@
+/** The console's calls to the hub: session, alerts, audit. Answers of 4xx carry `{error}` text for the user. */
+import type { Alert, AuditEntry, SessionUser } from '../../../common/alerts.ts';
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(public readonly status: number, message: string, public readonly alert?: Alert) {
+    super(message);
+  }
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(path, {
+    method, credentials: 'same-origin', cache: 'no-store',
+    ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+  });
+  const data = (await res.json().catch(() => ({}))) as T & { error?: string; alert?: Alert };
+  if (!res.ok) throw new ApiError(res.status, data.error ?? `HTTP ${res.status}`, data.alert);
+  return data;
+}
+
+export async function currentUser(): Promise<SessionUser | null> {
+  try {
+    return (await call<{ user: SessionUser }>('GET', '/api/v1/session')).user;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return null;
+    throw err;
+  }
+}
+
+/** null when signed in, else a message for the form. */
+export async function signIn(username: string, password: string): Promise<string | null> {
+  try {
+    await call('POST', '/api/v1/session', { username, password });
+    return null;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return '用户名或密码不正确';
+    if (err instanceof ApiError && err.status === 429) return '失败次数过多，账号已暂时锁定，请 15 分钟后再试';
+    return '无法连接服务器，请稍后再试';
+  }
+}
+
+export const signOut = () => call('DELETE', '/api/v1/session');
+
+export function listAlerts(query: Record<string, string>): Promise<{ alerts: Alert[]; now: number }> {
+  return call('GET', `/api/v1/alerts?${new URLSearchParams(query).toString()}`);
+}
+
+export function actOn(id: string, action: 'ack' | 'resolve' | 'escalate', body: Record<string, unknown> = {}): Promise<{ alert: Alert }> {
+  return call('POST', `/api/v1/alerts/${encodeURIComponent(id)}/${action}`, body);
+}
+
+export function readAudit(query: Record<string, string>): Promise<{ entries: AuditEntry[] }> {
+  return call('GET', `/api/v1/audit?${new URLSearchParams(query).toString()}`);
+}

@@ -1,0 +1,62 @@
+/** zh-CN names of rules, states, steps and close reasons, and the time formats of the console. */
+import type { Alert, AlertAction, AlertRule, AlertState } from '../../../common/alerts.ts';
+
+export const RULE_LABEL: Record<AlertRule, string> = {
+  'case-yellow': '办件临期（黄牌）',
+  'case-red': '办件超期（红牌）',
+  wait: '等候超时',
+  service: '办理超时',
+  window: '窗口无人值守',
+  review: '差评整改',
+  source: '数据源离线',
+};
+
+export const STATE_LABEL: Record<AlertState, string> = { open: '待确认', acknowledged: '已确认', resolved: '已办结', closed: '已自动关闭' };
+
+export const ACTION_LABEL: Record<AlertAction, string> = {
+  opened: '产生预警', acknowledged: '确认', resolved: '办结', escalated: '上报', overdue: '整改逾期', closed: '自动关闭',
+};
+
+export const REASON_LABEL: Record<string, string> = {
+  'ticket-called': '已叫号', 'ticket-noshow': '过号未到', 'ticket-transferred': '已转移队列', 'service-finished': '办理结束',
+  'window-reopened': '窗口恢复服务', 'source-heard': '数据源恢复', 'case-completed': '已办结', 'case-returned': '已退件',
+  'case-suspended': '暂停计时', 'deadline-moved': '时限顺延', superseded: '已升级为红牌', 'day-ended': '当日结束',
+};
+
+export const LEVEL_LABEL = ['科室', '中心', '市电子监察'];
+
+export const AUDIT_LABEL: Record<string, string> = {
+  'alert.acknowledged': '确认预警', 'alert.resolved': '办结预警', 'alert.escalated': '上报预警',
+  signin: '登录', 'signin.failed': '登录失败', 'signin.locked': '登录锁定', signout: '退出登录',
+  'user.created': '新增用户', 'user.password-set': '重置密码', 'user.disabled': '停用用户', 'user.enabled': '启用用户',
+  'token.ingest.rotated': '更换接入令牌', 'token.ingest.revoked': '吊销接入令牌', 'token.screen.rotated': '更换大屏令牌', 'token.screen.revoked': '吊销大屏令牌',
+};
+
+const timeFormat = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+
+/** MM/DD hh:mm:ss in Asia/Shanghai. */
+export function formatTime(ms: number): string {
+  return timeFormat.format(ms);
+}
+
+/** "3 分 12 秒", "2 小时 5 分", "1 天 3 小时". */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s} 秒`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} 分 ${s % 60} 秒`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h} 小时 ${m % 60} 分`;
+  return `${Math.floor(h / 24)} 天 ${h % 24} 小时`;
+}
+
+/** What the alert is about, in a few words: 案件 / 票号 / 窗口 / 数据源. */
+export function subjectText(a: Alert, windowName: (code: string) => string): string {
+  const parts: string[] = [];
+  if (a.case) parts.push(`案件 ${a.case}`);
+  if (a.ticket) parts.push(`票号 ${a.ticket}`);
+  if (a.window) parts.push(windowName(a.window));
+  if (a.source) parts.push(`数据源 ${a.source}`);
+  if (a.score !== undefined) parts.push(`${a.score} 星评价`);
+  return parts.join(' · ');
+}

@@ -1,0 +1,102 @@
+/**
+ * The live alerts of the signed-in user: the unresolved list from the API on every (re)connect,
+ * then the `/alerts` namespace's messages. Also the hub's clock (for "open for …") and the
+ * actions, whose 409 answers become a message for the user.
+ */
+import { defineStore } from 'pinia';
+import { io, type Socket } from 'socket.io-client';
+import { computed, onScopeDispose, ref, shallowRef, triggerRef } from 'vue';
+import { ALERTS_NAMESPACE, compareAlerts, isUnresolved, type Alert, type AlertMessage, type AlertsClientToServerEvents, type AlertsServerToClientEvents } from '../../../common/alerts.ts';
+import { actOn, ApiError, listAlerts } from '../model/api.ts';
+
+export type Notice = { kind: 'ok' | 'error'; text: string; at: number };
+
+export const useAlertsStore = defineStore('alerts', () => {
+  const byId = shallowRef(new Map<string, Alert>());
+  const connected = ref(false);
+  const signInRequired = ref(false);
+  const notice = ref<Notice | null>(null);
+  /** Hub clock minus this PC's clock. */
+  const offset = ref(0);
+  const now = ref(Date.now());
+  const ticker = setInterval(() => { now.value = Date.now() + offset.value; }, 1000);
+  let socket: Socket<AlertsServerToClientEvents, AlertsClientToServerEvents> | null = null;
+
+  const active = computed(() => [...byId.value.values()].filter((a) => isUnresolved(a.state)).sort(compareAlerts));
+  const soundLevel = computed(() => {
+    const waiting = active.value.filter((a) => a.state === 'open');
+    return waiting.some((a) => a.severity === 'red') ? 'red' : waiting.length > 0 ? 'yellow' : 'off';
+  });
+
+  // Every minute: the full list again (heals a lost message) and the hub's clock again.
+  const resync = setInterval(() => { if (connected.value) load().catch(() => undefined); }, 60_000);
+
+  function put(alert: Alert): void {
+    // a change stamped later than our estimate of the hub's clock: the estimate is behind
+    if (alert.updatedAt > Date.now() + offset.value) offset.value = alert.updatedAt - Date.now();
+    const current = byId.value.get(alert.id);
+    if (current && current.updatedAt > alert.updatedAt) return; // an older message after a newer answer
+    if (isUnresolved(alert.state)) byId.value.set(alert.id, alert);
+    else byId.value.delete(alert.id);
+    triggerRef(byId);
+  }
+
+  async function load(): Promise<void> {
+    const { alerts, now: hubNow } = await listAlerts({ state: 'active', limit: '1000' });
+    offset.value = hubNow - Date.now();
+    now.value = hubNow;
+    byId.value = new Map(alerts.map((a) => [a.id, a]));
+  }
+
+  function connect(): void {
+    socket?.disconnect();
+    signInRequired.value = false;
+    socket = io(ALERTS_NAMESPACE, { transports: ['websocket'], withCredentials: true });
+    socket.on('connect', () => {
+      connected.value = true;
+      load().catch(() => undefined);
+    });
+    socket.on('disconnect', () => { connected.value = false; });
+    socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
+      connected.value = false;
+      if (err.data?.code === 'sign-in-required') { signInRequired.value = true; socket?.disconnect(); }
+    });
+    socket.on('alert', (m: AlertMessage) => put(m.alert));
+  }
+
+  function say(kind: Notice['kind'], text: string): void {
+    notice.value = { kind, text, at: Date.now() };
+  }
+
+  async function act(id: string, action: 'ack' | 'resolve' | 'escalate', body: Record<string, unknown> = {}): Promise<boolean> {
+    try {
+      const { alert } = await actOn(id, action, body);
+      put(alert);
+      say('ok', { ack: '已确认', resolve: '已办结', escalate: '已上报' }[action]);
+      return true;
+    } catch (err) {
+      if (err instanceof ApiError && err.alert) put(err.alert);
+      say('error', err instanceof ApiError ? `操作未完成：${err.status === 409 ? conflictText(err.message) : err.message}` : '无法连接服务器，请稍后再试');
+      return false;
+    }
+  }
+
+  function close(): void {
+    socket?.disconnect();
+    socket = null;
+  }
+  onScopeDispose(() => { clearInterval(ticker); clearInterval(resync); close(); });
+
+  return { byId, active, connected, signInRequired, notice, now, offset, soundLevel, connect, close, load, act, say };
+});
+
+/** The hub's 409 reasons in Chinese. */
+function conflictText(message: string): string {
+  const by = /by (\S+)/.exec(message)?.[1];
+  if (message.startsWith('already acknowledged')) return `该预警已由 ${by ?? '他人'} 确认`;
+  if (message.startsWith('already resolved')) return `该预警已由 ${by ?? '他人'} 办结`;
+  if (message.startsWith('already closed')) return '该预警已自动关闭（原因已消除）';
+  if (message.includes('highest level')) return '该预警已上报至最高级别';
+  if (message.includes('escalated it meanwhile')) return '该预警已被他人上报';
+  return message;
+}

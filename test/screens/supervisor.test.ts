@@ -1,0 +1,141 @@
+/**
+ * The supervisor console in real Chromium against a real hub whose clock runs in real time from a
+ * chosen instant: the overdue-case situation (3 cases past their deadline at midnight, 2 due the
+ * next day) and the queue-surge situation (20 citizens at 人社 waiting since 09:30) raise alerts in
+ * the console within 2 s of their due time; a click acknowledges (and the red sound stops), a note
+ * resolves, and the audit trail shows both.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startHub, type Hub } from '../../server/hub.ts';
+import { createLogger } from '../../server/observability/logger.ts';
+import { ev } from '../helpers/events.ts';
+import { launchScreenBrowser, prepareScreens, type ScreenBrowser } from '../helpers/browser.ts';
+import { drained, postEvents, redisPort, testConfig, testPrefix } from '../helpers/test-hub.ts';
+
+const SUPERVISOR = { username: 'lixiao', password: 'lixiao-password', name: '李晓' };
+let offset = 0;
+/** The hub's clock: real time, shifted so that the interesting instants come a few seconds after we ask. */
+const hubNow = () => Date.now() + offset;
+const runFrom = (iso: string) => { offset = Date.parse(iso) - Date.now(); };
+/** The real time at which the hub's clock shows `iso`. */
+const realAt = (iso: string) => Date.parse(iso) - offset;
+
+async function post(hub: Hub, source: Parameters<typeof postEvents>[1], events: unknown[]) {
+  const { status, body } = await postEvents(hub, source, events);
+  expect(status).toBe(202);
+  expect(body.rejected).toEqual([]);
+}
+const rows = (page: Page, rule: string) => page.locator(`[data-testid="alert-row"][data-rule="${rule}"]`);
+
+/** Waits until `count` rows of a rule are shown and returns when (real ms) that happened. */
+async function shownAt(page: Page, rule: string, count: number): Promise<number> {
+  await page.waitForFunction(([r, n]) => document.querySelectorAll(`[data-testid="alert-row"][data-rule="${r}"]`).length >= (n as number), [rule, count], { polling: 50, timeout: 15_000 });
+  return Date.now();
+}
+
+describe('supervisor console (/screens/supervisor)', () => {
+  let hub: Hub;
+  let browser: ScreenBrowser;
+  let page: Page;
+
+  beforeAll(async () => {
+    await prepareScreens();
+    runFrom('2026-11-23T22:00:00+08:00');
+    hub = await startHub({
+      config: testConfig(testPrefix(), { ADMIN_PASSWORD: 'admin-pass-0001' }),
+      redisTarget: { kind: 'url', url: `redis://127.0.0.1:${redisPort()}` },
+      log: createLogger('silent'), now: hubNow,
+      aggregator: { blockMs: 100, claimEveryMs: 200 }, alerts: { tickMs: 250 },
+    });
+    await hub.auth.users.create({ ...SUPERVISOR, role: 'supervisor', depts: ['yiyang.realestate', 'yiyang.hrss'] });
+    browser = await launchScreenBrowser(['--autoplay-policy=no-user-gesture-required']);
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await hub?.stop();
+  });
+
+  it('asks for a sign-in, then shows the console of the supervisor\'s departments', async () => {
+    page = await browser.open(`${hub.url}/screens/supervisor`, { width: 1920, height: 1080 });
+    await page.waitForSelector('[data-testid="signin"]');
+    await browser.screenshot(page, 'supervisor-signin');
+    await page.fill('[data-testid="signin-username"]', SUPERVISOR.username);
+    await page.fill('[data-testid="signin-password"]', 'wrong-password');
+    await page.click('[data-testid="signin-submit"]');
+    await expect.poll(() => page.textContent('[data-testid="signin-error"]')).toBe('用户名或密码不正确');
+    await page.fill('[data-testid="signin-password"]', SUPERVISOR.password);
+    await page.click('[data-testid="signin-submit"]');
+    await page.waitForSelector('.console .conn.on');
+    expect(await page.textContent('.user')).toContain('李晓');
+  });
+
+  it('raises the red and yellow cards of the overdue-case situation within 2 s of midnight', async () => {
+    // accepted on Friday: 1 working day → due Monday (red at Tuesday 00:00); 2 → due Tuesday (yellow at Tuesday 00:00)
+    await post(hub, 'cases', [
+      ...['BDC-0001', 'BDC-0002', 'BDC-0003'].map((c) => ev.accepted('2026-11-20T09:00:00+08:00', c, 1, 'yiyang.realestate', 'yiyang.realestate.mortgage')),
+      ...['BDC-0004', 'BDC-0005'].map((c) => ev.accepted('2026-11-20T09:30:00+08:00', c, 2, 'yiyang.realestate', 'yiyang.realestate.mortgage')),
+    ]);
+    await drained(hub);
+    runFrom('2026-11-23T23:59:57+08:00');
+    const due = realAt('2026-11-24T00:00:00+08:00');
+    const redAt = await shownAt(page, 'case-red', 3);
+    const yellowAt = await shownAt(page, 'case-yellow', 2);
+    expect(redAt - due).toBeLessThan(2000);
+    expect(yellowAt - due).toBeLessThan(2000);
+    expect(await page.getAttribute('.console', 'data-sound')).toBe('red');
+    expect(await page.textContent('[data-testid="count-red"]')).toBe('3');
+    await page.waitForTimeout(1200);
+    await browser.screenshot(page, 'supervisor-overdue-case');
+  });
+
+  it('raises wait alerts for the queue-surge situation within 2 s of their 30 minutes', async () => {
+    runFrom('2026-11-24T09:59:50+08:00');
+    await post(hub, 'queue', Array.from({ length: 20 }, (_, i) => ev.issued('2026-11-24T09:30:00+08:00', `D${String(i + 1).padStart(3, '0')}`, 'yiyang.hrss')));
+    await drained(hub);
+    const due = realAt('2026-11-24T10:00:00+08:00');
+    const shown = await shownAt(page, 'wait', 20);
+    expect(shown - due).toBeLessThan(2000);
+    expect(shown).toBeGreaterThanOrEqual(due - 50);
+    await page.waitForTimeout(1200);
+    await browser.screenshot(page, 'supervisor-queue-surge');
+  });
+
+  it('acknowledges with a click (the red sound stops), resolves with a note, and shows both in the audit trail', async () => {
+    const red = rows(page, 'case-red');
+    const ids = await red.evaluateAll((els) => els.map((e) => e.getAttribute('data-alert-id')!));
+    for (const id of ids) await page.click(`[data-alert-id="${id}"] [data-testid="ack"]`);
+    await expect.poll(() => red.evaluateAll((els) => els.map((e) => e.getAttribute('data-state')))).toEqual(['acknowledged', 'acknowledged', 'acknowledged']);
+    // the red cards are acknowledged: only the yellow sound is left
+    expect(await page.getAttribute('.console', 'data-sound')).toBe('yellow');
+
+    const target = ids[0]!;
+    await page.click(`[data-testid="alert-row"][data-alert-id="${target}"]`);
+    await page.waitForSelector(`[data-testid="alert-detail"][data-alert-id="${target}"]`);
+    await page.click('[data-testid="detail-resolve"]');
+    await page.waitForSelector('text=请填写处置说明后再办结');
+    await page.fill('[data-testid="resolve-note"]', '已督促不动产登记中心当日办结，并向申请人致歉');
+    await browser.screenshot(page, 'supervisor-resolve');
+    await page.click('[data-testid="detail-resolve"]');
+    await page.waitForSelector(`[data-testid="alert-row"][data-alert-id="${target}"]`, { state: 'detached' });
+    expect(await page.textContent('[data-testid="count-red"]')).toBe('2');
+
+    await page.click('[data-testid="tab-audit"]');
+    await page.waitForSelector('[data-testid="audit-row"]');
+    const audit = await page.$$eval('[data-testid="audit-row"]', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')));
+    const forTarget = audit.filter((r) => r[3] === target);
+    expect(forTarget.map((r) => [r[1], r[2]])).toEqual([['lixiao', '办结预警'], ['lixiao', '确认预警']]);
+    expect(forTarget[0]![5]).toBe('已督促不动产登记中心当日办结，并向申请人致歉');
+    await browser.screenshot(page, 'supervisor-audit');
+
+    await page.click('[data-testid="tab-history"]');
+    await page.waitForSelector('[data-testid="history-table"] >> text=已督促不动产登记中心当日办结');
+    await browser.screenshot(page, 'supervisor-history');
+    await page.click('[data-testid="tab-windows"]');
+    await page.waitForSelector('[data-testid="window-tile"]');
+    await browser.screenshot(page, 'supervisor-windows');
+    // the 401s of "not signed in yet" and of the wrong password are the only failed requests
+    const unexpected = browser.errors.get(page)!.filter((e) => !/status of 401/.test(e));
+    expect(unexpected, unexpected.join("\n")).toEqual([]);
+  });
+});

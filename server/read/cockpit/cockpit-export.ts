@@ -28,7 +28,7 @@ export interface ExportRequest {
 export interface CockpitExporterOptions {
   /** @default process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' */
   chromiumPath?: string;
-  /** How long to wait for the page to have all its data. @default 30000 */
+  /** How long to wait for the page to have all its data. @default 90000 (a loaded 2-core machine needs it) */
   timeoutMs?: number;
   /** Exports waiting behind the running one before new ones are refused. @default 3 */
   maxQueued?: number;
@@ -54,7 +54,7 @@ export const CHROMIUM_ARGS = [
 
 export function createCockpitExporter(options: CockpitExporterOptions = {}): CockpitExporter {
   const chromiumPath = options.chromiumPath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const timeoutMs = options.timeoutMs ?? 90_000;
   const maxQueued = options.maxQueued ?? 3;
   let queue: Promise<unknown> = Promise.resolve();
   let waiting = 0;

@@ -1,0 +1,47 @@
+/**
+ * What the cockpit looks at: a scope (city → center → department → window) and a day (today or a
+ * past date). Kept in the URL (`?scope=&date=`) so a reload, a bookmark or the export shows the
+ * same view.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, watch } from 'vue';
+import { isScope, type Scope } from '../../../common/catalog.ts';
+import { shanghaiDate } from '../../../common/time.ts';
+import { useNowStore } from '../../../web/stores/now.ts';
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+export const useCockpitView = defineStore('cockpit-view', () => {
+  const params = new URLSearchParams(location.search);
+  const clock = useNowStore();
+  const rawScope = params.get('scope') ?? 'city';
+  const scope = ref<Scope>(isScope(rawScope) ? rawScope : 'city');
+  const rawDate = params.get('date');
+  /** null: today (live). */
+  const pickedDate = ref<string | null>(rawDate && DATE_RE.test(rawDate) && rawDate < shanghaiDate(Date.now()) ? rawDate : null);
+  /** Rendering for the PNG/PDF export: no controls, no live connection needed. */
+  const exporting = params.get('export') === '1';
+
+  const today = computed(() => shanghaiDate(clock.now));
+  const date = computed(() => pickedDate.value ?? today.value);
+  const isToday = computed(() => pickedDate.value === null || pickedDate.value === today.value);
+
+  function drill(to: Scope): void {
+    scope.value = to;
+  }
+  function pickDate(value: string | null): void {
+    pickedDate.value = value && DATE_RE.test(value) && value < today.value ? value : null;
+  }
+
+  watch([scope, pickedDate], () => {
+    const next = new URLSearchParams(location.search);
+    if (scope.value === 'city') next.delete('scope');
+    else next.set('scope', scope.value);
+    if (pickedDate.value) next.set('date', pickedDate.value);
+    else next.delete('date');
+    const qs = next.toString();
+    history.replaceState(null, '', qs ? `${location.pathname}?${qs}` : location.pathname);
+  });
+
+  return { scope, date, isToday, today, exporting, drill, pickDate };
+});

@@ -18,7 +18,7 @@ import { checkDurability } from './ingest/durability.ts';
 import { createRedisClock } from './redis/redis-clock.ts';
 import { checkHealth } from './observability/health.ts';
 import { createLogger } from './observability/logger.ts';
-import { createMetrics, type HubMetrics } from './observability/metrics.ts';
+import { createMetrics, registerLiveMetrics, type HubMetrics } from './observability/metrics.ts';
 import { readRouter } from './read/read-routes.ts';
 import { cockpitRouter } from './read/cockpit/cockpit-routes.ts';
 import { deadLetterRouter } from './aggregate/dead-letters.ts';
@@ -141,6 +141,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   };
   const realtime: Realtime = await attachRealtime({ server, config, redis, redisTarget: opts.redisTarget, keys, catalog, log, now, onApplied, resolveUser: auth.resolveSessionUser });
   alerts.attach(realtime);
+  registerLiveMetrics(metrics, realtime);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   log.info({ url, aggregator: aggregator?.consumer ?? 'off' }, 'hub listening');

@@ -17,3 +17,14 @@ export function createMetrics() {
 }
 
 export type HubMetrics = ReturnType<typeof createMetrics>;
+
+export interface LiveStatsSource { stats(): { sockets: number; rooms: number; deltas: number; snapshots: number } }
+
+/** Realtime figures, read when Prometheus scrapes. */
+export function registerLiveMetrics(metrics: HubMetrics, live: LiveStatsSource): void {
+  const registers = [metrics.registry];
+  new Gauge({ name: 'yg_live_sockets', help: 'Sockets connected to /live on this hub', registers, collect() { this.set(live.stats().sockets); } });
+  new Gauge({ name: 'yg_live_rooms', help: 'Scopes with subscribers on this hub', registers, collect() { this.set(live.stats().rooms); } });
+  new Gauge({ name: 'yg_live_deltas_sent', help: 'Deltas sent to rooms since start', registers, collect() { this.set(live.stats().deltas); } });
+  new Gauge({ name: 'yg_live_snapshots_sent', help: 'Snapshots sent since start', registers, collect() { this.set(live.stats().snapshots); } });
+}

@@ -139,7 +139,10 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     listeners.add(listener);
     return () => listeners.delete(listener);
   };
-  const realtime: Realtime = await attachRealtime({ server, config, redis, redisTarget: opts.redisTarget, keys, catalog, log, now, onApplied, resolveUser: auth.resolveSessionUser });
+  const realtime: Realtime = await attachRealtime({
+    server, config, redis, redisTarget: opts.redisTarget, keys, catalog, log, now, onApplied, resolveUser: auth.resolveSessionUser,
+    screenTokens: { grant: (token) => auth.tokens.screenGrant(token), configured: () => auth.tokens.screenTokensConfigured() },
+  });
   alerts.attach(realtime);
   registerLiveMetrics(metrics, realtime);
   const port = (server.address() as AddressInfo).port;

@@ -16,7 +16,7 @@ import { readSnapshot } from '../read/snapshot.ts';
 import type { RedisClient, RedisTarget } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import { listenChanged, publishChanged } from './changed-channel.ts';
-import { handshakeMiddleware, originAllowed } from './handshake-auth.ts';
+import { envScreenTokens, handshakeMiddleware, originAllowed, type ScreenTokenLookup } from './handshake-auth.ts';
 import { LiveRooms, type LiveRoomsStats } from './live-rooms.ts';
 import { roomOf, serveLive, type LiveNamespace } from './live-namespace.ts';
 import type { ResolveUser } from './principal.ts';
@@ -36,6 +36,8 @@ export interface RealtimeDeps {
   onApplied: (listener: (scopes: Set<Scope>) => void) => () => void;
   /** Signed-in users from the handshake (cookie session, issue 7); absent: screens and anonymous only. */
   resolveUser?: ResolveUser;
+  /** Screen tokens with rotation (the auth layer's store); absent: SCREEN_TOKENS as parsed at start. */
+  screenTokens?: ScreenTokenLookup;
 }
 
 export interface RealtimeStats extends LiveRoomsStats { sockets: number; slowDisconnects: number }
@@ -58,8 +60,10 @@ const MAX_QUEUED_PACKETS = 500;
 export async function attachRealtime(deps: RealtimeDeps): Promise<Realtime> {
   const { config, catalog, keys, log, now } = deps;
   const { tickMs, refreshMs, transports, allowedOrigins } = config.live;
-  const screenTokens = parseScreenTokens(config.screenTokens, catalog);
-  if (screenTokens.size === 0) log.warn('SCREEN_TOKENS is empty: anyone who reaches the hub can read the live figures (fine for one hall on its own network; see docs/realtime.md)');
+  // Parsed even when a token store is passed in: a bad entry or an unknown scope stops the start.
+  const envTokens = parseScreenTokens(config.screenTokens, catalog);
+  const screenTokens = deps.screenTokens ?? envScreenTokens(envTokens);
+  if (!screenTokens.configured()) log.warn('SCREEN_TOKENS is empty: anyone who reaches the hub can read the live figures (fine for one hall on its own network; see docs/realtime.md)');
 
   const adapterRedis = connectRealtimeRedis(deps.redisTarget, 'yg-live-adapter');
   const changedSub = connectRealtimeRedis(deps.redisTarget, 'yg-live-changed');

@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import type http from 'node:http';
 import type { Socket } from 'socket.io';
 import type { LiveSocketData, Principal, ResolveUser } from './principal.ts';
-import type { ScreenTokens } from './screen-tokens.ts';
+import type { ScreenGrant, ScreenTokens } from './screen-tokens.ts';
 
 export class HandshakeRefusedError extends Error {
   override name = 'HandshakeRefusedError';
@@ -35,32 +35,45 @@ export function originAllowed(req: http.IncomingMessage, allowed: readonly strin
   }
 }
 
+/** Where screen tokens are looked up: SCREEN_TOKENS alone, or the auth layer's rotatable store. */
+export interface ScreenTokenLookup {
+  grant(token: string): ScreenGrant | null;
+  /** Whether any screen token exists; without any, anonymous read-only screens are allowed. */
+  configured(): boolean;
+}
+
 export interface HandshakeAuthDeps {
-  screenTokens: ScreenTokens;
+  screenTokens: ScreenTokenLookup;
   resolveUser?: ResolveUser;
 }
 
 /** Any namespace's socket: the middleware only reads the handshake and writes `data.principal`. */
 interface AuthSocket { handshake: Socket['handshake']; data: Partial<LiveSocketData> }
 
-/** Constant-time lookup, so a token cannot be guessed byte by byte from response timing. */
-function findScreen(tokens: ScreenTokens, presented: string): Principal | null {
-  const p = Buffer.from(presented);
-  let found: Principal | null = null;
-  for (const [token, grant] of tokens) {
-    const t = Buffer.from(token);
-    if (t.length === p.length && crypto.timingSafeEqual(t, p)) found = { kind: 'screen', name: grant.name, scope: grant.scope };
-  }
-  return found;
+/** SCREEN_TOKENS as a lookup, compared in constant time so a token cannot be guessed from timing. */
+export function envScreenTokens(tokens: ScreenTokens): ScreenTokenLookup {
+  return {
+    grant(presented) {
+      const p = Buffer.from(presented);
+      let found: ScreenGrant | null = null;
+      for (const [token, grant] of tokens) {
+        const t = Buffer.from(token);
+        if (t.length === p.length && crypto.timingSafeEqual(t, p)) found = grant;
+      }
+      return found;
+    },
+    configured: () => tokens.size > 0,
+  };
 }
 
 export async function authenticateHandshake(handshake: Socket['handshake'], deps: HandshakeAuthDeps): Promise<Principal> {
   const auth = handshake.auth as Record<string, unknown> | undefined;
   const token = typeof auth?.token === 'string' && auth.token !== '' ? auth.token : null;
-  if (token !== null && deps.screenTokens.size > 0) {
-    const screen = findScreen(deps.screenTokens, token);
-    if (!screen) throw new HandshakeRefusedError('token-invalid', 'unknown screen token; check the ?token= of the screen URL against SCREEN_TOKENS');
-    return screen;
+  const tokensConfigured = deps.screenTokens.configured();
+  if (token !== null && tokensConfigured) {
+    const grant = deps.screenTokens.grant(token);
+    if (!grant) throw new HandshakeRefusedError('token-invalid', 'unknown or revoked screen token; check the ?token= of the screen URL (SCREEN_TOKENS or the rotated token)');
+    return { kind: 'screen', name: grant.name, scope: grant.scope };
   }
   if (deps.resolveUser) {
     let user;
@@ -71,7 +84,7 @@ export async function authenticateHandshake(handshake: Socket['handshake'], deps
     }
     if (user) return { kind: 'user', user };
   }
-  if (deps.screenTokens.size === 0) return { kind: 'anonymous' };
+  if (!tokensConfigured) return { kind: 'anonymous' };
   throw new HandshakeRefusedError('token-required', 'a screen token (?token=) or a signed-in session is required');
 }
 

@@ -146,8 +146,11 @@ export function createLiveClient(options: LiveClientOptions = {}): LiveClient {
     const sub = subs.get(msg.scope);
     if (sub) handle(msg.scope, sub.feed.onDelta(msg), 'delta');
   });
+  let everConnected = false;
   socket.on('connect', () => {
-    setStatus({ connected: true });
+    // Counted here, not on the Manager's 'reconnect': that fires before the handshake is accepted.
+    setStatus({ connected: true, reconnects: current.reconnects + (everConnected ? 1 : 0) });
+    everConnected = true;
     // Recovered or not, ask again: the snapshot brings this client level with this hub.
     for (const scope of subs.keys()) sendSubscribe(scope, 'subscribe');
   });
@@ -155,7 +158,6 @@ export function createLiveClient(options: LiveClientOptions = {}): LiveClient {
     setStatus({ connected: false });
     for (const sub of subs.values()) sub.feed.expectSnapshot();
   });
-  socket.io.on('reconnect', () => setStatus({ reconnects: current.reconnects + 1 }));
   socket.on('connect_error', () => {
     // The Manager reconnects on its own; a middleware refusal (bad token) is not retried by
     // Socket.IO, so retry it here on the same jittered schedule: tokens can be fixed server-side.

@@ -101,7 +101,7 @@ async function main(): Promise<number> {
   } else {
     const calendar = loadMockCalendar();
     if (!values.open && !centerOpenAt(calendar, Date.now())) {
-      console.error(`the centers are closed now (${calendar.isWorkday(dayIndexOf(Date.now())) ? 'outside office hours 09:00-12:00, 13:30-17:30' : 'a weekend or holiday'}): the hall stays empty until they open. Use --open to simulate office hours now.`);
+      console.error(`the centers are closed now (${calendar.isWorkday(dayIndexOf(Date.now())) ? 'outside office hours 08:30-12:00, 14:00-17:30' : 'a weekend or holiday'}): the hall stays empty until they open. Use --open to simulate office hours now.`);
     }
     console.error(`live: sending to ${opts.url}; Ctrl-C stops`);
     result = await runLive({ ...opts, calendar, open: values.open });

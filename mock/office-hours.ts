@@ -11,21 +11,25 @@ import type { Rng } from './rng.ts';
 
 const MIN = 60_000;
 
-/** Morning 09:00-12:00 and afternoon 13:30-17:30 (Asia/Shanghai), as minutes of the day. */
+/**
+ * Morning 08:30-12:00 and afternoon 14:00-17:30 (Asia/Shanghai), as minutes of the day: the
+ * office hours of the alert rules' defaults (config/alerts.json), so both agree.
+ */
 export const SESSIONS = [
-  { open: 9 * 60, close: 12 * 60 },
-  { open: 13 * 60 + 30, close: 17 * 60 + 30 },
+  { open: 8 * 60 + 30, close: 12 * 60 },
+  { open: 14 * 60, close: 17 * 60 + 30 },
 ] as const;
 
 /** The ticket machine stops issuing this long before a session closes. */
 export const LAST_TICKET_MIN = 15;
 
 /**
- * Relative arrival rate per quarter hour of each session (09:00…, 13:30…): a morning peak
- * around 09:30-10:30, a smaller one early in the afternoon, quiet before closing.
+ * Relative arrival rate per quarter hour of each session while tickets are issued (08:30-11:45,
+ * 14:00-17:15): a morning peak around 09:30-10:30, a smaller one early in the afternoon, quiet
+ * before closing.
  */
-const MORNING = [0.8, 1.2, 1.5, 1.7, 1.7, 1.6, 1.4, 1.2, 1.0, 0.8, 0.6];
-const AFTERNOON = [0.7, 0.9, 1.0, 1.1, 1.1, 1.0, 1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.3];
+const MORNING = [0.5, 0.8, 1.2, 1.5, 1.7, 1.7, 1.6, 1.4, 1.2, 1.0, 0.8, 0.6, 0.5];
+const AFTERNOON = [0.8, 1.0, 1.1, 1.1, 1.0, 1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3];
 
 export interface Slot { startMs: number; endMs: number; weight: number }
 

@@ -41,6 +41,7 @@ export function summary(result: RunResult): string {
     `days: ${result.days.join(', ') || '(none)'}`,
     `events sent ${fmt(t.sent)} in ${secs.toFixed(1)} s (${fmt(Math.round(t.sent / Math.max(secs, 0.001)))} events/s): accepted ${fmt(t.accepted)}, duplicates ${fmt(t.duplicates)}, rejected ${fmt(t.rejected)}; ${fmt(t.batches)} batches, ${fmt(t.retries)} retries`,
   ];
+  if (result.generated > t.sent) lines.push(`not confirmed by the hub (the run was stopped): ${fmt(result.generated - t.sent)} events`);
   if (result.skippedTooOld > 0) lines.push(`not sent: ${fmt(result.skippedTooOld)} carry-over events older than the hub keeps`);
   lines.push('by source:');
   for (const s of SOURCES) {

@@ -11,7 +11,7 @@ import { buildDay, carryOver, dayStream, modelContext, type ModelContext } from 
 import { simDays } from './model/sim-days.ts';
 import { inOfficeHours, loadMockCalendar } from './office-hours.ts';
 import { resolveScenarios, type ScenarioName } from './scenarios.ts';
-import { Senders, type SenderOptions, type SourceStats } from './send/sender.ts';
+import { Senders, SendingStoppedError, type SenderOptions, type SourceStats } from './send/sender.ts';
 import { Tally } from './tally.ts';
 import { DEFAULT_SEED, SOURCES, type SourceName, type Timed } from './timeline.ts';
 
@@ -63,6 +63,7 @@ export interface RunResult {
   generated: number;
   /** Carry-over events too old for the hub, not sent. */
   skippedTooOld: number;
+  /** The dates sent (the last one partly when the run was stopped). */
   days: string[];
 }
 
@@ -133,7 +134,7 @@ async function drive(setup: Setup, opts: RunOptions, days: { day: number; scenar
   const clock = opts.now ?? Date.now;
   const started = clock();
   const only = new Set<SourceName>(opts.only ?? SOURCES);
-  const senders = new Senders({ url: opts.url, tokens: opts.tokens, concurrency: opts.concurrency, onRetry: opts.onRetry, onRejected: opts.onRejected });
+  const senders = new Senders({ url: opts.url, tokens: opts.tokens, concurrency: opts.concurrency, onRetry: opts.onRetry, onRejected: opts.onRejected, signal: opts.signal });
   const oldest = clock() - ((opts.hubMaxAgeDays ?? 35) * DAY_MS - 3600_000);
   let generated = 0;
   let skippedTooOld = 0;
@@ -184,19 +185,28 @@ async function drive(setup: Setup, opts: RunOptions, days: { day: number; scenar
   }
 
   const first = days[0]!.day;
-  const carry = carryOver(ctx, first);
-  await send('carry-over', 0, days.length, carry, carry.length);
-  for (let i = 0; !aborted(); i++) {
-    const spec = days[i] ?? (follow ? { day: first + i, scenarios: {} } : undefined);
-    if (!spec) break;
-    const build = buildDay(ctx, spec.day, spec.scenarios);
-    const withPortal = only.has('portal');
-    const total = build.timeline.length + (withPortal ? build.portal.total : 0);
-    await send(build.date, i + 1, follow ? i + 1 : days.length, dayStream(build, ctx.seed, withPortal), total);
-    if (!aborted()) sentDays.push(dateOfDayIndex(spec.day));
+  try {
+    const carry = carryOver(ctx, first);
+    await send('carry-over', 0, days.length, carry, carry.length);
+    for (let i = 0; !aborted(); i++) {
+      const spec = days[i] ?? (follow ? { day: first + i, scenarios: {} } : undefined);
+      if (!spec) break;
+      const build = buildDay(ctx, spec.day, spec.scenarios);
+      const withPortal = only.has('portal');
+      const total = build.timeline.length + (withPortal ? build.portal.total : 0);
+      sentDays.push(dateOfDayIndex(spec.day));
+      await send(build.date, i + 1, follow ? i + 1 : days.length, dayStream(build, ctx.seed, withPortal), total);
+    }
+  } catch (err) {
+    if (!(aborted() && err instanceof SendingStoppedError)) throw err;
   }
   senders.flush();
-  await senders.drain();
+  if (aborted()) {
+    // stopped: give what is in flight a moment, then report what the hub did not confirm
+    await Promise.race([senders.drain(), sleep(5000)]).catch(() => undefined);
+  } else {
+    await senders.drain();
+  }
   return { tally, stats: senders.stats(), totals: senders.totals(), elapsedMs: clock() - started, generated, skippedTooOld, days: sentDays };
 }
 

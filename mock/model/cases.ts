@@ -48,25 +48,62 @@ interface CenterInfo {
   lambda: number;
 }
 
+/** A step in a case's life: kept instead of the event until the event is needed. */
+interface Step { day: number; ms: number; kind: 'acc' | 'fee' | 'sus' | 'res' | 'ret' | 'done'; note?: string; amount?: number }
+interface CaseRecord { id: string; seq: number; day: number; center: CenterCode; item: ServiceItem; window?: string; steps: Step[] }
+/** Center-days of plans kept: the lookback of 50 days for 8 centers, and some. */
+const PLAN_CACHE_MAX = 8 * 60;
+
 /** One case event on a given simulated day. */
 export interface DayEvent { day: number; item: Timed }
 
 export interface CasePlan { events: DayEvent[] }
 
 export class CasePlanner {
-  private readonly cache = new Map<string, DayEvent[]>();
+  private readonly cache = new Map<string, CaseRecord[]>();
   constructor(private readonly catalog: Catalog, private readonly days: SimDays, private readonly seed: string) {}
 
-  /** All events of the cases a center accepted on `day`, over their whole life. */
-  acceptedOn(center: CenterCode, day: number): DayEvent[] {
-    const key = `${center}:${day}`;
-    let events = this.cache.get(key);
-    if (!events) {
-      events = this.days.calendar.isWorkday(day) ? this.plan(center, day) : [];
-      this.cache.set(key, events);
-      if (this.cache.size > 2000) this.cache.delete(this.cache.keys().next().value!);
+  /**
+   * The events of the cases a center accepted on `day` that fall on a day `want` selects. Plans
+   * are cached compactly (a run needs the last 50 days of 8 centers) and events made on demand.
+   */
+  eventsOf(center: CenterCode, day: number, want: (d: number) => boolean): DayEvent[] {
+    const out: DayEvent[] = [];
+    for (const r of this.records(center, day)) for (const step of r.steps) if (want(step.day)) out.push({ day: step.day, item: this.event(r, step) });
+    return out;
+  }
+
+  /** For the cases accepted on `day` still open when `firstDay` begins: their events before it (fees aside). */
+  openBefore(center: CenterCode, day: number, firstDay: number): DayEvent[] {
+    const out: DayEvent[] = [];
+    for (const r of this.records(center, day)) {
+      if (r.steps[r.steps.length - 1]!.day < firstDay) continue;
+      for (const step of r.steps) if (step.day < firstDay && step.kind !== 'fee') out.push({ day: step.day, item: this.event(r, step) });
     }
-    return events;
+    return out;
+  }
+
+  private records(center: CenterCode, day: number): CaseRecord[] {
+    const key = `${center}:${day}`;
+    let records = this.cache.get(key);
+    if (!records) {
+      records = this.days.calendar.isWorkday(day) ? this.plan(center, day) : [];
+      this.cache.set(key, records);
+      if (this.cache.size > PLAN_CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
+    }
+    return records;
+  }
+
+  private event(r: CaseRecord, step: Step): Timed {
+    const base = { source: 'cases', center: r.center, case: r.id } as const;
+    switch (step.kind) {
+      case 'acc': return timed(step.ms, { ...base, id: `${r.id}:acc`, type: 'case.accepted', item: r.item.code, dept: r.item.dept, ...(r.window ? { window: r.window } : {}), promisedDays: r.item.promisedDays });
+      case 'fee': return timed(step.ms, { id: `${r.id}:fee`, type: 'fee.collected', source: 'fee', center: r.center, item: r.item.code, amount: step.amount!, receipt: `FS${compactDate(r.day)}${r.center.slice(0, 2).toUpperCase()}${String(r.seq).padStart(5, '0')}${seedTag(this.seed)}` });
+      case 'sus': return timed(step.ms, { ...base, id: `${r.id}:sus`, type: 'case.suspended', reason: step.note! });
+      case 'res': return timed(step.ms, { ...base, id: `${r.id}:res`, type: 'case.resumed', reason: step.note! });
+      case 'ret': return timed(step.ms, { ...base, id: `${r.id}:ret`, type: 'case.returned', reason: step.note! });
+      case 'done': return timed(step.ms, { ...base, id: `${r.id}:done`, type: 'case.completed' });
+    }
   }
 
   private readonly centers = new Map<CenterCode, CenterInfo>();
@@ -88,13 +125,13 @@ export class CasePlanner {
     return info;
   }
 
-  private plan(center: CenterCode, day: number): DayEvent[] {
+  private plan(center: CenterCode, day: number): CaseRecord[] {
     const { days, seed } = this;
     const cal = days.calendar;
     const rng = rngFor(seed, day, 'cases', center);
     const { depts, windowsOf, itemsOf, deptWeight, lambda } = this.centerInfo(center);
     const n = rng.poisson(lambda);
-    const out: DayEvent[] = [];
+    const out: CaseRecord[] = [];
     const at = (d: number, offsetMs: number) => days.baseMs(d) + offsetMs;
     const tag = seedTag(seed);
 
@@ -108,13 +145,13 @@ export class CasePlanner {
       const window = online ? undefined : rng.pick(windowsOf.get(dept.code)!).code;
       // at a window while the citizen is served (the arrival curve, a little later); online ones any time
       const acceptedAt = at(day, online ? officeTime(rng) : Math.min(arrivalOffset(rng) + rng.uniform(5, 25) * MIN, 17.5 * 60 * MIN));
-      const push = (d: number, ms: number, event: Parameters<typeof timed>[1]) => out.push({ day: d, item: timed(ms, event) });
-      push(day, acceptedAt, { id: `${caseId}:acc`, type: 'case.accepted', source: 'cases', center, case: caseId, item: item.code, dept: dept.code, ...(window ? { window } : {}), promisedDays: item.promisedDays });
+      const record: CaseRecord = { id: caseId, seq: i + 1, day, center, item, ...(window ? { window } : {}), steps: [] };
+      out.push(record);
+      const push = (d: number, ms: number, kind: Step['kind'], extra: { note?: string; amount?: number } = {}) => record.steps.push({ day: d, ms, kind, ...extra });
+      push(day, acceptedAt, 'acc');
 
       const fee = FEES[dept.code.slice(dept.code.indexOf('.') + 1)];
-      if (fee && rng.chance(fee.p)) {
-        push(day, acceptedAt + rng.int(1, 6) * MIN, { id: `${caseId}:fee`, type: 'fee.collected', source: 'fee', center, item: item.code, amount: rng.pick(fee.amounts), receipt: `FS${compactDate(day)}${center.slice(0, 2).toUpperCase()}${String(i + 1).padStart(5, '0')}${tag}` });
-      }
+      if (fee && rng.chance(fee.p)) push(day, acceptedAt + rng.int(1, 6) * MIN, 'fee', { amount: rng.pick(fee.amounts) });
 
       // The life of the case, in working days of the hub's calendar (the due date is the hub's).
       const P = item.promisedDays;
@@ -124,7 +161,7 @@ export class CasePlanner {
       if (rng.chance(P_RETURNED)) {
         const d = rng.chance(0.5) ? day : addWorkingDays(cal, day, 1);
         const ms = d === day ? sameDayLater(rng, acceptedAt, at(day, 0)) : at(d, officeTime(rng));
-        push(d, ms, { id: `${caseId}:ret`, type: 'case.returned', source: 'cases', center, case: caseId, reason: rng.pick(RETURN_REASONS) });
+        push(d, ms, 'ret', { note: rng.pick(RETURN_REASONS) });
         continue;
       }
       if (P >= 3 && rng.chance(P_SUSPENDED)) {
@@ -132,8 +169,8 @@ export class CasePlanner {
         const suspMs = suspDay === day ? sameDayLater(rng, acceptedAt, at(day, 0)) : at(suspDay, officeTime(rng));
         const resumeDay = addWorkingDays(cal, suspDay, rng.int(1, 3));
         const resumeMs = at(resumeDay, officeTime(rng));
-        push(suspDay, suspMs, { id: `${caseId}:sus`, type: 'case.suspended', source: 'cases', center, case: caseId, reason: rng.pick(SUSPEND_REASONS) });
-        push(resumeDay, resumeMs, { id: `${caseId}:res`, type: 'case.resumed', source: 'cases', center, case: caseId, reason: '已补正' });
+        push(suspDay, suspMs, 'sus', { note: rng.pick(SUSPEND_REASONS) });
+        push(resumeDay, resumeMs, 'res', { note: '已补正' });
         due = addWorkingDays(days.hubCalendar, due, workingDaysBetween(days.hubCalendar, suspDay, resumeDay));
         startDay = resumeDay;
         startMs = resumeMs;
@@ -148,7 +185,7 @@ export class CasePlanner {
       } else doneDay = Math.max(startDay, due);
       if (!cal.isWorkday(doneDay)) doneDay = addWorkingDays(cal, doneDay, 1);
       const doneMs = doneDay === startDay ? sameDayLater(rng, startMs, at(doneDay, 0), P === 0 ? 40 : 120) : at(doneDay, officeTime(rng));
-      push(doneDay, doneMs, { id: `${caseId}:done`, type: 'case.completed', source: 'cases', center, case: caseId });
+      push(doneDay, doneMs, 'done');
     }
     return out;
   }

@@ -83,7 +83,7 @@ export function* dayStream(build: DayBuild, seed: string, withPortal = true): Ge
 function* lifeEvents(ctx: ModelContext, centers: CenterCode[], day: number, want: (d: number) => boolean): Generator<DayEvent> {
   for (let d = day - LOOKBACK_DAYS; d <= day; d++) {
     for (const center of centers) {
-      for (const e of ctx.planner.acceptedOn(center, d)) if (want(e.day)) yield e;
+      yield* ctx.planner.eventsOf(center, d, want);
       for (const e of complaintsFiledOn(ctx.catalog, ctx.days, ctx.seed, center, d)) if (want(e.day)) yield e;
     }
   }
@@ -96,21 +96,16 @@ function* lifeEvents(ctx: ModelContext, centers: CenterCode[], day: number, want
  * resumption; filing), with their original times. Sent again by a later run they are duplicates.
  */
 export function carryOver(ctx: ModelContext, firstDay: number): Timed[] {
-  const centers = ctx.catalog.centers.map((c) => c.code);
-  const open = new Set<string>();
-  for (const e of lifeEvents(ctx, centers, firstDay - 1, () => true)) {
-    if (e.day >= firstDay) open.add(subject(e.item));
-  }
   const out: Timed[] = [];
-  for (const e of lifeEvents(ctx, centers, firstDay - 1, (d) => d < firstDay)) {
-    if (open.has(subject(e.item)) && e.item.event.type !== 'fee.collected') out.push(e.item);
+  for (let d = firstDay - 1 - LOOKBACK_DAYS; d < firstDay; d++) {
+    for (const center of ctx.catalog.centers.map((c) => c.code)) {
+      for (const e of ctx.planner.openBefore(center, d, firstDay)) out.push(e.item);
+      const complaints = complaintsFiledOn(ctx.catalog, ctx.days, ctx.seed, center, d);
+      const open = new Set(complaints.filter((e) => e.day >= firstDay).map((e) => (e.item.event as { complaint: string }).complaint));
+      for (const e of complaints) if (e.day < firstDay && open.has((e.item.event as { complaint: string }).complaint)) out.push(e.item);
+    }
   }
   return out.sort(byTime);
-}
-
-function subject(t: Timed): string {
-  const e = t.event;
-  return 'case' in e && e.case ? `c:${e.case}` : 'complaint' in e ? `p:${e.complaint}` : `x:${e.id}`;
 }
 
 /** The overdue-case scenario: cases accepted days ago at one department that nobody completed. */

@@ -168,9 +168,9 @@ function serveDepartment(input: HallInput, dept: Department, windows: ServiceWin
       st.freeAt = finished + rng.int(10, 40) * SEC;
       st.busy.push([callAt, st.freeAt]);
 
-      const forcedBad = burst && burst.count > 0 && st.w.code === burst.window && finished >= burst.fromMs;
+      const at = toSecond(finished + rng.int(5, 40) * SEC);
+      const forcedBad = burst && burst.count > 0 && st.w.code === burst.window && at >= burst.fromMs;
       if (forcedBad || rng.chance(P_RATING)) {
-        const at = toSecond(finished + rng.int(5, 40) * SEC);
         const score = forcedBad ? (burst!.count--, rng.int(1, 2)) : rng.weighted(SCORES, (s) => SCORE_WEIGHTS[s - 1]!);
         const sendAt = silence && at >= silence.fromMs && at < silence.toMs ? silence.toMs + rng.int(1, 30) * SEC : undefined;
         out.push(timed(at, {

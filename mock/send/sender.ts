@@ -38,6 +38,12 @@ export interface SenderOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Give up retrying after this long without success (ms). @default Infinity */
   giveUpAfterMs?: number;
+  /** Stops retrying (the run was stopped: Ctrl-C). */
+  signal?: AbortSignal;
+}
+
+export class SendingStoppedError extends Error {
+  override name = 'SendingStoppedError';
 }
 
 /**
@@ -137,6 +143,7 @@ class SourceSender {
         if (err instanceof IngestAuthError || err instanceof IngestRefusedError) throw err;
         reason = (err as Error).cause instanceof Error ? `${(err as Error).message}: ${((err as Error).cause as Error).message}` : (err as Error).message;
       }
+      if (this.opts.signal?.aborted) throw new SendingStoppedError(`stopped before the hub took ${batch.length} events of source "${this.source}" (${reason})`);
       if (Date.now() - firstTry > (this.opts.giveUpAfterMs ?? Infinity)) {
         throw new Error(`gave up sending ${batch.length} events of source "${this.source}" to ${url} after ${attempt} attempts: ${reason}`);
       }

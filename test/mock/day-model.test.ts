@@ -34,18 +34,18 @@ describe('the day model', { timeout: 120_000 }, () => {
     expect(other).not.toEqual(a.timeline.filter((t) => t.event.type === 'ticket.issued').map((t) => t.at));
   });
 
-  it('serves in office hours only: tickets from 09:00, none at lunch, windows paused at noon and closed in the evening', () => {
+  it('serves in office hours only: tickets from 08:30, none at lunch, windows paused at noon and closed in the evening', () => {
     const hall = build25.timeline.filter((t) => t.event.center === 'yiyang' && d25 === dayIndexOf(t.at));
     const issued = hall.filter((t) => t.event.type === 'ticket.issued').map(minuteOf);
-    expect(Math.min(...issued)).toBeGreaterThanOrEqual(9 * 60);
-    expect(issued.filter((m) => m >= 11 * 60 + 45 && m < 13 * 60 + 30)).toEqual([]);
+    expect(Math.min(...issued)).toBeGreaterThanOrEqual(8 * 60 + 30);
+    expect(issued.filter((m) => m >= 11 * 60 + 45 && m < 14 * 60)).toEqual([]);
     expect(Math.max(...issued)).toBeLessThan(17 * 60 + 15);
     const statuses = hall.filter((t) => t.event.type === 'window.status' && t.event.window === 'yiyang.w001').map((t) => [minuteOf(t), (t.event as YgEvent & { status: string }).status] as const);
     expect(statuses[0]).toEqual([expect.any(Number), 'open']);
-    expect(statuses[0]![0]).toBeLessThan(9 * 60 + 5);
+    expect(statuses[0]![0]).toBeLessThan(8 * 60 + 35);
     const paused = statuses.find(([, s]) => s === 'paused')!;
     expect(paused[0]).toBeGreaterThanOrEqual(12 * 60);
-    expect(paused[0]).toBeLessThan(13 * 60 + 30);
+    expect(paused[0]).toBeLessThan(14 * 60);
     expect(statuses[statuses.length - 1]![1]).toBe('closed');
     expect(statuses[statuses.length - 1]![0]).toBeGreaterThanOrEqual(17 * 60 + 30);
   });
@@ -116,9 +116,9 @@ describe('the day model', { timeout: 120_000 }, () => {
     expect(b.serviceDay).toBe(true);
     const issued = b.timeline.filter((t) => t.event.type === 'ticket.issued');
     expect(issued.length).toBeGreaterThan(2000);
-    // 09:00 of the simulated day is an hour ago, its lunch break 2 to 3.5 hours from now
-    expect(Math.min(...issued.map((t) => t.at))).toBeGreaterThanOrEqual(now - 3600_000);
-    expect(issued.filter((t) => t.at > now + 2 * 3600_000 + 60_000 && t.at < now + 3.5 * 3600_000)).toEqual([]);
+    // 08:30 of the simulated day was 1.5 hours ago, its lunch break 2 to 4 hours from now
+    expect(Math.min(...issued.map((t) => t.at))).toBeGreaterThanOrEqual(now - 1.5 * 3600_000);
+    expect(issued.filter((t) => t.at > now + 2 * 3600_000 + 60_000 && t.at < now + 4 * 3600_000)).toEqual([]);
     // the portal keeps the real clock
     expect(b.portal.baseMs).toBe(startOfDayMs(today));
   });

@@ -131,6 +131,7 @@ async function runLive(s: Scenario, prefix: string) {
   const messages = reports.reduce((a, r) => a + r.messages, 0);
   const bytes = reports.reduce((a, r) => a + r.messageBytes, 0);
   const rssStart = rss.samples[0] ?? rssEnd;
+  if (argv.includes('--rss')) console.log(`hub RSS every second (MiB): ${rss.samples.map((x) => x.toFixed(0)).join(' ')}`);
   return {
     row: {
       scenario: s.name, clients: connected, 'events/s': Math.round(posted / wall),

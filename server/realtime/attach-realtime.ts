@@ -167,7 +167,12 @@ export async function attachRealtime(deps: RealtimeDeps): Promise<Realtime> {
       offApplied();
       // Also closes the HTTP server (the hub closes it next anyway).
       await io.close();
-      await Promise.all([adapterRedis, changedSub].map((c) => c.quit().catch(() => c.disconnect())));
+      // QUIT waits for Redis; with Redis away (offline queue on) it would wait forever: cap it.
+      await Promise.all([adapterRedis, changedSub].map(async (c) => {
+        const quit = c.quit().then(() => true, () => false);
+        const gone = await Promise.race([quit, new Promise<false>((r) => setTimeout(() => r(false), 1000).unref())]);
+        if (!gone) c.disconnect();
+      }));
     },
   };
 }

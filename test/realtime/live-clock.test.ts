@@ -63,3 +63,21 @@ describe('/live rooms of a case', () => {
     }
   });
 });
+
+describe('/live and alert counts', () => {
+  let hub: Hub;
+  beforeAll(async () => { hub = await startTestHub(testPrefix(), { env: { LIVE_REFRESH_MS: '600000' } }); });
+  afterAll(async () => { await hub.stop(); });
+
+  it('pushes the open alert count of a department when the alert engine raises a bad-review alert', async () => {
+    const sock = rawSocket(hub.url);
+    try {
+      expect(await emitAck(sock, 'subscribe', 'dept:yiyang.realestate')).toEqual({ ok: true });
+      expect(sock.snapshots[0]!.snapshot.alerts.open).toBe(0);
+      await postEvents(hub, 'rating', [ev.rating(nowIso(), 1)]);
+      await waitFor('alert count delta', () => sock.deltas.some((d) => d.changes.some(([p, v]) => p.join('.') === 'alerts.open' && v === 1)));
+    } finally {
+      sock.close();
+    }
+  });
+});

@@ -75,7 +75,10 @@ async function hubFlatOut(seconds: number) {
   const started = performance.now();
   const sampler = (async () => { while (Date.now() < until) { maxLag = Math.max(maxLag, await lag()); await sleep(250); } })();
   await Promise.all(Array.from({ length: SENDERS }, async () => {
-    while (Date.now() < until) accepted += await post(mixer.batch(BATCH, Date.now()));
+    while (Date.now() < until) {
+      const n = await post(mixer.batch(BATCH, Date.now())); // not `accepted += await …`: that reads `accepted` before the await
+      accepted += n;
+    }
   }));
   const acceptSec = (performance.now() - started) / 1000;
   await sampler;

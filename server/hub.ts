@@ -15,6 +15,7 @@ import type { HubConfig } from './config/env.ts';
 import { createApp } from './http/app.ts';
 import { ingestRouter } from './ingest/ingest-route.ts';
 import { checkDurability } from './ingest/durability.ts';
+import { createAppendGate } from './ingest/append-gate.ts';
 import { createRedisClock } from './redis/redis-clock.ts';
 import { checkHealth } from './observability/health.ts';
 import { createLogger } from './observability/logger.ts';
@@ -75,8 +76,11 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
 
   const redis = withScripts(connectRedis(opts.redisTarget, { name: 'yg-hub', commandTimeoutMs: config.commandTimeoutMs }));
   const reader = connectRedis(opts.redisTarget, { name: 'yg-aggregator', blocking: true });
-  for (const c of [redis, reader]) c.on('error', (err: Error) => log.debug({ err: err.message }, 'redis connection error'));
+  // ingest waits on its own terms (append-gate.ts): its deadline, not a client timeout, decides a 503
+  const ingestRedis = withScripts(connectRedis(opts.redisTarget, { name: 'yg-ingest', commandTimeoutMs: null }));
+  for (const c of [redis, reader, ingestRedis]) c.on('error', (err: Error) => log.debug({ err: err.message }, 'redis connection error'));
   await waitForRedis(redis);
+  await waitForRedis(ingestRedis);
   await syncCalendar(redis, keys, calendar);
   const durability = await checkDurability(redis, config.ingestDurability);
   const redisClock = await createRedisClock(redis);
@@ -118,10 +122,11 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   });
   const app = createApp([
     ops,
-    ingestRouter({ redis, keys, catalog, metrics, tokens: () => auth.tokens.ingestTokens(),
+    ingestRouter({ redis: ingestRedis, keys, catalog, metrics, tokens: () => auth.tokens.ingestTokens(),
       // the token store is keyed by each token's SHA-256, which is also the HMAC key of signed requests
       signingKeys: () => new Map([...auth.tokens.ingestTokens()].map(([hash, source]) => [source, hash])),
-      signedSources: config.signedSources, dedupeDays: config.dedupeDays, now, durability, redisClock, commandTimeoutMs: config.commandTimeoutMs }),
+      signedSources: config.signedSources, dedupeDays: config.dedupeDays, now, durability, redisClock,
+      gate: createAppendGate({ timeoutMs: config.commandTimeoutMs }) }),
     readRouter({ redis, keys, catalog, now }),
     cockpitRouter({ redis, keys, catalog, now, guard: requireRole(auth, 'leader', 'admin') }),
     screensRouter(),
@@ -163,6 +168,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       auth.stop();
       redisClock.stop();
       reader.disconnect();
+      ingestRedis.disconnect();
       await redis.quit().catch(() => redis.disconnect());
     },
   };

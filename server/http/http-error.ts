@@ -9,7 +9,7 @@ export class HttpError extends Error {
 /** Redis did not take the request: the client should retry after a moment. */
 export class StoreUnavailableError extends HttpError {
   override name = 'StoreUnavailableError';
-  constructor(cause: unknown) {
-    super(503, `the event store is unavailable (${(cause as Error)?.message ?? cause}); nothing of this request was taken, retry later`, undefined, { 'Retry-After': '1' });
+  constructor(cause: unknown, consequence = 'nothing of this request was taken; retry later') {
+    super(503, `the event store is unavailable (${(cause as Error)?.message ?? cause}); ${consequence}`, undefined, { 'Retry-After': '1' });
   }
 }

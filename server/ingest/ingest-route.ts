@@ -7,9 +7,10 @@ import type { HubMetrics } from '../observability/metrics.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import type { ScriptCommands } from '../redis/scripts.ts';
-import { appendEvents } from './append-events.ts';
+import { AppendDeadlineError, appendEvents } from './append-events.ts';
 import { awaitDurable, type Durability } from './durability.ts';
 import type { RedisClock } from '../redis/redis-clock.ts';
+import { StoreBusyError, StoreTimeoutError, type AppendGate } from './append-gate.ts';
 import { validateBatch } from './validate-batch.ts';
 import { authenticateSource } from './request-auth.ts';
 
@@ -28,8 +29,8 @@ export interface IngestDeps {
   now: () => number;
   durability: Durability;
   redisClock: RedisClock;
-  /** The hub gives up on Redis after this long (REDIS_COMMAND_TIMEOUT_MS). */
-  commandTimeoutMs: number;
+  /** Bounds the wait for Redis (REDIS_COMMAND_TIMEOUT_MS) and the batches waiting. */
+  gate: AppendGate;
 }
 
 export function ingestRouter(deps: IngestDeps): Router {
@@ -45,12 +46,18 @@ export function ingestRouter(deps: IngestDeps): Router {
     const { valid, rejected } = validateBatch(items, { source, catalog: deps.catalog, now, maxAgeDays: deps.dedupeDays });
     let appended;
     try {
-      // a margin below the client's own timeout: a script that starts after it takes nothing
-      const deadline = deps.redisClock.toRedis(Date.now() + deps.commandTimeoutMs - 50);
-      appended = await appendEvents(deps.redis, deps.keys, source, valid, { dedupeDays: deps.dedupeDays, now, deadline });
+      appended = await deps.gate.run((deadline) =>
+        appendEvents(deps.redis, deps.keys, source, valid, { dedupeDays: deps.dedupeDays, now, deadline: deps.redisClock.toRedis(deadline) }));
+    } catch (err) {
+      throw new StoreUnavailableError(err, nothingTaken(err)
+        ? 'nothing of this batch was taken; send it again'
+        : 'the connection to Redis broke while the batch was being stored, so it may have been taken; send it again (repeats are counted once)');
+    }
+    try {
       if (appended.accepted > 0) await awaitDurable(deps.redis, deps.durability, 1000);
     } catch (err) {
-      throw new StoreUnavailableError(err);
+      // the events are in Redis but not known to be on disk: the sender resends, repeats count once
+      throw new StoreUnavailableError(err, 'the events were stored but not confirmed on disk; send the batch again (repeats are counted once)');
     }
     deps.metrics.ingestEvents.inc({ source, outcome: 'accepted' }, appended.accepted);
     deps.metrics.ingestEvents.inc({ source, outcome: 'duplicate' }, appended.duplicates);
@@ -59,4 +66,11 @@ export function ingestRouter(deps: IngestDeps): Router {
     res.status(202).json(result);
   });
   return router;
+}
+
+/** Errors after which the batch certainly did not reach the stream. */
+function nothingTaken(err: unknown): boolean {
+  return err instanceof StoreTimeoutError || err instanceof StoreBusyError || err instanceof AppendDeadlineError
+    // ioredis refuses a command it cannot send while disconnected (no offline queue)
+    || /Stream isn't writeable|enableOfflineQueue/.test(String((err as Error)?.message));
 }

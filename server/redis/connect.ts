@@ -5,8 +5,8 @@ import type { HubConfig } from '../config/env.ts';
 export type RedisClient = Redis | Cluster;
 
 export interface ConnectOptions {
-  /** Fail a command that gets no answer in this time, so a frozen Redis turns into a 503, not a hang. */
-  commandTimeoutMs?: number;
+  /** Fail a command that gets no answer in this time, so a frozen Redis turns into a 503, not a hang; null: never. */
+  commandTimeoutMs?: number | null;
   /** Name shown in CLIENT LIST. */
   name: string;
   /** A blocking reader must not time out on its own BLOCK. */
@@ -25,7 +25,7 @@ export function connectRedis(target: RedisTarget, opts: ConnectOptions): RedisCl
     // Commands issued while disconnected fail at once: the caller answers 503 instead of queueing without bound.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    commandTimeout: opts.blocking ? undefined : (opts.commandTimeoutMs ?? 1500),
+    commandTimeout: opts.blocking || opts.commandTimeoutMs === null ? undefined : (opts.commandTimeoutMs ?? 1500),
     retryStrategy: (times) => Math.min(50 * 2 ** times, 2000),
     lazyConnect: true,
   };

@@ -39,6 +39,7 @@ describe(`Redis frozen (SIGSTOP) for ${FREEZE_SEC} s`, () => {
     expect(sender.stats.statuses.get(503) ?? 0).toBeGreaterThan(0);
     expect(sender.stats.maxAnswerMs503).toBeLessThan(1000);
     expect(rssMax - rssBefore).toBeLessThan(64);
+    expect(sender.stats.takenDespite503).toBe(0); // a 503 "nothing taken" was true
     expect(await countedPv(hub.url, today())).toBe(sender.stats.acked);
     console.log(`freeze ${FREEZE_SEC}s: slowest 503 ${sender.stats.maxAnswerMs503} ms, hub RSS ${rssBefore.toFixed(0)} → max ${rssMax.toFixed(0)} MiB, ${sender.stats.acked} acknowledged events all counted once`);
   }, (FREEZE_SEC + 90) * 1000);

@@ -7,11 +7,15 @@ import { toShanghaiIso } from '../../common/time.ts';
 export const FAULT_TOKEN = 'portal-fault-token';
 export const FAULT_TOKENS_ENV = `portal=${FAULT_TOKEN}`;
 
-export interface SenderStats { acked: number; attempts: number; failures: number; statuses: Map<number | string, number>; maxAnswerMs503: number }
+export interface SenderStats {
+  acked: number; attempts: number; failures: number; statuses: Map<number | string, number>; maxAnswerMs503: number;
+  /** Events found already stored when a batch answered 503 "nothing taken" was sent again: must stay 0. */
+  takenDespite503: number;
+}
 
 export function createSender(urls: () => string, runId: string, opts: { batch?: number; at?: () => number } = {}) {
   const size = opts.batch ?? 100;
-  const stats: SenderStats = { acked: 0, attempts: 0, failures: 0, statuses: new Map(), maxAnswerMs503: 0 };
+  const stats: SenderStats = { acked: 0, attempts: 0, failures: 0, statuses: new Map(), maxAnswerMs503: 0, takenDespite503: 0 };
   let seq = 0;
   let running = true;
 
@@ -24,6 +28,8 @@ export function createSender(urls: () => string, runId: string, opts: { batch?: 
 
   async function sendUntilAcked(events: unknown[]): Promise<void> {
     const body = JSON.stringify(events);
+    let saidNothingTaken = false;
+    let maybeTaken = false;
     for (let attempt = 0; ; attempt++) {
       stats.attempts++;
       const started = Date.now();
@@ -35,13 +41,21 @@ export function createSender(urls: () => string, runId: string, opts: { batch?: 
         if (res.status === 202) {
           const json = (await res.json()) as { accepted: number; duplicates: number; rejected: unknown[] };
           if (json.rejected.length) throw new Error(`unexpected rejects: ${JSON.stringify(json.rejected[0])}`);
+          if (saidNothingTaken && !maybeTaken) stats.takenDespite503 += json.duplicates;
           stats.acked += events.length;
           return;
         }
-        await res.body?.cancel();
-        if (res.status === 503) stats.maxAnswerMs503 = Math.max(stats.maxAnswerMs503, Date.now() - started);
+        if (res.status === 503) {
+          stats.maxAnswerMs503 = Math.max(stats.maxAnswerMs503, Date.now() - started);
+          const error = ((await res.json()) as { error: string }).error;
+          if (/nothing of this batch was taken/.test(error)) saidNothingTaken = true;
+          else maybeTaken = true;
+        } else {
+          await res.body?.cancel();
+        }
       } catch (err) {
         if ((err as Error).message.startsWith('unexpected')) throw err;
+        maybeTaken = true; // the answer was lost: the hub may have stored it
         stats.statuses.set('network', (stats.statuses.get('network') ?? 0) + 1);
       }
       stats.failures++;

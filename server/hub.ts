@@ -92,7 +92,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   if (config.runAggregator) {
     await waitForRedis(reader);
     aggregator = createAggregator({
-      redis, reader, keys, catalog, log, claimIdleMs: config.claimIdleMs, ...opts.aggregator,
+      redis, reader, keys, catalog, log, claimIdleMs: config.claimIdleMs, batchSize: config.aggregatorBatchSize, ...opts.aggregator,
       onApplied: (scopes, applied) => {
         metrics.aggregatedEvents.inc(applied);
         for (const l of listeners) l(scopes);

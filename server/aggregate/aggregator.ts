@@ -7,12 +7,11 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Logger } from 'pino';
 import type { Scope } from '../../common/catalog.ts';
-import { eventSchema } from '../../common/events.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import type { ScriptCommands } from '../redis/scripts.ts';
-import { enrichEvent } from './enrich-event.ts';
+import { enrichEvent, looksLikeEvent, recordJson } from './enrich-event.ts';
 
 type StreamEntry = [id: string, fields: string[]];
 
@@ -69,9 +68,11 @@ export function createAggregator(opts: AggregatorOptions): Aggregator {
       try {
         // The stream holds events validated at ingest; a record that no longer reads is a bug or a
         // corrupted write. It must not block the ones behind it.
-        const record = enrichEvent(sid, eventSchema.parse(JSON.parse(raw)), catalog);
+        const event: unknown = JSON.parse(raw);
+        if (!looksLikeEvent(event)) throw new Error('not an event of contract v1');
+        const record = enrichEvent(sid, event, catalog);
         for (const s of record.scopes) scopes.add(s);
-        records.push(JSON.stringify(record));
+        records.push(recordJson(record, raw));
       } catch (err) {
         poison.push({ sid, error: err instanceof Error ? err.message.slice(0, 500) : String(err), raw });
       }
@@ -125,21 +126,34 @@ export function createAggregator(opts: AggregatorOptions): Aggregator {
     } while (cursor !== '0-0' && running);
   }
 
+  const readNew = async (): Promise<StreamEntry[]> => {
+    const res = (await reader.xreadgroup('GROUP', keys.group, consumer, 'COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', keys.stream, '>')) as [string, StreamEntry[]][] | null;
+    return res?.[0]?.[1] ?? [];
+  };
+
   async function run(): Promise<void> {
+    // The next batch is read while the current one is applied: Redis runs the script while the
+    // hub parses, instead of each waiting for the other. Batches are still applied one at a time.
+    let next: Promise<StreamEntry[]> | null = null;
     while (running) {
       try {
         if (Date.now() - lastClaim >= claimEveryMs) {
           lastClaim = Date.now();
           await claimAbandoned();
         }
-        const res = (await reader.xreadgroup('GROUP', keys.group, consumer, 'COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', keys.stream, '>')) as [string, StreamEntry[]][] | null;
-        if (res?.[0]) await applyBatch(res[0][1]);
+        const entries: StreamEntry[] = await (next ?? readNew());
+        next = running && entries.length > 0 ? readNew() : null;
+        next?.catch(() => undefined); // its failure is handled when it is awaited
+        await applyBatch(entries);
       } catch (err) {
+        next = null;
         if (!running) break;
         log.warn({ err: (err as Error).message }, 'aggregator: Redis call failed; retrying in 1 s');
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
+    // entries read but not applied stay pending for this consumer; another reader claims them
+    await next?.catch(() => undefined);
   }
 
   return {

@@ -4,7 +4,7 @@
  * arithmetic is tested without Redis.
  */
 import type { Scope } from '../../common/catalog.ts';
-import type { YgEvent } from '../../common/events.ts';
+import { EVENT_TYPES, type YgEvent } from '../../common/events.ts';
 import { dayIndexOf, shanghaiClock, shanghaiDate } from '../../common/time.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
 
@@ -40,6 +40,26 @@ export function enrichEvent(sid: string, event: YgEvent, catalog: CatalogIndex):
   if (event.type === 'trade.closed' || event.type === 'fee.collected') record.fen = Math.round(event.amount * 100);
   return record;
 }
+
+/**
+ * The record as the script reads it (JSON), reusing the event's stored JSON instead of
+ * serialising it again: this runs for every event on the aggregation hot path.
+ */
+export function recordJson(record: ApplyRecord, eventJson: string): string {
+  const { e: _e, ...rest } = record;
+  const head = JSON.stringify(rest);
+  return `${head.slice(0, -1)},"e":${eventJson}}`;
+}
+
+/** Cheap shape check of a stored event (validated at ingest): enough to enrich it safely. */
+export function looksLikeEvent(value: unknown): value is YgEvent {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.type === 'string' && EVENT_TYPE_SET.has(v.type) && typeof v.id === 'string' && typeof v.at === 'string'
+    && typeof v.center === 'string' && !Number.isNaN(Date.parse(v.at));
+}
+
+const EVENT_TYPE_SET: ReadonlySet<string> = new Set(EVENT_TYPES);
 
 /** The scopes an event counts in, from the narrowest (window) to the whole city. */
 export function scopesOf(event: YgEvent, catalog: CatalogIndex): Scope[] {

@@ -77,8 +77,12 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
     if (entries.length === 0) return;
     const records = entries.map(([sid, fields]) => {
       let ops: AlertOp[] = [];
+      const raw = fields[fields.indexOf('e') + 1] ?? 'null';
+      // most of the stream is portal traffic, which no rule watches: skip parsing it (the stored JSON
+      // is flat and escapes quotes inside strings, so this text can only be the type field)
+      if (raw.includes('"type":"portal.hit"')) return JSON.stringify({ sid });
       try {
-        ops = opsOfEvent(JSON.parse(fields[fields.indexOf('e') + 1] ?? 'null') as YgEvent, rules);
+        ops = opsOfEvent(JSON.parse(raw) as YgEvent, rules);
       } catch (err) {
         // the aggregator moves unreadable entries to the dead-letter stream; here they are skipped
         log.error({ sid, err: (err as Error).message }, 'alert engine cannot read a stream entry; skipping it');

@@ -46,6 +46,7 @@ const envSchema = z.object({
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(750),
   INGEST_DURABILITY: z.enum(['written', 'fsync']).default('written'),
   INGEST_SIGNED_SOURCES: z.string().default(''),
+  AGGREGATOR_BATCH_SIZE: z.coerce.number().int().min(10).max(5000).default(500),
   AGGREGATOR_CLAIM_IDLE_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   LIVE_TICK_MS: z.coerce.number().int().min(20).max(10_000).default(250),
   LIVE_REFRESH_MS: z.coerce.number().int().min(1000).max(600_000).default(5000),
@@ -82,6 +83,8 @@ export interface HubConfig {
   sessionIdleHours: number;
   /** Sources that must sign ingest requests with YG-HMAC-SHA256 (bearer refused). */
   signedSources: Set<string>;
+  /** Stream entries applied per aggregation script call: larger is faster, smaller blocks Redis for less time. */
+  aggregatorBatchSize: number;
   /** An event read by a hub and not acknowledged this long is taken over by another hub. */
   claimIdleMs: number;
   /** A Redis command unanswered this long fails, so a frozen Redis becomes a 503 within a second. */
@@ -130,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     runAggregator: e.AGGREGATOR === 'on',
     alertsFile: path.resolve(cwd, e.ALERTS_FILE), cookieSecure: e.COOKIE_SECURE === 'on', sessionIdleHours: e.SESSION_IDLE_HOURS,
     claimIdleMs: e.AGGREGATOR_CLAIM_IDLE_MS,
+    aggregatorBatchSize: e.AGGREGATOR_BATCH_SIZE,
     signedSources: new Set(e.INGEST_SIGNED_SOURCES.split(',').map((x) => x.trim()).filter(Boolean)),
     commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
     ingestDurability: e.INGEST_DURABILITY,

@@ -58,11 +58,16 @@ export function createAggregator(opts: AggregatorOptions): Aggregator {
   let loop: Promise<void> | null = null;
   let lastClaim = 0;
 
-  async function applyBatch(entries: StreamEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    const records: string[] = [];
-    const scopes = new Set<Scope>();
-    const poison: { sid: string; error: string; raw: string }[] = [];
+  interface PreparedBatch {
+    entries: StreamEntry[];
+    records: string[];
+    scopes: Set<Scope>;
+    poison: { sid: string; error: string; raw: string }[];
+  }
+
+  /** CPU work of a batch (parse, enrich, serialise), kept apart so it can overlap the previous batch's script. */
+  function prepareBatch(entries: StreamEntry[]): PreparedBatch {
+    const prepared: PreparedBatch = { entries, records: [], scopes: new Set(), poison: [] };
     for (const [sid, fields] of entries) {
       const raw = fields[fields.indexOf('e') + 1] ?? '';
       try {
@@ -71,12 +76,18 @@ export function createAggregator(opts: AggregatorOptions): Aggregator {
         const event: unknown = JSON.parse(raw);
         if (!looksLikeEvent(event)) throw new Error('not an event of contract v1');
         const record = enrichEvent(sid, event, catalog);
-        for (const s of record.scopes) scopes.add(s);
-        records.push(recordJson(record, raw));
+        for (const s of record.scopes) prepared.scopes.add(s);
+        prepared.records.push(recordJson(record, raw));
       } catch (err) {
-        poison.push({ sid, error: err instanceof Error ? err.message.slice(0, 500) : String(err), raw });
+        prepared.poison.push({ sid, error: err instanceof Error ? err.message.slice(0, 500) : String(err), raw });
       }
     }
+    return prepared;
+  }
+
+  const applyBatch = (entries: StreamEntry[]) => commitBatch(prepareBatch(entries));
+
+  async function commitBatch({ entries, records, scopes, poison }: PreparedBatch): Promise<void> {
     if (poison.length > 0) await deadLetter(poison);
     if (records.length === 0) return;
     const first = entries[0]![0];
@@ -126,25 +137,26 @@ export function createAggregator(opts: AggregatorOptions): Aggregator {
     } while (cursor !== '0-0' && running);
   }
 
-  const readNew = async (): Promise<StreamEntry[]> => {
+  const readNew = async (): Promise<PreparedBatch | null> => {
     const res = (await reader.xreadgroup('GROUP', keys.group, consumer, 'COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', keys.stream, '>')) as [string, StreamEntry[]][] | null;
-    return res?.[0]?.[1] ?? [];
+    const entries = res?.[0]?.[1] ?? [];
+    return entries.length > 0 ? prepareBatch(entries) : null;
   };
 
   async function run(): Promise<void> {
-    // The next batch is read while the current one is applied: Redis runs the script while the
-    // hub parses, instead of each waiting for the other. Batches are still applied one at a time.
-    let next: Promise<StreamEntry[]> | null = null;
+    // The next batch is read and prepared while the current one's script runs in Redis, so the
+    // hub's CPU work and Redis's overlap instead of taking turns. Batches are applied in order.
+    let next: Promise<PreparedBatch | null> | null = null;
     while (running) {
       try {
         if (Date.now() - lastClaim >= claimEveryMs) {
           lastClaim = Date.now();
           await claimAbandoned();
         }
-        const entries: StreamEntry[] = await (next ?? readNew());
-        next = running && entries.length > 0 ? readNew() : null;
+        const batch: PreparedBatch | null = await (next ?? readNew());
+        next = running && batch ? readNew() : null;
         next?.catch(() => undefined); // its failure is handled when it is awaited
-        await applyBatch(entries);
+        if (batch) await commitBatch(batch);
       } catch (err) {
         next = null;
         if (!running) break;

@@ -20,16 +20,38 @@ local function add(key, field, n)
   if not h then h = {}; counters[key] = h end
   h[field] = (h[field] or 0) + n
 end
+-- Key and field names are built once per batch and looked up after: most events of a batch share
+-- their scopes, day, hour and minute, and building strings is much of the script's cost.
+local dayKeys, bucketFields = {}, {}
+local function keysOf(s, day)
+  local byScope = dayKeys[s]
+  if not byScope then byScope = {}; dayKeys[s] = byScope end
+  local k = byScope[day]
+  if not k then
+    k = { P .. 'agg:' .. s .. ':' .. day, P .. 'aggh:' .. s .. ':' .. day, P .. 'aggm:' .. s .. ':' .. day }
+    byScope[day] = k
+  end
+  return k
+end
+local function bucketField(field, bucket)
+  local byField = bucketFields[field]
+  if not byField then byField = {}; bucketFields[field] = byField end
+  local f = byField[bucket]
+  if not f then f = field .. '|' .. bucket; byField[bucket] = f end
+  return f
+end
 -- day totals always; hour and minute buckets when `timed` (for trends)
 local function bump(scopes, r, field, n, timed)
+  local hourField, minuteField
+  if timed then hourField, minuteField = bucketField(field, r.hh), bucketField(field, r.mm) end
   for _, s in ipairs(scopes) do
     touched[s] = true
-    add(P .. 'agg:' .. s .. ':' .. r.day, field, n)
+    local k = keysOf(s, r.day)
+    add(k[1], field, n)
     if timed then
-      add(P .. 'aggh:' .. s .. ':' .. r.day, field .. '|' .. r.hh, n)
-      local mk = P .. 'aggm:' .. s .. ':' .. r.day
-      add(mk, field .. '|' .. r.mm, n)
-      expiries[mk] = r.day
+      add(k[2], hourField, n)
+      add(k[3], minuteField, n)
+      expiries[k[3]] = r.day
     end
   end
 end

@@ -5,7 +5,10 @@
  *   PORT (8080), DATA_DIR (var), INGEST_TOKENS (random when unset), DEMO_BACKFILL_DAYS (7), DEMO_SEED (1)
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
+import { ensureWebBuild } from './ensure-web-build.ts';
 import { SHANGHAI_OFFSET_MS } from '../common/time.ts';
 import { loadMockCalendar } from '../mock/office-hours.ts';
 import { progressBar, summary } from '../mock/progress.ts';
@@ -31,10 +34,12 @@ async function main(): Promise<number> {
 
   const deps = spawnSync(tsx, ['scripts/ensure-system-deps.ts', 'redis'], { stdio: 'inherit' });
   if (deps.status !== 0) return deps.status ?? 1;
+  await ensureWebBuild({ log: (m) => say(m) });
+  const adminPassword = demoAdminPassword();
 
   say(`starting the hub on ${url} (logs at warn level; set LOG_LEVEL=info for more)`);
   const hub = spawn(tsx, ['server/main.ts'], {
-    env: { ...process.env, INGEST_TOKENS: tokens, PORT: String(port), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+    env: { ...process.env, INGEST_TOKENS: tokens, ADMIN_PASSWORD: adminPassword, PORT: String(port), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const hubExit = new Promise<number>((resolve) => hub.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
@@ -56,6 +61,7 @@ async function main(): Promise<number> {
     if (!(await waitHealthy(hub, hubExit, controller.signal))) return await finish(hub, hubExit, 1);
     say(`hub ready in ${(process.uptime()).toFixed(1)} s`);
     printUrls();
+    say(`the cockpit and the supervisor console ask for a sign-in: user "admin", password "${adminPassword}"${process.env.ADMIN_PASSWORD ? ' (your ADMIN_PASSWORD)' : ` (kept in ${path.relative(root, demoPasswordFile)}; the first admin is created at the hub's first start)`}`);
 
     if (backfillDays > 0 && !controller.signal.aborted) {
       say(`backfilling the last ${backfillDays} days (everything but the portal's page views) so the history charts have data …`);
@@ -115,6 +121,18 @@ async function finish(hub: ChildProcess, hubExit: Promise<number>, code: number)
   }
   say('stopped');
   return code;
+}
+
+const demoPasswordFile = path.join(root, process.env.DATA_DIR ?? 'var', 'demo-admin-password');
+
+/** ADMIN_PASSWORD, or one generated for the demo and kept beside the data so later runs match it. */
+function demoAdminPassword(): string {
+  if (process.env.ADMIN_PASSWORD) return process.env.ADMIN_PASSWORD;
+  if (fs.existsSync(demoPasswordFile)) return fs.readFileSync(demoPasswordFile, 'utf8').trim();
+  const password = crypto.randomBytes(9).toString('base64url');
+  fs.mkdirSync(path.dirname(demoPasswordFile), { recursive: true });
+  fs.writeFileSync(demoPasswordFile, `${password}\n`, { mode: 0o600 });
+  return password;
 }
 
 function printUrls(): void {

@@ -10,7 +10,7 @@ import type { ScriptCommands } from '../redis/scripts.ts';
 import { AppendDeadlineError, appendEvents } from './append-events.ts';
 import { awaitDurable, type Durability } from './durability.ts';
 import type { RedisClock } from '../redis/redis-clock.ts';
-import { StoreBusyError, StoreTimeoutError, type AppendGate } from './append-gate.ts';
+import { StoreBusyError, type AppendGate } from './append-gate.ts';
 import { validateBatch } from './validate-batch.ts';
 import { authenticateSource } from './request-auth.ts';
 
@@ -51,7 +51,7 @@ export function ingestRouter(deps: IngestDeps): Router {
     } catch (err) {
       throw new StoreUnavailableError(err, nothingTaken(err)
         ? 'nothing of this batch was taken; send it again'
-        : 'the connection to Redis broke while the batch was being stored, so it may have been taken; send it again (repeats are counted once)');
+        : 'Redis did not confirm the batch, so it may or may not have been taken; send it again (repeats are counted once)');
     }
     try {
       if (appended.accepted > 0) await awaitDurable(deps.redis, deps.durability, 1000);
@@ -68,9 +68,12 @@ export function ingestRouter(deps: IngestDeps): Router {
   return router;
 }
 
-/** Errors after which the batch certainly did not reach the stream. */
+/**
+ * Errors after which the batch certainly did not reach the stream. A timeout is not one of them:
+ * Redis may have run the script just before it froze, with the reply stuck in its output buffer.
+ */
 function nothingTaken(err: unknown): boolean {
-  return err instanceof StoreTimeoutError || err instanceof StoreBusyError || err instanceof AppendDeadlineError
+  return err instanceof StoreBusyError || err instanceof AppendDeadlineError
     // ioredis refuses a command it cannot send while disconnected (no offline queue)
     || /Stream isn't writeable|enableOfflineQueue/.test(String((err as Error)?.message));
 }

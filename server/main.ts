@@ -27,9 +27,17 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
-    await hub.stop();
-    await privateRedis?.stop();
-    process.exit(0);
+    let code = 0;
+    try {
+      await hub.stop();
+    } catch (err) {
+      code = 1;
+      log.error({ err }, 'the hub did not stop cleanly');
+    } finally {
+      // the private Redis is ours to stop whatever happened above, or it outlives us
+      await privateRedis?.stop().catch((err: unknown) => log.error({ err }, 'the private redis-server did not stop'));
+    }
+    process.exit(code);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

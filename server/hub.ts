@@ -25,6 +25,7 @@ import { cockpitRouter } from './read/cockpit/cockpit-routes.ts';
 import { deadLetterRouter } from './aggregate/dead-letters.ts';
 import { requireRole } from './auth/middleware.ts';
 import { screensRouter } from './http/screens-route.ts';
+import { GUARDED_READS, readGuard } from './http/read-guard.ts';
 import { attachRealtime, type Realtime } from './realtime/attach-realtime.ts';
 import { connectRedis, waitForRedis, type RedisClient, type RedisTarget } from './redis/connect.ts';
 import { redisKeys, type RedisKeys } from './redis/keys.ts';
@@ -120,8 +121,11 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     await checkHealth(redis, keys, metrics);
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+  const guardedReads = Router();
+  guardedReads.use(GUARDED_READS, readGuard({ auth, catalog }));
   const app = createApp([
     ops,
+    guardedReads,
     ingestRouter({ redis: ingestRedis, keys, catalog, metrics, tokens: () => auth.tokens.ingestTokens(),
       // the token store is keyed by each token's SHA-256, which is also the HMAC key of signed requests
       signingKeys: () => new Map([...auth.tokens.ingestTokens()].map(([hash, source]) => [source, hash])),

@@ -4,6 +4,7 @@
  */
 import { onScopeDispose, shallowRef } from 'vue';
 import type { BoardItem } from '../../web/widgets/ScrollingBoard/ScrollingBoard.vue';
+import { screenFetch } from '../../web/util/screen-fetch.ts';
 
 export interface HallConfig { title?: string; notices: BoardItem[] }
 
@@ -14,7 +15,7 @@ export function useHallConfig() {
   let disposed = false;
   const load = async () => {
     try {
-      const res = await fetch('/api/v1/screens/hall', { cache: 'no-store' });
+      const res = await screenFetch('/api/v1/screens/hall', { cache: 'no-store' });
       if (!res.ok) throw new Error(`hall config: HTTP ${res.status}`);
       config.value = (await res.json()) as HallConfig;
     } catch {

@@ -7,6 +7,7 @@ import { defineStore } from 'pinia';
 import { computed, onScopeDispose, shallowRef } from 'vue';
 import type { Catalog, Department, ServiceWindow, Staff } from '../../common/catalog.ts';
 import { readStored, writeStored } from '../util/local-store.ts';
+import { screenFetch } from '../util/screen-fetch.ts';
 
 const STORAGE_KEY = 'yg:catalog';
 
@@ -21,7 +22,7 @@ export const useCatalogStore = defineStore('catalog', () => {
   let disposed = false;
   async function load(): Promise<void> {
     try {
-      const res = await fetch('/api/v1/catalog', { cache: 'no-store' });
+      const res = await screenFetch('/api/v1/catalog', { cache: 'no-store' });
       if (!res.ok) throw new Error(`catalog: HTTP ${res.status}`);
       const fresh = (await res.json()) as Catalog;
       catalog.value = fresh;

@@ -15,6 +15,8 @@ export function testPrefix(): string {
 export function testConfig(prefix: string, env: Record<string, string> = {}): HubConfig {
   return loadConfig({
     PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', REDIS_PREFIX: prefix,
+    // parallel browser suites can starve Redis of CPU for a moment; timeouts are tested in test/faults
+    REDIS_COMMAND_TIMEOUT_MS: '5000',
     INGEST_TOKENS: Object.entries(TOKENS).map(([s, t]) => `${s}=${t}`).join(','),
     ...env,
   });

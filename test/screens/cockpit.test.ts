@@ -40,7 +40,7 @@ describe('leadership cockpit (/screens/cockpit)', () => {
   const yesterday = dateOfDayIndex(dayIndexOf(now) - 1);
   const snapshot = async (scope: string, date?: string) =>
     (await getAs<Snapshot>(hub, `/api/v1/snapshot?scope=${scope}${date ? `&date=${date}` : ''}`, leader)).body;
-  const ready = (p: Page) => p.waitForSelector('[data-cockpit-ready="1"]', { timeout: 30_000 });
+  const ready = (p: Page) => p.waitForSelector('[data-cockpit-ready="1"]', { timeout: 60_000 });
 
   beforeAll(async () => {
     await prepareScreens();

@@ -69,26 +69,8 @@ local function split(s)
   return t
 end
 
--- Working days: calendar exceptions from Redis, otherwise Monday to Friday.
-local workdayCache = {}
-local function isWorkday(d)
-  local w = workdayCache[d]
-  if w == nil then
-    local v = redis.call('HGET', P .. 'calendar', tostring(d))
-    if v then w = (v == '1') else local wd = (d + 4) % 7; w = (wd ~= 0 and wd ~= 6) end
-    workdayCache[d] = w
-  end
-  return w
-end
-local function addWorkdays(d, n)
-  while n > 0 do d = d + 1; if isWorkday(d) then n = n - 1 end end
-  return d
-end
-local function workdaysBetween(a, b)
-  local n = 0
-  for d = a, b - 1 do if isWorkday(d) then n = n + 1 end end
-  return n
-end
+-- Working days (server/redis/lua/working-days.lua, prepended when the script is loaded)
+local isWorkday, addWorkdays, workdaysBetween = workingDays(P .. 'calendar')
 local function deadlineOf(dueDay) return (dueDay + 1) * DAY_MS - OFFSET_MS end
 
 local function openAdd(scopes, id, deadline)

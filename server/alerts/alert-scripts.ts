@@ -5,10 +5,11 @@
 import fs from 'node:fs';
 import type { Alert, AlertChange } from '../../common/alerts.ts';
 import type { RedisClient } from '../redis/connect.ts';
+import { workingDaysLua } from '../redis/scripts.ts';
 
 const read = (name: string) => fs.readFileSync(new URL(`./lua/${name}`, import.meta.url), 'utf8');
 const lib = read('alert-lib.lua');
-const withLib = (name: string) => `${lib}\n${read(name)}`;
+const withLib = (name: string) => `${workingDaysLua}\n${lib}\n${read(name)}`;
 
 /** What the scripts did: alerts to push to the consoles, plus per-script fields. */
 export interface ScriptResult {

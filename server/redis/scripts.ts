@@ -4,7 +4,9 @@ import type { RedisClient } from './connect.ts';
 
 const read = (rel: string) => fs.readFileSync(new URL(rel, import.meta.url), 'utf8');
 const appendEventsLua = read('../ingest/append-events.lua');
-const applyEventsLua = read('../aggregate/apply-events.lua');
+/** Shared Lua functions, prepended to the scripts that use them (Redis scripts cannot import). */
+export const workingDaysLua = read('./lua/working-days.lua');
+const applyEventsLua = `${workingDaysLua}\n${read('../aggregate/apply-events.lua')}`;
 
 export interface ScriptCommands {
   ygAppendEvents(stream: string, sourceSeen: string, ...args: (string | number)[]): Promise<number[]>;

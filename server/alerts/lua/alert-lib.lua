@@ -96,26 +96,8 @@ local function raiseLevel(a, by)
   return true
 end
 
--- Working days, as the aggregator counts them: calendar exceptions in Redis, otherwise Mon-Fri.
-local workdayCache = {}
-local function isWorkday(d)
-  local w = workdayCache[d]
-  if w == nil then
-    local v = redis.call('HGET', P .. 'calendar', tostring(d))
-    if v then w = (v == '1') else local wd = (d + 4) % 7; w = (wd ~= 0 and wd ~= 6) end
-    workdayCache[d] = w
-  end
-  return w
-end
-local function addWorkdays(d, n)
-  while n > 0 do d = d + 1; if isWorkday(d) then n = n - 1 end end
-  return d
-end
-local function workdaysBetween(a, b)
-  local n = 0
-  for d = a, b - 1 do if isWorkday(d) then n = n + 1 end end
-  return n
-end
+-- Working days, as the aggregator counts them (server/redis/lua/working-days.lua, prepended on load)
+local isWorkday, addWorkdays, workdaysBetween = workingDays(P .. 'calendar')
 -- The day on which `n` working days (that day included) are left until the end of `due`.
 local function yellowDay(due, n)
   local d = due

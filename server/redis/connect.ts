@@ -29,15 +29,21 @@ export function connectRedis(target: RedisTarget, opts: ConnectOptions): RedisCl
     retryStrategy: (times) => Math.min(50 * 2 ** times, 2000),
     lazyConnect: true,
   };
+  return connectWith(target, base, { enableOfflineQueue: false, lazyConnect: true });
+}
+
+/** One client for any target kind with the given options (Cluster gets them per node). */
+export function connectWith(target: RedisTarget, options: RedisOptions, clusterOptions: { enableOfflineQueue?: boolean; lazyConnect?: boolean } = {}): RedisClient {
   switch (target.kind) {
     case 'url':
-      return new Redis(target.url, base);
+      return new Redis(target.url, options);
     case 'socket':
-      return new Redis({ ...base, path: target.path });
+      return new Redis({ ...options, path: target.path });
     case 'sentinel':
-      return new Redis({ ...base, sentinels: target.sentinels, name: target.name });
+      // ioredis follows the Sentinel to the new master after a failover
+      return new Redis({ ...options, sentinels: target.sentinels, name: target.name });
     case 'cluster':
-      return new Cluster(target.nodes, { redisOptions: base, enableOfflineQueue: false, lazyConnect: true });
+      return new Cluster(target.nodes, { redisOptions: options, ...clusterOptions });
   }
 }
 

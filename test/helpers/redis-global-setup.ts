@@ -28,18 +28,17 @@ export default async function setup(project: TestProject) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yg-test-redis-'));
   const port = await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''], { stdio: 'ignore' });
-  const client = new Redis({ port, lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: 0 });
+  // keeps retrying the connection until the server listens; a fresh connect() per try would race it
+  const client = new Redis({ port, retryStrategy: () => 50, maxRetriesPerRequest: null });
   client.on('error', () => undefined);
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      await client.connect();
-      await client.ping();
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error('the test redis-server did not start (is redis-server installed?)');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+  const started = await Promise.race([
+    client.ping().then(() => true),
+    new Promise<false>((r) => setTimeout(() => r(false), 15_000)),
+  ]);
+  if (!started) {
+    client.disconnect();
+    child.kill('SIGKILL');
+    throw new Error('the test redis-server did not start within 15 s (is redis-server installed?)');
   }
   client.disconnect();
   project.provide('redisPort', port);

@@ -1,7 +1,6 @@
 /** Real processes for benchmarks: a redis-server and hub processes on loopback, cleaned up at exit. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -10,16 +9,9 @@ const children = new Set<ChildProcess>();
 process.on('exit', () => { for (const c of children) c.kill('SIGKILL'); });
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.exit(130));
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+// one free-port finder for tests, fault tests and benchmarks
+export { freePort } from '../../test/helpers/redis-global-setup.ts';
+import { freePort } from '../../test/helpers/redis-global-setup.ts';
 
 export interface BenchRedis { port: number; url: string; pid: number; stop(): Promise<void> }
 

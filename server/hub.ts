@@ -3,7 +3,7 @@
  * operational endpoints. Every dependency comes in, so tests start hubs against their own Redis.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Scope } from '../common/catalog.ts';
@@ -140,6 +140,13 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   ], log, { allowedOrigins: config.live.allowedOrigins });
 
   const server = http.createServer(app);
+  // Every raw socket, so that stop() can cut those closeAllConnections() does not know
+  // (upgraded WebSockets, connections that never sent a request).
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -162,11 +169,14 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     url, port, server, redis, keys, catalog, metrics, log, aggregator, auth, alerts,
     onApplied,
     async stop() {
-      await realtime.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
+      // Requests in flight get a grace second; then every socket still open is cut, or the
+      // server's close would wait for the peer (60 s for a browser's idle preconnection).
+      const cutOff = setTimeout(() => {
         server.closeAllConnections();
-      });
+        for (const socket of sockets) socket.destroy();
+      }, 1000);
+      await realtime.close(); // io.close() also closes the HTTP server and waits for it
+      clearTimeout(cutOff);
       await aggregator?.stop();
       await alerts.stop();
       auth.stop();

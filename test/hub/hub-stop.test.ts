@@ -12,8 +12,8 @@ describe('stopping a hub', () => {
     silent.on('error', () => undefined);
     // ...and a live WebSocket.
     const client = connectLive(`${hub.url}/live`, { transports: ['websocket'], reconnection: false });
-    await new Promise((resolve, reject) => {
-      client.once('connect', resolve);
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve());
       client.once('connect_error', reject);
     });
 

@@ -3,37 +3,22 @@
  *   npm run bench -- ingest [--quick]
  */
 import { Redis } from 'ioredis';
-import { benchTokens, createMixer, ingestTokensEnv, type Batch } from './lib/event-mix.ts';
+import { createMixer, ingestTokensEnv } from './lib/event-mix.ts';
+import { createSender, prepareBatches } from './lib/ingest-sender.ts';
 import { cpuSeconds, percentile, printTable, rssMiB, sleep, startHubProcess, startRedis } from './lib/processes.ts';
 
 const quick = process.argv.includes('--quick');
 const BATCH = 100;
 const SENDERS = 16;
-const tokens = benchTokens();
 
 const redis = await startRedis();
 // AGGREGATOR_BATCH_SIZE etc. from the environment reach the hub, to compare settings
 const hub = await startHubProcess({ REDIS_URL: redis.url, REDIS_PREFIX: 'bench:', INGEST_TOKENS: ingestTokensEnv() });
 const r = new Redis(redis.port);
-
-let refused = 0;
-/** Sends a batch as a source does: a 503 (the hub shedding load) is retried after a pause. */
-async function post(batch: Batch): Promise<number> {
-  const body = JSON.stringify(batch.events);
-  for (;;) {
-    const res = await fetch(`${hub.url}/api/v1/events`, {
-      method: 'POST', headers: { authorization: `Bearer ${tokens[batch.source]}`, 'content-type': 'application/json' }, body,
-    });
-    const answer = (await res.json()) as { accepted: number; duplicates: number; rejected: unknown[] };
-    if (res.status === 503) {
-      refused++;
-      await sleep(100);
-      continue;
-    }
-    if (res.status !== 202 || answer.rejected.length) throw new Error(`ingest answered ${res.status}: ${JSON.stringify(answer).slice(0, 300)}`);
-    return answer.accepted + answer.duplicates;
-  }
-}
+const sender = createSender(hub.url, 128);
+const post = sender.post;
+/** CPU of this process (the load generator), in cores over a span. */
+const generatorCpu = () => { const t = performance.now(); const c = process.cpuUsage(); return () => { const d = process.cpuUsage(c); return (d.user + d.system) / 1000 / (performance.now() - t); }; };
 
 async function lag(): Promise<number> {
   const groups = (await r.xinfo('GROUPS', 'bench:events')) as unknown[][];
@@ -75,39 +60,42 @@ async function rawXadd(seconds: number): Promise<number> {
 
 // 2. The hub flat out: accept as fast as senders can, then measure how long aggregation needs to catch up.
 async function hubFlatOut(seconds: number) {
-  const mixer = createMixer(`max${Date.now()}`);
+  const batches = prepareBatches(`max${Date.now()}`, Math.ceil((60_000 * seconds) / BATCH), BATCH); // more than the hub can take
+  let next = 0;
   let accepted = 0;
   let maxLag = 0;
   const until = Date.now() + seconds * 1000;
   const cpu0 = cpuSeconds(hub.pid);
   const rcpu0 = cpuSeconds(redis.pid);
+  const gen = generatorCpu();
   const started = performance.now();
   const sampler = (async () => { while (Date.now() < until) { maxLag = Math.max(maxLag, await lag()); await sleep(250); } })();
   await Promise.all(Array.from({ length: SENDERS }, async () => {
-    while (Date.now() < until) {
-      const n = await post(mixer.batch(BATCH, Date.now())); // not `accepted += await …`: that reads `accepted` before the await
+    while (Date.now() < until && next < batches.length) {
+      const n = await post(batches[next++]!); // not `accepted += await …`: that reads `accepted` before the await
       accepted += n;
     }
   }));
   const acceptSec = (performance.now() - started) / 1000;
+  const generator = gen();
   await sampler;
   const drainMs = await drain();
   const totalSec = (performance.now() - started) / 1000;
-  return { accepted, acceptRate: accepted / acceptSec, aggregateRate: accepted / totalSec, maxLag, drainMs, hubCpu: (cpuSeconds(hub.pid) - cpu0) / totalSec, redisCpu: (cpuSeconds(redis.pid) - rcpu0) / totalSec };
+  return { accepted, acceptRate: accepted / acceptSec, aggregateRate: accepted / totalSec, maxLag, drainMs, hubCpu: (cpuSeconds(hub.pid) - cpu0) / totalSec, redisCpu: (cpuSeconds(redis.pid) - rcpu0) / totalSec, generator };
 }
 
 // 3. Offered load steps: the highest rate at which the consumer lag stays bounded (under one second of events).
 async function offered(rate: number, seconds: number) {
-  const mixer = createMixer(`step${rate}-${Date.now()}`);
   const perSecond = rate / BATCH;
+  const batches = prepareBatches(`step${rate}-${Date.now()}`, Math.ceil(perSecond * seconds), BATCH);
   let accepted = 0;
   const lags: number[] = [];
   const started = Date.now();
   const inflight = new Set<Promise<void>>();
-  for (let i = 0; Date.now() - started < seconds * 1000; i++) {
+  for (let i = 0; i < batches.length; i++) {
     const due = started + (i * 1000) / perSecond;
     if (due > Date.now()) await sleep(due - Date.now());
-    const p = post(mixer.batch(BATCH, Date.now())).then((n) => { accepted += n; }).finally(() => inflight.delete(p));
+    const p = post(batches[i]!).then((n) => { accepted += n; }).finally(() => inflight.delete(p));
     inflight.add(p);
     if (inflight.size > 64) await Promise.race(inflight);
     if (i % Math.max(1, Math.round(perSecond / 4)) === 0) void lag().then((l) => lags.push(l));
@@ -121,8 +109,9 @@ async function offered(rate: number, seconds: number) {
 
 // 4. Latency from 202 to visible in GET /api/v1/snapshot, at a fixed offered load.
 async function visibility(rate: number, seconds: number) {
-  const mixer = createMixer(`lat${Date.now()}`);
   const perSecond = rate / BATCH;
+  // portal hits only, so the city page-view count tells which batches are visible
+  const batches = prepareBatches(`lat${Date.now()}`, Math.ceil(perSecond * seconds), BATCH, { portalOnly: true });
   const date = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
   const snapUrl = `${hub.url}/api/v1/snapshot?scope=city&date=${date}`;
   const basePv = ((await (await fetch(snapUrl)).json()) as { portal: { pv: number } }).portal.pv;
@@ -141,12 +130,10 @@ async function visibility(rate: number, seconds: number) {
   })();
   const started = Date.now();
   const inflight: Promise<void>[] = [];
-  for (let i = 0; Date.now() - started < seconds * 1000; i++) {
+  for (let i = 0; i < batches.length; i++) {
     const due = started + (i * 1000) / perSecond;
     if (due > Date.now()) await sleep(due - Date.now());
-    // portal hits only, so the city page-view count tells which batches are visible
-    let b: Batch;
-    do b = mixer.batch(BATCH, Date.now()); while (b.source !== 'portal');
+    const b = batches[i]!;
     inflight.push(post(b).then(() => {
       cumulative += b.portalHits;
       acked.push({ cumulative, at: performance.now() });
@@ -164,16 +151,13 @@ async function visibility(rate: number, seconds: number) {
 async function aggregationAlone(events: number) {
   const env = { REDIS_URL: redis.url, REDIS_PREFIX: 'alone:', INGEST_TOKENS: ingestTokensEnv() };
   const ingestOnly = await startHubProcess({ ...env, AGGREGATOR: 'off' });
-  const mixer = createMixer(`alone${Date.now()}`);
-  let sent = 0;
+  const batches = prepareBatches(`alone${Date.now()}`, Math.ceil(events / BATCH), BATCH);
+  const backlogSender = createSender(ingestOnly.url, SENDERS);
+  let next = 0;
   await Promise.all(Array.from({ length: SENDERS }, async () => {
-    while (sent < events) {
-      sent += BATCH;
-      const b = mixer.batch(BATCH, Date.now());
-      const res = await fetch(`${ingestOnly.url}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${tokens[b.source]}`, 'content-type': 'application/json' }, body: JSON.stringify(b.events) });
-      await res.text();
-    }
+    while (next < batches.length) await backlogSender.post(batches[next++]!);
   }));
+  backlogSender.close();
   const aggregating = await startHubProcess(env);
   const started = performance.now();
   const backlog = ((await (await fetch(`${aggregating.url}/healthz`)).json()) as { consumer: { lag: number } }).consumer.lag;
@@ -196,26 +180,30 @@ try {
   await hubFlatOut(2); // warm-up: JIT, script cache, connections
   const raw = await rawXadd(secs);
   const flat = await hubFlatOut(secs);
-  printTable('Ingest + aggregation vs raw pipelined XADD (batches of 100, 16 concurrent senders, AOF everysec)', [
+  printTable('Ingest + aggregation vs raw pipelined XADD (batches of 100 built beforehand, 16 concurrent senders, AOF everysec)', [
     { measure: 'raw ioredis pipelined XADD', 'events/s': Math.round(raw), 'ratio to raw': '1.00', note: 'same events, same client process' },
     { measure: 'hub accept (POST 202)', 'events/s': Math.round(flat.acceptRate), 'ratio to raw': (flat.acceptRate / raw).toFixed(2), note: `max lag ${flat.maxLag} events` },
-    { measure: 'hub accept + aggregate (until lag 0)', 'events/s': Math.round(flat.aggregateRate), 'ratio to raw': (flat.aggregateRate / raw).toFixed(2), note: `drained ${flat.drainMs} ms after senders stopped; hub ${flat.hubCpu.toFixed(2)} cores, redis ${flat.redisCpu.toFixed(2)} cores, hub RSS ${Math.round(rssMiB(hub.pid))} MiB` },
+    { measure: 'hub accept + aggregate (until lag 0)', 'events/s': Math.round(flat.aggregateRate), 'ratio to raw': (flat.aggregateRate / raw).toFixed(2), note: `drained ${flat.drainMs} ms after senders stopped; hub ${flat.hubCpu.toFixed(2)} cores, redis ${flat.redisCpu.toFixed(2)} cores, load generator ${flat.generator.toFixed(2)} cores, hub RSS ${Math.round(rssMiB(hub.pid))} MiB` },
   ]);
   const steps = [];
   for (const rate of quick ? [10_000, 30_000] : [10_000, 20_000, 30_000, 40_000, 50_000]) steps.push(await offered(rate, quick ? 4 : 10));
   printTable('Offered load steps (bounded: achieved ≥ 95% of offered and lag at the end < 1 s of events)', steps.map((s) => ({
     'offered events/s': s.rate, 'accepted events/s': Math.round(s.achieved), 'max lag': s.maxLag, 'lag at end': s.endLag, 'drain ms': s.drainMs, bounded: s.bounded ? 'yes' : 'NO',
   })));
-  console.log(`503 answers retried over the whole run: ${refused}`);
+  console.log(`503 answers retried over the whole run: ${sender.refused}`);
   const alone = await aggregationAlone(quick ? 50_000 : 150_000);
-  printTable('Aggregation alone (a fresh hub drains a backlog; the alert engine reads the same stream)', [
+  printTable('Aggregation alone (a fresh hub drains a backlog; its alert engine drains the alert stream meanwhile)', [
     { backlog: alone.backlog, 'events/s': Math.round(alone.rate), 'ratio to raw': (alone.rate / raw).toFixed(2), 'hub cores': alone.hubCpu.toFixed(2), 'redis cores': alone.redisCpu.toFixed(2) },
   ]);
   const lat = await visibility(10_000, quick ? 5 : 15);
   printTable('202 → visible in GET /api/v1/snapshot at 10,000 events/s offered', [
     { batches: lat.batches, 'p50 ms': lat.p50.toFixed(1), 'p99 ms': lat.p99.toFixed(1), 'max ms': lat.max.toFixed(1) },
   ]);
+} catch (err) {
+  console.error('benchmark failed:', err);
+  process.exitCode = 1;
 } finally {
+  sender.close();
   r.disconnect();
   await hub.stop();
   await redis.stop();

@@ -40,7 +40,7 @@ export interface HubOptions {
   log?: Logger;
   /** The clock; tests pass their own. */
   now?: () => number;
-  aggregator?: Pick<AggregatorOptions, 'batchSize' | 'claimIdleMs' | 'claimEveryMs' | 'blockMs' | 'consumerName'>;
+  aggregator?: Pick<AggregatorOptions, 'batchSize' | 'blockMs'>;
   /** Alert engine tuning (tests tick faster). */
   alerts?: AlertEngineTuning;
 }
@@ -93,7 +93,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   if (config.runAggregator) {
     await waitForRedis(reader);
     aggregator = createAggregator({
-      redis, reader, keys, catalog, log, claimIdleMs: config.claimIdleMs, batchSize: config.aggregatorBatchSize, ...opts.aggregator,
+      redis, reader, keys, log, retentionMs: config.eventLogMs, batchSize: config.aggregatorBatchSize, ...opts.aggregator,
       onApplied: (scopes, applied) => {
         metrics.aggregatedEvents.inc(applied);
         for (const l of listeners) l(scopes);
@@ -129,7 +129,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     ingestRouter({ redis: ingestRedis, keys, catalog, metrics, tokens: () => auth.tokens.ingestTokens(),
       // the token store is keyed by each token's SHA-256, which is also the HMAC key of signed requests
       signingKeys: () => new Map([...auth.tokens.ingestTokens()].map(([hash, source]) => [source, hash])),
-      signedSources: config.signedSources, dedupeDays: config.dedupeDays, now, durability, redisClock,
+      signedSources: config.signedSources, dedupeDays: config.dedupeDays, eventLogMs: config.eventLogMs, now, durability, redisClock,
       gate: createAppendGate({ timeoutMs: config.commandTimeoutMs }) }),
     readRouter({ redis, keys, catalog, now }),
     cockpitRouter({ redis, keys, catalog, now, guard: requireRole(auth, 'leader', 'admin') }),
@@ -163,7 +163,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   registerLiveMetrics(metrics, realtime);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-  log.info({ url, aggregator: aggregator?.consumer ?? 'off' }, 'hub listening');
+  log.info({ url, aggregator: aggregator ? 'on' : 'off' }, 'hub listening');
 
   return {
     url, port, server, redis, keys, catalog, metrics, log, aggregator, auth, alerts,

@@ -36,7 +36,9 @@ export interface BenchHub { url: string; pid: number; stop(): Promise<void> }
 /** A hub in its own process, so its CPU is its own and the load generator does not share its event loop. */
 export async function startHubProcess(env: Record<string, string>): Promise<BenchHub> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  // e.g. BENCH_HUB_NODE_ARGS='--cpu-prof --cpu-prof-dir=var/prof' to profile the hub under load
+  const nodeArgs = (process.env.BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -1,16 +1,12 @@
--- Applies a batch of stream entries to the aggregates and acknowledges them, in one atomic
--- script: an entry is applied exactly when it is still pending for this consumer, so a
--- redelivered or claimed-away entry changes nothing the second time.
--- KEYS[1] stream
--- ARGV[1] group, ARGV[2] consumer, ARGV[3] key prefix, ARGV[4] first id, ARGV[5] last id,
--- ARGV[6] pending scan count, then one JSON record per entry (built by enrich-event.ts):
--- { sid, t (type), e (event), day, hh, mm, ms, month, scopes, fen? }
+-- Reads the next entries of the event stream for the aggregators' group and applies them to the
+-- aggregates, in one atomic script: reading, applying and acknowledging cannot come apart, so
+-- every entry is applied exactly once whichever hub runs the script and whenever one crashes.
+-- (The read is NOACK: with the read and the apply in one script there is nothing to keep pending.)
+-- KEYS[1] stream, KEYS[2] dead-letter stream
+-- ARGV[1] group, ARGV[2] consumer, ARGV[3] key prefix, ARGV[4] count, ARGV[5] log retention (ms)
+-- Each entry holds `e` (the event JSON) and `x` (its enrichment, built at ingest by
+-- server/ingest/enrich-event.ts): { t (type), day, hh, mm, ms, month, scopes, fen? }
 local stream, group, consumer, P = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
-
-local pending = {}
-for _, p in ipairs(redis.call('XPENDING', stream, group, ARGV[4], ARGV[5], tonumber(ARGV[6]), consumer)) do
-  pending[p[1]] = true
-end
 
 local DAY_MS, OFFSET_MS = 86400000, 28800000
 local counters, expiries = {}, {}
@@ -270,19 +266,43 @@ local function apply(r)
   end
 end
 
-local applied, skipped, acked, failed = 0, 0, {}, {}
-for i = 7, #ARGV do
-  local r = cjson.decode(ARGV[i])
-  if pending[r.sid] then
-    local ok, err = pcall(apply, r)
-    if ok then applied = applied + 1
-    else
-      failed[#failed + 1] = r.sid
-      redis.call('XADD', P .. 'events:dead', 'MAXLEN', '~', 100000, '*', 'sid', r.sid, 'error', tostring(err), 'record', ARGV[i])
-    end
-    acked[#acked + 1] = r.sid
+local function applyEntry(sid, fields)
+  local ej, xj
+  for i = 1, #fields, 2 do
+    if fields[i] == 'e' then ej = fields[i + 1] elseif fields[i] == 'x' then xj = fields[i + 1] end
+  end
+  local okE, e = pcall(cjson.decode, ej or '')
+  if not okE then error('unreadable event JSON: ' .. tostring(e), 0) end
+  if not xj then error('entry without its enrichment (field x); send the event again', 0) end
+  local r = cjson.decode(xj)
+  r.e, r.sid = e, sid
+  apply(r)
+  -- every scope an event counts in may show it (a window's status changes no counter)
+  for _, s in ipairs(r.scopes) do touched[s] = true end
+end
+
+local read = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', tonumber(ARGV[4]), 'NOACK', 'STREAMS', stream, '>')
+if not read then
+  -- nothing new: say where the group stands, so the caller can wait for entries after it
+  for _, g in ipairs(redis.call('XINFO', 'GROUPS', stream)) do
+    local info = {}
+    for i = 1, #g, 2 do info[g[i]] = g[i + 1] end
+    if info.name == group then return { 0, {}, {}, info['last-delivered-id'] } end
+  end
+  return { 0, {}, {}, '0-0' }
+end
+
+local applied, failed, lastId = 0, {}, '0-0'
+for _, entry in ipairs(read[1][2]) do
+  local sid, fields = entry[1], entry[2]
+  lastId = sid
+  local ok, err = pcall(applyEntry, sid, fields)
+  if ok then applied = applied + 1
   else
-    skipped = skipped + 1
+    failed[#failed + 1] = sid
+    local raw = ''
+    for i = 1, #fields, 2 do if fields[i] == 'e' then raw = fields[i + 1] end end
+    redis.call('XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'sid', sid, 'error', tostring(err), 'record', raw)
   end
 end
 
@@ -297,7 +317,12 @@ end
 for key, day in pairs(expiries) do
   redis.call('EXPIREAT', key, (day + 4) * 86400 - 28800) -- per-minute detail is kept 3 days
 end
-if #acked > 0 then redis.call('XACK', stream, group, unpack(acked)) end
+-- The log keeps a few days of applied events (ids are Redis-clock ms), never one not yet applied.
+-- '~' trims whole nodes only, so this costs next to nothing when there is nothing to trim.
+local t = redis.call('TIME')
+local horizon = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[5])
+local lastMs = tonumber(string.match(lastId, '^(%d+)'))
+redis.call('XTRIM', stream, 'MINID', '~', math.min(horizon, lastMs))
 local touchedList = {}
 for s in pairs(touched) do touchedList[#touchedList + 1] = s end
-return { applied, skipped, failed, touchedList }
+return { applied, failed, touchedList, lastId }

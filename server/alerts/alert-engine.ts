@@ -1,7 +1,7 @@
 /**
- * The alert engine of one hub process: reads the event stream in its own consumer group
- * (`alerts`), turns events into timers and alerts atomically with their acknowledgement, and
- * on each tick fires the timers that came due (exactly once across processes) and checks the
+ * The alert engine of one hub process: reads the alert stream (the events some rule watches,
+ * copied there at ingest) in its own consumer group (`alerts`), turns events into timers and
+ * alerts atomically with their acknowledgement, and on each tick fires the timers that came due (exactly once across processes) and checks the
  * sources for silence. Timers live in Redis, so a restarted hub fires what fell due meanwhile.
  */
 import crypto from 'node:crypto';
@@ -78,9 +78,6 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
     const records = entries.map(([sid, fields]) => {
       let ops: AlertOp[] = [];
       const raw = fields[fields.indexOf('e') + 1] ?? 'null';
-      // most of the stream is portal traffic, which no rule watches: skip parsing it (the stored JSON
-      // is flat and escapes quotes inside strings, so this text can only be the type field)
-      if (raw.includes('"type":"portal.hit"')) return JSON.stringify({ sid });
       try {
         ops = opsOfEvent(JSON.parse(raw) as YgEvent, rules);
       } catch (err) {
@@ -90,7 +87,7 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
       return JSON.stringify(ops.length > 0 ? { sid, ops } : { sid });
     });
     const result = parseScriptResult(await redis.ygAlertApply(
-      keys.stream, keys.prefix, now(), keys.alertsGroup, consumer, entries[0]![0], entries[entries.length - 1]![0], entries.length * 2 + 100, ...records,
+      keys.alertStream, keys.prefix, now(), keys.alertsGroup, consumer, entries[0]![0], entries[entries.length - 1]![0], entries.length * 2 + 100, ...records,
     ));
     stats.applied += result.applied ?? 0;
     deliver(result);
@@ -99,7 +96,7 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
   async function claimAbandoned(): Promise<void> {
     let cursor = '0-0';
     do {
-      const [next, entries] = (await redis.xautoclaim(keys.stream, keys.alertsGroup, consumer, claimIdleMs, cursor, 'COUNT', batchSize)) as [string, StreamEntry[], string[]];
+      const [next, entries] = (await redis.xautoclaim(keys.alertStream, keys.alertsGroup, consumer, claimIdleMs, cursor, 'COUNT', batchSize)) as [string, StreamEntry[], string[]];
       await applyBatch(entries.filter((e) => Array.isArray(e[1])));
       cursor = next;
     } while (cursor !== '0-0' && running);
@@ -112,7 +109,7 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
           lastClaim = Date.now();
           await claimAbandoned();
         }
-        const res = (await reader.xreadgroup('GROUP', keys.alertsGroup, consumer, 'COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', keys.stream, '>')) as [string, StreamEntry[]][] | null;
+        const res = (await reader.xreadgroup('GROUP', keys.alertsGroup, consumer, 'COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', keys.alertStream, '>')) as [string, StreamEntry[]][] | null;
         if (res?.[0]) await applyBatch(res[0][1]);
       } catch (err) {
         if (!running) break;
@@ -184,7 +181,7 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
     runOps,
     async start() {
       try {
-        await redis.xgroup('CREATE', keys.stream, keys.alertsGroup, '0', 'MKSTREAM');
+        await redis.xgroup('CREATE', keys.alertStream, keys.alertsGroup, '0', 'MKSTREAM');
       } catch (err) {
         if (!/BUSYGROUP/.test((err as Error).message)) throw err;
       }

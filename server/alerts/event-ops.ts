@@ -61,6 +61,15 @@ export function scopesOfAlert(center: string, dept?: string, window?: string): S
 
 const endOfDay = (day: number) => startOfDayMs(day + 1);
 
+/**
+ * The event types some rule watches: ingest copies these to the alert stream, so the engine never
+ * reads the portal traffic that is most of the main stream. opsOfEvent answers [] for all others.
+ */
+export const WATCHED_EVENT_TYPES: ReadonlySet<YgEvent['type']> = new Set<YgEvent['type']>([
+  'ticket.issued', 'ticket.called', 'ticket.transferred', 'ticket.noshow', 'ticket.started', 'ticket.finished',
+  'window.status', 'case.accepted', 'case.suspended', 'case.resumed', 'case.completed', 'case.returned', 'rating.submitted',
+]);
+
 export function opsOfEvent(event: YgEvent, ctx: RuleContext): AlertOp[] {
   const ms = Date.parse(event.at);
   const day = dayIndexOf(ms);

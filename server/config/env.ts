@@ -47,7 +47,8 @@ const envSchema = z.object({
   INGEST_DURABILITY: z.enum(['written', 'fsync']).default('written'),
   INGEST_SIGNED_SOURCES: z.string().default(''),
   AGGREGATOR_BATCH_SIZE: z.coerce.number().int().min(10).max(5000).default(500),
-  AGGREGATOR_CLAIM_IDLE_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /** How long the event logs (streams) keep entries; aggregates are kept for good. */
+  EVENT_LOG_DAYS: z.coerce.number().min(0.01).max(60).default(3),
   LIVE_TICK_MS: z.coerce.number().int().min(20).max(10_000).default(250),
   LIVE_REFRESH_MS: z.coerce.number().int().min(1000).max(600_000).default(5000),
   LIVE_TRANSPORTS: z.enum(['websocket', 'websocket,polling']).default('websocket'),
@@ -86,7 +87,8 @@ export interface HubConfig {
   /** Stream entries applied per aggregation script call: larger is faster, smaller blocks Redis for less time. */
   aggregatorBatchSize: number;
   /** An event read by a hub and not acknowledged this long is taken over by another hub. */
-  claimIdleMs: number;
+  /** How long the event logs keep entries (ms). */
+  eventLogMs: number;
   /** A Redis command unanswered this long fails, so a frozen Redis becomes a 503 within a second. */
   commandTimeoutMs: number;
   /**
@@ -132,7 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     holidaysFile: path.resolve(cwd, e.HOLIDAYS_FILE), catalogDir: path.resolve(cwd, e.CATALOG_DIR),
     runAggregator: e.AGGREGATOR === 'on',
     alertsFile: path.resolve(cwd, e.ALERTS_FILE), cookieSecure: e.COOKIE_SECURE === 'on', sessionIdleHours: e.SESSION_IDLE_HOURS,
-    claimIdleMs: e.AGGREGATOR_CLAIM_IDLE_MS,
+    eventLogMs: Math.round(e.EVENT_LOG_DAYS * 86_400_000),
     aggregatorBatchSize: e.AGGREGATOR_BATCH_SIZE,
     signedSources: new Set(e.INGEST_SIGNED_SOURCES.split(',').map((x) => x.trim()).filter(Boolean)),
     commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,

@@ -1,20 +1,27 @@
 -- Appends a batch of validated events to the stream, skipping ids already seen: atomic, so a
 -- batch is either taken whole or not at all, and a repeated id is counted once across batches.
--- KEYS[1] stream, KEYS[2] source-seen hash
+-- KEYS[1] stream, KEYS[2] source-seen hash, KEYS[3] alert stream (the events an alert rule watches)
 -- ARGV[1] key prefix, ARGV[2] dedupe days, ARGV[3] now (epoch ms), ARGV[4] source,
--- ARGV[5] deadline (epoch ms, Redis clock), then per event: id, day index of its `at`, JSON
+-- ARGV[5] deadline (epoch ms, Redis clock), ARGV[6] event log retention (ms),
+-- then per event: id, day index of its `at`, event JSON, enrichment JSON, watched (1/0)
 local prefix, dedupeDays, source = ARGV[1], tonumber(ARGV[2]), ARGV[4]
 -- The hub stops waiting at the deadline and answers 503; a script that runs later (a frozen
 -- Redis working through its backlog) must take nothing, or the 503 would be a lie.
 local t = redis.call('TIME')
-if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(ARGV[5]) then return { -1 } end
+local nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if nowMs > tonumber(ARGV[5]) then return { -1 } end
 local result = {}
 local touched = {}
-for i = 6, #ARGV, 3 do
+local watched = false
+for i = 7, #ARGV, 5 do
   local id, day, json = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local seenKey = prefix .. 'seen:' .. day
   if redis.call('SADD', seenKey, id) == 1 then
-    redis.call('XADD', KEYS[1], '*', 'e', json)
+    redis.call('XADD', KEYS[1], '*', 'e', json, 'x', ARGV[i + 3])
+    if ARGV[i + 4] == '1' then
+      redis.call('XADD', KEYS[3], '*', 'e', json)
+      watched = true
+    end
     result[#result + 1] = 1
     touched[seenKey] = tonumber(day)
   else
@@ -25,5 +32,8 @@ for key, day in pairs(touched) do
   -- remembered until dedupeDays after the end of the event's day (Asia/Shanghai)
   redis.call('EXPIREAT', key, (day + 1 + dedupeDays) * 86400 - 28800)
 end
+-- The alert log keeps a few days (stream ids are Redis-clock milliseconds; the aggregation script
+-- trims the main log, never past what it has applied). '~' trims whole nodes only: next to free.
+if watched then redis.call('XTRIM', KEYS[3], 'MINID', '~', nowMs - tonumber(ARGV[6])) end
 redis.call('HSET', KEYS[2], source, ARGV[3])
 return result

@@ -1,7 +1,10 @@
 /** Makes validated events durable: one atomic script de-duplicates by id and appends to the stream. */
+import { WATCHED_EVENT_TYPES } from '../alerts/event-ops.ts';
+import type { CatalogIndex } from '../catalog/load-catalog.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import type { ScriptCommands } from '../redis/scripts.ts';
+import { enrichEvent } from './enrich-event.ts';
 import type { ValidEvent } from './validate-batch.ts';
 
 export interface AppendResult { accepted: number; duplicates: number }
@@ -14,14 +17,25 @@ export class AppendDeadlineError extends Error {
   }
 }
 
+export interface AppendOptions {
+  catalog: CatalogIndex;
+  dedupeDays: number;
+  /** How long the event logs keep an entry. */
+  retentionMs: number;
+  now: number;
+  /** Redis-clock epoch ms after which the script must take nothing. */
+  deadline: number;
+}
+
 export async function appendEvents(
-  redis: RedisClient & ScriptCommands, keys: RedisKeys, source: string, events: ValidEvent[],
-  opts: { dedupeDays: number; now: number; /** Redis-clock epoch ms after which the script must take nothing. */ deadline: number },
+  redis: RedisClient & ScriptCommands, keys: RedisKeys, source: string, events: ValidEvent[], opts: AppendOptions,
 ): Promise<AppendResult> {
   if (events.length === 0) return { accepted: 0, duplicates: 0 };
-  const args: (string | number)[] = [keys.prefix, opts.dedupeDays, opts.now, source, opts.deadline];
-  for (const v of events) args.push(v.event.id, v.day, JSON.stringify(v.event));
-  const flags = await redis.ygAppendEvents(keys.stream, keys.sourceSeen, ...args);
+  const args: (string | number)[] = [keys.prefix, opts.dedupeDays, opts.now, source, opts.deadline, opts.retentionMs];
+  for (const { event, day } of events) {
+    args.push(event.id, day, JSON.stringify(event), JSON.stringify(enrichEvent(event, opts.catalog)), WATCHED_EVENT_TYPES.has(event.type) ? 1 : 0);
+  }
+  const flags = await redis.ygAppendEvents(keys.stream, keys.sourceSeen, keys.alertStream, ...args);
   if (flags[0] === -1) throw new AppendDeadlineError();
   const accepted = flags.reduce((n, f) => n + f, 0);
   return { accepted, duplicates: flags.length - accepted };

@@ -26,6 +26,8 @@ export interface IngestDeps {
   /** Sources that must sign their requests (YG-HMAC-SHA256). */
   signedSources?: Set<string>;
   dedupeDays: number;
+  /** How long the event logs keep entries. */
+  eventLogMs: number;
   now: () => number;
   durability: Durability;
   redisClock: RedisClock;
@@ -47,7 +49,9 @@ export function ingestRouter(deps: IngestDeps): Router {
     let appended;
     try {
       appended = await deps.gate.run((deadline) =>
-        appendEvents(deps.redis, deps.keys, source, valid, { dedupeDays: deps.dedupeDays, now, deadline: deps.redisClock.toRedis(deadline) }));
+        appendEvents(deps.redis, deps.keys, source, valid, {
+          catalog: deps.catalog, dedupeDays: deps.dedupeDays, retentionMs: deps.eventLogMs, now, deadline: deps.redisClock.toRedis(deadline),
+        }));
     } catch (err) {
       throw new StoreUnavailableError(err, nothingTaken(err)
         ? 'nothing of this batch was taken; send it again'

@@ -61,7 +61,9 @@ export function redisKeys(prefix: string) {
     audit: `${prefix}audit`,
 
     // Alerts (server/alerts)
-    /** Consumer group of the alert engines on `stream`. */
+    /** The events some alert rule watches (a copy, taken in the same ingest script as `stream`). */
+    alertStream: `${prefix}events:alerts`,
+    /** Consumer group of the alert engines on `alertStream`. */
     alertsGroup: 'alerts',
     /** One alert: JSON with its history. */
     alert: (id: string) => `${prefix}alert:${id}`,

@@ -9,13 +9,16 @@ export const workingDaysLua = read('./lua/working-days.lua');
 const applyEventsLua = `${workingDaysLua}\n${read('../aggregate/apply-events.lua')}`;
 
 export interface ScriptCommands {
-  ygAppendEvents(stream: string, sourceSeen: string, ...args: (string | number)[]): Promise<number[]>;
-  /** Answers [applied, skipped, failed stream ids, scopes touched (bump/gauge/open set)]. */
-  ygApplyEvents(stream: string, ...args: (string | number)[]): Promise<[number, number, string[], string[]]>;
+  ygAppendEvents(stream: string, sourceSeen: string, alertStream: string, ...args: (string | number)[]): Promise<number[]>;
+  /**
+   * Reads the next entries of the stream for the group and applies them. Answers [applied,
+   * failed stream ids (dead-lettered), scopes touched, the group's last delivered id].
+   */
+  ygApplyEvents(stream: string, deadLetters: string, ...args: (string | number)[]): Promise<[number, string[], string[], string]>;
 }
 
 export function withScripts(client: RedisClient): RedisClient & ScriptCommands {
-  client.defineCommand('ygAppendEvents', { numberOfKeys: 2, lua: appendEventsLua });
-  client.defineCommand('ygApplyEvents', { numberOfKeys: 1, lua: applyEventsLua });
+  client.defineCommand('ygAppendEvents', { numberOfKeys: 3, lua: appendEventsLua });
+  client.defineCommand('ygApplyEvents', { numberOfKeys: 2, lua: applyEventsLua });
   return client as RedisClient & ScriptCommands;
 }

@@ -28,16 +28,16 @@ export async function startAlertHub(prefix: string, clock: TestClock, env: Recor
     redisTarget: { kind: 'url', url: `redis://127.0.0.1:${redisPort()}` },
     log: createLogger('silent'),
     now: clock.now,
-    aggregator: { blockMs: 100, claimEveryMs: 200 },
+    aggregator: { blockMs: 100 },
     alerts: { tickMs: 50, blockMs: 100, claimEveryMs: 200 },
   });
 }
 
-/** Waits until the alert engines have taken everything in the stream. */
+/** Waits until the alert engines have taken everything in the alert stream. */
 export async function alertsDrained(hub: Hub, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const groups = (await hub.redis.xinfo('GROUPS', hub.keys.stream)) as unknown[][];
+    const groups = (await hub.redis.xinfo('GROUPS', hub.keys.alertStream)) as unknown[][];
     const g = groups.map((f) => {
       const o: Record<string, unknown> = {};
       for (let i = 0; i < f.length; i += 2) o[String(f[i])] = f[i + 1];

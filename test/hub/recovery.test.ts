@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { DAY_MS, dayIndexOf } from '../../common/time.ts';
 import { ensureGroup } from '../../server/aggregate/aggregator.ts';
-import { enrichEvent } from '../../server/aggregate/enrich-event.ts';
-import type { YgEvent } from '../../common/events.ts';
 import { ev } from '../helpers/events.ts';
 import { drained, getJson, postEvents, startTestHub, testPrefix } from '../helpers/test-hub.ts';
 
@@ -9,18 +8,14 @@ const NOW = Date.parse('2026-11-27T12:00:00+08:00');
 const at = '2026-11-27T10:00:00+08:00';
 
 describe('aggregation after a crash', () => {
-  it('applies the events a crashed reader left pending exactly once', async () => {
+  it('applies a backlog left by a hub that did not aggregate, exactly once, when an aggregating hub starts', async () => {
     const prefix = testPrefix();
-    // an ingest-only hub takes the events; a "crashed" reader takes them from the group and dies
     const ingestOnly = await startTestHub(prefix, { now: () => NOW, env: { AGGREGATOR: 'off' } });
-    await ensureGroup(ingestOnly.redis, ingestOnly.keys);
     const events = Array.from({ length: 50 }, (_, i) => ev.issued(at, `A${i}`, 'yiyang.agri'));
     expect((await postEvents(ingestOnly, 'queue', events)).body.accepted).toBe(50);
-    const read = await ingestOnly.redis.xreadgroup('GROUP', ingestOnly.keys.group, 'crashed-hub', 'COUNT', 100, 'STREAMS', ingestOnly.keys.stream, '>');
-    expect((read as [string, unknown[]][])[0]![1]).toHaveLength(50);
     await ingestOnly.stop();
 
-    const hub = await startTestHub(prefix, { now: () => NOW, aggregator: { claimIdleMs: 100, claimEveryMs: 100 } });
+    const hub = await startTestHub(prefix, { now: () => NOW });
     try {
       await drained(hub);
       const s = await getJson(hub, '/api/v1/snapshot?scope=dept:yiyang.agri');
@@ -31,19 +26,37 @@ describe('aggregation after a crash', () => {
     }
   });
 
-  it('changes nothing when the same entries are delivered again after they were applied', async () => {
+  it('changes nothing when the apply script runs again after everything was applied', async () => {
     const prefix = testPrefix();
     const hub = await startTestHub(prefix, { now: () => NOW });
     try {
       await postEvents(hub, 'queue', [ev.issued(at, 'R1', 'yiyang.tax'), ev.issued(at, 'R2', 'yiyang.tax')]);
       await drained(hub);
-      const entries = (await hub.redis.xrange(hub.keys.stream, '-', '+')) as [string, string[]][];
-      const records = entries.map(([sid, f]) => JSON.stringify(enrichEvent(sid, JSON.parse(f[1]!) as YgEvent, hub.catalog)));
-      const [applied, skipped] = await hub.redis.ygApplyEvents(
-        hub.keys.stream, hub.keys.group, hub.aggregator!.consumer, hub.keys.prefix, entries[0]![0], entries.at(-1)![0], 100, ...records,
-      );
-      expect([applied, skipped]).toEqual([0, 2]);
+      const [applied, failed] = await hub.redis.ygApplyEvents(hub.keys.stream, hub.keys.deadLetters, hub.keys.group, 'another-hub', hub.keys.prefix, 100, DAY_MS);
+      expect([applied, failed]).toEqual([0, []]);
       expect((await getJson(hub, '/api/v1/snapshot?scope=dept:yiyang.tax')).tickets.issued).toBe(2);
+    } finally {
+      await hub.stop();
+    }
+  });
+
+  it('trims the event log of applied entries only, never of one still to apply', async () => {
+    const prefix = testPrefix();
+    const hub = await startTestHub(prefix, { now: () => NOW, env: { AGGREGATOR: 'off' } });
+    try {
+      for (let b = 0; b < 10; b++) {
+        await postEvents(hub, 'portal', Array.from({ length: 100 }, (_, i) => ev.hit(at, `t${b}-${i}`)));
+      }
+      await ensureGroup(hub.redis, hub.keys);
+      // a retention of 0: everything applied may go
+      const [applied] = await hub.redis.ygApplyEvents(hub.keys.stream, hub.keys.deadLetters, hub.keys.group, 'apply', hub.keys.prefix, 450, 0);
+      expect(applied).toBe(450);
+      const left = await hub.redis.xlen(hub.keys.stream);
+      expect(left).toBeLessThan(1000);
+      expect(left).toBeGreaterThanOrEqual(550);
+      const [rest] = await hub.redis.ygApplyEvents(hub.keys.stream, hub.keys.deadLetters, hub.keys.group, 'apply', hub.keys.prefix, 1000, 0);
+      expect(rest).toBe(550);
+      expect(Number((await hub.redis.hget(hub.keys.day('city', dayIndexOf(Date.parse(at))), 'pv')))).toBe(1000);
     } finally {
       await hub.stop();
     }

@@ -1,18 +1,20 @@
 /**
- * Turns a stored event into the record the aggregation script applies: the Asia/Shanghai time
- * buckets of its `at` and the scopes it counts in, resolved from the catalog. Pure, so the
- * arithmetic is tested without Redis.
+ * The Asia/Shanghai time buckets of an event's `at` and the scopes it counts in, resolved from
+ * the catalog. Pure, so the arithmetic is tested without Redis.
  */
 import type { Scope } from '../../common/catalog.ts';
-import { EVENT_TYPES, type YgEvent } from '../../common/events.ts';
+import type { YgEvent } from '../../common/events.ts';
 import { dayIndexOf, shanghaiClock, shanghaiDate } from '../../common/time.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
 
-export interface ApplyRecord {
-  /** Stream entry id. */
-  sid: string;
+/**
+ * What the aggregation script needs besides the event, computed once at ingest (where the event
+ * is parsed and validated anyway) and stored next to it in the stream entry, so that the script
+ * can read the stream itself and the hub never parses an event twice.
+ */
+export interface Enrichment {
   t: YgEvent['type'];
-  e: YgEvent;
+  /** Day index (days since 1970-01-01, Asia/Shanghai). */
   day: number;
   /** Hour of day, two digits. */
   hh: string;
@@ -26,40 +28,20 @@ export interface ApplyRecord {
   fen?: number;
 }
 
-export function enrichEvent(sid: string, event: YgEvent, catalog: CatalogIndex): ApplyRecord {
+export function enrichEvent(event: YgEvent, catalog: CatalogIndex): Enrichment {
   const ms = Date.parse(event.at);
   const { hour, minute } = shanghaiClock(ms);
-  const record: ApplyRecord = {
-    sid, t: event.type, e: event, ms,
+  const enrichment: Enrichment = {
+    t: event.type, ms,
     day: dayIndexOf(ms),
     hh: String(hour).padStart(2, '0'),
     mm: String(minute).padStart(4, '0'),
     month: shanghaiDate(ms).slice(0, 7),
     scopes: scopesOf(event, catalog),
   };
-  if (event.type === 'trade.closed' || event.type === 'fee.collected') record.fen = Math.round(event.amount * 100);
-  return record;
+  if (event.type === 'trade.closed' || event.type === 'fee.collected') enrichment.fen = Math.round(event.amount * 100);
+  return enrichment;
 }
-
-/**
- * The record as the script reads it (JSON), reusing the event's stored JSON instead of
- * serialising it again: this runs for every event on the aggregation hot path.
- */
-export function recordJson(record: ApplyRecord, eventJson: string): string {
-  const { e: _e, ...rest } = record;
-  const head = JSON.stringify(rest);
-  return `${head.slice(0, -1)},"e":${eventJson}}`;
-}
-
-/** Cheap shape check of a stored event (validated at ingest): enough to enrich it safely. */
-export function looksLikeEvent(value: unknown): value is YgEvent {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return typeof v.type === 'string' && EVENT_TYPE_SET.has(v.type) && typeof v.id === 'string' && typeof v.at === 'string'
-    && typeof v.center === 'string' && !Number.isNaN(Date.parse(v.at));
-}
-
-const EVENT_TYPE_SET: ReadonlySet<string> = new Set(EVENT_TYPES);
 
 /** The scopes an event counts in, from the narrowest (window) to the whole city. */
 export function scopesOf(event: YgEvent, catalog: CatalogIndex): Scope[] {

@@ -4,8 +4,8 @@
 -- (The read is NOACK: with the read and the apply in one script there is nothing to keep pending.)
 -- KEYS[1] stream, KEYS[2] dead-letter stream
 -- ARGV[1] group, ARGV[2] consumer, ARGV[3] key prefix, ARGV[4] count, ARGV[5] log retention (ms)
--- Each entry holds `e` (the event JSON) and `x` (its enrichment, built at ingest by
--- server/ingest/enrich-event.ts): { t (type), day, hh, mm, ms, month, scopes, fen? }
+-- Each entry holds `r`, the event with its enrichment, built at ingest by
+-- server/ingest/enrich-event.ts: { t (type), day, hh, mm, ms, month, scopes, fen?, e (the event) }
 local stream, group, consumer, P = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
 
 local DAY_MS, OFFSET_MS = 86400000, 28800000
@@ -266,16 +266,20 @@ local function apply(r)
   end
 end
 
-local function applyEntry(sid, fields)
-  local ej, xj
+local function recordOf(fields)
   for i = 1, #fields, 2 do
-    if fields[i] == 'e' then ej = fields[i + 1] elseif fields[i] == 'x' then xj = fields[i + 1] end
+    if fields[i] == 'r' then return fields[i + 1] end
   end
-  local okE, e = pcall(cjson.decode, ej or '')
-  if not okE then error('unreadable event JSON: ' .. tostring(e), 0) end
-  if not xj then error('entry without its enrichment (field x); send the event again', 0) end
-  local r = cjson.decode(xj)
-  r.e, r.sid = e, sid
+  return nil
+end
+
+local function applyEntry(sid, fields)
+  local ok, r = pcall(cjson.decode, recordOf(fields) or '')
+  if not ok then error('unreadable record JSON: ' .. tostring(r), 0) end
+  if type(r) ~= 'table' or type(r.e) ~= 'table' or type(r.scopes) ~= 'table' then
+    error('not a record of an event (server/ingest/enrich-event.ts)', 0)
+  end
+  r.sid = sid
   apply(r)
   -- every scope an event counts in may show it (a window's status changes no counter)
   for _, s in ipairs(r.scopes) do touched[s] = true end
@@ -300,9 +304,7 @@ for _, entry in ipairs(read[1][2]) do
   if ok then applied = applied + 1
   else
     failed[#failed + 1] = sid
-    local raw = ''
-    for i = 1, #fields, 2 do if fields[i] == 'e' then raw = fields[i + 1] end end
-    redis.call('XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'sid', sid, 'error', tostring(err), 'record', raw)
+    redis.call('XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'sid', sid, 'error', tostring(err), 'record', recordOf(fields) or '')
   end
 end
 

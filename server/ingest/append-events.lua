@@ -2,24 +2,28 @@
 -- batch is either taken whole or not at all, and a repeated id is counted once across batches.
 -- KEYS[1] stream, KEYS[2] source-seen hash, KEYS[3] alert stream (the events an alert rule watches)
 -- ARGV[1] key prefix, ARGV[2] dedupe days, ARGV[3] now (epoch ms), ARGV[4] source,
--- ARGV[5] deadline (epoch ms, Redis clock), ARGV[6] event log retention (ms),
--- then per event: id, day index of its `at`, event JSON, enrichment JSON, watched (1/0)
+-- ARGV[5] deadline (epoch ms, Redis clock), ARGV[6] alert log retention (ms),
+-- then per event: id, day index of its `at`, record JSON (recordJson in server/ingest/enrich-event.ts),
+-- and the event JSON when an alert rule watches the event ('' otherwise)
 local prefix, dedupeDays, source = ARGV[1], tonumber(ARGV[2]), ARGV[4]
+local FIRST, STRIDE = 7, 4
 -- The hub stops waiting at the deadline and answers 503; a script that runs later (a frozen
 -- Redis working through its backlog) must take nothing, or the 503 would be a lie.
 local t = redis.call('TIME')
 local nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 if nowMs > tonumber(ARGV[5]) then return { -1 } end
+
 local result = {}
 local touched = {}
 local watched = false
-for i = 7, #ARGV, 5 do
-  local id, day, json = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+for i = FIRST, #ARGV, STRIDE do
+  local id, day = ARGV[i], ARGV[i + 1]
   local seenKey = prefix .. 'seen:' .. day
+  -- one SADD per event is both the check and the mark (SMISMEMBER first costs a second lookup)
   if redis.call('SADD', seenKey, id) == 1 then
-    redis.call('XADD', KEYS[1], '*', 'e', json, 'x', ARGV[i + 3])
-    if ARGV[i + 4] == '1' then
-      redis.call('XADD', KEYS[3], '*', 'e', json)
+    redis.call('XADD', KEYS[1], '*', 'r', ARGV[i + 2])
+    if ARGV[i + 3] ~= '' then
+      redis.call('XADD', KEYS[3], '*', 'e', ARGV[i + 3])
       watched = true
     end
     result[#result + 1] = 1

@@ -4,7 +4,7 @@ import type { CatalogIndex } from '../catalog/load-catalog.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import type { ScriptCommands } from '../redis/scripts.ts';
-import { enrichEvent } from './enrich-event.ts';
+import { enrichEvent, recordJson } from './enrich-event.ts';
 import type { ValidEvent } from './validate-batch.ts';
 
 export interface AppendResult { accepted: number; duplicates: number }
@@ -20,7 +20,7 @@ export class AppendDeadlineError extends Error {
 export interface AppendOptions {
   catalog: CatalogIndex;
   dedupeDays: number;
-  /** How long the event logs keep an entry. */
+  /** How long the alert log keeps an entry (the aggregation script trims the main log). */
   retentionMs: number;
   now: number;
   /** Redis-clock epoch ms after which the script must take nothing. */
@@ -33,7 +33,8 @@ export async function appendEvents(
   if (events.length === 0) return { accepted: 0, duplicates: 0 };
   const args: (string | number)[] = [keys.prefix, opts.dedupeDays, opts.now, source, opts.deadline, opts.retentionMs];
   for (const { event, day } of events) {
-    args.push(event.id, day, JSON.stringify(event), JSON.stringify(enrichEvent(event, opts.catalog)), WATCHED_EVENT_TYPES.has(event.type) ? 1 : 0);
+    const eventJson = JSON.stringify(event);
+    args.push(event.id, day, recordJson(enrichEvent(event, opts.catalog), eventJson), WATCHED_EVENT_TYPES.has(event.type) ? eventJson : '');
   }
   const flags = await redis.ygAppendEvents(keys.stream, keys.sourceSeen, keys.alertStream, ...args);
   if (flags[0] === -1) throw new AppendDeadlineError();

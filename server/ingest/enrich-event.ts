@@ -4,13 +4,13 @@
  */
 import type { Scope } from '../../common/catalog.ts';
 import type { YgEvent } from '../../common/events.ts';
-import { dayIndexOf, shanghaiClock, shanghaiDate } from '../../common/time.ts';
+import { dateOfDayIndex, dayIndexOf, shanghaiClock } from '../../common/time.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
 
 /**
  * What the aggregation script needs besides the event, computed once at ingest (where the event
- * is parsed and validated anyway) and stored next to it in the stream entry, so that the script
- * can read the stream itself and the hub never parses an event twice.
+ * is parsed and validated anyway) and stored with it in the stream entry, so that the script can
+ * read the stream itself and the hub never parses an event twice.
  */
 export interface Enrichment {
   t: YgEvent['type'];
@@ -31,16 +31,36 @@ export interface Enrichment {
 export function enrichEvent(event: YgEvent, catalog: CatalogIndex): Enrichment {
   const ms = Date.parse(event.at);
   const { hour, minute } = shanghaiClock(ms);
+  const day = dayIndexOf(ms);
   const enrichment: Enrichment = {
-    t: event.type, ms,
-    day: dayIndexOf(ms),
+    t: event.type, ms, day,
     hh: String(hour).padStart(2, '0'),
     mm: String(minute).padStart(4, '0'),
-    month: shanghaiDate(ms).slice(0, 7),
+    month: monthOfDay(day),
     scopes: scopesOf(event, catalog),
   };
   if (event.type === 'trade.closed' || event.type === 'fee.collected') enrichment.fen = Math.round(event.amount * 100);
   return enrichment;
+}
+
+// A batch's events share a day or two; formatting a date for each of them showed in profiles.
+const months = new Map<number, string>();
+function monthOfDay(day: number): string {
+  let month = months.get(day);
+  if (month === undefined) {
+    if (months.size > 1000) months.clear();
+    month = dateOfDayIndex(day).slice(0, 7);
+    months.set(day, month);
+  }
+  return month;
+}
+
+/**
+ * The stream entry of an event: its enrichment with the event under `e`, the one JSON the
+ * aggregation script decodes. Splices the event's JSON in rather than serialising it twice.
+ */
+export function recordJson(enrichment: Enrichment, eventJson: string): string {
+  return `${JSON.stringify(enrichment).slice(0, -1)},"e":${eventJson}}`;
 }
 
 /** The scopes an event counts in, from the narrowest (window) to the whole city. */

@@ -13,17 +13,17 @@ describe('a poison event in the stream', () => {
 
   it('goes to the dead-letter stream with its error while the rest keep flowing', async () => {
     // what a bug or a corrupted write could leave in the log: unreadable JSON, an unknown type
-    await hub.redis.xadd(hub.keys.stream, '*', 'e', '{"id": "broken', 'x', '{}');
+    await hub.redis.xadd(hub.keys.stream, '*', 'r', '{"id": "broken');
     const teleport = { ...ev.hit('2026-11-27T10:00:00+08:00', 'x'), type: 'portal.teleport' };
-    const enrichment = { t: teleport.type, day: 20419, hh: '10', mm: '0600', ms: Date.parse(teleport.at), month: '2026-11', scopes: ['city'] };
-    await hub.redis.xadd(hub.keys.stream, '*', 'e', JSON.stringify(teleport), 'x', JSON.stringify(enrichment));
+    const record = { t: teleport.type, day: 20784, hh: '10', mm: '0600', ms: Date.parse(teleport.at), month: '2026-11', scopes: ['city'], e: teleport };
+    await hub.redis.xadd(hub.keys.stream, '*', 'r', JSON.stringify(record));
     await postEvents(hub, 'portal', [ev.hit('2026-11-27T10:00:00+08:00', 'good-1'), ev.hit('2026-11-27T10:00:01+08:00', 'good-2')]);
     await drained(hub);
 
     expect((await getJson(hub, '/api/v1/snapshot?scope=city')).portal.pv).toBe(2);
     const dead = await readDeadLetters(hub.redis, hub.keys);
     expect(dead.total).toBe(2);
-    expect(dead.items.map((d) => d.error).join("\n")).toMatch(/unreadable event JSON/);
+    expect(dead.items.map((d) => d.error).join("\n")).toMatch(/unreadable record JSON/);
     expect(dead.items.map((d) => d.error).join("\n")).toMatch(/no handler for event type portal.teleport/);
     expect(dead.items.map((d) => d.record).join("\n")).toContain("portal.teleport");
     const metrics = await (await fetch(`${hub.url}/metrics`)).text();

@@ -69,7 +69,12 @@ export interface Snapshot {
   trades: { count: number; amount: number; byCategory: Record<string, { count: number; amount: number }> };
   fees: { count: number; amount: number };
   complaints: { filed: number; closed: number };
-  alerts: { open: number; yellow: number; red: number };
+  /**
+   * `open`, `yellow`, `red`: alerts unresolved now (whatever the date asked); `raised`,
+   * `raisedYellow`, `raisedRed`: alerts raised on the snapshot's day, yellow cards raised, and
+   * cards that turned red (opened red or overdue) that day.
+   */
+  alerts: { open: number; yellow: number; red: number; raised: number; raisedYellow: number; raisedRed: number };
   /** Present for `window:` scopes. */
   window?: WindowState;
   /** Present for `center:` scopes: every window of the center, by window code. */

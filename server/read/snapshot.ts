@@ -61,7 +61,10 @@ export async function readSnapshot(
     trades: { count: num(c, 'trN'), amount: yuanOfFen(num(c, 'trAmt')), byCategory },
     fees: { count: num(c, 'feeN'), amount: yuanOfFen(num(c, 'feeAmt')) },
     complaints: { filed: num(c, 'cpF'), closed: num(c, 'cpC') },
-    alerts: { open: num(alerts, 'open'), yellow: num(alerts, 'yellow'), red: num(alerts, 'red') },
+    alerts: {
+      open: num(alerts, 'open'), yellow: num(alerts, 'yellow'), red: num(alerts, 'red'),
+      raised: num(c, 'alN'), raisedYellow: num(c, 'alY'), raisedRed: num(c, 'alR'),
+    },
   };
   const tail = 5 + laterDays.length;
   if (windowCode) snapshot.window = windowState(value<Counters>(tail), c, isToday, day, now);

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Alert, AlertRule } from '../../common/alerts.ts';
 import type { Hub } from '../../server/hub.ts';
 import { ev } from '../helpers/events.ts';
-import { postEvents, testPrefix } from '../helpers/test-hub.ts';
+import { getJson, postEvents, testPrefix } from '../helpers/test-hub.ts';
 import { alertCounts, allAlerts, settle, startAlertHub, TestClock } from './alert-hub.ts';
 
 const MIN = 60_000;
@@ -55,6 +55,14 @@ describe('case deadlines (yellow and red cards)', () => {
     // nobody acknowledged it during the day, so it also went up the levels
     expect(closedYellow!.history.map((s) => [s.action, s.reason ?? null])).toEqual([['opened', null], ['escalated', null], ['escalated', null], ['closed', 'superseded']]);
     expect(await alertCounts(hub!, 'dept:yiyang.realestate')).toEqual({ open: 1, yellow: 0, red: 1 });
+    // each day's snapshot tells what was raised that day, whatever is open now
+    const raised = async (date: string) => {
+      const { alerts } = await getJson(hub!, `/api/v1/snapshot?scope=dept:yiyang.realestate&date=${date}`);
+      return [alerts.raised, alerts.raisedYellow, alerts.raisedRed];
+    };
+    expect(await raised('2026-10-09')).toEqual([0, 0, 0]);
+    expect(await raised('2026-10-10')).toEqual([1, 1, 0]);
+    expect(await raised('2026-10-11')).toEqual([1, 0, 1]);
   });
 
   it('waits over a weekend: a one-day case accepted on Friday turns yellow on Monday and red when Monday ends', async () => {

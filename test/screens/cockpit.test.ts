@@ -22,12 +22,14 @@ async function readTiles(page: Page): Promise<Record<string, TileReading>> {
 }
 
 /** What the tiles must show for a snapshot: the raw figure and its formatted text. */
-function expectedTiles(s: Snapshot): Record<string, TileReading> {
+function expectedTiles(s: Snapshot, today = s.date === dateOfDayIndex(dayIndexOf(Date.now()))): Record<string, TileReading> {
   const n = (v: number | null) => ({ value: v === null ? '' : String(v), text: formatInt(v) });
   const r = (v: number | null) => ({ value: v === null ? '' : String(v), text: formatRate(v) });
   return {
     accepted: n(s.cases.accepted), completed: n(s.cases.completed), early: r(s.cases.earlyRate), ontime: r(s.cases.onTimeRate),
-    satisfaction: r(s.ratings.satisfactionRate), bad: n(s.ratings.bad), alerts: n(s.alerts.open), complaints: n(s.complaints.filed),
+    satisfaction: r(s.ratings.satisfactionRate), bad: n(s.ratings.bad),
+    // today: the alerts open now; a past day: the alerts raised that day
+    alerts: n(today ? s.alerts.open : s.alerts.raised), complaints: n(s.complaints.filed),
   };
 }
 

@@ -112,12 +112,19 @@ export function kpiTiles(s: Snapshot | null, targets: CockpitTargets | null, cmp
       note: '1-2 星评价，须回访', target: '目标 0', ...(bad === null ? { gap: '', state: 'none' as const } : zeroGap(bad, '条')),
       compare: bad !== null && same ? countCompare(bad, same.bad, sameLabel, false) : null,
     },
-    {
+    isToday ? {
       key: 'alerts', label: '超时预警', value: alerts?.open ?? null, text: formatInt(alerts?.open), unit: '张',
-      note: `黄牌 ${formatInt(alerts?.yellow)} · 红牌 ${formatInt(alerts?.red)}`, target: '红牌 0',
+      note: `黄牌 ${formatInt(alerts?.yellow)} · 红牌 ${formatInt(alerts?.red)} · 今日新增 ${formatInt(alerts?.raised)}`, target: '红牌 0',
       ...(alerts === null ? { gap: '', state: 'none' as const } : alerts.red > 0 ? { gap: `红牌 ${formatInt(alerts.red)} 张待处理`, state: 'bad' as const } : alerts.yellow > 0 ? { gap: `黄牌 ${formatInt(alerts.yellow)} 张`, state: 'warn' as const } : { gap: '无待处理', state: 'ok' as const }),
       compare: null,
       extra: { yellow: alerts?.yellow ?? 0, red: alerts?.red ?? 0 },
+    } : {
+      // a past day: what was raised that day, not what happens to be open now
+      key: 'alerts', label: '当日预警', value: alerts?.raised ?? null, text: formatInt(alerts?.raised), unit: '张',
+      note: `黄牌 ${formatInt(alerts?.raisedYellow)} · 红牌 ${formatInt(alerts?.raisedRed)}`, target: '红牌 0',
+      ...(alerts === null ? { gap: '', state: 'none' as const } : alerts.raisedRed > 0 ? { gap: `当日红牌 ${formatInt(alerts.raisedRed)} 张`, state: 'bad' as const } : alerts.raisedYellow > 0 ? { gap: `当日黄牌 ${formatInt(alerts.raisedYellow)} 张`, state: 'warn' as const } : { gap: '当日无预警', state: 'ok' as const }),
+      compare: null,
+      extra: { yellow: alerts?.raisedYellow ?? 0, red: alerts?.raisedRed ?? 0 },
     },
     {
       key: 'complaints', label: '效能投诉', value: complaints, text: formatInt(complaints), unit: '件',

@@ -26,6 +26,17 @@ local function countDelta(a, openDelta, severity, severityDelta)
   end
 end
 
+-- The day's tally in the scope's day totals (server/aggregate/apply-events.lua writes the same
+-- hashes): alerts raised (`alN`), yellow cards raised (`alY`), cards that turned red (`alR`).
+local function countRaised(a, opened, severity)
+  local day = math.floor((NOW + 28800000) / 86400000)
+  for _, s in ipairs(a.scopes) do
+    local key = P .. 'agg:' .. s .. ':' .. day
+    if opened then redis.call('HINCRBY', key, 'alN', 1) end
+    redis.call('HINCRBY', key, severity == 'red' and 'alR' or 'alY', 1)
+  end
+end
+
 local function armTimer(id, at, payload)
   redis.call('ZADD', P .. 'alerts:timers', at, id)
   redis.call('HSET', P .. 'alerts:timer', id, cjson.encode(payload))
@@ -58,6 +69,7 @@ local function openAlert(spec)
   redis.call('ZADD', P .. 'alerts:unresolved', NOW, a.id)
   if a.dept then redis.call('ZADD', P .. 'alerts:dept:' .. a.dept, NOW, a.id) end
   countDelta(a, 1, a.severity, 1)
+  countRaised(a, true, a.severity)
   if spec.escalateAfterMs then armTimer('escalate:' .. a.id, NOW + spec.escalateAfterMs, { kind = 'escalate', alert = a.id, every = spec.escalateAfterMs }) end
   if spec.expireAt then armTimer('expire:' .. a.id, spec.expireAt, { kind = 'expire', alert = a.id }) end
   if a.rule == 'review' and a.dueAt then armTimer('overdue:' .. a.id, a.dueAt, { kind = 'overdue', alert = a.id }) end

@@ -35,6 +35,7 @@ else
       countDelta(a, 0, 'yellow', -1)
       a.severity = 'red'
       countDelta(a, 0, 'red', 1)
+      countRaised(a, false, 'red')
       step(a, 'overdue', 'system')
       raiseLevel(a, 'system')
       saveAlert(a)

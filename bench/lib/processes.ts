@@ -19,7 +19,9 @@ export interface BenchRedis { port: number; url: string; pid: number; stop(): Pr
 export async function startRedis(): Promise<BenchRedis> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yg-bench-redis-'));
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''], { stdio: 'ignore' });
+  // e.g. BENCH_REDIS_ARGS='--auto-aof-rewrite-min-size 4gb' to see what AOF rewrites cost
+  const extra = (process.env.BENCH_REDIS_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', ...extra], { stdio: 'ignore' });
   children.add(child);
   const probe = new Redis({ port, retryStrategy: () => 50, maxRetriesPerRequest: null });
   probe.on('error', () => undefined);

@@ -38,7 +38,9 @@ async function main(): Promise<number> {
   const adminPassword = demoAdminPassword();
 
   say(`starting the hub on ${url} (logs at warn level; set LOG_LEVEL=info for more)`);
-  const hub = spawn(tsx, ['server/main.ts'], {
+  // node --import tsx, not the tsx CLI: the CLI relays signals and SIGKILLs a child that does not
+  // acknowledge one within 30 ms (a busy hub), which left the private redis-server running
+  const hub = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     env: { ...process.env, INGEST_TOKENS: tokens, ADMIN_PASSWORD: adminPassword, PORT: String(port), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

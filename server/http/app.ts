@@ -3,6 +3,7 @@ import express, { type ErrorRequestHandler, type Router } from 'express';
 import cors from 'cors';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
+import { throttledWarn } from '../observability/throttled-log.ts';
 import { HttpError } from './http-error.ts';
 
 export const MAX_BODY = '1mb';
@@ -24,9 +25,11 @@ export function createApp(routers: Router[], log: Logger, opts: AppOptions = { a
   for (const r of routers) app.use(r);
   app.use('/api', (_req, _res, next) => next(new HttpError(404, 'no such API route; see docs/api.md')));
 
+  // a busy or absent Redis refuses every batch: one line, then one per 10 s with the count
+  const warnFailed = throttledWarn(log);
   const onError: ErrorRequestHandler = (err, req, res, _next) => {
     if (err instanceof HttpError) {
-      if (err.status >= 500) log.warn({ path: req.path, err: err.message }, 'request failed');
+      if (err.status >= 500) warnFailed(`${err.status} ${req.path}`, { path: req.path, status: err.status, err: err.message }, 'request failed');
       res.status(err.status).set(err.headers).json({ error: err.message, ...(err.field ? { field: err.field } : {}) });
       return;
     }

@@ -29,7 +29,8 @@ export function createApp(routers: Router[], log: Logger, opts: AppOptions = { a
   const warnFailed = throttledWarn(log);
   const onError: ErrorRequestHandler = (err, req, res, _next) => {
     if (err instanceof HttpError) {
-      if (err.status >= 500) warnFailed(`${err.status} ${req.path}`, { path: req.path, status: err.status, err: err.message }, 'request failed');
+      // keyed by status and error kind, not by path: paths carry ids, and the keys must stay few
+      if (err.status >= 500) warnFailed(`${err.status} ${err.name}`, { path: req.path, status: err.status, err: err.message }, 'request failed');
       res.status(err.status).set(err.headers).json({ error: err.message, ...(err.field ? { field: err.field } : {}) });
       return;
     }

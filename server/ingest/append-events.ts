@@ -32,9 +32,11 @@ export async function appendEvents(
 ): Promise<AppendResult> {
   if (events.length === 0) return { accepted: 0, duplicates: 0 };
   const args: (string | number)[] = [keys.prefix, opts.dedupeDays, opts.now, source, opts.deadline, opts.retentionMs];
-  for (const { event, day } of events) {
+  for (const { event } of events) {
     const eventJson = JSON.stringify(event);
-    args.push(event.id, day, recordJson(enrichEvent(event, opts.catalog), eventJson), WATCHED_EVENT_TYPES.has(event.type) ? eventJson : '');
+    const enrichment = enrichEvent(event, opts.catalog);
+    // the day of the event's `at` also keys its de-duplication set
+    args.push(event.id, enrichment.day, recordJson(enrichment, eventJson), WATCHED_EVENT_TYPES.has(event.type) ? eventJson : '');
   }
   const flags = await redis.ygAppendEvents(keys.stream, keys.sourceSeen, keys.alertStream, ...args);
   if (flags[0] === -1) throw new AppendDeadlineError();

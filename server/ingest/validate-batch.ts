@@ -4,7 +4,7 @@
  */
 import type { ZodError } from 'zod';
 import { eventSchema, type EventError, type RejectedEvent, type YgEvent } from '../../common/events.ts';
-import { DAY_MS, dayIndexOf } from '../../common/time.ts';
+import { DAY_MS } from '../../common/time.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
 
 export interface ValidationContext {
@@ -17,7 +17,7 @@ export interface ValidationContext {
   maxFutureMs?: number;
 }
 
-export interface ValidEvent { index: number; event: YgEvent; day: number }
+export interface ValidEvent { index: number; event: YgEvent }
 export interface BatchValidation { valid: ValidEvent[]; rejected: RejectedEvent[] }
 
 export function validateBatch(items: unknown[], ctx: ValidationContext): BatchValidation {
@@ -32,7 +32,7 @@ export function validateBatch(items: unknown[], ctx: ValidationContext): BatchVa
     }
     const errors = semanticErrors(parsed.data, ctx);
     if (errors.length > 0) rejected.push({ index, id: parsed.data.id, errors });
-    else valid.push({ index, event: parsed.data, day: dayIndexOf(Date.parse(parsed.data.at)) });
+    else valid.push({ index, event: parsed.data });
   });
   return { valid, rejected };
 }

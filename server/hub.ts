@@ -123,21 +123,25 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   });
   const guardedReads = Router();
   guardedReads.use(GUARDED_READS, readGuard({ auth, catalog }));
-  const app = createApp([
-    ops,
-    guardedReads,
-    ingestRouter({ redis: ingestRedis, keys, catalog, metrics, tokens: () => auth.tokens.ingestTokens(),
-      // the token store is keyed by each token's SHA-256, which is also the HMAC key of signed requests
-      signingKeys: () => new Map([...auth.tokens.ingestTokens()].map(([hash, source]) => [source, hash])),
-      signedSources: config.signedSources, dedupeDays: config.dedupeDays, eventLogMs: config.eventLogMs, now, durability, redisClock,
-      gate: createAppendGate({ timeoutMs: config.commandTimeoutMs }) }),
-    readRouter({ redis, keys, catalog, now }),
-    cockpitRouter({ redis, keys, catalog, now, guard: requireRole(auth, 'leader', 'admin') }),
-    screensRouter(),
-    authRouter(auth),
-    deadLetterRouter({ redis, keys, guard: requireRole(auth, 'admin') }),
-    alerts.router,
-  ], log, { allowedOrigins: config.live.allowedOrigins });
+  const app = createApp({
+    machine: [
+      ingestRouter({ redis: ingestRedis, keys, catalog, metrics, tokens: () => auth.tokens.ingestTokens(),
+        // the token store is keyed by each token's SHA-256, which is also the HMAC key of signed requests
+        signingKeys: () => new Map([...auth.tokens.ingestTokens()].map(([hash, source]) => [source, hash])),
+        signedSources: config.signedSources, dedupeDays: config.dedupeDays, eventLogMs: config.eventLogMs, now, durability, redisClock,
+        gate: createAppendGate({ timeoutMs: config.commandTimeoutMs }) }),
+    ],
+    browser: [
+      ops,
+      guardedReads,
+      readRouter({ redis, keys, catalog, now }),
+      cockpitRouter({ redis, keys, catalog, now, guard: requireRole(auth, 'leader', 'admin') }),
+      screensRouter(),
+      authRouter(auth),
+      deadLetterRouter({ redis, keys, guard: requireRole(auth, 'admin') }),
+      alerts.router,
+    ],
+  }, log, { allowedOrigins: config.live.allowedOrigins });
 
   const server = http.createServer(app);
   // Every raw socket, so that stop() can cut those closeAllConnections() does not know

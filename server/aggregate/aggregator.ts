@@ -56,7 +56,9 @@ export function createAggregator(opts: AggregatorOptions): Aggregator {
           stats.batches++;
           if (failed.length > 0) log.error({ failed }, 'events cannot be aggregated; moved to the dead-letter stream');
           if (applied > 0) opts.onApplied?.(new Set(touched as Scope[]), applied);
-          continue;
+          // a short batch took everything there was: wait for the next entry rather than run the
+          // script again for nothing (that doubled the script runs when ingest comes in batches)
+          if (applied + failed.length >= batchSize) continue;
         }
         // Nothing new: wait until the stream has an entry after the group's position (another
         // hub may take it first; the next script run then finds nothing and we wait again).

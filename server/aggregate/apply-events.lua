@@ -221,14 +221,26 @@ handlers['rating.submitted'] = function(r)
 end
 handlers['complaint.filed'] = function(r) bump(r.scopes, r, 'cpF', 1, false) end
 handlers['complaint.closed'] = function(r) bump(r.scopes, r, 'cpC', 1, false) end
+-- Portal hits are most of the stream: their HyperLogLog lists and column fields are looked up,
+-- not built, per hit.
 local visitors = {} -- HyperLogLog key -> visitor ids, added with one PFADD per key at the end
+local visitorLists = {} -- scope -> day -> the list in `visitors`
+local columnFields = {}
 handlers['portal.hit'] = function(r)
   bump(r.scopes, r, 'pv', 1, true)
-  bump(r.scopes, r, 'col:' .. r.e.column, 1, false)
+  local column = r.e.column
+  local columnField = columnFields[column]
+  if not columnField then columnField = 'col:' .. column; columnFields[column] = columnField end
+  bump(r.scopes, r, columnField, 1, false)
   for _, s in ipairs(r.scopes) do
-    local key = P .. 'uv:' .. s .. ':' .. r.day
-    local list = visitors[key]
-    if not list then list = {}; visitors[key] = list end
+    local byDay = visitorLists[s]
+    if not byDay then byDay = {}; visitorLists[s] = byDay end
+    local list = byDay[r.day]
+    if not list then
+      list = {}
+      byDay[r.day] = list
+      visitors[P .. 'uv:' .. s .. ':' .. r.day] = list
+    end
     list[#list + 1] = r.e.visitor
   end
 end

@@ -77,9 +77,8 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
     if (entries.length === 0) return;
     const records = entries.map(([sid, fields]) => {
       let ops: AlertOp[] = [];
-      const raw = fields[fields.indexOf('e') + 1] ?? 'null';
       try {
-        ops = opsOfEvent(JSON.parse(raw) as YgEvent, rules);
+        ops = opsOfEvent(eventOfEntry(fields), rules);
       } catch (err) {
         // the aggregator moves unreadable entries to the dead-letter stream; here they are skipped
         log.error({ sid, err: (err as Error).message }, 'alert engine cannot read a stream entry; skipping it');
@@ -199,4 +198,14 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
       await chain;
     },
   };
+}
+
+/**
+ * The event of an alert stream entry: `r` holds the stream record (the event under `e`, see
+ * StreamRecord in server/ingest/enrich-event.ts); entries written before it held the event as `e`.
+ */
+function eventOfEntry(fields: string[]): YgEvent {
+  const record = fields.indexOf('r');
+  if (record >= 0) return (JSON.parse(fields[record + 1]!) as { e: YgEvent }).e;
+  return JSON.parse(fields[fields.indexOf('e') + 1] ?? 'null') as YgEvent;
 }

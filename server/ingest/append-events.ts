@@ -4,7 +4,7 @@ import type { CatalogIndex } from '../catalog/load-catalog.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import type { ScriptCommands } from '../redis/scripts.ts';
-import { enrichEvent, recordJson } from './enrich-event.ts';
+import { enrichEvent } from './enrich-event.ts';
 import type { ValidEvent } from './validate-batch.ts';
 
 export interface AppendResult { accepted: number; duplicates: number }
@@ -33,10 +33,9 @@ export async function appendEvents(
   if (events.length === 0) return { accepted: 0, duplicates: 0 };
   const args: (string | number)[] = [keys.prefix, opts.dedupeDays, opts.now, source, opts.deadline, opts.retentionMs];
   for (const { event } of events) {
-    const eventJson = JSON.stringify(event);
-    const enrichment = enrichEvent(event, opts.catalog);
+    const record = enrichEvent(event, opts.catalog);
     // the day of the event's `at` also keys its de-duplication set
-    args.push(event.id, enrichment.day, recordJson(enrichment, eventJson), WATCHED_EVENT_TYPES.has(event.type) ? eventJson : '');
+    args.push(event.id, record.day, JSON.stringify(record), WATCHED_EVENT_TYPES.has(event.type) ? 1 : 0);
   }
   const flags = await redis.ygAppendEvents(keys.stream, keys.sourceSeen, keys.alertStream, ...args);
   if (flags[0] === -1) throw new AppendDeadlineError();

@@ -28,19 +28,24 @@ export interface Enrichment {
   fen?: number;
 }
 
-export function enrichEvent(event: YgEvent, catalog: CatalogIndex): Enrichment {
+/** A stream entry's `r`: the enrichment with the event under `e`, the one JSON the aggregation script decodes. */
+export interface StreamRecord extends Enrichment { e: YgEvent }
+
+export function enrichEvent(event: YgEvent, catalog: CatalogIndex): StreamRecord {
   const ms = Date.parse(event.at);
   const { hour, minute } = shanghaiClock(ms);
   const day = dayIndexOf(ms);
-  const enrichment: Enrichment = {
+  const money = event.type === 'trade.closed' || event.type === 'fee.collected';
+  // one object of one shape, serialised once (JSON.stringify) into the stream entry
+  return {
     t: event.type, ms, day,
     hh: String(hour).padStart(2, '0'),
     mm: String(minute).padStart(4, '0'),
     month: monthOfDay(day),
     scopes: scopesOf(event, catalog),
+    fen: money ? Math.round(event.amount * 100) : undefined,
+    e: event,
   };
-  if (event.type === 'trade.closed' || event.type === 'fee.collected') enrichment.fen = Math.round(event.amount * 100);
-  return enrichment;
 }
 
 // A batch's events share a day or two; formatting a date for each of them showed in profiles.
@@ -55,49 +60,42 @@ function monthOfDay(day: number): string {
   return month;
 }
 
-/**
- * The stream entry of an event: its enrichment with the event under `e`, the one JSON the
- * aggregation script decodes. Splices the event's JSON in rather than serialising it twice.
- */
-export function recordJson(enrichment: Enrichment, eventJson: string): string {
-  return `${JSON.stringify(enrichment).slice(0, -1)},"e":${eventJson}}`;
-}
-
 /** The scopes an event counts in, from the narrowest (window) to the whole city. */
 export function scopesOf(event: YgEvent, catalog: CatalogIndex): Scope[] {
-  const wide: Scope[] = [`center:${event.center}`, 'city'];
-  const atWindow = (window: string, fallbackDept?: string): Scope[] => {
-    const dept = catalog.windows.get(window)?.dept ?? fallbackDept;
-    return dept ? [`window:${window}`, `dept:${dept}`, ...wide] : [`window:${window}`, ...wide];
-  };
   switch (event.type) {
     case 'ticket.called':
     case 'ticket.started':
     case 'ticket.finished':
     case 'ticket.noshow':
     case 'ticket.transferred':
-      return atWindow(event.window);
+      return windowScopes(event.window, event.center, catalog);
     case 'window.status':
     case 'rating.submitted':
-      return atWindow(event.window, event.dept);
+      return windowScopes(event.window, event.center, catalog, event.dept);
     case 'case.accepted':
-      return event.window ? atWindow(event.window, event.dept) : [`dept:${event.dept}`, ...wide];
+      return event.window ? windowScopes(event.window, event.center, catalog, event.dept) : [`dept:${event.dept}`, `center:${event.center}`, 'city'];
     case 'ticket.issued':
     case 'complaint.filed':
     case 'complaint.closed':
-      return [`dept:${event.dept}`, ...wide];
+      return [`dept:${event.dept}`, `center:${event.center}`, 'city'];
     case 'fee.collected': {
       const dept = catalog.items.get(event.item)?.dept;
-      return dept ? [`dept:${dept}`, ...wide] : wide;
+      return dept ? [`dept:${dept}`, `center:${event.center}`, 'city'] : [`center:${event.center}`, 'city'];
     }
     case 'portal.hit':
     case 'trade.closed':
-      return wide;
+      return [`center:${event.center}`, 'city'];
     // the case's scopes were fixed at acceptance and are kept with the case
     case 'case.suspended':
     case 'case.resumed':
     case 'case.completed':
     case 'case.returned':
-      return wide;
+      return [`center:${event.center}`, 'city'];
   }
+}
+
+// A plain function rather than a closure made per event: scopesOf runs for every event ingested.
+function windowScopes(window: string, center: string, catalog: CatalogIndex, fallbackDept?: string): Scope[] {
+  const dept = catalog.windows.get(window)?.dept ?? fallbackDept;
+  return dept ? [`window:${window}`, `dept:${dept}`, `center:${center}`, 'city'] : [`window:${window}`, `center:${center}`, 'city'];
 }

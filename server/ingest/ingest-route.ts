@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import { batchSchema, MAX_BATCH_EVENTS, type IngestResult } from '../../common/events.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
+import { jsonBody } from '../http/app.ts';
 import { HttpError, StoreUnavailableError } from '../http/http-error.ts';
 import type { HubMetrics } from '../observability/metrics.ts';
 import type { RedisClient } from '../redis/connect.ts';
@@ -37,7 +38,9 @@ export interface IngestDeps {
 
 export function ingestRouter(deps: IngestDeps): Router {
   const router = Router();
-  router.post('/api/v1/events', async (req, res) => {
+  router.post('/api/v1/events', jsonBody, async (req, res) => {
+    // mounted before helmet (server/http/app.ts): of its headers, this one matters for a JSON answer
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     const source = await authenticateSource(req, deps);
     const batch = batchSchema.safeParse(req.body);
     if (!batch.success) throw new HttpError(400, 'the body must be a JSON array of events or {"events": [...]}', 'body');
@@ -67,7 +70,8 @@ export function ingestRouter(deps: IngestDeps): Router {
     deps.metrics.ingestEvents.inc({ source, outcome: 'duplicate' }, appended.duplicates);
     deps.metrics.ingestEvents.inc({ source, outcome: 'rejected' }, rejected.length);
     const result: IngestResult = { ...appended, rejected };
-    res.status(202).json(result);
+    // not res.json(): Express would hash every answer for an ETag, of no use to a POST
+    res.status(202).set('Content-Type', 'application/json; charset=utf-8').end(JSON.stringify(result));
   });
   return router;
 }

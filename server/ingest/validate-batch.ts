@@ -23,18 +23,25 @@ export interface BatchValidation { valid: ValidEvent[]; rejected: RejectedEvent[
 export function validateBatch(items: unknown[], ctx: ValidationContext): BatchValidation {
   const valid: ValidEvent[] = [];
   const rejected: RejectedEvent[] = [];
-  items.forEach((item, index) => {
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index];
     const parsed = eventSchema.safeParse(item);
-    const rawId = typeof item === 'object' && item !== null && typeof (item as { id?: unknown }).id === 'string' ? (item as { id: string }).id.slice(0, 128) : undefined;
     if (!parsed.success) {
+      const rawId = rawIdOf(item);
       rejected.push({ index, ...(rawId ? { id: rawId } : {}), errors: zodErrors(parsed.error) });
-      return;
+      continue;
     }
     const errors = semanticErrors(parsed.data, ctx);
     if (errors.length > 0) rejected.push({ index, id: parsed.data.id, errors });
     else valid.push({ index, event: parsed.data });
-  });
+  }
   return { valid, rejected };
+}
+
+/** The id of an event that failed the schema, when it has a string one, so the sender can find it. */
+function rawIdOf(item: unknown): string | undefined {
+  const id = typeof item === 'object' && item !== null ? (item as { id?: unknown }).id : undefined;
+  return typeof id === 'string' ? id.slice(0, 128) : undefined;
 }
 
 function zodErrors(error: ZodError): EventError[] {
@@ -46,6 +53,7 @@ function zodErrors(error: ZodError): EventError[] {
   }));
 }
 
+// Plain functions, not closures made per event: this runs for every event of every batch.
 function semanticErrors(event: YgEvent, ctx: ValidationContext): EventError[] {
   const errors: EventError[] = [];
   const { catalog } = ctx;
@@ -55,18 +63,20 @@ function semanticErrors(event: YgEvent, ctx: ValidationContext): EventError[] {
   if (at > ctx.now + (ctx.maxFutureMs ?? 10 * 60_000)) errors.push({ path: 'at', message: 'is more than 10 minutes in the future; check the device clock' });
   if (at < ctx.now - ctx.maxAgeDays * DAY_MS) errors.push({ path: 'at', message: `is older than ${ctx.maxAgeDays} days, the window in which repeats are recognised` });
 
-  const checkDept = (code: string, path = 'dept') => {
-    const dept = catalog.departments.get(code);
-    if (!dept) errors.push({ path, message: `unknown department "${code}" (see GET /api/v1/catalog)` });
-    else if (dept.center !== event.center) errors.push({ path, message: `department "${code}" belongs to center ${dept.center}, not ${event.center}` });
-  };
-  const checkWindow = (code: string) => {
-    const w = catalog.windows.get(code);
-    if (!w) errors.push({ path: 'window', message: `unknown window "${code}" (see GET /api/v1/catalog)` });
-    else if (w.center !== event.center) errors.push({ path: 'window', message: `window "${code}" belongs to center ${w.center}, not ${event.center}` });
-  };
-  if ('dept' in event && event.dept !== undefined) checkDept(event.dept);
-  if ('window' in event && event.window !== undefined) checkWindow(event.window);
+  if ('dept' in event && event.dept !== undefined) checkDept(errors, catalog, event.center, event.dept);
+  if ('window' in event && event.window !== undefined) checkWindow(errors, catalog, event.center, event.window);
   if (event.type === 'case.accepted' && !catalog.items.has(event.item)) errors.push({ path: 'item', message: `unknown service item "${event.item}" (see GET /api/v1/catalog)` });
   return errors;
+}
+
+function checkDept(errors: EventError[], catalog: CatalogIndex, center: string, code: string): void {
+  const dept = catalog.departments.get(code);
+  if (!dept) errors.push({ path: 'dept', message: `unknown department "${code}" (see GET /api/v1/catalog)` });
+  else if (dept.center !== center) errors.push({ path: 'dept', message: `department "${code}" belongs to center ${dept.center}, not ${center}` });
+}
+
+function checkWindow(errors: EventError[], catalog: CatalogIndex, center: string, code: string): void {
+  const w = catalog.windows.get(code);
+  if (!w) errors.push({ path: 'window', message: `unknown window "${code}" (see GET /api/v1/catalog)` });
+  else if (w.center !== center) errors.push({ path: 'window', message: `window "${code}" belongs to center ${w.center}, not ${center}` });
 }

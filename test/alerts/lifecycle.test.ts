@@ -56,6 +56,17 @@ describe('the engine with several hub processes', () => {
     await settle(second);
     expect((await waits(second)).map((x) => [x.ticket, x.state, x.openedAt])).toEqual([['G001', 'open', clock.t]]);
   });
+
+  it('reads an alert stream entry written by an older hub, which held the event as `e`', async () => {
+    const prefix = testPrefix();
+    const clock = new TestClock('2026-11-23T09:00:00+08:00');
+    const hub = await hubAt(prefix, clock);
+    await hub.redis.xadd(hub.keys.alertStream, '*', 'e', JSON.stringify(ev.issued('2026-11-23T09:00:00+08:00', 'G007', 'yiyang.agri')));
+    await alertsDrained(hub);
+    clock.set('2026-11-23T09:30:00+08:00');
+    await hub.alerts.engine!.tick();
+    expect((await waits(hub)).map((x) => [x.ticket, x.state])).toEqual([['G007', 'open']]);
+  });
 });
 
 describe('acting on alerts', () => {

@@ -52,5 +52,10 @@ describe('ingest request authentication', () => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
     expect(allowed.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(allowed.headers.get('x-content-type-options')).toBe('nosniff');
+    // ingest answers machines: mounted before helmet, it sets nosniff itself, and sends no ETag
+    const ingest = await fetch(`${hub.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' });
+    expect(ingest.status).toBe(401);
+    expect(ingest.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(ingest.headers.get('content-security-policy')).toBeNull();
   });
 });

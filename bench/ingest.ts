@@ -1,20 +1,27 @@
 /**
  * Ingest + aggregation throughput and 202→visible latency, next to raw pipelined XADD in the same run.
- *   npm run bench -- ingest [--quick]
+ *   npm run bench -- ingest [--quick] [--log-days N]
  */
 import { Redis } from 'ioredis';
 import { createMixer, ingestTokensEnv } from './lib/event-mix.ts';
 import { createSender, prepareBatches } from './lib/ingest-sender.ts';
+import { CENTER_EVENTS_PER_DAY, preloadEventLog } from './lib/preload-event-log.ts';
 import { cpuSeconds, percentile, printTable, rssMiB, sleep, startHubProcess, startRedis } from './lib/processes.ts';
 
 const quick = process.argv.includes('--quick');
 const BATCH = 100;
 const SENDERS = 16;
 
+// --log-days N: the days of event log Redis holds before the run, as in production (0: start empty)
+const logDaysArg = process.argv.indexOf('--log-days');
+const logDays = logDaysArg > 0 ? Number(process.argv[logDaysArg + 1]) : 3;
+
 const redis = await startRedis();
+const r = new Redis(redis.port);
+const preload = logDays > 0 ? await preloadEventLog(r, 'bench:', Math.round(logDays * CENTER_EVENTS_PER_DAY)) : null;
+if (preload) console.log(`Redis holds ${logDays} days of event log before the run: ${preload.events} events, ${Math.round(preload.memoryMiB)} MiB, AOF base ${Math.round(preload.aofBaseMiB)} MiB (loaded in ${preload.seconds.toFixed(0)} s)`);
 // AGGREGATOR_BATCH_SIZE etc. from the environment reach the hub, to compare settings
 const hub = await startHubProcess({ REDIS_URL: redis.url, REDIS_PREFIX: 'bench:', INGEST_TOKENS: ingestTokensEnv() });
-const r = new Redis(redis.port);
 const sender = createSender(hub.url, 128);
 const post = sender.post;
 /** CPU of this process (the load generator), in cores over a span. */
@@ -217,8 +224,9 @@ try {
     { batches: lat.batches, 'p50 ms': lat.p50.toFixed(1), 'p99 ms': lat.p99.toFixed(1), 'max ms': lat.max.toFixed(1) },
   ]);
   // AOF rewrites fork Redis and take a core for their duration: on 2 cores they show in the figures
-  const persistence = Object.fromEntries((await r.info('persistence')).split('\r\n').filter((l) => l.includes(':')).map((l) => l.split(':') as [string, string]));
-  console.log(`\nRedis AOF rewrites during the run: ${persistence.aof_rewrites ?? '?'} (last fork ${persistence.latest_fork_usec ? Math.round(Number(persistence.latest_fork_usec) / 1000) : '?'} ms); used memory at the end ${Math.round(Number((await r.info('memory')).match(/used_memory:(\d+)/)?.[1] ?? 0) / 2 ** 20)} MiB`);
+  const info = Object.fromEntries((await r.info()).split('\r\n').filter((l) => l.includes(':')).map((l) => l.split(':') as [string, string]));
+  const rewrites = Number(info.aof_rewrites ?? NaN) - (preload ? 1 : 0); // the preload's own rewrite is not the run's
+  console.log(`\nRedis AOF rewrites during the run: ${rewrites} (last fork ${info.latest_fork_usec ? Math.round(Number(info.latest_fork_usec) / 1000) : '?'} ms); used memory at the end ${Math.round(Number(info.used_memory ?? 0) / 2 ** 20)} MiB`);
 } catch (err) {
   console.error('benchmark failed:', err);
   process.exitCode = 1;

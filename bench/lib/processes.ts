@@ -12,16 +12,17 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.
 // one free-port finder for tests, fault tests and benchmarks
 export { freePort } from '../../test/helpers/redis-global-setup.ts';
 import { freePort } from '../../test/helpers/redis-global-setup.ts';
+import { PERSISTENCE_ARGS } from '../../server/redis/private-redis.ts';
 
 export interface BenchRedis { port: number; url: string; pid: number; stop(): Promise<void> }
 
-/** A redis-server configured like production: AOF with fsync every second. */
+/** A redis-server configured like production (the private Redis's persistence, fsync every second). */
 export async function startRedis(): Promise<BenchRedis> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yg-bench-redis-'));
   const port = await freePort();
-  // e.g. BENCH_REDIS_ARGS='--auto-aof-rewrite-min-size 4gb' to see what AOF rewrites cost
+  // e.g. BENCH_REDIS_ARGS='--auto-aof-rewrite-min-size 64mb' (Redis's default) to see what AOF rewrites cost
   const extra = (process.env.BENCH_REDIS_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', ...extra], { stdio: 'ignore' });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...PERSISTENCE_ARGS, '--appendfsync', 'everysec', ...extra], { stdio: 'ignore' });
   children.add(child);
   const probe = new Redis({ port, retryStrategy: () => 50, maxRetriesPerRequest: null });
   probe.on('error', () => undefined);

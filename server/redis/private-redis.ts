@@ -10,6 +10,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 
+/**
+ * How the private Redis keeps its data; the benchmarks start theirs with the same, so that they
+ * measure what runs. The AOF (fsync per `appendfsync`) is the copy that counts; RDB snapshots are a
+ * second one. The AOF is rewritten only once it has doubled and is at least 1 GB: the rewrite's base
+ * is the compressed snapshot (about 60 MB for a 3-day event log), so with Redis's 64 MB floor a
+ * burst of events made Redis fork and rewrite every few seconds, each fork stopping it for a
+ * quarter of a second and each rewrite taking a core. At the center's volume (some 130 MB of AOF a
+ * day) 1 GB is about a week of writes; replaying it at a restart takes seconds.
+ */
+export const PERSISTENCE_ARGS = ['--appendonly', 'yes', '--save', '3600 1 300 100', '--auto-aof-rewrite-min-size', '1gb'];
+
 export class RedisServerMissingError extends Error {
   override name = 'RedisServerMissingError';
   constructor() {
@@ -58,7 +69,7 @@ export async function ensurePrivateRedis(opts: PrivateRedisOptions): Promise<Pri
   const child = spawn(binary, [
     '--port', '0', '--unixsocket', socketPath, '--unixsocketperm', '700',
     '--dir', opts.dir, '--pidfile', pidFile, '--daemonize', 'no',
-    '--appendonly', 'yes', '--appendfsync', opts.appendfsync ?? 'everysec', '--save', '3600 1 300 100',
+    ...PERSISTENCE_ARGS, '--appendfsync', opts.appendfsync ?? 'everysec',
     '--logfile', path.join(opts.dir, 'redis.log'),
   ], { detached: true, stdio: 'ignore' });
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));

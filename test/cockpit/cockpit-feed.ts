@@ -10,6 +10,7 @@ import { PORTAL_COLUMNS, TRADE_CATEGORIES } from '../../common/events.ts';
 import { dayIndexOf, startOfDayMs, toShanghaiIso } from '../../common/time.ts';
 import type { Hub } from '../../server/hub.ts';
 import { loadCatalog } from '../../server/catalog/load-catalog.ts';
+import { mulberry32 } from '../helpers/seeded-random.ts';
 import { postEvents, type TOKENS } from '../helpers/test-hub.ts';
 
 type Source = keyof typeof TOKENS;
@@ -17,22 +18,11 @@ type Ev = Record<string, unknown> & { at: string; source: Source };
 
 const catalog = loadCatalog(path.resolve('config/catalog')).catalog;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Departments fed per center (the first of each in the catalog), and cases per department-day. */
 const DEPTS_PER_CENTER = { yiyang: 6, other: 2 };
 
 export function cockpitMonth(now: number, days: number, seed = 7): Ev[] {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const events: Ev[] = [];
   const today = dayIndexOf(now);

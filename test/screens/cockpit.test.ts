@@ -57,6 +57,32 @@ describe('leadership cockpit (/screens/cockpit)', () => {
     await hub?.stop();
   });
 
+  it('says in Chinese that the server cannot be reached when the sign-in request fails, and lets the user try again', async () => {
+    const p = await browser.open(`${hub.url}/screens/cockpit`, { width: 1920, height: 1080 });
+    await p.waitForSelector('[data-testid="signin"]');
+    await p.route('**/api/v1/session', (route) => (route.request().method() === 'POST' ? route.abort('connectionrefused') : route.continue()));
+    await p.fill('[data-testid="signin-username"]', 'mayor');
+    await p.fill('[data-testid="signin-password"]', PASSWORD);
+    await p.click('[data-testid="signin-submit"]');
+    await expect.poll(() => p.textContent('[data-testid="signin-error"]')).toBe('无法连接服务器，请稍后再试');
+    expect(await p.textContent('[data-testid="signin-submit"]')).toBe('登录');
+    expect(await p.isEnabled('[data-testid="signin-submit"]')).toBe(true);
+    await p.close();
+  });
+
+  it('tells an account of another role, as soon as it signs in, that the cockpit is for leaders and admins', async () => {
+    await hub.auth.users.create({ username: 'inspector', password: PASSWORD, role: 'supervisor', depts: ['yiyang.realestate'] });
+    const p = await browser.open(`${hub.url}/screens/cockpit`, { width: 1920, height: 1080 });
+    await p.waitForSelector('[data-testid="signin"]');
+    await p.fill('[data-testid="signin-username"]', 'inspector');
+    await p.fill('[data-testid="signin-password"]', PASSWORD);
+    await p.click('[data-testid="signin-submit"]');
+    await expect.poll(() => p.textContent('[data-testid="signin-error"]')).toBe('当前账号（inspector）无权查看领导驾驶舱，请使用领导或管理员账号登录');
+    expect(await p.locator('[data-testid="cockpit"]').count()).toBe(0);
+    await p.close();
+    await browser.context.clearCookies(); // the next test starts as an anonymous visitor
+  });
+
   it('sends an anonymous visitor to sign in, in Chinese, and opens the cockpit after a leader signs in', async () => {
     page = await browser.open(`${hub.url}/screens/cockpit`, { width: 1920, height: 1080 });
     await page.waitForSelector('[data-testid="signin"]');

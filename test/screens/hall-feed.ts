@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { loadCatalog } from '../../server/catalog/load-catalog.ts';
 import { toShanghaiIso } from '../../common/time.ts';
+import { mulberry32 } from '../helpers/seeded-random.ts';
 import type { TOKENS } from '../helpers/test-hub.ts';
 
 export type Source = keyof typeof TOKENS;
@@ -17,18 +18,6 @@ export const HALL_WINDOWS = catalog.windows.filter((w) => w.center === 'yiyang')
 const DEPTS = new Map(catalog.departments.map((d) => [d.code, d]));
 const ITEMS_BY_DEPT = new Map<string, { code: string; promisedDays: number }[]>();
 for (const it of catalog.items) ITEMS_BY_DEPT.set(it.dept, [...(ITEMS_BY_DEPT.get(it.dept) ?? []), it]);
-
-/** A seeded PRNG so every run shows the same hall. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class HallFeed {
   private readonly rnd: () => number;

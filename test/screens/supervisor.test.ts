@@ -56,6 +56,19 @@ describe('supervisor console (/screens/supervisor)', () => {
     await hub?.stop();
   });
 
+  it('says in Chinese that the server cannot be reached when the sign-in request fails, and lets the user try again', async () => {
+    const p = await browser.open(`${hub.url}/screens/supervisor`, { width: 1920, height: 1080 });
+    await p.waitForSelector('[data-testid="signin"]');
+    await p.route('**/api/v1/session', (route) => (route.request().method() === 'POST' ? route.abort('connectionrefused') : route.continue()));
+    await p.fill('[data-testid="signin-username"]', SUPERVISOR.username);
+    await p.fill('[data-testid="signin-password"]', SUPERVISOR.password);
+    await p.click('[data-testid="signin-submit"]');
+    await expect.poll(() => p.textContent('[data-testid="signin-error"]')).toBe('无法连接服务器，请稍后再试');
+    expect(await p.textContent('[data-testid="signin-submit"]')).toBe('登录');
+    expect(await p.isEnabled('[data-testid="signin-submit"]')).toBe(true);
+    await p.close();
+  });
+
   it('asks for a sign-in, then shows the console of the supervisor\'s departments', async () => {
     page = await browser.open(`${hub.url}/screens/supervisor`, { width: 1920, height: 1080 });
     await page.waitForSelector('[data-testid="signin"]');

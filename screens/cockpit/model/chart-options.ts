@@ -6,7 +6,7 @@ import type { BarSeriesOption, ComposeOption, GridComponentOption, LineSeriesOpt
 
 type Option = ComposeOption<BarSeriesOption | LineSeriesOption | GridComponentOption>;
 
-export const COLORS = { today: '#3fd0ff', yesterday: '#8fa8c8', completed: '#35e08a', accepted: '#3fd0ff', onTime: '#ffd35a', satisfaction: '#ff8a5a' } as const;
+export const COLORS = { today: '#3fd0ff', yesterday: '#8fa8c8', completed: '#35e08a', completedBar: 'rgba(53, 224, 138, 0.55)', accepted: '#3fd0ff', onTime: '#ffd35a', satisfaction: '#ff8a5a' } as const;
 
 const hours = Array.from({ length: 24 }, (_, h) => `${h}时`);
 
@@ -39,7 +39,7 @@ export function thirtyDayOption(
       { type: 'value', min: Math.min(low, 90), max: 100, splitNumber: 4, splitLine: { show: false }, axisLabel: { fontSize: 16, formatter: '{value}%' } },
     ],
     series: [
-      { type: 'bar', name: '办结', data: [...completed], barWidth: '56%', itemStyle: { color: 'rgba(53, 224, 138, 0.55)', borderRadius: [3, 3, 0, 0] } },
+      { type: 'bar', name: '办结', data: [...completed], barWidth: '56%', itemStyle: { color: COLORS.completedBar, borderRadius: [3, 3, 0, 0] } },
       { type: 'line', name: '按时办结率', yAxisIndex: 1, data: onTime.map(pct), showSymbol: false, connectNulls: true, lineStyle: { width: 3, color: COLORS.onTime } },
       { type: 'line', name: '满意率', yAxisIndex: 1, data: satisfaction.map(pct), showSymbol: false, connectNulls: true, lineStyle: { width: 3, color: COLORS.satisfaction } },
     ],

@@ -22,15 +22,8 @@ export async function checkAccess(): Promise<Access> {
   return { kind: 'signin', reason: 'role', user };
 }
 
-export async function signIn(username: string, password: string): Promise<string | null> {
-  const res = await fetch('/api/v1/session', {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  if (res.ok) return null;
-  if (res.status === 401) return '用户名或密码不正确';
-  if (res.status === 429) return '尝试次数过多，请稍后再试';
-  return `登录失败（${res.status}）`;
+/** Why the sign-in form is shown to an account that is signed in already; null for a visitor. */
+export function refusal(access: Access): string | null {
+  if (access.kind !== 'signin' || access.reason !== 'role') return null;
+  return `当前账号（${access.user?.username ?? ''}）无权查看领导驾驶舱，请使用领导或管理员账号登录`;
 }

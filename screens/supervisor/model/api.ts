@@ -27,18 +27,6 @@ export async function currentUser(): Promise<SessionUser | null> {
   }
 }
 
-/** null when signed in, else a message for the form. */
-export async function signIn(username: string, password: string): Promise<string | null> {
-  try {
-    await call('POST', '/api/v1/session', { username, password });
-    return null;
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 401) return '用户名或密码不正确';
-    if (err instanceof ApiError && err.status === 429) return '失败次数过多，账号已暂时锁定，请 15 分钟后再试';
-    return '无法连接服务器，请稍后再试';
-  }
-}
-
 export const signOut = () => call('DELETE', '/api/v1/session');
 
 export function listAlerts(query: Record<string, string>): Promise<{ alerts: Alert[]; now: number }> {

@@ -40,7 +40,7 @@ export interface HubOptions {
   log?: Logger;
   /** The clock; tests pass their own. */
   now?: () => number;
-  aggregator?: Pick<AggregatorOptions, 'batchSize' | 'blockMs'>;
+  aggregator?: Pick<AggregatorOptions, 'batchSize' | 'idleMs'>;
   /** Alert engine tuning (tests tick faster). */
   alerts?: AlertEngineTuning;
 }
@@ -76,10 +76,9 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   if (config.ingestTokens.size === 0) log.warn('INGEST_TOKENS is empty: POST /api/v1/events will refuse every request (401)');
 
   const redis = withScripts(connectRedis(opts.redisTarget, { name: 'yg-hub', commandTimeoutMs: config.commandTimeoutMs }));
-  const reader = connectRedis(opts.redisTarget, { name: 'yg-aggregator', blocking: true });
   // ingest waits on its own terms (append-gate.ts): its deadline, not a client timeout, decides a 503
   const ingestRedis = withScripts(connectRedis(opts.redisTarget, { name: 'yg-ingest', commandTimeoutMs: null }));
-  for (const c of [redis, reader, ingestRedis]) c.on('error', (err: Error) => log.debug({ err: err.message }, 'redis connection error'));
+  for (const c of [redis, ingestRedis]) c.on('error', (err: Error) => log.debug({ err: err.message }, 'redis connection error'));
   await waitForRedis(redis);
   await waitForRedis(ingestRedis);
   await syncCalendar(redis, keys, calendar);
@@ -89,15 +88,15 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
 
   const metrics = createMetrics();
   const listeners = new Set<(scopes: Set<Scope>) => void>();
+  // events applied by ingest (caught up) or by the aggregator (a backlog): the realtime layer's cue
+  const announceApplied = (scopes: Set<Scope>, applied: number) => {
+    metrics.aggregatedEvents.inc(applied);
+    for (const l of listeners) l(scopes);
+  };
   let aggregator: Aggregator | null = null;
   if (config.runAggregator) {
-    await waitForRedis(reader);
     aggregator = createAggregator({
-      redis, reader, keys, log, retentionMs: config.eventLogMs, batchSize: config.aggregatorBatchSize, ...opts.aggregator,
-      onApplied: (scopes, applied) => {
-        metrics.aggregatedEvents.inc(applied);
-        for (const l of listeners) l(scopes);
-      },
+      redis, keys, log, retentionMs: config.eventLogMs, batchSize: config.aggregatorBatchSize, ...opts.aggregator, onApplied: announceApplied,
     });
     await aggregator.start();
   }
@@ -129,7 +128,9 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
         // the token store is keyed by each token's SHA-256, which is also the HMAC key of signed requests
         signingKeys: () => new Map([...auth.tokens.ingestTokens()].map(([hash, source]) => [source, hash])),
         signedSources: config.signedSources, dedupeDays: config.dedupeDays, eventLogMs: config.eventLogMs, now, durability, redisClock,
-        gate: createAppendGate({ timeoutMs: config.commandTimeoutMs }) }),
+        gate: createAppendGate({ timeoutMs: config.commandTimeoutMs }),
+        // a hub that aggregates applies its batches at once when the group is caught up
+        applyInline: config.runAggregator, onApplied: announceApplied, log }),
     ],
     browser: [
       ops,
@@ -185,7 +186,6 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       await alerts.stop();
       auth.stop();
       redisClock.stop();
-      reader.disconnect();
       ingestRedis.disconnect();
       await redis.quit().catch(() => redis.disconnect());
     },

@@ -1,7 +1,10 @@
 /**
- * The aggregation loop of one hub process. The apply-events script reads the next entries of the
- * event stream for the consumer group and applies them in one atomic step, so the hub only drives
- * it: it calls the script while there is work, and otherwise waits for new entries. Several hub
+ * The aggregation loop of one hub process: it drains what ingest did not apply itself. A hub that
+ * aggregates applies each batch in its append script when the group has nothing left to read
+ * (server/ingest/append-events.lua), so this loop finds work only behind a backlog: events taken
+ * by hubs with AGGREGATOR=off, taken while no hub aggregated, or after a restart. The apply-events
+ * script reads the next entries for the consumer group and applies them in one atomic step; the
+ * hub calls it while runs come back full, and checks again every `idleMs` otherwise. Several hub
  * processes share the work through the group; a crash of any of them leaves nothing half done.
  */
 import type { Logger } from 'pino';
@@ -12,14 +15,15 @@ import type { ScriptCommands } from '../redis/scripts.ts';
 
 export interface AggregatorOptions {
   redis: RedisClient & ScriptCommands;
-  /** A separate connection for the blocking wait for new entries. */
-  reader: RedisClient;
   keys: RedisKeys;
   log: Logger;
   /** Entries per script run: larger runs cost less per event but hold Redis longer. @default 500 */
   batchSize?: number;
-  /** How long one wait for new entries blocks. @default 1000 */
-  blockMs?: number;
+  /**
+   * How long to wait after a run that found the group caught up. Ingest applies its own batches,
+   * so this bounds only how late a backlog's events are counted. @default 250
+   */
+  idleMs?: number;
   /** How long the stream keeps applied entries. */
   retentionMs: number;
   /** Called after each applied batch with the scopes whose numbers may have changed. */
@@ -37,17 +41,22 @@ export interface Aggregator {
 const CONSUMER = 'apply';
 
 export function createAggregator(opts: AggregatorOptions): Aggregator {
-  const { redis, reader, keys, log } = opts;
+  const { redis, keys, log } = opts;
   const batchSize = opts.batchSize ?? 500;
-  const blockMs = opts.blockMs ?? 1_000;
+  const idleMs = opts.idleMs ?? 250;
   const stats = { applied: 0, failed: 0, batches: 0 };
   let running = false;
   let loop: Promise<void> | null = null;
+  let wake: (() => void) | null = null;
+  const pause = (ms: number) => new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    wake = () => { clearTimeout(timer); resolve(); };
+  });
 
   async function run(): Promise<void> {
     while (running) {
       try {
-        const [applied, failed, touched, lastId] = await redis.ygApplyEvents(
+        const [applied, failed, touched] = await redis.ygApplyEvents(
           keys.stream, keys.deadLetters, keys.group, CONSUMER, keys.prefix, batchSize, opts.retentionMs,
         );
         if (applied + failed.length > 0) {
@@ -56,17 +65,13 @@ export function createAggregator(opts: AggregatorOptions): Aggregator {
           stats.batches++;
           if (failed.length > 0) log.error({ failed }, 'events cannot be aggregated; moved to the dead-letter stream');
           if (applied > 0) opts.onApplied?.(new Set(touched as Scope[]), applied);
-          // a short batch took everything there was: wait for the next entry rather than run the
-          // script again for nothing (that doubled the script runs when ingest comes in batches)
-          if (applied + failed.length >= batchSize) continue;
         }
-        // Nothing new: wait until the stream has an entry after the group's position (another
-        // hub may take it first; the next script run then finds nothing and we wait again).
-        await reader.xread('COUNT', 1, 'BLOCK', blockMs, 'STREAMS', keys.stream, lastId);
+        // a full run may have left more behind it; a short one took everything there was
+        if (applied + failed.length < batchSize) await pause(idleMs);
       } catch (err) {
         if (!running) break;
         log.warn({ err: (err as Error).message }, 'aggregator: Redis call failed; retrying in 1 s');
-        await new Promise((r) => setTimeout(r, 1000));
+        await pause(1000);
       }
     }
   }
@@ -80,6 +85,7 @@ export function createAggregator(opts: AggregatorOptions): Aggregator {
     },
     async stop() {
       running = false;
+      wake?.();
       await loop;
     },
   };

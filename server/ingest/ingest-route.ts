@@ -1,5 +1,7 @@
 /** POST /api/v1/events (DESIGN section 8): bearer token per source, per-event errors, 202 once durable. */
 import { Router } from 'express';
+import type { Logger } from 'pino';
+import type { Scope } from '../../common/catalog.ts';
 import { batchSchema, MAX_BATCH_EVENTS, type IngestResult } from '../../common/events.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
 import { jsonBody } from '../http/app.ts';
@@ -34,6 +36,11 @@ export interface IngestDeps {
   redisClock: RedisClock;
   /** Bounds the wait for Redis (REDIS_COMMAND_TIMEOUT_MS) and the batches waiting. */
   gate: AppendGate;
+  /** Apply a batch in the append script when the aggregators are caught up (hubs that aggregate). */
+  applyInline: boolean;
+  /** Told the scopes of a batch the append script applied. */
+  onApplied?: (scopes: Set<Scope>, applied: number) => void;
+  log: Logger;
 }
 
 export function ingestRouter(deps: IngestDeps): Router {
@@ -53,13 +60,16 @@ export function ingestRouter(deps: IngestDeps): Router {
     try {
       appended = await deps.gate.run((deadline) =>
         appendEvents(deps.redis, deps.keys, source, valid, {
-          catalog: deps.catalog, dedupeDays: deps.dedupeDays, retentionMs: deps.eventLogMs, now, deadline: deps.redisClock.toRedis(deadline),
+          catalog: deps.catalog, dedupeDays: deps.dedupeDays, retentionMs: deps.eventLogMs, now, deadline: deps.redisClock.toRedis(deadline), applyInline: deps.applyInline,
         }));
     } catch (err) {
       throw new StoreUnavailableError(err, nothingTaken(err)
         ? 'nothing of this batch was taken; send it again'
         : 'Redis did not confirm the batch, so it may or may not have been taken; send it again (repeats are counted once)');
     }
+    if (appended.deadLettered) deps.log.error({ failed: appended.deadLettered }, 'events cannot be aggregated; moved to the dead-letter stream');
+    if (appended.appliedScopes) deps.onApplied?.(new Set(appended.appliedScopes), appended.accepted - (appended.deadLettered?.length ?? 0));
+    const { appliedScopes: _scopes, deadLettered: _failed, ...counts } = appended;
     try {
       if (appended.accepted > 0) await awaitDurable(deps.redis, deps.durability, 1000);
     } catch (err) {
@@ -69,7 +79,7 @@ export function ingestRouter(deps: IngestDeps): Router {
     deps.metrics.ingestEvents.inc({ source, outcome: 'accepted' }, appended.accepted);
     deps.metrics.ingestEvents.inc({ source, outcome: 'duplicate' }, appended.duplicates);
     deps.metrics.ingestEvents.inc({ source, outcome: 'rejected' }, rejected.length);
-    const result: IngestResult = { ...appended, rejected };
+    const result: IngestResult = { ...counts, rejected };
     // not res.json(): Express would hash every answer for an ETag, of no use to a POST
     res.status(202).set('Content-Type', 'application/json; charset=utf-8').end(JSON.stringify(result));
   });

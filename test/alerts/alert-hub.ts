@@ -28,7 +28,7 @@ export async function startAlertHub(prefix: string, clock: TestClock, env: Recor
     redisTarget: { kind: 'url', url: `redis://127.0.0.1:${redisPort()}` },
     log: createLogger('silent'),
     now: clock.now,
-    aggregator: { blockMs: 100 },
+    aggregator: { idleMs: 50 },
     alerts: { tickMs: 50, blockMs: 100, claimEveryMs: 200 },
   });
 }

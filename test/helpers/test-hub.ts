@@ -31,7 +31,7 @@ export async function startTestHub(prefix: string, opts: Partial<HubOptions> & {
     config: opts.config ?? testConfig(prefix, opts.env),
     redisTarget: opts.redisTarget ?? { kind: 'url', url: `redis://127.0.0.1:${redisPort()}` },
     log: createLogger('silent'),
-    aggregator: { blockMs: 100, ...opts.aggregator },
+    aggregator: { idleMs: 50, ...opts.aggregator },
     ...(opts.now ? { now: opts.now } : {}),
   });
 }

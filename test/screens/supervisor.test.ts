@@ -46,7 +46,7 @@ describe('supervisor console (/screens/supervisor)', () => {
       config: testConfig(testPrefix(), { ADMIN_PASSWORD: 'admin-pass-0001' }),
       redisTarget: { kind: 'url', url: `redis://127.0.0.1:${redisPort()}` },
       log: createLogger('silent'), now: hubNow,
-      aggregator: { blockMs: 100 }, alerts: { tickMs: 250 },
+      aggregator: { idleMs: 50 }, alerts: { tickMs: 250 },
     });
     await hub.auth.users.create({ ...SUPERVISOR, role: 'supervisor', depts: ['yiyang.realestate', 'yiyang.hrss'] });
     browser = await launchScreenBrowser(['--autoplay-policy=no-user-gesture-required']);

@@ -15,7 +15,7 @@ import { loadCatalog } from '../../server/catalog/load-catalog.ts';
 import { enrichEvent } from '../../server/ingest/enrich-event.ts';
 import { redisKeys } from '../../server/redis/keys.ts';
 import { createMixer } from './event-mix.ts';
-import { sleep } from './processes.ts';
+import { rewriteAof } from './processes.ts';
 
 export const CENTER_EVENTS_PER_DAY = 320_000;
 
@@ -44,12 +44,7 @@ export async function preloadEventLog(redis: Redis, prefix: string, events: numb
   await inFlight;
   // the log is history: the hub's aggregators start after it, as they would in production
   await redis.xgroup('CREATE', keys.stream, keys.group, '$');
-  await redis.bgrewriteaof();
-  for (;;) {
-    await sleep(200);
-    const persistence = await redis.info('persistence');
-    if (/aof_rewrite_in_progress:0/.test(persistence) && /aof_rewrite_scheduled:0/.test(persistence)) break;
-  }
+  await rewriteAof(redis);
   const memory = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0);
   const base = Number(/aof_base_size:(\d+)/.exec(await redis.info('persistence'))?.[1] ?? 0);
   return { events, seconds: (performance.now() - started) / 1000, memoryMiB: memory / 2 ** 20, aofBaseMiB: base / 2 ** 20 };

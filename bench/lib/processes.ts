@@ -58,6 +58,16 @@ export async function startHubProcess(env: Record<string, string>): Promise<Benc
   };
 }
 
+/** Rewrites Redis's AOF now and waits until the rewrite is done. */
+export async function rewriteAof(redis: Redis): Promise<void> {
+  await redis.bgrewriteaof();
+  for (;;) {
+    await sleep(200);
+    const persistence = await redis.info('persistence');
+    if (/aof_rewrite_in_progress:0/.test(persistence) && /aof_rewrite_scheduled:0/.test(persistence)) return;
+  }
+}
+
 /** CPU seconds (user+system) a process has used, from /proc. */
 export function cpuSeconds(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -234,7 +234,7 @@ try {
   // AOF rewrites fork Redis and take a core for their duration: on 2 cores they show in the figures
   const info = Object.fromEntries((await r.info()).split('\r\n').filter((l) => l.includes(':')).map((l) => l.split(':') as [string, string]));
   const rewrites = Number(info.aof_rewrites ?? NaN) - rewritesBefore;
-  console.log(`\nRedis AOF rewrites while the hub was measured: ${rewrites} (last fork ${info.latest_fork_usec ? Math.round(Number(info.latest_fork_usec) / 1000) : '?'} ms); used memory at the end ${Math.round(Number(info.used_memory ?? 0) / 2 ** 20)} MiB`);
+  console.log(`\nRedis AOF rewrites while the hub was measured: ${rewrites} (last fork ${info.latest_fork_usec ? Math.round(Number(info.latest_fork_usec) / 1000) : '?'} ms); AOF writes Redis held back for a slow fsync: ${info.aof_delayed_fsync ?? '?'}; used memory at the end ${Math.round(Number(info.used_memory ?? 0) / 2 ** 20)} MiB`);
 } catch (err) {
   console.error('benchmark failed:', err);
   process.exitCode = 1;

@@ -16,8 +16,8 @@ import { Redis } from 'ioredis';
  * second one. The AOF is rewritten only once it has doubled and is at least 1 GB: the rewrite's base
  * is the compressed snapshot (about 60 MB for a 3-day event log), so with Redis's 64 MB floor a
  * burst of events made Redis fork and rewrite every few seconds, each fork stopping it for a
- * quarter of a second and each rewrite taking a core. At the center's volume (some 130 MB of AOF a
- * day) 1 GB is about a week of writes; replaying it at a restart takes seconds.
+ * quarter of a second and each rewrite taking a core. At the center's volume (some 200 MB of AOF a
+ * day, about 630 bytes an event) 1 GB is about five days of writes; replaying it takes seconds.
  */
 export const PERSISTENCE_ARGS = ['--appendonly', 'yes', '--save', '3600 1 300 100', '--auto-aof-rewrite-min-size', '1gb'];
 

@@ -69,7 +69,6 @@ export function ingestRouter(deps: IngestDeps): Router {
     }
     if (appended.deadLettered) deps.log.error({ failed: appended.deadLettered }, 'events cannot be aggregated; moved to the dead-letter stream');
     if (appended.appliedScopes) deps.onApplied?.(new Set(appended.appliedScopes), appended.accepted - (appended.deadLettered?.length ?? 0));
-    const { appliedScopes: _scopes, deadLettered: _failed, ...counts } = appended;
     try {
       if (appended.accepted > 0) await awaitDurable(deps.redis, deps.durability, 1000);
     } catch (err) {
@@ -79,7 +78,7 @@ export function ingestRouter(deps: IngestDeps): Router {
     deps.metrics.ingestEvents.inc({ source, outcome: 'accepted' }, appended.accepted);
     deps.metrics.ingestEvents.inc({ source, outcome: 'duplicate' }, appended.duplicates);
     deps.metrics.ingestEvents.inc({ source, outcome: 'rejected' }, rejected.length);
-    const result: IngestResult = { ...counts, rejected };
+    const result: IngestResult = { accepted: appended.accepted, duplicates: appended.duplicates, rejected };
     // not res.json(): Express would hash every answer for an ETag, of no use to a POST
     res.status(202).set('Content-Type', 'application/json; charset=utf-8').end(JSON.stringify(result));
   });

@@ -9,7 +9,7 @@ local stream, group, consumer, P, DEAD_LETTERS = KEYS[1], ARGV[1], ARGV[2], ARGV
 --#include aggregate-events.lua
 
 local read = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', tonumber(ARGV[4]), 'NOACK', 'STREAMS', stream, '>')
-if not read then return { 0, {}, {}, '' } end -- nothing new
+if not read then return { 0, {}, {} } end -- nothing new
 
 local applied, failed, lastId = 0, {}, '0-0'
 for _, entry in ipairs(read[1][2]) do
@@ -23,4 +23,4 @@ for _, entry in ipairs(read[1][2]) do
 end
 local touchedList = finishBatch()
 trimLog(stream, lastId, tonumber(ARGV[5]))
-return { applied, failed, touchedList, lastId }
+return { applied, failed, touchedList }

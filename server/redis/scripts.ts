@@ -25,9 +25,9 @@ export interface ScriptCommands {
   ygAppendEvents(stream: string, sourceSeen: string, alertStream: string, deadLetters: string, ...args: (string | number)[]): Promise<[number[], string[], number, string[]]>;
   /**
    * Reads the next entries of the stream for the group and applies them. Answers [applied,
-   * failed stream ids (dead-lettered), scopes touched, the last id read ('' when none)].
+   * failed stream ids (dead-lettered), scopes touched].
    */
-  ygApplyEvents(stream: string, deadLetters: string, ...args: (string | number)[]): Promise<[number, string[], string[], string]>;
+  ygApplyEvents(stream: string, deadLetters: string, ...args: (string | number)[]): Promise<[number, string[], string[]]>;
 }
 
 export function withScripts(client: RedisClient): RedisClient & ScriptCommands {

@@ -17,10 +17,10 @@ import { startHub, type Hub } from '../server/hub.ts';
 import { createLogger } from '../server/observability/logger.ts';
 import { ensurePrivateRedis } from '../server/redis/private-redis.ts';
 import { ensureWebBuild } from '../scripts/ensure-web-build.ts';
-import { launchScreenBrowser } from '../test/helpers/browser.ts';
+import { launchScreenBrowser } from '../support/screen-browser.ts';
 import type {} from '../web/debug/screen-debug.ts';
-import { TOKENS } from '../test/helpers/test-hub.ts';
-import { HallFeed, batchesInOrder, type FeedEvent } from '../test/screens/hall-feed.ts';
+import { INGEST_TOKENS_ENV, TOKENS } from '../support/source-tokens.ts';
+import { HallFeed, batchesInOrder, type FeedEvent } from '../support/hall-feed.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   const prefix = `soak${Date.now().toString(36)}:`;
   const config = loadConfig({
     PORT: args.port, HOST: '127.0.0.1', LOG_LEVEL: 'warn', REDIS_PREFIX: prefix, DATA_DIR: 'var/screens',
-    INGEST_TOKENS: Object.entries(TOKENS).map(([s, t]) => `${s}=${t}`).join(','),
+    INGEST_TOKENS: INGEST_TOKENS_ENV,
   });
   const hub = await startHub({ config, redisTarget: { kind: 'socket', path: redisServer.socketPath }, log });
   const browser = await launchScreenBrowser(['--enable-precise-memory-info']);

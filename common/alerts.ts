@@ -1,5 +1,5 @@
 /**
- * The alert contract (DESIGN sections 5 and 8) shared by the hub and the supervisor console:
+ * The alert contract (docs/alerts.md) shared by the hub and the supervisor console:
  * the alert shape of GET /api/v1/alerts and the Socket.IO namespace `/alerts`.
  */
 import type { Scope } from './catalog.ts';
@@ -26,7 +26,7 @@ export interface AlertStep {
   /** A user name, or `system` for what the engine did. */
   by: string;
   note?: string;
-  /** Why it closed by itself: ticket-called, case-completed, superseded, day-ended … */
+  /** Why it closed by itself: ticket-called, case-completed, superseded, day-ended, expired (unresolved 180 days) … */
   reason?: string;
   /** Level after an escalation. */
   level?: number;
@@ -38,7 +38,7 @@ export interface Alert {
   severity: Severity;
   state: AlertState;
   level: number;
-  /** What it is about, unique among unresolved alerts: `case-red:<case>`, `wait:<center>:<day>:<ticket>` … */
+  /** What it is about, unique among unresolved alerts: `case-red:<center>:<case>`, `wait:<center>:<day>:<ticket>` … */
   subject: string;
   center: string;
   dept: string | null;
@@ -83,20 +83,26 @@ export function compareAlerts(a: Alert, b: Alert): number {
   return b.openedAt - a.openedAt;
 }
 
-export type Role = 'screen' | 'leader' | 'supervisor' | 'admin';
-export const USER_ROLES = ['leader', 'supervisor', 'admin'] as const;
-export type UserRole = (typeof USER_ROLES)[number];
+/**
+ * Why an action on an alert was refused (409 `{ ok: false, code, error, alert }`, with the alert as
+ * it is now): someone acted first. The console words each code itself (zh-CN,
+ * screens/supervisor/model/labels.ts); `error` is the English text for other clients.
+ */
+export const ALERT_CONFLICT_CODES = [
+  /** acknowledge: it is no longer open */
+  'already-acknowledged',
+  /** any action: someone resolved it */
+  'already-resolved',
+  /** any action: it closed by itself, its cause ended */
+  'already-closed',
+  /** escalate: it is no longer at the level the user saw */
+  'level-changed',
+  /** escalate: it is at the highest level already */
+  'top-level',
+] as const;
+export type AlertConflictCode = (typeof ALERT_CONFLICT_CODES)[number];
 
-/** GET /api/v1/session */
-export interface SessionUser { username: string; name: string; role: UserRole; depts: string[] }
-
-export interface AuditEntry {
-  id: string;
-  at: number;
-  actor: string;
-  action: string;
-  target: string;
-  ip: string;
-  dept?: string;
-  detail?: Record<string, unknown>;
+/** Who last took this step on the alert (the one who acknowledged, resolved …), if anyone. */
+export function lastActor(alert: Alert, action: AlertAction): string | undefined {
+  return [...alert.history].reverse().find((s) => s.action === action)?.by;
 }

@@ -5,6 +5,7 @@
  * the weekday rule (Monday to Friday).
  */
 import bundledTable from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
+import { z } from 'zod';
 import { dayIndexOfDate, weekdayOf } from './time.ts';
 
 export interface HolidayOverrides {
@@ -14,6 +15,40 @@ export interface HolidayOverrides {
   holidays: string[];
   /** Make-up workdays (调休) that fall on a weekend. */
   workdays: string[];
+}
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
+
+/** config/holidays.json (HOLIDAYS_FILE): every list may be left out. */
+export const holidayOverridesSchema = z.object({
+  years: z.array(z.number().int().min(2000).max(2100)).default([]),
+  holidays: z.array(isoDate).default([]),
+  workdays: z.array(isoDate).default([]),
+}) satisfies z.ZodType<HolidayOverrides, unknown>;
+
+/** The holidays file is not JSON, or not of the schema; the message names the place. */
+export class HolidayFileError extends Error {
+  override name = 'HolidayFileError';
+}
+
+/**
+ * The overrides in the text of a holidays file (null: there is no file, so none). The hub and the
+ * mock read the file each their own way and build their calendar from this.
+ */
+export function parseHolidayOverrides(text: string | null): HolidayOverrides {
+  if (text === null) return { years: [], holidays: [], workdays: [] };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new HolidayFileError(`is not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = holidayOverridesSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new HolidayFileError(`at ${issue.path.join('.')}: ${issue.message}`);
+  }
+  return parsed.data;
 }
 
 export interface WorkCalendar {

@@ -1,4 +1,4 @@
-/** Reference data of the centers (DESIGN section 2): shapes shared by the hub, the mock and the web. */
+/** Reference data of the centers (config/catalog/, GET /api/v1/catalog): shapes shared by the hub, the mock and the web. */
 import type { CENTER_CODES } from './events.ts';
 
 export type CenterCode = (typeof CENTER_CODES)[number];

@@ -1,5 +1,5 @@
 /**
- * Event contract v1 (DESIGN section 3): one zod schema per event type, with inferred types.
+ * Event contract v1 (docs/contract.md): one zod schema per event type, with inferred types.
  * Shared by the hub (validation at the edge), the mock feed (what it sends) and the web.
  */
 import { z } from 'zod';
@@ -21,7 +21,14 @@ const code = (what: string) =>
   z.string().min(1, `${what} is required`).max(64, `${what} is longer than 64 characters`);
 /** ISO 8601 with an explicit offset (Z or ±hh:mm): a time without one is ambiguous across time zones. */
 const isoTime = z.iso.datetime({ offset: true, message: 'must be ISO 8601 with an offset, e.g. 2026-11-27T09:05:12+08:00' });
-const yuan = z.number().finite().nonnegative('must be 0 or more').max(1e12, 'is implausibly large');
+/**
+ * The most one event may carry, in yuan (100亿元, more than the trading center closes in three
+ * years). Amounts are summed in fen, exactly while a sum stays below 2^53 fen (about 90 trillion
+ * yuan): at this maximum that is 9,007 events in one scope and day or month. The aggregation refuses
+ * an event that would take a sum past it (docs/api.md).
+ */
+export const MAX_AMOUNT_YUAN = 1e10;
+const yuan = z.number().finite().nonnegative('must be 0 or more').max(MAX_AMOUNT_YUAN, 'must be at most 10000000000 yuan (100亿元)');
 
 const envelope = {
   id: z.string().min(1, 'id is required').max(128, 'id is longer than 128 characters'),
@@ -77,7 +84,6 @@ export const eventSchema = z.discriminatedUnion('type', Object.values(eventSchem
   (typeof eventSchemas)[EventType], ...(typeof eventSchemas)[EventType][],
 ]);
 export type YgEvent = z.infer<typeof eventSchema>;
-export type EventOf<T extends EventType> = z.infer<(typeof eventSchemas)[T]>;
 
 /** An ingest batch: a bare array or `{ events: [...] }`. Elements are validated one by one later. */
 export const MAX_BATCH_EVENTS = 1000;

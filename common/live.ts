@@ -1,5 +1,5 @@
 /**
- * The realtime contract (DESIGN section 8) on Socket.IO namespace `/live`, shared by the hub and
+ * The realtime contract (docs/realtime.md) on Socket.IO namespace `/live`, shared by the hub and
  * the web: a subscriber gets a full snapshot with `seq`, then deltas with `seq + 1, + 2, …`.
  * A client that sees a gap, reconnects, or asks (`resync`) gets a fresh snapshot.
  */

@@ -1,4 +1,4 @@
-/** The snapshot of one scope on one day (DESIGN section 8): what every screen shows. */
+/** The snapshot of one scope on one day (docs/api.md; figures: docs/metrics.md): what every screen shows. */
 import type { Scope } from './catalog.ts';
 
 export interface CaseFigures {

@@ -3,10 +3,10 @@
  * and which days have service (the hub's calendar: weekends and public holidays off, make-up
  * workdays 调休 on).
  */
+import fs from 'node:fs';
 import path from 'node:path';
-import { createWorkCalendar, type WorkCalendar } from '../common/calendar.ts';
+import { createWorkCalendar, parseHolidayOverrides, type WorkCalendar } from '../common/calendar.ts';
 import { weekdayOf } from '../common/time.ts';
-import { loadCalendar } from '../server/catalog/load-calendar.ts';
 import type { Rng } from './rng.ts';
 
 const MIN = 60_000;
@@ -69,7 +69,12 @@ export function dayLoadFactor(calendar: WorkCalendar, day: number): number {
 
 /** The working-day calendar the hub uses: chinese-days plus HOLIDAYS_FILE (config/holidays.json). */
 export function loadMockCalendar(file = process.env.HOLIDAYS_FILE ?? 'config/holidays.json'): WorkCalendar {
-  return loadCalendar(path.resolve(file));
+  const resolved = path.resolve(file);
+  try {
+    return createWorkCalendar(parseHolidayOverrides(fs.existsSync(resolved) ? fs.readFileSync(resolved, 'utf8') : null));
+  } catch (err) {
+    throw new Error(`HOLIDAYS_FILE ${resolved} ${(err as Error).message}`, { cause: err });
+  }
 }
 
 /** A calendar where one extra day counts as a working day (`live --open` on a closed day). */

@@ -1,5 +1,5 @@
 /**
- * The mock's own count of what it sent, by the definitions of DESIGN section 3 (the same rules the
+ * The mock's own count of what it sent, by the definitions of docs/metrics.md (the same rules the
  * hub applies), so a test can hold the hub's snapshot against it. Counted per Asia/Shanghai day of
  * the event's `at` and per center; the city is the sum.
  */
@@ -138,11 +138,6 @@ export class Tally {
       case 'complaint.closed': c.complaints.closed++; break;
       case 'window.status': break;
     }
-  }
-
-  /** Days with anything counted, as `YYYY-MM-DD`. */
-  dates(): string[] {
-    return [...this.days.keys()].sort((a, b) => a - b).map(dateOfDayIndex);
   }
 
   /** The figures of a day for the city or one center (`center:<code>`). */

@@ -1,12 +1,14 @@
 /**
  * `npm run admin -- <command>`: users and tokens from the server's shell, against the same Redis
  * and configuration as the hub (REDIS_URL, REDIS_PREFIX, DATA_DIR …). Every change is audited
- * with the actor `cli:<os user>`. New tokens are printed once and stored only as a hash.
+ * with the actor `cli:<os user>`. New tokens are printed once and never stored (a screen token as
+ * its hash; an ingest token as a salt it is derived from with the hub secret, which the CLI reads
+ * as the hub does: HUB_SECRET or DATA_DIR/hub-secret).
  */
 import os from 'node:os';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
-import { USER_ROLES, type UserRole } from '../common/alerts.ts';
+import { USER_ROLES, type UserRole } from '../common/auth.ts';
 import { createAuth } from '../server/auth/auth-service.ts';
 import { loadCatalog } from '../server/catalog/load-catalog.ts';
 import { ConfigError, loadConfig } from '../server/config/env.ts';
@@ -14,6 +16,8 @@ import { createLogger } from '../server/observability/logger.ts';
 import { connectRedis, waitForRedis, type RedisTarget } from '../server/redis/connect.ts';
 import { redisKeys } from '../server/redis/keys.ts';
 import { ensurePrivateRedis } from '../server/redis/private-redis.ts';
+import { claimHubSecret, loadHubSecret } from '../server/auth/hub-secret.ts';
+import { formatScope } from '../common/ingest-scope.ts';
 
 const USAGE = `usage: npm run admin -- <command> [options]
 
@@ -21,11 +25,15 @@ const USAGE = `usage: npm run admin -- <command> [options]
   set-password <username> [--password …]      (without --password: read from stdin)
   disable-user <username> | enable-user <username>
   list-users
-  rotate-ingest-token <source>                 prints the new token; the old one stops working
+  rotate-ingest-token <source> [--centers yiyang,heshan|all] [--types 'ticket.*,window.status'|all]
+                                               prints the new token; the old one stops working;
+                                               without --centers/--types the current scope is kept
   revoke-ingest-token <source>
   rotate-screen-token <name> [scope]           scope: city, center:<code>, dept:<code>, window:<code>
   revoke-screen-token <name>
   list-tokens
+  adopt-hub-secret                             records this hub secret as the deployment's (after
+                                               changing it on purpose; docs/deploy.md)
   audit [--limit n] [--action a] [--actor u]`;
 
 class UsageError extends Error {
@@ -42,7 +50,10 @@ async function readPassword(): Promise<string> {
 async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv, allowPositionals: true,
-    options: { role: { type: 'string' }, depts: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' }, limit: { type: 'string' }, action: { type: 'string' }, actor: { type: 'string' } },
+    options: {
+      role: { type: 'string' }, depts: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' }, limit: { type: 'string' }, action: { type: 'string' }, actor: { type: 'string' },
+      centers: { type: 'string' }, types: { type: 'string' },
+    },
   });
   const [command, arg1, arg2] = positionals;
   if (!command || command === 'help') { console.log(USAGE); return; }
@@ -52,7 +63,7 @@ async function main(argv: string[]): Promise<void> {
   let target: RedisTarget;
   let stopRedis: () => Promise<void> = async () => undefined;
   if (config.redis.kind === 'private') {
-    const priv = await ensurePrivateRedis({ dir: config.redis.dir });
+    const priv = await ensurePrivateRedis({ dir: config.redis.dir, maxmemoryBytes: config.redis.maxmemoryBytes });
     target = { kind: 'socket', path: priv.socketPath };
     stopRedis = priv.stop;
   } else {
@@ -60,9 +71,19 @@ async function main(argv: string[]): Promise<void> {
   }
   const redis = connectRedis(target, { name: 'yg-admin-cli' });
   await waitForRedis(redis);
+  const keys = redisKeys(config.keyPrefix);
+  const hubSecret = loadHubSecret({ hubSecret: config.hubSecret, dataDir: config.dataDir });
+  if (hubSecret.warning) console.error(`admin: ${hubSecret.warning}`);
+  if (command === 'adopt-hub-secret') {
+    await redis.set(keys.hubSecretId, hubSecret.id);
+    console.log(`hub secret ${hubSecret.id} is now this deployment's; rotate again every ingest token list-tokens marks`);
+  } else {
+    // a CLI with another secret would print ingest tokens no hub accepts
+    await claimHubSecret(redis, keys, hubSecret);
+  }
   const auth = createAuth({
-    redis, keys: redisKeys(config.keyPrefix), catalog: loadCatalog(config.catalogDir), log: createLogger('silent'), now: Date.now,
-    ingestTokens: config.ingestTokens, screenTokens: config.screenTokens, adminPassword: undefined,
+    redis, keys, catalog: loadCatalog(config.catalogDir), log: createLogger('silent'), now: Date.now,
+    ingestTokens: config.ingestTokens, hubSecret, screenTokens: config.screenTokens, adminPassword: undefined,
   });
   await auth.tokens.refresh();
   const by = { actor: `cli:${os.userInfo().username}`, ip: 'local' };
@@ -98,9 +119,12 @@ async function main(argv: string[]): Promise<void> {
       case 'list-users':
         for (const u of await auth.users.list()) console.log([u.username, u.role, u.depts.join(',') || '-', u.name, u.disabled ? 'disabled' : ''].join('\t'));
         break;
-      case 'rotate-ingest-token':
-        console.log(await auth.tokens.rotateIngest(need(arg1, 'a source name'), by));
+      case 'rotate-ingest-token': {
+        const list = (v: string | undefined) => (v === undefined ? undefined : v === 'all' ? null : v.split(',').map((x) => x.trim()).filter(Boolean));
+        const { token } = await auth.tokens.rotateIngest(need(arg1, 'a source name'), { centers: list(values.centers), types: list(values.types) }, by);
+        console.log(token);
         break;
+      }
       case 'revoke-ingest-token':
         await auth.tokens.revokeIngest(need(arg1, 'a source name'), by);
         console.log(`ingest token of ${arg1} revoked`);
@@ -114,10 +138,15 @@ async function main(argv: string[]): Promise<void> {
         break;
       case 'list-tokens': {
         const { ingest, screen } = await auth.tokens.list();
-        for (const t of ingest) console.log(['ingest', t.name, t.origin, t.by ?? '', t.at ? new Date(t.at).toISOString() : ''].join('\t'));
+        for (const t of ingest) {
+          const scope = formatScope({ ...(t.centers ? { centers: t.centers } : {}), ...(t.types ? { types: t.types } : {}) }) || 'all';
+          console.log(['ingest', t.name, t.origin, t.origin === 'revoked' ? '-' : scope, t.by ?? '', t.at ? new Date(t.at).toISOString() : '', t.note ?? ''].join('\t'));
+        }
         for (const t of screen) console.log(['screen', t.name, t.origin, t.scope ?? 'city', t.by ?? '', t.at ? new Date(t.at).toISOString() : ''].join('\t'));
         break;
       }
+      case 'adopt-hub-secret':
+        break;
       case 'audit':
         for (const e of await auth.audit.read({ limit: values.limit ? Number(values.limit) : 50, action: values.action, actor: values.actor })) {
           console.log([new Date(e.at).toISOString(), e.actor, e.action, e.target, e.ip, JSON.stringify(e.detail ?? {})].join('\t'));
@@ -134,7 +163,7 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   const e = err as Error;
-  const expected = err instanceof UsageError || err instanceof ConfigError || ['UserInputError', 'WeakPasswordError', 'TokenInputError'].includes(e.name);
+  const expected = err instanceof UsageError || err instanceof ConfigError || ['UserInputError', 'WeakPasswordError', 'TokenInputError', 'ScopeInputError'].includes(e.name);
   console.error(`admin: ${expected ? e.message : e.stack}`);
   process.exit(expected ? 2 : 1);
 });

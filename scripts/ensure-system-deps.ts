@@ -2,7 +2,8 @@
  * Makes sure the system programs the product or its tests need are installed: redis-server,
  * and for the browser tests Chromium with CJK fonts. As root on Debian/Ubuntu it installs them
  * with apt-get; otherwise it says exactly what to install.
- *   tsx scripts/ensure-system-deps.ts redis            (npm start, npm run demo)
+ *   tsx scripts/ensure-system-deps.ts redis            (npm run demo; npm start runs the build of it,
+ *                                                       node dist/scripts/ensure-system-deps.js redis)
  *   tsx scripts/ensure-system-deps.ts redis browser    (npm test)
  */
 import { execFileSync, spawnSync } from 'node:child_process';

@@ -4,35 +4,38 @@
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Scope } from '../common/catalog.ts';
 import { createAggregator, type Aggregator, type AggregatorOptions } from './aggregate/aggregator.ts';
 import { syncCalendar } from './aggregate/calendar-sync.ts';
 import { loadCalendar, missingCalendarYears } from './catalog/load-calendar.ts';
 import { loadCatalog, type CatalogIndex } from './catalog/load-catalog.ts';
+import { checkScreenTokenScopes } from './catalog/scopes.ts';
 import type { HubConfig } from './config/env.ts';
 import { createApp } from './http/app.ts';
 import { ingestRouter } from './ingest/ingest-route.ts';
 import { checkDurability } from './ingest/durability.ts';
 import { createAppendGate } from './ingest/append-gate.ts';
 import { createRedisClock } from './redis/redis-clock.ts';
-import { checkHealth } from './observability/health.ts';
+import { opsRouter } from './observability/ops-routes.ts';
 import { createLogger } from './observability/logger.ts';
 import { createMetrics, registerLiveMetrics, type HubMetrics } from './observability/metrics.ts';
 import { readRouter } from './read/read-routes.ts';
 import { cockpitRouter } from './read/cockpit/cockpit-routes.ts';
-import { deadLetterRouter } from './aggregate/dead-letters.ts';
+import { deadLetterRouter } from './aggregate/dead-letter-routes.ts';
 import { requireRole } from './auth/middleware.ts';
-import { screensRouter } from './http/screens-route.ts';
-import { GUARDED_READS, readGuard } from './http/read-guard.ts';
+import { screensRouter } from './screens/screens-routes.ts';
+import { readGuard } from './http/read-guard.ts';
 import { attachRealtime, type Realtime } from './realtime/attach-realtime.ts';
 import { connectRedis, waitForRedis, type RedisClient, type RedisTarget } from './redis/connect.ts';
 import { redisKeys, type RedisKeys } from './redis/keys.ts';
 import { withScripts, type ScriptCommands } from './redis/scripts.ts';
-import { createAuth, type Auth } from './auth/auth-service.ts';
+import { createAuth, type Auth, type AuthOptions } from './auth/auth-service.ts';
+import { claimHubSecret, loadHubSecret } from './auth/hub-secret.ts';
 import { authRouter } from './auth/auth-routes.ts';
 import { startAlerts, type AlertEngineTuning, type Alerts } from './alerts/start-alerts.ts';
+import { WATCHED_EVENT_TYPES } from './alerts/event-ops.ts';
+import { openApiRouter } from './openapi/openapi-routes.ts';
 
 export interface HubOptions {
   config: HubConfig;
@@ -43,6 +46,8 @@ export interface HubOptions {
   aggregator?: Pick<AggregatorOptions, 'batchSize' | 'idleMs'>;
   /** Alert engine tuning (tests tick faster). */
   alerts?: AlertEngineTuning;
+  /** Sign-in lockout limits (tests shorten the window). */
+  lockout?: AuthOptions['lockout'];
 }
 
 export interface Hub {
@@ -68,12 +73,17 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const now = opts.now ?? Date.now;
   const keys = redisKeys(config.keyPrefix);
   const catalog = loadCatalog(config.catalogDir);
+  checkScreenTokenScopes(config.screenTokens, catalog);
   const calendar = loadCalendar(config.holidaysFile);
   const missing = missingCalendarYears(calendar, now());
   if (missing.length > 0) {
     log.warn(`holiday calendar: no published schedule for ${missing.join(', ')}; deadlines in ${missing.length > 1 ? 'those years' : 'that year'} count Monday to Friday only. Add the schedule to ${config.holidaysFile} when the State Council publishes it.`);
   }
   if (config.ingestTokens.size === 0) log.warn('INGEST_TOKENS is empty: POST /api/v1/events will refuse every request (401)');
+  // kept outside Redis: rotated ingest tokens are derived with it (docs/auth.md, "Secrets at rest")
+  const hubSecret = loadHubSecret({ hubSecret: config.hubSecret, dataDir: config.dataDir });
+  if (hubSecret.from === 'file-created') log.info({ file: hubSecret.file }, 'created the hub secret; every other hub of this deployment needs a copy (docs/deploy.md)');
+  if (hubSecret.warning) log.warn(hubSecret.warning);
 
   const redis = withScripts(connectRedis(opts.redisTarget, { name: 'yg-hub', commandTimeoutMs: config.commandTimeoutMs }));
   // ingest waits on its own terms (append-gate.ts): its deadline, not a client timeout, decides a 503
@@ -81,6 +91,11 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   for (const c of [redis, ingestRedis]) c.on('error', (err: Error) => log.debug({ err: err.message }, 'redis connection error'));
   await waitForRedis(redis);
   await waitForRedis(ingestRedis);
+  await claimHubSecret(redis, keys, hubSecret).catch((err: unknown) => {
+    redis.disconnect();
+    ingestRedis.disconnect();
+    throw err;
+  });
   await syncCalendar(redis, keys, calendar);
   const durability = await checkDurability(redis, config.ingestDurability);
   const redisClock = await createRedisClock(redis);
@@ -96,14 +111,14 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   let aggregator: Aggregator | null = null;
   if (config.runAggregator) {
     aggregator = createAggregator({
-      redis, keys, log, retentionMs: config.eventLogMs, batchSize: config.aggregatorBatchSize, ...opts.aggregator, onApplied: announceApplied,
+      redis, keys, log, now, retentionMs: config.eventLogMs, batchSize: config.aggregatorBatchSize, ...opts.aggregator, onApplied: announceApplied,
     });
     await aggregator.start();
   }
 
   const auth = createAuth({
-    redis, keys, catalog, log, now, ingestTokens: config.ingestTokens, screenTokens: config.screenTokens, adminPassword: config.adminPassword,
-    cookieSecure: config.cookieSecure, sessionIdleHours: config.sessionIdleHours,
+    redis, keys, catalog, log, now, ingestTokens: config.ingestTokens, hubSecret, screenTokens: config.screenTokens, adminPassword: config.adminPassword,
+    cookieSecure: config.cookieSecure, sessionIdleHours: config.sessionIdleHours, ...(opts.lockout ? { lockout: opts.lockout } : {}),
   });
   await auth.start();
   const alerts = await startAlerts({
@@ -111,38 +126,28 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     ...(opts.alerts ? { tuning: opts.alerts } : {}),
   });
 
-  const ops = Router();
-  ops.get('/healthz', async (_req, res) => {
-    const health = await checkHealth(redis, keys, metrics);
-    res.status(health.redis.reachable ? 200 : 503).json(health);
-  });
-  ops.get('/metrics', async (_req, res) => {
-    await checkHealth(redis, keys, metrics);
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
-  const guardedReads = Router();
-  guardedReads.use(GUARDED_READS, readGuard({ auth, catalog }));
+  // attached to each route it guards (server/http/api-router.ts says why)
+  const screenReads = readGuard({ identity: auth.identity, catalog });
   const app = createApp({
     machine: [
       ingestRouter({ redis: ingestRedis, keys, catalog, metrics, tokens: () => auth.tokens.ingestTokens(),
-        // the token store is keyed by each token's SHA-256, which is also the HMAC key of signed requests
-        signingKeys: () => new Map([...auth.tokens.ingestTokens()].map(([hash, source]) => [source, hash])),
+        signingKeys: () => auth.tokens.ingestSigners(),
         signedSources: config.signedSources, dedupeDays: config.dedupeDays, eventLogMs: config.eventLogMs, now, durability, redisClock,
         gate: createAppendGate({ timeoutMs: config.commandTimeoutMs }),
         // a hub that aggregates applies its batches at once when the group is caught up
-        applyInline: config.runAggregator, onApplied: announceApplied, log }),
+        applyInline: config.runAggregator, alertEventTypes: WATCHED_EVENT_TYPES, onApplied: announceApplied, log }),
     ],
     browser: [
-      ops,
-      guardedReads,
-      readRouter({ redis, keys, catalog, now }),
+      opsRouter({ redis, keys, metrics }),
+      openApiRouter(),
+      readRouter({ redis, keys, catalog, now, guard: screenReads }),
       cockpitRouter({ redis, keys, catalog, now, guard: requireRole(auth, 'leader', 'admin') }),
-      screensRouter(),
+      screensRouter({ guard: screenReads.reference }),
       authRouter(auth),
       deadLetterRouter({ redis, keys, guard: requireRole(auth, 'admin') }),
       alerts.router,
     ],
-  }, log, { allowedOrigins: config.live.allowedOrigins });
+  }, log, { allowedOrigins: config.live.allowedOrigins, trustProxy: config.trustProxy });
 
   const server = http.createServer(app);
   // Every raw socket, so that stop() can cut those closeAllConnections() does not know
@@ -161,8 +166,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     return () => listeners.delete(listener);
   };
   const realtime: Realtime = await attachRealtime({
-    server, config, redis, redisTarget: opts.redisTarget, keys, catalog, log, now, onApplied, resolveUser: auth.resolveSessionUser,
-    screenTokens: { grant: (token) => auth.tokens.screenGrant(token), configured: () => auth.tokens.screenTokensConfigured() },
+    server, config, redis, redisTarget: opts.redisTarget, keys, catalog, log, now, onApplied, identity: auth.identity,
   });
   alerts.attach(realtime);
   registerLiveMetrics(metrics, realtime);

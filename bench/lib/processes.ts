@@ -10,8 +10,8 @@ process.on('exit', () => { for (const c of children) c.kill('SIGKILL'); });
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.exit(130));
 
 // one free-port finder for tests, fault tests and benchmarks
-export { freePort } from '../../test/helpers/redis-global-setup.ts';
-import { freePort } from '../../test/helpers/redis-global-setup.ts';
+export { freePort } from '../../support/free-port.ts';
+import { freePort } from '../../support/free-port.ts';
 import { PERSISTENCE_ARGS } from '../../server/redis/private-redis.ts';
 
 export interface BenchRedis { port: number; url: string; pid: number; stop(): Promise<void> }

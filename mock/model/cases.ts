@@ -57,8 +57,6 @@ const PLAN_CACHE_MAX = 8 * 60;
 /** One case event on a given simulated day. */
 export interface DayEvent { day: number; item: Timed }
 
-export interface CasePlan { events: DayEvent[] }
-
 export class CasePlanner {
   private readonly cache = new Map<string, CaseRecord[]>();
   constructor(private readonly catalog: Catalog, private readonly days: SimDays, private readonly seed: string) {}

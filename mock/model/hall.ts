@@ -137,7 +137,8 @@ function serveDepartment(input: HallInput, dept: Department, windows: ServiceWin
       const readyAt = t.issuedAt + rng.int(3, 20) * SEC;
       let st = states[0]!;
       for (const s of states) if (available(s, readyAt) < available(st, readyAt)) st = s;
-      const callAt = available(st, readyAt) + rng.int(2, 15) * SEC;
+      // the few seconds before a call may reach into the window's outage: the call then waits for its end
+      const callAt = available(st, available(st, readyAt) + rng.int(2, 15) * SEC);
       const leg = t.leg ? `~${t.leg + 1}` : '';
       const id = (kind: string) => `${idBase}.${t.number}${leg}.${kind}`;
       const base = { center, ticket: t.number, window: st.w.code };

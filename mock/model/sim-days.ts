@@ -3,7 +3,7 @@
  * Normally that is the day's own midnight; `live --open` shifts one day so that its office hours
  * run now, whatever the date and time.
  */
-import { addWorkingDays, type WorkCalendar } from '../../common/calendar.ts';
+import type { WorkCalendar } from '../../common/calendar.ts';
 import { startOfDayMs } from '../../common/time.ts';
 import { withExtraWorkday } from '../office-hours.ts';
 
@@ -35,9 +35,4 @@ export function workingDaysBefore(calendar: WorkCalendar, day: number, n: number
     if (calendar.isWorkday(d)) left -= 1;
   }
   return d;
-}
-
-/** The first working day on or after `day`. */
-export function workdayOnOrAfter(calendar: WorkCalendar, day: number): number {
-  return calendar.isWorkday(day) ? day : addWorkingDays(calendar, day, 1);
 }

@@ -3,10 +3,8 @@
  * notices to scroll, fetched once at boot and retried until the hub answers.
  */
 import { onScopeDispose, shallowRef } from 'vue';
-import type { BoardItem } from '../../web/widgets/ScrollingBoard/ScrollingBoard.vue';
+import type { HallConfig } from '../../common/hall.ts';
 import { screenFetch } from '../../web/util/screen-fetch.ts';
-
-export interface HallConfig { title?: string; notices: BoardItem[] }
 
 export function useHallConfig() {
   const config = shallowRef<HallConfig>({ notices: [] });

@@ -12,6 +12,7 @@ import type { Scope } from '../../common/catalog.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import type { ScriptCommands } from '../redis/scripts.ts';
+import { replyCode } from '../redis/store-failure.ts';
 
 export interface AggregatorOptions {
   redis: RedisClient & ScriptCommands;
@@ -26,6 +27,8 @@ export interface AggregatorOptions {
   idleMs?: number;
   /** How long the stream keeps applied entries. */
   retentionMs: number;
+  /** The hub's clock: the expiries of what a batch writes are counted from it. */
+  now: () => number;
   /** Called after each applied batch with the scopes whose numbers may have changed. */
   onApplied?: (scopes: Set<Scope>, applied: number) => void;
 }
@@ -57,7 +60,7 @@ export function createAggregator(opts: AggregatorOptions): Aggregator {
     while (running) {
       try {
         const [applied, failed, touched] = await redis.ygApplyEvents(
-          keys.stream, keys.deadLetters, keys.group, CONSUMER, keys.prefix, batchSize, opts.retentionMs,
+          keys.stream, keys.deadLetters, keys.group, CONSUMER, keys.prefix, batchSize, opts.retentionMs, opts.now(),
         );
         if (applied + failed.length > 0) {
           stats.applied += applied;
@@ -95,6 +98,6 @@ export async function ensureGroup(redis: RedisClient, keys: RedisKeys): Promise<
   try {
     await redis.xgroup('CREATE', keys.stream, keys.group, '0', 'MKSTREAM');
   } catch (err) {
-    if (!/BUSYGROUP/.test((err as Error).message)) throw err;
+    if (replyCode(err) !== 'BUSYGROUP') throw err;
   }
 }

@@ -2,8 +2,11 @@
 -- aggregates, in one atomic script: reading, applying and acknowledging cannot come apart, so
 -- every entry is applied exactly once whichever hub runs the script and whenever one crashes.
 -- (The read is NOACK: with the read and the apply in one script there is nothing to keep pending.)
+-- The entries are computed before anything else is written (aggregate-events.lua); one that
+-- cannot be applied goes whole to the dead-letter stream with its error, and the rest are applied.
 -- KEYS[1] stream, KEYS[2] dead-letter stream
--- ARGV[1] group, ARGV[2] consumer, ARGV[3] key prefix, ARGV[4] count, ARGV[5] log retention (ms)
+-- ARGV[1] group, ARGV[2] consumer, ARGV[3] key prefix, ARGV[4] count, ARGV[5] log retention (ms),
+-- ARGV[6] now (epoch ms, the hub's clock: expiries are counted from it)
 local stream, group, consumer, P, DEAD_LETTERS = KEYS[1], ARGV[1], ARGV[2], ARGV[3], KEYS[2]
 
 --#include aggregate-events.lua
@@ -11,16 +14,38 @@ local stream, group, consumer, P, DEAD_LETTERS = KEYS[1], ARGV[1], ARGV[2], ARGV
 local read = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', tonumber(ARGV[4]), 'NOACK', 'STREAMS', stream, '>')
 if not read then return { 0, {}, {} } end -- nothing new
 
-local applied, failed, lastId = 0, {}, '0-0'
-for _, entry in ipairs(read[1][2]) do
-  local sid, fields = entry[1], entry[2]
-  lastId = sid
-  local json = nil
+-- compute: every entry decoded and checked, then applied to the batch's tables
+local entries = read[1][2]
+local jsons, errors, records, recordAt, refused = {}, {}, {}, {}, {}
+for k, entry in ipairs(entries) do
+  local fields = entry[2]
+  local json = ''
   for i = 1, #fields, 2 do
     if fields[i] == 'r' then json = fields[i + 1] end
   end
-  if applyRecord(sid, json) then applied = applied + 1 else failed[#failed + 1] = sid end
+  jsons[k] = json
+  local r, err = decodeRecord(json)
+  if r then
+    records[#records + 1] = r
+    recordAt[#records] = k
+  else
+    errors[k] = err
+  end
 end
-local touchedList = finishBatch()
-trimLog(stream, lastId, tonumber(ARGV[5]))
+computeBatch(records, refused)
+for j, err in pairs(refused) do errors[recordAt[j]] = err end
+
+-- write
+local applied, failed = 0, {}
+for k, entry in ipairs(entries) do
+  local err = errors[k]
+  if err then
+    failed[#failed + 1] = entry[1]
+    redis.call('XADD', DEAD_LETTERS, 'MAXLEN', '~', 100000, '*', 'sid', entry[1], 'error', describe(err), 'record', jsons[k])
+  else
+    applied = applied + 1
+  end
+end
+local touchedList = finishBatch(tonumber(ARGV[6]))
+trimLog(stream, entries[#entries][1], tonumber(ARGV[5]))
 return { applied, failed, touchedList }

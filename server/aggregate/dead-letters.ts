@@ -1,5 +1,4 @@
 /** The dead-letter stream: events aggregation gave up on, with their error, for an admin to inspect. */
-import { Router, type RequestHandler } from 'express';
 import type { RedisClient } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 
@@ -16,14 +15,4 @@ export async function readDeadLetters(redis: RedisClient, keys: RedisKeys, count
     return { id, sid: f.sid ?? '', error: f.error ?? '', record: f.record ?? '' };
   });
   return { total, items };
-}
-
-/** GET /api/v1/admin/dead-letters?count=N, behind the admin guard. */
-export function deadLetterRouter(deps: { redis: RedisClient; keys: RedisKeys; guard: RequestHandler }): Router {
-  const router = Router();
-  router.get('/api/v1/admin/dead-letters', deps.guard, async (req, res) => {
-    const count = Math.min(1000, Math.max(1, Number(req.query.count ?? 100) || 100));
-    res.json(await readDeadLetters(deps.redis, deps.keys, count));
-  });
-  return router;
 }

@@ -12,6 +12,7 @@ import type { YgEvent } from '../../common/events.ts';
 import { dayIndexOf } from '../../common/time.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
+import { replyCode } from '../redis/store-failure.ts';
 import { parseScriptResult, type AlertRedis, type ScriptResult } from './alert-scripts.ts';
 import { opsOfEvent, type AlertOp, type RuleContext, type TimerPayload } from './event-ops.ts';
 import { sourceSilenceOps } from './source-silence.ts';
@@ -182,7 +183,7 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
       try {
         await redis.xgroup('CREATE', keys.alertStream, keys.alertsGroup, '0', 'MKSTREAM');
       } catch (err) {
-        if (!/BUSYGROUP/.test((err as Error).message)) throw err;
+        if (replyCode(err) !== 'BUSYGROUP') throw err;
       }
       running = true;
       loop = consume();
@@ -200,12 +201,9 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
   };
 }
 
-/**
- * The event of an alert stream entry: `r` holds the stream record (the event under `e`, see
- * StreamRecord in server/ingest/enrich-event.ts); entries written before it held the event as `e`.
- */
+/** The event of an alert stream entry: `r` holds the stream record, the event under `e` (StreamRecord in server/ingest/enrich-event.ts). */
 function eventOfEntry(fields: string[]): YgEvent {
   const record = fields.indexOf('r');
-  if (record >= 0) return (JSON.parse(fields[record + 1]!) as { e: YgEvent }).e;
-  return JSON.parse(fields[fields.indexOf('e') + 1] ?? 'null') as YgEvent;
+  if (record < 0) throw new Error('the entry has no record field r');
+  return (JSON.parse(fields[record + 1]!) as { e: YgEvent }).e;
 }

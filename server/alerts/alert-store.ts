@@ -3,7 +3,10 @@
  * the unresolved set, or all by opening time), and the acknowledge / resolve / escalate steps,
  * whose atomic script also writes the audit entry.
  */
-import { ALERT_RULES, ALERT_STATES, compareAlerts, isUnresolved, type Alert, type AlertMessage, type AlertRule, type AlertState, type Severity } from '../../common/alerts.ts';
+import {
+  compareAlerts, isUnresolved, lastActor, type Alert, type AlertConflictCode, type AlertMessage, type AlertRule, type AlertState, type Severity,
+} from '../../common/alerts.ts';
+import { Conflict, NotFound } from '../domain-errors.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import { parseScriptResult, type AlertRedis } from './alert-scripts.ts';
 
@@ -23,33 +26,39 @@ export interface AlertFilter {
 
 export type AlertActionName = 'ack' | 'resolve' | 'escalate';
 
-export type ActResult =
-  | { status: 'ok'; alert: Alert }
-  | { status: 'missing' }
-  | { status: 'conflict'; reason: string; alert: Alert };
+/** Someone acted first: 409 with the code, and the alert as it is now. */
+export class AlertConflict extends Conflict<AlertConflictCode> {
+  override name = 'AlertConflict';
+  constructor(code: AlertConflictCode, readonly alert: Alert) {
+    super(code, CONFLICT_TEXT[code](alert), { alert });
+  }
+}
+
+/** The transition script's reasons (server/alerts/lua/transition.lua), as the API's codes. */
+const CODE_OF_REASON: Record<string, AlertConflictCode> = {
+  acknowledged: 'already-acknowledged', resolved: 'already-resolved', closed: 'already-closed', level: 'level-changed', 'top-level': 'top-level',
+};
+
+/** The English text of each code, for clients other than the console. */
+const CONFLICT_TEXT: Record<AlertConflictCode, (a: Alert) => string> = {
+  'already-acknowledged': (a) => `already acknowledged by ${lastActor(a, 'acknowledged') ?? 'someone'}`,
+  'already-resolved': (a) => `already resolved by ${lastActor(a, 'resolved') ?? 'someone'}`,
+  'already-closed': () => 'already closed: its cause ended',
+  'level-changed': (a) => `someone escalated it meanwhile; it is now at level ${a.level}`,
+  'top-level': () => 'it is already at the highest level',
+};
 
 export interface AlertStore {
   get(id: string): Promise<Alert | null>;
   list(filter: AlertFilter): Promise<Alert[]>;
-  act(id: string, action: AlertActionName, by: { username: string; ip: string }, note: string, seenLevel?: number): Promise<ActResult>;
+  /** The alert after the action; NotFound, or AlertConflict when someone acted first. */
+  act(id: string, action: AlertActionName, by: { username: string; ip: string }, note: string, seenLevel?: number): Promise<Alert>;
 }
 
 /** Fills what Lua's JSON leaves out (absent instead of null). */
 export function normalizeAlert(raw: Alert): Alert {
   return { ...raw, dept: raw.dept ?? null, window: raw.window ?? null, history: Array.isArray(raw.history) ? raw.history : [] };
 }
-
-export function parseStates(raw: string | undefined): AlertState[] | undefined {
-  if (!raw) return undefined;
-  const out = new Set<AlertState>();
-  for (const s of raw.split(',')) {
-    if (s === 'active') { out.add('open'); out.add('acknowledged'); }
-    else if ((ALERT_STATES as readonly string[]).includes(s)) out.add(s as AlertState);
-    else return undefined;
-  }
-  return [...out];
-}
-export const isRule = (r: string): r is AlertRule => (ALERT_RULES as readonly string[]).includes(r);
 
 export function createAlertStore(redis: AlertRedis, keys: RedisKeys, now: () => number, onMessages: (m: AlertMessage[]) => void): AlertStore {
   async function load(ids: string[]): Promise<Alert[]> {
@@ -79,9 +88,13 @@ export function createAlertStore(redis: AlertRedis, keys: RedisKeys, now: () => 
     async act(id, action, by, note, seenLevel) {
       const result = parseScriptResult(await redis.ygAlertTransition(keys.prefix, now(), id, action, by.username, note, seenLevel ?? '', by.ip));
       if (result.messages?.length) onMessages(result.messages);
-      if (result.status === 'ok' && result.alert) return { status: 'ok', alert: normalizeAlert(result.alert) };
-      if (result.status === 'conflict' && result.alert) return { status: 'conflict', reason: result.reason ?? 'state', alert: normalizeAlert(result.alert) };
-      return { status: 'missing' };
+      if (result.status === 'ok' && result.alert) return normalizeAlert(result.alert);
+      if (result.status === 'conflict' && result.alert) {
+        const code = CODE_OF_REASON[result.reason ?? ''];
+        if (!code) throw new Error(`the alert transition answered an unknown conflict "${result.reason}"`);
+        throw new AlertConflict(code, normalizeAlert(result.alert));
+      }
+      throw new NotFound('no such alert');
     },
   };
 }

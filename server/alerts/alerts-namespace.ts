@@ -6,7 +6,8 @@
  */
 import type { Namespace, Server, Socket } from 'socket.io';
 import { ALERTS_NAMESPACE, type AlertMessage, type AlertsClientToServerEvents, type AlertsServerToClientEvents } from '../../common/alerts.ts';
-import type { LiveSocketData } from '../realtime/principal.ts';
+import { visibleDepts } from '../../common/auth.ts';
+import type { LiveSocketData } from '../realtime/handshake-auth.ts';
 
 export type AlertsNamespace = Namespace<AlertsClientToServerEvents, AlertsServerToClientEvents, Record<string, never>, Partial<LiveSocketData>>;
 type AlertsSocket = Socket<AlertsClientToServerEvents, AlertsServerToClientEvents, Record<string, never>, Partial<LiveSocketData>>;
@@ -32,8 +33,8 @@ export function attachAlertsNamespace(io: Server, authenticate: (socket: AlertsS
   nsp.on('connection', (socket) => {
     const p = socket.data.principal;
     if (p?.kind !== 'user') return void socket.disconnect(true);
-    if (p.user.role === 'supervisor') void socket.join((p.user.depts ?? []).map(deptRoom));
-    else void socket.join(ALL_ROOM);
+    const depts = visibleDepts(p.user);
+    void socket.join(depts ? depts.map(deptRoom) : ALL_ROOM);
     socket.on('ping', (ack) => typeof ack === 'function' && ack({ ok: true }));
   });
   return {

@@ -38,7 +38,8 @@ export interface AlertSpec {
 export type TimerPayload =
   | { kind: 'open'; spec: AlertSpec; day?: number }
   | { kind: 'escalate'; alert: string; every: number }
-  | { kind: 'expire'; alert: string }
+  /** `reason`: `day-ended` (a ticket's day) or `expired` (unresolved for the longest an alert lives); absent in older timers. */
+  | { kind: 'expire'; alert: string; reason?: 'day-ended' | 'expired' }
   | { kind: 'overdue'; alert: string };
 
 export type CloseReason = 'ticket-called' | 'ticket-noshow' | 'ticket-transferred' | 'service-finished' | 'window-reopened' | 'source-heard';
@@ -60,6 +61,11 @@ export function scopesOfAlert(center: string, dept?: string, window?: string): S
 }
 
 const endOfDay = (day: number) => startOfDayMs(day + 1);
+/**
+ * A case number is unique within its center only, so the engine's case state and the subjects of
+ * its alerts (`case-red:<center>:<case>`) name the center too; the alert's `case` stays the number.
+ */
+const caseId = (center: string, caseNo: string) => `${center}:${caseNo}`;
 
 /**
  * The event types some rule watches: ingest copies these to the alert stream, so the engine never
@@ -137,7 +143,7 @@ export function opsOfEvent(event: YgEvent, ctx: RuleContext): AlertOp[] {
     case 'case.accepted': {
       const t = ctx.config.thresholdsFor(event.dept);
       return [{
-        op: 'case', kind: 'accepted', case: event.case, day, ms, promisedDays: event.promisedDays, yellowDays: t.caseYellowDays,
+        op: 'case', kind: 'accepted', case: caseId(center, event.case), day, ms, promisedDays: event.promisedDays, yellowDays: t.caseYellowDays,
         spec: {
           center, dept: event.dept, ...(event.window ? { window: event.window } : {}), case: event.case,
           since: ms, scopes: scopesOfAlert(center, event.dept, event.window), escalateAfterMs: t.escalateMinutes * MINUTE_MS,
@@ -148,7 +154,7 @@ export function opsOfEvent(event: YgEvent, ctx: RuleContext): AlertOp[] {
     case 'case.resumed':
     case 'case.completed':
     case 'case.returned':
-      return [{ op: 'case', kind: event.type.slice(5) as 'suspended', case: event.case, day }];
+      return [{ op: 'case', kind: event.type.slice(5) as 'suspended', case: caseId(center, event.case), day }];
     case 'rating.submitted': {
       if (event.score > 2) return [];
       const t = ctx.config.thresholdsFor(event.dept);

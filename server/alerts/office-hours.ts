@@ -48,8 +48,3 @@ export function officeTimeAfter(oh: OfficeHours, from: number, officeMs: number)
   }
   return from + officeMs + MAX_DAYS * 86_400_000;
 }
-
-/** The start of the office period that contains `ms` or comes next. */
-export function nextOfficeStart(oh: OfficeHours, ms: number): number {
-  return officeTimeAfter(oh, ms, 0);
-}

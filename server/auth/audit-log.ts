@@ -3,20 +3,15 @@
  * actions (the alert scripts append theirs in the same atomic step). Who, when (the hub's clock),
  * what, on what, from which address. Never a secret. Kept at least 200 days; the API only reads it.
  */
-import type { AuditEntry } from '../../common/alerts.ts';
+import { visibleDepts, type AuditEntry, type SessionUser } from '../../common/auth.ts';
+import { Forbidden } from '../domain-errors.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 
 export const AUDIT_RETENTION_DAYS = 200;
 
-export interface AuditRecord {
-  actor: string;
-  action: string;
-  target: string;
-  ip: string;
-  dept?: string;
-  detail?: Record<string, unknown>;
-}
+/** What a caller records; the log adds the id and the time. */
+export type AuditRecord = Omit<AuditEntry, 'id' | 'at'>;
 
 export interface AuditQuery {
   actor?: string;
@@ -34,6 +29,8 @@ export interface AuditQuery {
 export interface AuditLog {
   record(entry: AuditRecord): Promise<void>;
   read(query: AuditQuery): Promise<AuditEntry[]>;
+  /** What `user` may read of what the query asks (`auditQueryFor`). */
+  readAs(user: SessionUser, query: AuditQuery): Promise<AuditEntry[]>;
   /** Drops entries older than the retention (by the stream's own clock). */
   trim(): Promise<void>;
 }
@@ -41,17 +38,32 @@ export interface AuditLog {
 const SCAN_PAGE = 500;
 const SCAN_MAX = 20_000;
 
+/**
+ * Who reads what of the trail: admins all of it; leaders and supervisors the alert actions, a
+ * supervisor only those of the departments they supervise. Asking for more is refused (403), not
+ * quietly narrowed, except that no action at all means the alert actions.
+ */
+export function auditQueryFor(user: SessionUser, query: AuditQuery): AuditQuery {
+  if (user.role === 'admin') return query;
+  if (query.action && !query.action.startsWith('alert.')) throw new Forbidden('only admins read sign-ins and token changes; ask for action=alert.*', 'action');
+  const depts = visibleDepts(user);
+  return { ...query, action: query.action ?? 'alert.', ...(depts ? { depts } : {}) };
+}
+
 export function createAuditLog(redis: RedisClient, keys: RedisKeys, now: () => number): AuditLog {
   const trim = async () => {
     const [sec] = await redis.time();
     await redis.xtrim(keys.audit, 'MINID', '~', (Number(sec) - AUDIT_RETENTION_DAYS * 86_400) * 1000);
   };
   let writes = 0;
-  return {
+  const log: AuditLog = {
     trim,
     async record(e) {
       await redis.xadd(keys.audit, '*', 'at', now(), 'actor', e.actor, 'action', e.action, 'target', e.target, 'ip', e.ip, 'dept', e.dept ?? '', 'detail', JSON.stringify(e.detail ?? {}));
       if (++writes % 100 === 1) await trim();
+    },
+    async readAs(user, q) {
+      return log.read(auditQueryFor(user, q));
     },
     async read(q) {
       const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
@@ -75,6 +87,7 @@ export function createAuditLog(redis: RedisClient, keys: RedisKeys, now: () => n
       return out;
     },
   };
+  return log;
 }
 
 function matches(e: AuditEntry, q: AuditQuery): boolean {

@@ -1,40 +1,28 @@
 /**
  * Authentication of one hub: users, sessions, sign-in throttling, tokens and the audit trail,
- * and the one function that tells who is asking, used by the HTTP middleware and the Socket.IO
- * handshakes alike (`resolveUser`).
+ * and over them the resolver of who is asking (`identity`, server/identity/), used by the HTTP
+ * middleware and the Socket.IO handshakes alike.
  */
-import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from 'pino';
-import type { Scope } from '../../common/catalog.ts';
-import type { SessionUser } from '../../common/alerts.ts';
+import type { SessionUser } from '../../common/auth.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import { createAuditLog, type AuditLog } from './audit-log.ts';
-import { createLoginLimiter, LockedOutError, type LoginLimiter } from './login-limiter.ts';
+import { createLoginLimiter, type LoginLimiter, type LoginLimits } from './login-limiter.ts';
 import { ConfigError } from '../config/env.ts';
 import { verifyPassword, WeakPasswordError } from './passwords.ts';
-import { createSessionStore, readCookie, SESSION_COOKIE, type SessionStore } from './sessions.ts';
-import { createTokenStore, type TokenStore } from './token-store.ts';
+import { createSessionStore, type SessionStore } from './sessions.ts';
+import { createTokenStore, type EnvIngestToken, type EnvScreenToken, type TokenStore } from './token-store.ts';
+import type { HubSecret } from './hub-secret.ts';
 import { createUserStore, publicUser, type UserStore } from './users.ts';
+import { createIdentity, type Identity } from '../identity/identity.ts';
+import { Unauthenticated } from '../domain-errors.ts';
 
-/** Who is asking: a signed-in person, or a wall screen with its token. */
-export type Principal =
-  | ({ kind: 'user' } & SessionUser)
-  | { kind: 'screen'; role: 'screen'; name: string; scope: Scope | null };
-
-/** The parts of a Socket.IO handshake that identify the client. */
-export interface HandshakeLike {
-  headers: IncomingHttpHeaders;
-  auth?: Record<string, unknown>;
-  query?: Record<string, unknown>;
-  address?: string;
-}
-
-export class SignInError extends Error {
+export class SignInError extends Unauthenticated {
   override name = 'SignInError';
   constructor() {
-    super('wrong user name or password');
+    super('wrong user name or password', 'password');
   }
 }
 
@@ -44,8 +32,12 @@ export interface AuthOptions {
   catalog: CatalogIndex;
   log: Logger;
   now: () => number;
-  ingestTokens: Map<string, string>;
-  screenTokens: string;
+  /** source → token and scope (INGEST_TOKENS) */
+  ingestTokens: Map<string, EnvIngestToken>;
+  /** The key rotated ingest tokens are derived with (hub-secret.ts). */
+  hubSecret: HubSecret;
+  /** name → token and scope (SCREEN_TOKENS, parsed by server/config/env.ts) */
+  screenTokens: Map<string, EnvScreenToken>;
   adminPassword: string | undefined;
   /** @default 12 */
   sessionIdleHours?: number;
@@ -53,6 +45,8 @@ export interface AuthOptions {
   cookieSecure?: boolean;
   /** @default 2000 */
   tokenRefreshMs?: number;
+  /** Sign-in lockout limits (login-limiter.ts); tests shorten the window. */
+  lockout?: LoginLimits;
 }
 
 export interface Auth {
@@ -61,75 +55,84 @@ export interface Auth {
   limiter: LoginLimiter;
   audit: AuditLog;
   tokens: TokenStore;
+  /** Who is asking (session cookie, screen token): the one resolver of HTTP, /live and /alerts. */
+  identity: Identity;
   cookieSecure: boolean;
   start(): Promise<void>;
   stop(): void;
-  /** Checks the password (with lockout and an audit entry either way) and opens a session. */
+  /**
+   * Counts the attempt (refused with LockedOutError when the user name or the address is locked),
+   * then checks the password, with an audit entry either way, and opens a session.
+   */
   signIn(username: string, password: string, ip: string): Promise<{ cookie: string; user: SessionUser }>;
-  /** The signed-in user of a session cookie value. */
-  userOfSession(cookieValue: string | null): Promise<SessionUser | null>;
-  /** The signed-in user of a Socket.IO handshake (its session cookie): the realtime layer's `resolveUser`. */
-  resolveSessionUser(handshake: HandshakeLike): Promise<SessionUser | null>;
-  /** Who a Socket.IO handshake (or any request's headers) belongs to: session cookie, else screen token. */
-  resolveUser(handshake: HandshakeLike): Promise<Principal | null>;
 }
 
 export function createAuth(opts: AuthOptions): Auth {
   const { redis, keys, now, log } = opts;
   const users = createUserStore(redis, keys, opts.catalog, now);
   const sessions = createSessionStore(redis, keys, now, opts.sessionIdleHours ?? 12);
-  const limiter = createLoginLimiter(redis, keys);
+  const limiter = createLoginLimiter(redis, keys, opts.lockout);
   const audit = createAuditLog(redis, keys, now);
-  const tokens = createTokenStore({ redis, keys, audit, now, envIngest: opts.ingestTokens, envScreen: opts.screenTokens, refreshMs: opts.tokenRefreshMs });
+  const tokens = createTokenStore({
+    redis, keys, audit, now, secret: opts.hubSecret, envIngest: opts.ingestTokens, envScreen: opts.screenTokens, refreshMs: opts.tokenRefreshMs,
+    warn: (message) => log.warn(message),
+  });
 
-  async function userOfSession(cookieValue: string | null): Promise<SessionUser | null> {
-    if (!cookieValue) return null;
+  async function userOfSession(cookieValue: string): Promise<SessionUser | null> {
     const session = await sessions.get(cookieValue);
     if (!session) return null;
     const user = await users.get(session.username);
     if (!user || user.disabled || session.createdAt < user.validFrom) return null;
     return publicUser(user);
   }
+  const identity = createIdentity({
+    userOfSession,
+    screenOfToken: (token) => tokens.screenGrant(token),
+    screenTokensExist: () => tokens.screenTokensConfigured(),
+  });
+
+  // lockouts that have ended become their audit entries; every hub tries, the script writes each once
+  let flushTimer: NodeJS.Timeout | null = null;
+  const flushLocks = () => limiter.flushLocks(now()).catch((err: Error) => log.warn({ err: err.message }, 'could not write ended sign-in lockouts to the audit; retrying'));
 
   return {
-    users, sessions, limiter, audit, tokens, cookieSecure: opts.cookieSecure ?? false,
+    users, sessions, limiter, audit, tokens, identity, cookieSecure: opts.cookieSecure ?? false,
     async start() {
       await tokens.start();
       await bootstrapAdmin();
       await audit.trim();
+      await flushLocks();
+      flushTimer = setInterval(() => void flushLocks(), limiter.limits.flushEveryMs);
+      flushTimer.unref();
     },
-    stop: () => tokens.stop(),
+    stop: () => {
+      if (flushTimer) clearInterval(flushTimer);
+      tokens.stop();
+    },
     async signIn(username, password, ip) {
       const target = username.slice(0, 64);
+      // counted before the check, so parallel guesses cannot all be checked (throws when locked)
+      const attempt = await limiter.attempt(username, ip, now());
+      let stored: Awaited<ReturnType<typeof users.get>>;
+      let ok: boolean;
       try {
-        await limiter.check(username, ip);
+        stored = await users.get(username);
+        ok = (await verifyPassword(stored?.hash ?? null, password)) && stored !== null && !stored.disabled;
       } catch (err) {
-        if (err instanceof LockedOutError) await audit.record({ actor: target, action: 'signin.locked', target, ip });
+        await limiter.release(username, ip).catch(() => undefined);
         throw err;
       }
-      const stored = await users.get(username);
-      const ok = (await verifyPassword(stored?.hash ?? null, password)) && stored !== null && !stored.disabled;
       if (!ok || !stored) {
-        const failures = await limiter.fail(username, ip);
-        await audit.record({ actor: target, action: 'signin.failed', target, ip, detail: { failures, reason: stored ? (stored.disabled ? 'disabled' : 'password') : 'unknown-user' } });
+        await audit.record({
+          actor: target, action: 'signin.failed', target, ip,
+          detail: { failures: attempt.failures, addressFailures: attempt.addressFailures, ...(attempt.locks ? { locked: attempt.locks } : {}), reason: stored ? (stored.disabled ? 'disabled' : 'password') : 'unknown-user' },
+        });
         throw new SignInError();
       }
-      await limiter.reset(username, ip);
+      await limiter.succeeded(username, ip);
       const cookie = await sessions.create(stored.username, ip);
       await audit.record({ actor: stored.username, action: 'signin', target: stored.username, ip, detail: { role: stored.role } });
       return { cookie, user: publicUser(stored) };
-    },
-    userOfSession,
-    resolveSessionUser: (handshake) => userOfSession(readCookie(handshake.headers.cookie, SESSION_COOKIE)),
-    async resolveUser(handshake) {
-      const user = await userOfSession(readCookie(handshake.headers.cookie, SESSION_COOKIE));
-      if (user) return { kind: 'user', ...user };
-      const token = handshake.auth?.token ?? handshake.query?.token;
-      if (typeof token === 'string' && token) {
-        const grant = tokens.screenGrant(token);
-        if (grant) return { kind: 'screen', role: 'screen', ...grant };
-      }
-      return null;
     },
   };
 

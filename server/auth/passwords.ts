@@ -1,12 +1,13 @@
 /** Password hashing with Argon2id (@node-rs/argon2: maintained, prebuilt binaries, no build step). */
 import { hash, verify } from '@node-rs/argon2';
+import { InputError } from '../domain-errors.ts';
 
 export const MIN_PASSWORD_LENGTH = 8;
 
-export class WeakPasswordError extends Error {
+export class WeakPasswordError extends InputError {
   override name = 'WeakPasswordError';
   constructor() {
-    super(`a password needs at least ${MIN_PASSWORD_LENGTH} characters; use a long passphrase`);
+    super(`a password needs at least ${MIN_PASSWORD_LENGTH} characters; use a long passphrase`, 'password');
   }
 }
 

@@ -1,13 +1,12 @@
 /**
  * Cookie sessions kept in Redis. The cookie holds a random id; Redis holds only its sha256, so a
  * copy of the database does not hand out live sessions. A session ends on sign-out, after
- * `idleHours` without use, or when the user's password changes or the user is disabled.
+ * `idleHours` without use, or when the user's password changes or the user is disabled. The
+ * cookie itself (its name, reading it) is server/identity/credentials.ts's.
  */
 import crypto from 'node:crypto';
 import type { RedisClient } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
-
-export const SESSION_COOKIE = 'yg_session';
 
 export interface Session { username: string; createdAt: number; ip: string }
 
@@ -44,14 +43,4 @@ export function createSessionStore(redis: RedisClient, keys: RedisKeys, now: () 
       await redis.del(keys.session(sha256(value)));
     },
   };
-}
-
-/** The value of one cookie in a Cookie header. */
-export function readCookie(header: string | undefined, name: string): string | null {
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
-  }
-  return null;
 }

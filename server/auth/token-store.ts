@@ -1,48 +1,83 @@
 /**
  * Ingest and screen tokens: INGEST_TOKENS and SCREEN_TOKENS are the bootstrap; a token rotated or
- * revoked by an admin is kept in Redis (only its sha256) and overrides the environment for that
- * source or screen. Each process keeps the merged table in memory and reloads it every
- * `refreshMs`, so a revoked token stops working everywhere within that time.
+ * revoked by an admin is recorded in Redis and overrides the environment for that source or
+ * screen. Each process keeps the merged table in memory and reloads it every `refreshMs`, so a
+ * revoked token stops working everywhere within that time.
+ *
+ * What Redis holds is not enough to send events: a rotated ingest token is kept as a salt from
+ * which the token is derived with the hub secret (ingest-credentials.ts); a screen token (read
+ * only) as its SHA-256.
  */
 import crypto from 'node:crypto';
+import { z } from 'zod';
 import { isScope, type Scope } from '../../common/catalog.ts';
+import { makeScope, ScopeInputError, type IngestScope, type IngestScopeSpec } from '../../common/ingest-scope.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import type { AuditLog } from './audit-log.ts';
+import type { HubSecret } from './hub-secret.ts';
+import type { ScreenPrincipal, SourcePrincipal } from '../identity/principal.ts';
+import { deriveIngestToken, IngestCredentials, newSalt, type IngestSigner } from './ingest-credentials.ts';
 import { sha256 } from './sessions.ts';
+import { InputError } from '../domain-errors.ts';
 
-export class TokenInputError extends Error {
+export class TokenInputError extends InputError {
   override name = 'TokenInputError';
 }
 
-interface StoredToken { hash?: string; scope?: string; revoked?: boolean; at: number; by: string }
+/** A record of `tokens:ingest` or `tokens:screen`; parsed, since Redis content is input too. */
+const storedSchema = z.object({
+  /** Ingest: the salt the token is derived from, and the id of the hub secret it was derived with. */
+  salt: z.string().optional(),
+  kid: z.string().optional(),
+  /** Screen tokens; ingest tokens rotated before the hub secret existed (bearer only). */
+  hash: z.string().optional(),
+  scope: z.string().optional(),
+  centers: z.array(z.string()).optional(),
+  types: z.array(z.string()).optional(),
+  revoked: z.boolean().optional(),
+  at: z.number(),
+  by: z.string(),
+});
+type StoredToken = z.infer<typeof storedSchema>;
 
-export interface ScreenGrant { name: string; scope: Scope | null }
-
-export interface TokenInfo { name: string; origin: 'env' | 'rotated' | 'revoked'; at?: number; by?: string; scope?: string | null }
-
-/**
- * Token → source, keyed by the token's sha256. The ingest router calls `get(token)` with the
- * token it received; hashing here lets the table hold no secret.
- */
-export class HashedTokenMap extends Map<string, string> {
-  override get(token: string): string | undefined {
-    return super.get(sha256(token));
-  }
+export interface TokenInfo {
+  name: string;
+  origin: 'env' | 'rotated' | 'revoked';
+  at?: number;
+  by?: string;
+  /** Screen tokens: the scope read (null: city). */
+  scope?: string | null;
+  /** Ingest tokens: centers and event types it may send (null: all). */
+  centers?: string[] | null;
+  types?: string[] | null;
+  /** Why a rotated token does not work as expected (made with another hub secret, or bearer only). */
+  note?: string;
 }
 
+/** A rotation's scope change: a list sets it, null means all, absent keeps the current one. */
+export interface IngestScopeChange { centers?: string[] | null; types?: string[] | null }
+
 export interface Actor { actor: string; ip: string }
+
+export interface EnvIngestToken { token: string; scope: IngestScope }
+
+export interface EnvScreenToken { token: string; scope: Scope | null }
 
 export interface TokenStore {
   start(): Promise<void>;
   stop(): void;
   /** Reloads from Redis now. */
   refresh(): Promise<void>;
-  ingestTokens(): Map<string, string>;
-  screenGrant(token: string): ScreenGrant | null;
+  /** token → the source and what it may send (`get(token)` hashes the token). */
+  ingestTokens(): Map<string, SourcePrincipal>;
+  /** source → the key its signed requests are checked with. */
+  ingestSigners(): Map<string, IngestSigner>;
+  /** The screen a token belongs to, or null. */
+  screenGrant(token: string): ScreenPrincipal | null;
   /** True when any screen token exists (without any, read-only screens need none). */
   screenTokensConfigured(): boolean;
-  rotateIngest(source: string, by: Actor): Promise<string>;
+  rotateIngest(source: string, change: IngestScopeChange, by: Actor): Promise<{ token: string; scope: IngestScopeSpec }>;
   revokeIngest(source: string, by: Actor): Promise<void>;
   rotateScreen(name: string, scope: string | null, by: Actor): Promise<string>;
   revokeScreen(name: string, by: Actor): Promise<void>;
@@ -51,46 +86,72 @@ export interface TokenStore {
 
 const NAME_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** `name=token[:scope]` pairs (SCREEN_TOKENS). */
-export function parseScreenTokens(raw: string): Map<string, { token: string; scope: Scope | null }> {
-  const out = new Map<string, { token: string; scope: Scope | null }>();
-  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) throw new TokenInputError(`SCREEN_TOKENS: "${part}" is not name=token[:scope] (example: hall=s3cret:center:yiyang)`);
-    const rest = part.slice(eq + 1);
-    const colon = rest.indexOf(':');
-    const token = colon < 0 ? rest : rest.slice(0, colon);
-    const scope = colon < 0 ? null : rest.slice(colon + 1);
-    if (scope !== null && !isScope(scope)) throw new TokenInputError(`SCREEN_TOKENS: "${scope}" is not a scope (city, center:<code>, dept:<code>, window:<code>)`);
-    out.set(part.slice(0, eq).trim(), { token, scope: scope as Scope | null });
-  }
-  return out;
-}
+const NOTE_STALE = 'derived with another hub secret: it no longer works; rotate it again';
+const NOTE_LEGACY = 'rotated before the hub secret existed: bearer only (signed requests refused); rotate it again';
 
 export function createTokenStore(opts: {
-  redis: RedisClient; keys: RedisKeys; audit: AuditLog; now: () => number;
-  envIngest: Map<string, string>; envScreen: string; refreshMs?: number;
+  redis: RedisClient; keys: RedisKeys; audit: AuditLog; now: () => number; secret: HubSecret;
+  /** source → token and scope (INGEST_TOKENS) */
+  envIngest: Map<string, EnvIngestToken>;
+  /** name → token and scope (SCREEN_TOKENS) */
+  envScreen: Map<string, EnvScreenToken>; refreshMs?: number;
+  /** Told once per source about a rotated token that cannot work as stored. */
+  warn?: (message: string) => void;
 }): TokenStore {
-  const { redis, keys, audit, now } = opts;
-  const envScreen = parseScreenTokens(opts.envScreen);
-  let ingest = new HashedTokenMap();
-  let screens = new Map<string, ScreenGrant>();
+  const { redis, keys, audit, now, secret } = opts;
+  const envScreen = opts.envScreen;
+  let ingest = new IngestCredentials();
+  let screens = new Map<string, ScreenPrincipal>();
   let timer: NodeJS.Timeout | null = null;
+  const warned = new Set<string>();
+  const warnOnce = (source: string, note: string) => {
+    if (warned.has(`${source}\n${note}`)) return;
+    warned.add(`${source}\n${note}`);
+    opts.warn?.(`ingest token of "${source}": ${note}`);
+  };
 
   const readStore = async (key: string) => {
-    const flat = await redis.hgetall(key);
-    return new Map(Object.entries(flat).map(([name, json]) => [name, JSON.parse(json) as StoredToken]));
+    const out = new Map<string, StoredToken>();
+    for (const [name, json] of Object.entries(await redis.hgetall(key))) {
+      let parsed: unknown = null;
+      try { parsed = JSON.parse(json); } catch { /* an unreadable record counts as revoked */ }
+      const record = storedSchema.safeParse(parsed);
+      // a record that cannot be read still overrides the environment: the old token stays off
+      out.set(name, record.success ? record.data : { revoked: true, at: 0, by: 'unreadable' });
+    }
+    return out;
+  };
+
+  /** The scope a record gives, or null when it names a center or type contract v1 no longer has. */
+  const scopeOf = (source: string, t: StoredToken): IngestScope | null => {
+    try {
+      return makeScope({ ...(t.centers ? { centers: t.centers } : {}), ...(t.types ? { types: t.types } : {}) });
+    } catch (err) {
+      warnOnce(source, `its scope is no longer valid (${(err as Error).message}); it is refused until rotated again`);
+      return null;
+    }
   };
 
   async function refresh(): Promise<void> {
     const [storedIngest, storedScreen] = await Promise.all([readStore(keys.ingestTokenStore), readStore(keys.screenTokenStore)]);
-    const nextIngest = new HashedTokenMap();
-    for (const [token, source] of opts.envIngest) if (!storedIngest.has(source)) nextIngest.set(sha256(token), source);
-    for (const [source, t] of storedIngest) if (t.hash && !t.revoked) nextIngest.set(t.hash, source);
-    const nextScreens = new Map<string, ScreenGrant>();
-    for (const [name, { token, scope }] of envScreen) if (!storedScreen.has(name)) nextScreens.set(sha256(token), { name, scope });
-    for (const [name, t] of storedScreen) if (t.hash && !t.revoked) nextScreens.set(t.hash, { name, scope: (t.scope as Scope | undefined) ?? null });
-    ingest = nextIngest;
+    const next = new IngestCredentials();
+    for (const [source, { token, scope }] of opts.envIngest) if (!storedIngest.has(source)) next.add(token, { kind: 'source', source, scope });
+    for (const [source, t] of storedIngest) {
+      if (t.revoked) continue;
+      const scope = scopeOf(source, t);
+      if (!scope) continue;
+      if (t.salt) {
+        if (t.kid === secret.id) next.add(deriveIngestToken(secret.key, source, t.salt), { kind: 'source', source, scope });
+        else warnOnce(source, NOTE_STALE);
+      } else if (t.hash) {
+        warnOnce(source, NOTE_LEGACY);
+        next.addLegacyHash(t.hash, { kind: 'source', source, scope });
+      }
+    }
+    const nextScreens = new Map<string, ScreenPrincipal>();
+    for (const [name, { token, scope }] of envScreen) if (!storedScreen.has(name)) nextScreens.set(sha256(token), { kind: 'screen', name, scope });
+    for (const [name, t] of storedScreen) if (t.hash && !t.revoked) nextScreens.set(t.hash, { kind: 'screen', name, scope: (t.scope as Scope | undefined) ?? null });
+    ingest = next;
     screens = nextScreens;
   }
 
@@ -105,12 +166,26 @@ export function createTokenStore(opts: {
     await refresh();
   }
 
-  const info = (names: Set<string>, stored: Map<string, StoredToken>, envScope?: (n: string) => string | null): TokenInfo[] =>
+  /** The scope a source's token has now: its rotated record's, else the environment's. */
+  async function currentIngestSpec(source: string): Promise<IngestScopeSpec> {
+    const t = (await readStore(keys.ingestTokenStore)).get(source);
+    if (t && !t.revoked) return { ...(t.centers ? { centers: t.centers } : {}), ...(t.types ? { types: t.types } : {}) };
+    return opts.envIngest.get(source)?.scope.spec ?? {};
+  }
+
+  const info = (names: Set<string>, stored: Map<string, StoredToken>, extra: (name: string, t: StoredToken | undefined) => Partial<TokenInfo>): TokenInfo[] =>
     [...new Set([...names, ...stored.keys()])].sort().map((name) => {
       const t = stored.get(name);
-      if (!t) return { name, origin: 'env', ...(envScope ? { scope: envScope(name) } : {}) };
-      return { name, origin: t.revoked ? 'revoked' : 'rotated', at: t.at, by: t.by, ...(envScope ? { scope: t.scope ?? null } : {}) };
+      if (!t) return { name, origin: 'env', ...extra(name, t) };
+      return { name, origin: t.revoked ? 'revoked' : 'rotated', at: t.at, by: t.by, ...extra(name, t) };
     });
+
+  const ingestInfo = (name: string, t: StoredToken | undefined): Partial<TokenInfo> => {
+    if (t?.revoked) return {};
+    const spec = t ? { centers: t.centers, types: t.types } : opts.envIngest.get(name)?.scope.spec ?? {};
+    const note = t && !t.salt ? NOTE_LEGACY : t && t.kid !== secret.id ? NOTE_STALE : undefined;
+    return { centers: spec.centers ?? null, types: spec.types ?? null, ...(note ? { note } : {}) };
+  };
 
   return {
     refresh,
@@ -122,14 +197,25 @@ export function createTokenStore(opts: {
     stop() {
       if (timer) clearInterval(timer);
     },
-    ingestTokens: () => ingest,
+    ingestTokens: () => ingest.byToken,
+    ingestSigners: () => ingest.signers,
     screenGrant: (token) => screens.get(sha256(token)) ?? null,
     screenTokensConfigured: () => screens.size > 0,
-    async rotateIngest(source, by) {
+    async rotateIngest(source, change, by) {
       checkName('source', source);
-      const token = newToken();
-      await put(keys.ingestTokenStore, source, { hash: sha256(token), at: now(), by: by.actor }, 'token.ingest.rotated', by);
-      return token;
+      const current = await currentIngestSpec(source);
+      const centers = change.centers === undefined ? current.centers : change.centers ?? undefined;
+      const types = change.types === undefined ? current.types : change.types ?? undefined;
+      let scope: IngestScope;
+      try {
+        scope = makeScope({ ...(centers ? { centers } : {}), ...(types ? { types } : {}) });
+      } catch (err) {
+        if (err instanceof ScopeInputError) throw new TokenInputError(err.message, err.field);
+        throw err;
+      }
+      const salt = newSalt();
+      await put(keys.ingestTokenStore, source, { salt, kid: secret.id, ...scope.spec, at: now(), by: by.actor }, 'token.ingest.rotated', by, { ...scope.spec });
+      return { token: deriveIngestToken(secret.key, source, salt), scope: scope.spec };
     },
     async revokeIngest(source, by) {
       checkName('source', source);
@@ -137,7 +223,7 @@ export function createTokenStore(opts: {
     },
     async rotateScreen(name, scope, by) {
       checkName('screen', name);
-      if (scope !== null && !isScope(scope)) throw new TokenInputError(`"${scope}" is not a scope (city, center:<code>, dept:<code>, window:<code>)`);
+      if (scope !== null && !isScope(scope)) throw new TokenInputError(`"${scope}" is not a scope (city, center:<code>, dept:<code>, window:<code>)`, 'scope');
       const token = newToken();
       await put(keys.screenTokenStore, name, { hash: sha256(token), ...(scope ? { scope } : {}), at: now(), by: by.actor }, 'token.screen.rotated', by, { scope });
       return token;
@@ -149,8 +235,8 @@ export function createTokenStore(opts: {
     async list() {
       const [si, ss] = await Promise.all([readStore(keys.ingestTokenStore), readStore(keys.screenTokenStore)]);
       return {
-        ingest: info(new Set(opts.envIngest.values()), si),
-        screen: info(new Set(envScreen.keys()), ss, (n) => envScreen.get(n)?.scope ?? null),
+        ingest: info(new Set(opts.envIngest.keys()), si, ingestInfo),
+        screen: info(new Set(envScreen.keys()), ss, (n, t) => ({ scope: t ? (t.scope ?? null) : (envScreen.get(n)?.scope ?? null) })),
       };
     },
   };

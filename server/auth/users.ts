@@ -3,16 +3,17 @@
  * scoped to departments of the catalog; leaders and admins see everything.
  */
 import { z } from 'zod';
-import { USER_ROLES, type SessionUser, type UserRole } from '../../common/alerts.ts';
+import { USER_ROLES, type SessionUser, type UserRole } from '../../common/auth.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import { hashPassword } from './passwords.ts';
+import { InputError } from '../domain-errors.ts';
 
-export class UserInputError extends Error {
+export class UserInputError extends InputError {
   override name = 'UserInputError';
-  constructor(message: string, public readonly field: string) {
-    super(message);
+  constructor(message: string, field: string) {
+    super(message, field);
   }
 }
 

@@ -16,6 +16,8 @@ const schemas = {
   items: z.array(z.object({ code: z.string().regex(codeRe), dept: z.string(), name: z.string(), promisedDays: z.number().int().min(0) })),
   staff: z.array(z.object({ code: z.string().regex(codeRe), name: z.string(), dept: z.string(), window: z.string() })),
 };
+/** The files of config/catalog/, one schema each: together, the answer of GET /api/v1/catalog (server/http/openapi.ts). */
+export const catalogSchemas = schemas;
 
 export interface CatalogIndex {
   catalog: Catalog;

@@ -4,6 +4,9 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy.ts';
+import { makeScope, ScopeInputError, splitTokenSpec, type IngestScope } from '../../common/ingest-scope.ts';
+import { isScope, type Scope } from '../../common/catalog.ts';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -18,9 +21,28 @@ const pairList = (variable: string, example: string) =>
         ctx.addIssue({ code: 'custom', message: `${variable}: "${part}" is not name=token (example: ${example})` });
         return z.NEVER;
       }
+      if (map.has(part.slice(0, eq).trim())) {
+        ctx.addIssue({ code: 'custom', message: `${variable}: "${part.slice(0, eq).trim()}" appears twice; one token per name (give two systems two names)` });
+        return z.NEVER;
+      }
       map.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
     }
     return map;
+  });
+
+/** Redis's memory notation (`4gb`, `512mb`, bytes), as bytes; 0 means no limit. */
+const MEMORY_UNITS = new Map([['', 1], ['b', 1], ['k', 1000], ['kb', 1024], ['m', 1e6], ['mb', 1024 ** 2], ['g', 1e9], ['gb', 1024 ** 3]]);
+const memorySize = (variable: string, fallback: string) =>
+  z.string().default(fallback).transform((raw, ctx) => {
+    const m = /^(\d{1,7})\s*([a-z]{0,2})$/i.exec(raw.trim());
+    const unit = m ? MEMORY_UNITS.get(m[2]!.toLowerCase()) : undefined;
+    const bytes = m && unit !== undefined ? Number(m[1]) * unit : Number.NaN;
+    // below 64 MB the hub's own keys (calendar, users, a day of aggregates) would not fit
+    if (!(bytes === 0 || bytes >= 64 * 1024 ** 2)) {
+      ctx.addIssue({ code: 'custom', message: `${variable}: "${raw}" is not a size of 64mb or more, or 0 for no limit (example: 4gb, 512mb)` });
+      return z.NEVER;
+    }
+    return bytes;
   });
 
 const envSchema = z.object({
@@ -33,8 +55,12 @@ const envSchema = z.object({
   REDIS_CLUSTER_NODES: z.string().optional(),
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:{}_-]*$/, 'letters, digits, : { } _ - only').default('yg:'),
   DATA_DIR: z.string().default('var'),
-  INGEST_TOKENS: pairList('INGEST_TOKENS', 'queue=s3cret,rating=t0ken'),
-  SCREEN_TOKENS: z.string().default(''),
+  /** The private Redis's memory limit (docs/deploy.md, "Redis memory"): 0 or 64mb and up. */
+  REDIS_MAXMEMORY: memorySize('REDIS_MAXMEMORY', '4gb'),
+  INGEST_TOKENS: pairList('INGEST_TOKENS', 'queue=s3cret,rating=t0ken@yiyang|heshan#rating.submitted'),
+  /** Key the rotated ingest tokens are derived with; unset: DATA_DIR/hub-secret (server/auth/hub-secret.ts). */
+  HUB_SECRET: z.string().optional().transform((v) => (v === '' ? undefined : v)),
+  SCREEN_TOKENS: pairList('SCREEN_TOKENS', 'hall=8f3kq9zt2m:center:yiyang,cockpit=p0w9x7v5n3'),
   ADMIN_PASSWORD: z.string().optional(),
   DEDUPE_DAYS: z.coerce.number().int().min(1).max(400).default(35),
   HOLIDAYS_FILE: z.string().default('config/holidays.json'),
@@ -53,6 +79,12 @@ const envSchema = z.object({
   LIVE_REFRESH_MS: z.coerce.number().int().min(1000).max(600_000).default(5000),
   LIVE_TRANSPORTS: z.enum(['websocket', 'websocket,polling']).default('websocket'),
   ALLOWED_ORIGINS: z.string().default(''),
+  TRUST_PROXY: z.string().default('loopback').transform((raw, ctx) => {
+    const parsed = parseTrustProxy(raw);
+    if (parsed.ok) return parsed.value;
+    ctx.addIssue({ code: 'custom', message: parsed.message });
+    return z.NEVER;
+  }),
 });
 
 export interface HubConfig {
@@ -63,13 +95,19 @@ export interface HubConfig {
     | { kind: 'url'; url: string }
     | { kind: 'sentinel'; sentinels: { host: string; port: number }[]; name: string }
     | { kind: 'cluster'; nodes: { host: string; port: number }[] }
-    | { kind: 'private'; dir: string };
+    | { kind: 'private'; dir: string; /** maxmemory in bytes (0: none), with noeviction */ maxmemoryBytes: number };
   /** Prefix of every Redis key; in Cluster mode a hash tag keeps all keys in one slot. */
   keyPrefix: string;
   dataDir: string;
-  /** token → source name */
-  ingestTokens: Map<string, string>;
-  screenTokens: string;
+  /** source → its token and what it may send (`source=token[@center|…][#type|…]`) */
+  ingestTokens: Map<string, { token: string; scope: IngestScope }>;
+  /** HUB_SECRET as set (else the file under dataDir is used); checked by server/auth/hub-secret.ts. */
+  hubSecret: string | undefined;
+  /**
+   * screen name → its token and the scope it reads (`name=token[:scope]`, null: the whole city).
+   * Whether each scope is in the catalog is checked at hub start, where the catalog is loaded.
+   */
+  screenTokens: Map<string, { token: string; scope: Scope | null }>;
   adminPassword: string | undefined;
   /** How long an event id is remembered for de-duplication, and the oldest `at` accepted. */
   dedupeDays: number;
@@ -98,6 +136,8 @@ export interface HubConfig {
   ingestDurability: 'written' | 'fsync';
   /** The realtime layer (docs/realtime.md). */
   live: { tickMs: number; refreshMs: number; transports: ('websocket' | 'polling')[]; allowedOrigins: string[] };
+  /** Which proxies may name the client address (Express `trust proxy`): lockouts and the audit use it. */
+  trustProxy: TrustProxy;
 }
 
 function hostPorts(variable: string, raw: string): { host: string; port: number }[] {
@@ -106,6 +146,24 @@ function hostPorts(variable: string, raw: string): { host: string; port: number 
     if (!m) throw new ConfigError(`${variable}: "${hp}" is not host:port (example: 10.0.0.1:26379,10.0.0.2:26379)`);
     return { host: m[1]!, port: Number(m[2]) };
   });
+}
+
+/** SCREEN_TOKENS after its `name=token` pairs: each token 8+ characters and its own, each scope well-formed. */
+function screenTokensOf(pairs: Map<string, string>): HubConfig['screenTokens'] {
+  const out: HubConfig['screenTokens'] = new Map();
+  const nameOfToken = new Map<string, string>();
+  for (const [name, value] of pairs) {
+    const colon = value.indexOf(':');
+    const token = colon < 0 ? value : value.slice(0, colon);
+    const scope = colon < 0 ? null : value.slice(colon + 1);
+    if (token.length < 8) throw new ConfigError(`SCREEN_TOKENS: the token of screen "${name}" is shorter than 8 characters; use a long random string without ":" or ","`);
+    if (scope !== null && !isScope(scope)) throw new ConfigError(`SCREEN_TOKENS: "${scope}" (screen "${name}") is not a scope; use city, center:<code>, dept:<code> or window:<code>`);
+    const other = nameOfToken.get(token);
+    if (other !== undefined) throw new ConfigError(`SCREEN_TOKENS: screen "${name}" reuses the token of screen "${other}"; give each screen its own`);
+    nameOfToken.set(token, name);
+    out.set(name, { token, scope });
+  }
+  return out;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): HubConfig {
@@ -120,17 +178,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (e.REDIS_CLUSTER_NODES) redis = { kind: 'cluster', nodes: hostPorts('REDIS_CLUSTER_NODES', e.REDIS_CLUSTER_NODES) };
   else if (e.REDIS_SENTINELS) redis = { kind: 'sentinel', sentinels: hostPorts('REDIS_SENTINELS', e.REDIS_SENTINELS), name: e.REDIS_SENTINEL_NAME };
   else if (e.REDIS_URL) redis = { kind: 'url', url: e.REDIS_URL };
-  else redis = { kind: 'private', dir: path.join(dataDir, 'redis') };
+  else redis = { kind: 'private', dir: path.join(dataDir, 'redis'), maxmemoryBytes: e.REDIS_MAXMEMORY };
 
-  const ingestTokens = new Map<string, string>();
-  for (const [source, token] of e.INGEST_TOKENS) {
+  const ingestTokens = new Map<string, { token: string; scope: IngestScope }>();
+  for (const [source, value] of e.INGEST_TOKENS) {
+    const { token, spec } = splitTokenSpec(value);
     if (token.length < 8) throw new ConfigError(`INGEST_TOKENS: the token of "${source}" is shorter than 8 characters; use a long random string`);
-    ingestTokens.set(token, source);
+    try {
+      ingestTokens.set(source, { token, scope: makeScope(spec) });
+    } catch (err) {
+      if (err instanceof ScopeInputError) throw new ConfigError(`INGEST_TOKENS: the scope of "${source}": ${err.message} (syntax: source=token@center|center#type|family.*)`);
+      throw err;
+    }
   }
   const keyPrefix = redis.kind === 'cluster' && !e.REDIS_PREFIX.includes('{') ? `{${e.REDIS_PREFIX.replace(/:$/, '')}}:` : e.REDIS_PREFIX;
   return {
-    port: e.PORT, host: e.HOST, logLevel: e.LOG_LEVEL, redis, keyPrefix, dataDir, ingestTokens,
-    screenTokens: e.SCREEN_TOKENS, adminPassword: e.ADMIN_PASSWORD, dedupeDays: e.DEDUPE_DAYS,
+    port: e.PORT, host: e.HOST, logLevel: e.LOG_LEVEL, redis, keyPrefix, dataDir, ingestTokens, hubSecret: e.HUB_SECRET,
+    screenTokens: screenTokensOf(e.SCREEN_TOKENS), adminPassword: e.ADMIN_PASSWORD, dedupeDays: e.DEDUPE_DAYS,
     holidaysFile: path.resolve(cwd, e.HOLIDAYS_FILE), catalogDir: path.resolve(cwd, e.CATALOG_DIR),
     runAggregator: e.AGGREGATOR === 'on',
     alertsFile: path.resolve(cwd, e.ALERTS_FILE), cookieSecure: e.COOKIE_SECURE === 'on', sessionIdleHours: e.SESSION_IDLE_HOURS,
@@ -144,5 +208,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       transports: e.LIVE_TRANSPORTS === 'websocket' ? ['websocket'] : ['websocket', 'polling'],
       allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean),
     },
+    trustProxy: e.TRUST_PROXY,
   };
 }

@@ -1,15 +1,14 @@
-/** An error that becomes an HTTP answer `{ error, field? }` with its status. */
+/**
+ * An answer of the HTTP layer itself `{ error, field? }` with its status and headers: a path that
+ * matches no route, a request refused by a guard or a parser, a body of the wrong shape. What a
+ * domain refuses is a domain error (server/domain-errors.ts); both become answers in `onError`
+ * (server/http/app.ts).
+ */
 export class HttpError extends Error {
   override name = 'HttpError';
+  /** What went wrong in detail, for the hub's log only: never part of the answer. */
+  detail?: string;
   constructor(public readonly status: number, message: string, public readonly field?: string, public readonly headers: Record<string, string> = {}) {
     super(message);
-  }
-}
-
-/** Redis did not take the request: the client should retry after a moment. */
-export class StoreUnavailableError extends HttpError {
-  override name = 'StoreUnavailableError';
-  constructor(cause: unknown, consequence = 'nothing of this request was taken; retry later') {
-    super(503, `the event store is unavailable (${(cause as Error)?.message ?? cause}); ${consequence}`, undefined, { 'Retry-After': '1' });
   }
 }

@@ -4,17 +4,25 @@
 -- batch and moves the group past it: the events are counted when the hub answers 202, and Redis
 -- does not read them back from the stream (that was a fifth of its work per event). Behind a
 -- backlog it only appends, and the aggregation script (apply-events.lua) takes them in order.
+-- Compute, then write: which ids are new, every record's check and (when applying) the whole
+-- batch's effect are worked out before the first write, so no value can make the script fail
+-- after it wrote something (Redis would keep that part). An event refused there is not taken.
 -- KEYS[1] stream, KEYS[2] source-seen hash, KEYS[3] alert stream (the events an alert rule watches),
 -- KEYS[4] dead-letter stream
 -- ARGV[1] key prefix, ARGV[2] dedupe days, ARGV[3] now (epoch ms), ARGV[4] source,
 -- ARGV[5] deadline (epoch ms, Redis clock), ARGV[6] event log retention (ms),
 -- ARGV[7] the aggregators' group to apply for, or '' to only append (a hub with AGGREGATOR=off),
+-- ARGV[8] the alert engines' group on the alert stream (its trim never passes what they have not taken),
 -- then per event: id, day index of its `at`, record JSON (StreamRecord in server/ingest/enrich-event.ts),
 -- and 1 when an alert rule watches the event (its record is then also added to the alert stream), else 0
+-- Answers { a flag per event (1 taken, 0 repeat, 2 refused), the scopes touched, 1 when applied,
+-- the refusals as event position, field, message, fault, ... } or { { -1 } } past the deadline.
 local prefix, dedupeDays, source, group = ARGV[1], tonumber(ARGV[2]), ARGV[4], ARGV[7]
 local retentionMs = tonumber(ARGV[6])
+local hubNowMs = tonumber(ARGV[3]) -- the hub's clock: expiries are durations counted from it
 local P, DEAD_LETTERS = prefix, KEYS[4]
-local FIRST, STRIDE = 8, 4
+local FIRST, STRIDE = 9, 4
+local alertsGroup = ARGV[8]
 
 --#include aggregate-events.lua
 
@@ -40,46 +48,128 @@ local function groupCaughtUp()
 end
 local caughtUp = groupCaughtUp()
 
-local result, n = {}, 0
-local added, addedCount = {}, 0 -- sid, record, sid, record, ... of the entries this batch added
-local seenKeys = {} -- day -> its seen-set key, built once per batch rather than per event
-local watched = false
+-- Which ids are new: one SMISMEMBER per day of the batch (its seen-set), read before any write.
+local days, n = {}, 0 -- day -> { key, ids, at (event positions), batch (ids new in this batch) }
 for i = FIRST, #ARGV, STRIDE do
-  local day = ARGV[i + 1]
-  local seenKey = seenKeys[day]
-  if not seenKey then seenKey = prefix .. 'seen:' .. day; seenKeys[day] = seenKey end
   n = n + 1
-  -- one SADD per event is both the check and the mark (SMISMEMBER first costs a second lookup)
-  if redis.call('SADD', seenKey, ARGV[i]) == 1 then
-    local record = ARGV[i + 2]
-    added[#added + 1] = redis.call('XADD', KEYS[1], '*', 'r', record)
-    added[#added + 1] = record
-    addedCount = addedCount + 1
-    if ARGV[i + 3] == '1' then
-      redis.call('XADD', KEYS[3], '*', 'r', record)
-      watched = true
-    end
-    result[n] = 1
-  else
-    result[n] = 0
+  local d = days[ARGV[i + 1]]
+  if not d then d = { key = prefix .. 'seen:' .. ARGV[i + 1], ids = {}, at = {}, batch = {} }; days[ARGV[i + 1]] = d end
+  d.ids[#d.ids + 1] = ARGV[i]
+  d.at[#d.at + 1] = n
+end
+local known = {}
+for _, d in pairs(days) do
+  for j, f in ipairs(redis.call('SMISMEMBER', d.key, unpack(d.ids))) do
+    if f == 1 then known[d.at[j]] = true end
   end
 end
-for day, key in pairs(seenKeys) do
-  -- remembered until dedupeDays after the end of the event's day (Asia/Shanghai)
-  redis.call('EXPIREAT', key, (tonumber(day) + 1 + dedupeDays) * 86400 - 28800)
+
+-- Every new event's record checked and, when caught up, applied to the batch's tables.
+local result, refusedAt, repeatOf = {}, {}, {}
+local records, recordAt, refused = {}, {}, {}
+for k = 1, n do
+  local i = FIRST + (k - 1) * STRIDE
+  local d = days[ARGV[i + 1]]
+  if known[k] then
+    result[k] = 0
+  elseif d.batch[ARGV[i]] then
+    result[k] = 0
+    repeatOf[k] = d.batch[ARGV[i]] -- the same id earlier in this batch: taken if that one is
+  else
+    d.batch[ARGV[i]] = k
+    local r, err = decodeRecord(ARGV[i + 2])
+    if r then
+      records[#records + 1] = r
+      recordAt[#records] = k
+      result[k] = 1
+    else
+      result[k] = 2
+      refusedAt[k] = err
+    end
+  end
+end
+if caughtUp then
+  computeBatch(records, refused)
+  for j, err in pairs(refused) do
+    result[recordAt[j]] = 2
+    refusedAt[recordAt[j]] = err
+  end
+end
+for k, first in pairs(repeatOf) do
+  if result[first] == 2 then result[k] = 2; refusedAt[k] = refusedAt[first] end
+end
+-- position, field, message and, for an error that is no refusal (a fault of the script), its text
+-- for the hub's log: the sender's answer never carries a script's line
+local refusals = {}
+for k = 1, n do
+  local err = refusedAt[k]
+  if err then
+    local isRefusal = type(err) == 'table' and err.refused
+    refusals[#refusals + 1] = k
+    refusals[#refusals + 1] = isRefusal and err.path or '(event)'
+    refusals[#refusals + 1] = isRefusal and err.message or 'cannot be applied (a fault of the hub, logged there)'
+    refusals[#refusals + 1] = isRefusal and '' or tostring(err)
+  end
+end
+
+-- Write: nothing above wrote anything (Redis refuses a script's first write when it is full, so
+-- then nothing at all is taken). SADD marks the taken ids; refused ones stay unseen, so the
+-- corrected event can be sent again under its id.
+local added, addedCount, watched = {}, 0, false -- sid of each taken entry, in batch order
+local fresh = {} -- seen-set key -> ids taken
+for k = 1, n do
+  if result[k] == 1 then
+    local i = FIRST + (k - 1) * STRIDE
+    addedCount = addedCount + 1
+    added[addedCount] = redis.call('XADD', KEYS[1], '*', 'r', ARGV[i + 2])
+    if ARGV[i + 3] == '1' then
+      redis.call('XADD', KEYS[3], '*', 'r', ARGV[i + 2])
+      watched = true
+    end
+    local key = days[ARGV[i + 1]].key
+    local ids = fresh[key]
+    if not ids then ids = {}; fresh[key] = ids end
+    ids[#ids + 1] = ARGV[i]
+  end
+end
+for key, ids in pairs(fresh) do redis.call('SADD', key, unpack(ids)) end
+for day, d in pairs(days) do
+  -- remembered until dedupeDays after the end of the event's day (Asia/Shanghai), counted from
+  -- the hub's clock, which also decides which events are too old to take (validate-batch.ts)
+  redis.call('PEXPIRE', d.key, int(math.max(1, (tonumber(day) + 1 + dedupeDays) * DAY_MS - OFFSET_MS - hubNowMs)))
 end
 -- The alert log keeps a few days (stream ids are Redis-clock milliseconds; the main log is trimmed
--- where events are applied, never past one not yet applied). '~' trims whole nodes only.
-if watched then redis.call('XTRIM', KEYS[3], 'MINID', '~', nowMs - retentionMs) end
+-- where events are applied, never past one not yet applied), and never an entry the alert engines'
+-- group has not read, or read and not acknowledged: an engine stopped for longer than the
+-- retention finds its backlog when it returns. '~' trims whole nodes only.
+local function idBefore(a, b)
+  local am, as = string.match(a, '^(%d+)-?(%d*)$')
+  local bm, bs = string.match(b, '^(%d+)-?(%d*)$')
+  if tonumber(am) ~= tonumber(bm) then return tonumber(am) < tonumber(bm) end
+  return (tonumber(as) or 0) < (tonumber(bs) or 0)
+end
+local function alertTrimFloor(stream, horizonId)
+  local floor = horizonId
+  for _, g in ipairs(redis.call('XINFO', 'GROUPS', stream)) do
+    local info = {}
+    for i = 1, #g, 2 do info[g[i]] = g[i + 1] end
+    if info.name == alertsGroup then
+      if tonumber(info.pending) > 0 then
+        local oldestPending = redis.call('XPENDING', stream, alertsGroup)[2]
+        if idBefore(oldestPending, floor) then floor = oldestPending end
+      end
+      local unread = redis.call('XRANGE', stream, '(' .. info['last-delivered-id'], '+', 'COUNT', 1)
+      if #unread > 0 and idBefore(unread[1][1], floor) then floor = unread[1][1] end
+    end
+  end
+  return floor
+end
+if watched then redis.call('XTRIM', KEYS[3], 'MINID', '~', alertTrimFloor(KEYS[3], int(nowMs - retentionMs) .. '-0')) end
 redis.call('HSET', KEYS[2], source, ARGV[3])
 
-if not caughtUp or addedCount == 0 then return { result, {}, 0, {} } end
-local failed = {}
-for i = 1, #added, 2 do
-  if not applyRecord(added[i], added[i + 1]) then failed[#failed + 1] = added[i] end
-end
-local touchedList = finishBatch()
-local lastId = added[#added - 1]
+if not caughtUp or addedCount == 0 then return { result, {}, 0, refusals } end
+local touchedList = finishBatch(hubNowMs)
+local lastId = added[addedCount]
 -- the group has read every entry ever added: saying so keeps XINFO's lag exact (health, metrics)
 local stream = redis.call('XINFO', 'STREAM', KEYS[1])
 local entriesAdded
@@ -88,4 +178,4 @@ for i = 1, #stream, 2 do
 end
 redis.call('XGROUP', 'SETID', KEYS[1], group, lastId, 'ENTRIESREAD', entriesAdded)
 trimLog(KEYS[1], lastId, retentionMs)
-return { result, touchedList, 1, failed }
+return { result, touchedList, 1, refusals }

@@ -1,11 +1,12 @@
 /** Makes validated events durable: one atomic script de-duplicates by id and appends to the stream. */
 import type { Scope } from '../../common/catalog.ts';
-import { WATCHED_EVENT_TYPES } from '../alerts/event-ops.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import type { ScriptCommands } from '../redis/scripts.ts';
+import { StoreRefusal } from '../redis/store-failure.ts';
 import { enrichEvent } from './enrich-event.ts';
+import type { RejectedEvent } from '../../common/events.ts';
 import type { ValidEvent } from './validate-batch.ts';
 
 export interface AppendResult {
@@ -13,12 +14,17 @@ export interface AppendResult {
   duplicates: number;
   /** Set when the script applied the batch to the aggregates too: the scopes it touched. */
   appliedScopes?: Scope[];
-  /** Stream ids of events the script could not apply (in the dead-letter stream). */
-  deadLettered?: string[];
+  /**
+   * Events the script refused (not taken): a record it could not check or apply, or an amount
+   * that would take a day's sum past 2^53 - 1 fen. Checked before the script's first write.
+   */
+  refused: RejectedEvent[];
+  /** Why the script failed on refused events, for the log (a fault of the hub, not of the sender). */
+  faults?: string[];
 }
 
 /** Redis ran the append after the hub had stopped waiting: nothing was taken. */
-export class AppendDeadlineError extends Error {
+export class AppendDeadlineError extends StoreRefusal {
   override name = 'AppendDeadlineError';
   constructor() {
     super('Redis took too long to answer; nothing of the batch was taken');
@@ -35,24 +41,39 @@ export interface AppendOptions {
   deadline: number;
   /** Apply the batch at once when the aggregators are caught up (hubs that aggregate). */
   applyInline: boolean;
+  /** The event types some alert rule watches: copied to the alert stream too (told by the hub, from server/alerts/). */
+  alertEventTypes: ReadonlySet<string>;
 }
 
 export async function appendEvents(
   redis: RedisClient & ScriptCommands, keys: RedisKeys, source: string, events: ValidEvent[], opts: AppendOptions,
 ): Promise<AppendResult> {
-  if (events.length === 0) return { accepted: 0, duplicates: 0 };
-  const args: (string | number)[] = [keys.prefix, opts.dedupeDays, opts.now, source, opts.deadline, opts.retentionMs, opts.applyInline ? keys.group : ''];
+  if (events.length === 0) return { accepted: 0, duplicates: 0, refused: [] };
+  const args: (string | number)[] = [keys.prefix, opts.dedupeDays, opts.now, source, opts.deadline, opts.retentionMs, opts.applyInline ? keys.group : '', keys.alertsGroup];
   for (const { event } of events) {
     const record = enrichEvent(event, opts.catalog);
     // the day of the event's `at` also keys its de-duplication set
-    args.push(event.id, record.day, JSON.stringify(record), WATCHED_EVENT_TYPES.has(event.type) ? 1 : 0);
+    args.push(event.id, record.day, JSON.stringify(record), opts.alertEventTypes.has(event.type) ? 1 : 0);
   }
-  const [flags, touched, applied, failed] = await redis.ygAppendEvents(keys.stream, keys.sourceSeen, keys.alertStream, keys.deadLetters, ...args);
+  const [flags, touched, applied, refusals] = await redis.ygAppendEvents(keys.stream, keys.sourceSeen, keys.alertStream, keys.deadLetters, ...args);
   if (flags[0] === -1) throw new AppendDeadlineError();
-  const accepted = flags.reduce((n, f) => n + f, 0);
+  let accepted = 0;
+  let duplicates = 0;
+  for (const f of flags) {
+    if (f === 1) accepted++;
+    else if (f === 0) duplicates++;
+  }
+  const refused: RejectedEvent[] = [];
+  const faults: string[] = [];
+  for (let i = 0; i + 3 < refusals.length; i += 4) {
+    const valid = events[Number(refusals[i]) - 1];
+    if (!valid) continue;
+    refused.push({ index: valid.index, id: valid.event.id, errors: [{ path: String(refusals[i + 1]), message: String(refusals[i + 2]) }] });
+    if (refusals[i + 3]) faults.push(`${valid.event.id}: ${String(refusals[i + 3])}`);
+  }
   return {
-    accepted, duplicates: flags.length - accepted,
+    accepted, duplicates, refused,
+    ...(faults.length > 0 ? { faults } : {}),
     ...(applied === 1 ? { appliedScopes: touched as Scope[] } : {}),
-    ...(failed.length > 0 ? { deadLettered: failed } : {}),
   };
 }

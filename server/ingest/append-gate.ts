@@ -7,14 +7,16 @@
  * Appends still waiting for Redis are counted; beyond `maxInFlight` new batches are refused at once,
  * so a frozen Redis cannot make the hub queue without bound.
  */
-export class StoreTimeoutError extends Error {
+import { StoreRefusal } from '../redis/store-failure.ts';
+
+export class StoreTimeoutError extends StoreRefusal {
   override name = 'StoreTimeoutError';
   constructor(ms: number) {
     super(`Redis did not answer within ${ms} ms`);
   }
 }
 
-export class StoreBusyError extends Error {
+export class StoreBusyError extends StoreRefusal {
   override name = 'StoreBusyError';
   constructor(max: number) {
     super(`${max} batches are already waiting for Redis`);

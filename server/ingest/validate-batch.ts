@@ -1,14 +1,17 @@
 /**
- * Validates an ingest batch event by event: the schema, the token's source, the catalog, and the
+ * Validates an ingest batch event by event: the schema, the token's source and scope, the catalog, and the
  * time window. Good events are kept; each bad one gets its index, id and errors naming the field.
  */
 import type { ZodError } from 'zod';
 import { eventSchema, type EventError, type RejectedEvent, type YgEvent } from '../../common/events.ts';
+import type { IngestScope } from '../../common/ingest-scope.ts';
 import { DAY_MS } from '../../common/time.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
 
 export interface ValidationContext {
   source: string;
+  /** The centers and event types the token may send; absent: all. */
+  scope?: IngestScope;
   catalog: CatalogIndex;
   now: number;
   /** Events older than this many days are refused (they would outlive de-duplication). */
@@ -58,6 +61,7 @@ function semanticErrors(event: YgEvent, ctx: ValidationContext): EventError[] {
   const errors: EventError[] = [];
   const { catalog } = ctx;
   if (event.source !== ctx.source) errors.push({ path: 'source', message: `must be "${ctx.source}", the source of this token` });
+  if (ctx.scope) checkScope(errors, ctx.scope, event);
 
   const at = Date.parse(event.at);
   if (at > ctx.now + (ctx.maxFutureMs ?? 10 * 60_000)) errors.push({ path: 'at', message: 'is more than 10 minutes in the future; check the device clock' });
@@ -67,6 +71,16 @@ function semanticErrors(event: YgEvent, ctx: ValidationContext): EventError[] {
   if ('window' in event && event.window !== undefined) checkWindow(errors, catalog, event.center, event.window);
   if (event.type === 'case.accepted' && !catalog.items.has(event.item)) errors.push({ path: 'item', message: `unknown service item "${event.item}" (see GET /api/v1/catalog)` });
   return errors;
+}
+
+// Set lookups: a scope check costs next to nothing per event (the lists are joined only for a refusal).
+function checkScope(errors: EventError[], scope: IngestScope, event: YgEvent): void {
+  if (scope.centers && !scope.centers.has(event.center)) {
+    errors.push({ path: 'center', message: `this token may send for ${scope.spec.centers!.join(', ')} only` });
+  }
+  if (scope.types && !scope.types.has(event.type)) {
+    errors.push({ path: 'type', message: `this token may send ${scope.spec.types!.join(', ')} only` });
+  }
 }
 
 function checkDept(errors: EventError[], catalog: CatalogIndex, center: string, code: string): void {

@@ -1,5 +1,5 @@
 /**
- * The metric arithmetic of DESIGN section 3, from the raw counters of one scope and day.
+ * The metric arithmetic of docs/metrics.md, from the raw counters of one scope and day.
  * Pure functions: the definitions live here and nowhere else.
  */
 import type { CaseFigures, RatingFigures, TicketFigures } from '../../common/snapshot.ts';

@@ -1,15 +1,21 @@
 /**
  * Time series of one metric for one scope: per minute or per hour from the timed buckets, per day
- * from the day totals (where the derived rates of DESIGN section 3 are also available).
+ * from the day totals (where the derived rates of docs/metrics.md are also available).
  */
+import type { Interval } from '../../common/api-queries.ts';
 import type { Scope } from '../../common/catalog.ts';
+import type { Series, SeriesPoint } from '../../common/series.ts';
+import { InputError } from '../domain-errors.ts';
 import { DAY_MS, dateOfDayIndex, startOfDayMs, toShanghaiIso } from '../../common/time.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import { caseFigures, num, ratingFigures, ticketFigures, yuanOfFen, type Counters } from './figures.ts';
 
-/** Counted at minute, hour and day: metric name → counter field. */
-export const TIMED_METRICS = {
+/**
+ * Counted at minute, hour and day: metric name → counter field. Maps, not objects: a metric name
+ * comes from the query string, and an object would answer for `hasOwnProperty` or `__proto__`.
+ */
+export const TIMED_METRICS: ReadonlyMap<string, string> = new Map(Object.entries({
   'cases.accepted': 'acc',
   'cases.completed': 'done',
   'tickets.issued': 'iss',
@@ -20,10 +26,10 @@ export const TIMED_METRICS = {
   'ratings.bad': 'bad',
   'trades.count': 'trN',
   'fees.count': 'feeN',
-} as const;
+}));
 
 /** Per day only, derived from the whole day's counters. */
-export const DAILY_METRICS: Record<string, (c: Counters) => number | null> = {
+const dailyDefinitions: Record<string, (c: Counters) => number | null> = {
   'cases.completedEarly': (c) => num(c, 'early'),
   'cases.completedOnTime': (c) => num(c, 'ontime'),
   'cases.overdue': (c) => num(c, 'overdue'),
@@ -36,22 +42,21 @@ export const DAILY_METRICS: Record<string, (c: Counters) => number | null> = {
   'fees.amount': (c) => yuanOfFen(num(c, 'feeAmt')),
   'complaints.filed': (c) => num(c, 'cpF'),
 };
+export const DAILY_METRICS: ReadonlyMap<string, (c: Counters) => number | null> = new Map(Object.entries(dailyDefinitions));
 
-export type Interval = 'minute' | 'hour' | 'day';
+export type { Interval };
 export const SERIES_LIMITS: Record<Interval, number> = { minute: 2 * 1440, hour: 62 * 24, day: 400 };
 
-export interface SeriesPoint { t: string; v: number | null }
-export interface Series { metric: string; scope: Scope; interval: Interval; from: string; to: string; points: SeriesPoint[] }
-
-export class SeriesRequestError extends Error {
+/** A series the request cannot have (unknown metric, too many points): 400 naming the field. */
+export class SeriesRequestError extends InputError {
   override name = 'SeriesRequestError';
-  constructor(public readonly field: string, message: string) {
-    super(message);
+  constructor(field: string, message: string) {
+    super(message, field);
   }
 }
 
 export function isKnownMetric(metric: string, interval: Interval): boolean {
-  return metric in TIMED_METRICS || (interval === 'day' && (metric in DAILY_METRICS || metric === 'portal.uv'));
+  return TIMED_METRICS.has(metric) || (interval === 'day' && (DAILY_METRICS.has(metric) || metric === 'portal.uv'));
 }
 
 /** `fromDay`..`toDay` inclusive (day indexes); the minute and hour points cover whole days. */
@@ -60,7 +65,7 @@ export async function readSeries(
 ): Promise<Series> {
   const { metric, scope, interval, fromDay, toDay } = q;
   if (!isKnownMetric(metric, interval)) {
-    throw new SeriesRequestError('metric', `unknown metric "${metric}" for interval ${interval}; known: ${[...Object.keys(TIMED_METRICS), ...(interval === 'day' ? [...Object.keys(DAILY_METRICS), 'portal.uv'] : [])].join(', ')}`);
+    throw new SeriesRequestError('metric', `unknown metric "${metric}" for interval ${interval}; known: ${[...TIMED_METRICS.keys(), ...(interval === 'day' ? [...DAILY_METRICS.keys(), 'portal.uv'] : [])].join(', ')}`);
   }
   const perDay = interval === 'minute' ? 1440 : interval === 'hour' ? 24 : 1;
   if ((toDay - fromDay + 1) * perDay > SERIES_LIMITS[interval]) {
@@ -69,7 +74,7 @@ export async function readSeries(
   const days: number[] = [];
   for (let d = fromDay; d <= toDay; d++) days.push(d);
   const p = redis.pipeline();
-  const timedField = (TIMED_METRICS as Record<string, string>)[metric];
+  const timedField = TIMED_METRICS.get(metric);
   for (const d of days) {
     if (interval === 'minute' && timedField) p.hmget(keys.minute(scope, d), ...range(1440).map((m) => `${timedField}|${String(m).padStart(4, '0')}`));
     else if (interval === 'hour' && timedField) p.hmget(keys.hour(scope, d), ...range(24).map((h) => `${timedField}|${String(h).padStart(2, '0')}`));
@@ -88,7 +93,7 @@ export async function readSeries(
       (v as (string | null)[]).forEach((x, j) => points.push({ t: toShanghaiIso(start + j * step), v: Number(x ?? 0) }));
     } else if (metric === 'portal.uv') points.push({ t: dateOfDayIndex(d), v: v as number });
     else if (timedField) points.push({ t: dateOfDayIndex(d), v: Number(v ?? 0) });
-    else points.push({ t: dateOfDayIndex(d), v: DAILY_METRICS[metric]!(v as Counters) });
+    else points.push({ t: dateOfDayIndex(d), v: DAILY_METRICS.get(metric)!(v as Counters) });
   });
   return { metric, scope, interval, from: toShanghaiIso(startOfDayMs(fromDay)), to: toShanghaiIso(startOfDayMs(toDay) + DAY_MS - 1), points };
 }

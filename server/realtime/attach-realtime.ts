@@ -16,12 +16,11 @@ import { readSnapshot } from '../read/snapshot.ts';
 import type { RedisClient, RedisTarget } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import { listenChanged, publishChanged } from './changed-channel.ts';
-import { envScreenTokens, handshakeMiddleware, originAllowed, type ScreenTokenLookup } from './handshake-auth.ts';
+import type { Identity } from '../identity/identity.ts';
+import { handshakeMiddleware, originAllowed } from './handshake-auth.ts';
 import { LiveRooms, type LiveRoomsStats } from './live-rooms.ts';
 import { roomOf, serveLive, type LiveNamespace } from './live-namespace.ts';
-import type { ResolveUser } from './principal.ts';
 import { connectRealtimeRedis } from './realtime-redis.ts';
-import { parseScreenTokens } from './screen-tokens.ts';
 
 export interface RealtimeDeps {
   server: http.Server;
@@ -34,10 +33,8 @@ export interface RealtimeDeps {
   now: () => number;
   /** Scopes changed by batches this process applied. */
   onApplied: (listener: (scopes: Set<Scope>) => void) => () => void;
-  /** Signed-in users from the handshake (cookie session, issue 7); absent: screens and anonymous only. */
-  resolveUser?: ResolveUser;
-  /** Screen tokens with rotation (the auth layer's store); absent: SCREEN_TOKENS as parsed at start. */
-  screenTokens?: ScreenTokenLookup;
+  /** Who is asking at a handshake: screen token or session cookie (server/identity/, docs/auth.md). */
+  identity: Identity;
 }
 
 export interface RealtimeStats extends LiveRoomsStats { sockets: number; slowDisconnects: number }
@@ -60,13 +57,11 @@ const MAX_QUEUED_PACKETS = 500;
 export async function attachRealtime(deps: RealtimeDeps): Promise<Realtime> {
   const { config, catalog, keys, log, now } = deps;
   const { tickMs, refreshMs, transports, allowedOrigins } = config.live;
-  // Parsed even when a token store is passed in: a bad entry or an unknown scope stops the start.
-  const envTokens = parseScreenTokens(config.screenTokens, catalog);
-  const screenTokens = deps.screenTokens ?? envScreenTokens(envTokens);
-  if (!screenTokens.configured()) log.warn('SCREEN_TOKENS is empty: anyone who reaches the hub can read the live figures (fine for one hall on its own network; see docs/realtime.md)');
+  if (!deps.identity.readsLocked()) log.warn('SCREEN_TOKENS is empty: anyone who reaches the hub can read the live figures (fine for one hall on its own network; see docs/realtime.md)');
 
-  const adapterRedis = connectRealtimeRedis(deps.redisTarget, 'yg-live-adapter');
-  const changedSub = connectRealtimeRedis(deps.redisTarget, 'yg-live-changed');
+  // the adapter duplicates this client for its pub/sub connection, which must skip the ready check
+  const adapterRedis = connectRealtimeRedis(deps.redisTarget, 'yg-live-adapter', { subscriber: true });
+  const changedSub = connectRealtimeRedis(deps.redisTarget, 'yg-live-changed', { subscriber: true });
   for (const c of [adapterRedis, changedSub]) c.on('error', (err: Error) => log.debug({ err: err.message }, 'live: redis connection error'));
 
   const io = new Server(deps.server, {
@@ -87,7 +82,11 @@ export async function attachRealtime(deps: RealtimeDeps): Promise<Realtime> {
     }),
   });
 
-  const authenticate = handshakeMiddleware({ screenTokens, ...(deps.resolveUser ? { resolveUser: deps.resolveUser } : {}) });
+  // The root namespace serves nothing: refused, so no socket can sit on the hub unauthenticated
+  // (a client asks for a namespace by name; /live and /alerts have their own middleware).
+  io.of('/').use((_socket, next) => next(Object.assign(new Error('no such namespace: connect to /live or /alerts'), { data: { code: 'namespace-refused' } })));
+
+  const authenticate = handshakeMiddleware(deps.identity);
   // Server generics type every namespace alike; /live and /alerts have their own event maps.
   const live = io.of(LIVE_NAMESPACE) as unknown as LiveNamespace;
   live.use(authenticate);

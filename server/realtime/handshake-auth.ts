@@ -1,13 +1,15 @@
 /**
  * Auth once, at the handshake: an Origin check for the HTTP upgrade (engine level, all
- * namespaces) and a namespace middleware that turns a screen token or a signed-in session into a
- * Principal on `socket.data`. The middleware is exported so `/alerts` (issue 7) reuses it.
+ * namespaces) and a namespace middleware that asks the resolver (server/identity/) who a screen
+ * token or a session cookie belongs to, and leaves the principal on `socket.data`. The middleware
+ * is exported so `/alerts` (server/alerts/) reuses it.
  */
-import crypto from 'node:crypto';
 import type http from 'node:http';
 import type { Socket } from 'socket.io';
-import type { LiveSocketData, Principal, ResolveUser } from './principal.ts';
-import type { ScreenGrant, ScreenTokens } from './screen-tokens.ts';
+import { storeProblem } from '../redis/store-failure.ts';
+import { handshakeCredentials } from '../identity/credentials.ts';
+import { UnknownTokenError, type Identity } from '../identity/identity.ts';
+import type { Principal } from '../identity/principal.ts';
 
 export class HandshakeRefusedError extends Error {
   override name = 'HandshakeRefusedError';
@@ -18,6 +20,9 @@ export class HandshakeRefusedError extends Error {
     this.data = { code };
   }
 }
+
+/** What every `/live` (and `/alerts`) socket carries after the handshake middleware. */
+export interface LiveSocketData { principal: Principal }
 
 /**
  * Browsers send `Origin` on the WebSocket upgrade and on cross-site polling; other programs
@@ -35,66 +40,30 @@ export function originAllowed(req: http.IncomingMessage, allowed: readonly strin
   }
 }
 
-/** Where screen tokens are looked up: SCREEN_TOKENS alone, or the auth layer's rotatable store. */
-export interface ScreenTokenLookup {
-  grant(token: string): ScreenGrant | null;
-  /** Whether any screen token exists; without any, anonymous read-only screens are allowed. */
-  configured(): boolean;
-}
-
-export interface HandshakeAuthDeps {
-  screenTokens: ScreenTokenLookup;
-  resolveUser?: ResolveUser;
-}
-
 /** Any namespace's socket: the middleware only reads the handshake and writes `data.principal`. */
 interface AuthSocket { handshake: Socket['handshake']; data: Partial<LiveSocketData> }
 
-/** SCREEN_TOKENS as a lookup, compared in constant time so a token cannot be guessed from timing. */
-export function envScreenTokens(tokens: ScreenTokens): ScreenTokenLookup {
-  return {
-    grant(presented) {
-      const p = Buffer.from(presented);
-      let found: ScreenGrant | null = null;
-      for (const [token, grant] of tokens) {
-        const t = Buffer.from(token);
-        if (t.length === p.length && crypto.timingSafeEqual(t, p)) found = grant;
-      }
-      return found;
-    },
-    configured: () => tokens.size > 0,
-  };
-}
-
-export async function authenticateHandshake(handshake: Socket['handshake'], deps: HandshakeAuthDeps): Promise<Principal> {
-  const auth = handshake.auth as Record<string, unknown> | undefined;
-  const token = typeof auth?.token === 'string' && auth.token !== '' ? auth.token : null;
-  const tokensConfigured = deps.screenTokens.configured();
-  if (token !== null && tokensConfigured) {
-    const grant = deps.screenTokens.grant(token);
-    if (!grant) throw new HandshakeRefusedError('token-invalid', 'unknown or revoked screen token; check the ?token= of the screen URL (SCREEN_TOKENS or the rotated token)');
-    return { kind: 'screen', name: grant.name, scope: grant.scope };
+/** Nobody is let in only while no screen token exists (one hall on its own network). */
+export async function authenticateHandshake(handshake: Socket['handshake'], identity: Identity): Promise<Principal> {
+  let principal: Principal;
+  try {
+    principal = await identity.resolve(handshakeCredentials(handshake));
+  } catch (err) {
+    if (err instanceof UnknownTokenError) throw new HandshakeRefusedError('token-invalid', 'unknown or revoked screen token; check the ?token= of the screen URL (SCREEN_TOKENS or the rotated token)');
+    // a fixed text: Redis's own message may name scripts, lines and keys
+    throw new HandshakeRefusedError('auth-unavailable', `could not check the session (${storeProblem(err) ?? 'the hub failed'}); retry`);
   }
-  if (deps.resolveUser) {
-    let user;
-    try {
-      user = await deps.resolveUser(handshake);
-    } catch (err) {
-      throw new HandshakeRefusedError('auth-unavailable', `could not check the session (${(err as Error).message}); retry`);
-    }
-    if (user) return { kind: 'user', user };
-  }
-  if (!tokensConfigured) return { kind: 'anonymous' };
-  throw new HandshakeRefusedError('token-required', 'a screen token (?token=) or a signed-in session is required');
+  if (principal.kind === 'anonymous' && identity.readsLocked()) throw new HandshakeRefusedError('token-required', 'a screen token (?token=) or a signed-in session is required');
+  return principal;
 }
 
 /**
  * The namespace middleware. With connection state recovery it runs again on a recovered
  * connection (`skipMiddlewares: false`), so a revoked token does not survive a reconnect.
  */
-export function handshakeMiddleware(deps: HandshakeAuthDeps) {
+export function handshakeMiddleware(identity: Identity) {
   return <S extends AuthSocket>(socket: S, next: (err?: Error) => void): void => {
-    authenticateHandshake(socket.handshake, deps).then(
+    authenticateHandshake(socket.handshake, identity).then(
       (principal) => {
         socket.data.principal = principal;
         next();

@@ -10,7 +10,9 @@ import { isScope, type Scope } from '../../common/catalog.ts';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../common/live.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
 import type { LiveRooms } from './live-rooms.ts';
-import { mayRead, scopeExists, type LiveSocketData } from './principal.ts';
+import { scopeExists } from '../catalog/scopes.ts';
+import { mayRead } from '../identity/principal.ts';
+import type { LiveSocketData } from './handshake-auth.ts';
 import { guardSocket } from './socket-guard.ts';
 
 export type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, LiveSocketData>;

@@ -1,6 +1,11 @@
-/** Creates ioredis clients for a plain URL, Sentinel or Cluster, with fail-fast settings for ingest. */
+/**
+ * Creates ioredis clients for a plain URL, Sentinel or Cluster, with fail-fast settings for ingest.
+ * The hub's clients fail with typed errors (store-failure.ts), so a route can tell a Redis outage
+ * from a bug by the error's class.
+ */
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { HubConfig } from '../config/env.ts';
+import { typedFailures } from './store-failure.ts';
 
 export type RedisClient = Redis | Cluster;
 
@@ -25,11 +30,12 @@ export function connectRedis(target: RedisTarget, opts: ConnectOptions): RedisCl
     // Commands issued while disconnected fail at once: the caller answers 503 instead of queueing without bound.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    commandTimeout: opts.blocking || opts.commandTimeoutMs === null ? undefined : (opts.commandTimeoutMs ?? 1500),
     retryStrategy: (times) => Math.min(50 * 2 ** times, 2000),
     lazyConnect: true,
   };
-  return connectWith(target, base, { enableOfflineQueue: false, lazyConnect: true });
+  // the command timeout is typedFailures' own, so that its error is a RedisTimeoutError
+  const commandTimeoutMs = opts.blocking || opts.commandTimeoutMs === null ? undefined : (opts.commandTimeoutMs ?? 1500);
+  return typedFailures(connectWith(target, base, { enableOfflineQueue: false, lazyConnect: true }), commandTimeoutMs);
 }
 
 /** One client for any target kind with the given options (Cluster gets them per node). */

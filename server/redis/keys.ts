@@ -27,7 +27,7 @@ export function redisKeys(prefix: string) {
     uv: (scope: Scope, day: number) => `${prefix}uv:${scope}:${day}`,
     /** Gauges that are not per day (open cases). */
     gauge: (scope: Scope) => `${prefix}gauge:${scope}`,
-    /** Open, unsuspended cases of a scope by deadline (epoch ms). */
+    /** Open, unsuspended cases of a scope by deadline (epoch ms); members are `<center>:<case>`. */
     openCases: (scope: Scope) => `${prefix}open:${scope}`,
     /** Current state of a window. */
     window: (code: string) => `${prefix}win:${code}`,
@@ -37,6 +37,8 @@ export function redisKeys(prefix: string) {
     calendar: `${prefix}calendar`,
     /** Last time each source sent anything: source → epoch ms. */
     sourceSeen: `${prefix}source-seen`,
+    /** Written by each health check (60 s TTL): a Redis that refuses writes fails it (observability/health.ts). */
+    healthProbe: `${prefix}health:probe`,
     /** Open alert counts of a scope (filled by the alert engine). */
     alertCounts: (scope: Scope) => `${prefix}alerts:count:${scope}`,
     /** A nonce of a signed ingest request, kept while its timestamp is acceptable. */
@@ -53,8 +55,16 @@ export function redisKeys(prefix: string) {
     session: (idHash: string) => `${prefix}session:${idHash}`,
     /** Failed sign-ins of one user name from one IP in the current lockout window. */
     loginFailures: (username: string, ip: string) => `${prefix}auth:fail:${ip}:${username}`,
-    /** Rotated or revoked ingest tokens: source → JSON. Overrides INGEST_TOKENS for that source. */
+    /** Failed sign-ins (any user name) from one client address in the current lockout window. */
+    loginFailuresOfAddress: (ip: string) => `${prefix}auth:fail-addr:${ip}`,
+    /** One lockout in progress (`user|<ip>|<name>` or `address|<ip>`): hash of its refused attempts. */
+    loginLock: (lock: string) => `${prefix}auth:lock:${lock}`,
+    /** The lockouts in progress by their end (Redis time, ms): each becomes one audit entry when it ends. */
+    loginLockEnds: `${prefix}auth:lock-ends`,
+    /** Rotated or revoked ingest tokens: source → JSON (a salt, never the token). Overrides INGEST_TOKENS for that source. */
     ingestTokenStore: `${prefix}tokens:ingest`,
+    /** The id (a fingerprint, not the key) of the deployment's hub secret: a hub with another one refuses to start. */
+    hubSecretId: `${prefix}hub-secret-id`,
     /** Rotated or revoked screen tokens: screen name → JSON. Overrides SCREEN_TOKENS for that name. */
     screenTokenStore: `${prefix}tokens:screen`,
     /** The audit trail (append-only Redis Stream). */
@@ -79,7 +89,7 @@ export function redisKeys(prefix: string) {
     alertsAll: `${prefix}alerts:all`,
     alertsOfDept: (dept: string) => `${prefix}alerts:dept:${dept}`,
     alertsUnresolved: `${prefix}alerts:unresolved`,
-    /** The alert engine's own view of a case (due day, suspension). */
+    /** The alert engine's own view of a case (due day, suspension), by `<center>:<case>`. */
     alertCase: (caseId: string) => `${prefix}alerts:case:${caseId}`,
   };
 }

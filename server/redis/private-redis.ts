@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { replyCode } from './store-failure.ts';
 
 /**
  * How the private Redis keeps its data; the benchmarks start theirs with the same, so that they
@@ -33,7 +34,20 @@ export interface PrivateRedis {
   /** True when this process started the server (and so stops it on exit). */
   startedHere: boolean;
   pid: number | null;
+  /** Settles when a server this process started exits, however (null: reused, not our child). */
+  exited: Promise<void> | null;
   stop(): Promise<void>;
+}
+
+/** The private Redis's default memory limit (REDIS_MAXMEMORY; sizing in docs/deploy.md). */
+export const DEFAULT_MAXMEMORY_BYTES = 4 * 1024 ** 3;
+
+/**
+ * A full Redis must refuse writes, never drop keys: every key of the hub is data (the event log
+ * not yet applied, de-duplication ids, aggregates, sessions), so `noeviction`.
+ */
+export function memoryArgs(maxmemoryBytes: number): string[] {
+  return ['--maxmemory', String(maxmemoryBytes), '--maxmemory-policy', 'noeviction'];
 }
 
 export interface PrivateRedisOptions {
@@ -41,6 +55,8 @@ export interface PrivateRedisOptions {
   /** `always` makes every write wait for the disk (INGEST_DURABILITY=fsync on Redis < 7.2). @default 'everysec' */
   appendfsync?: 'everysec' | 'always';
   binary?: string;
+  /** @default DEFAULT_MAXMEMORY_BYTES; 0: no limit */
+  maxmemoryBytes?: number;
   log?: (msg: string) => void;
 }
 
@@ -49,12 +65,18 @@ export async function ensurePrivateRedis(opts: PrivateRedisOptions): Promise<Pri
   fs.mkdirSync(opts.dir, { recursive: true });
   const socketPath = socketPathFor(opts.dir);
   const pidFile = path.join(opts.dir, 'redis.pid');
+  const maxmemory = opts.maxmemoryBytes ?? DEFAULT_MAXMEMORY_BYTES;
 
   if (await answers(socketPath)) {
     const pid = readPid(pidFile);
     log(`reusing the private redis-server already running (pid ${pid ?? '?'}) at ${socketPath}`);
-    if (opts.appendfsync) await setAppendFsync(socketPath, opts.appendfsync);
-    return { socketPath, startedHere: false, pid, stop: async () => undefined };
+    // the settings may have changed since that server started: apply those given to it (a CLI
+    // that passes none must not reset the hub's)
+    await configSet(socketPath, [
+      ...(opts.appendfsync ? [['appendfsync', opts.appendfsync]] : []),
+      ...(opts.maxmemoryBytes !== undefined ? [['maxmemory', String(opts.maxmemoryBytes)], ['maxmemory-policy', 'noeviction']] : []),
+    ]);
+    return { socketPath, startedHere: false, pid, exited: null, stop: async () => undefined };
   }
   // Not answering: whatever is left is stale (a crashed server). Remove it so the new one can bind.
   const stalePid = readPid(pidFile);
@@ -69,9 +91,10 @@ export async function ensurePrivateRedis(opts: PrivateRedisOptions): Promise<Pri
   const child = spawn(binary, [
     '--port', '0', '--unixsocket', socketPath, '--unixsocketperm', '700',
     '--dir', opts.dir, '--pidfile', pidFile, '--daemonize', 'no',
-    ...PERSISTENCE_ARGS, '--appendfsync', opts.appendfsync ?? 'everysec',
+    ...PERSISTENCE_ARGS, '--appendfsync', opts.appendfsync ?? 'everysec', ...memoryArgs(maxmemory),
     '--logfile', path.join(opts.dir, 'redis.log'),
   ], { detached: true, stdio: 'ignore' });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
   const ready = waitUntil(() => answers(socketPath), 30_000);
   const first = await Promise.race([ready.then(() => null), spawnError]);
@@ -81,13 +104,13 @@ export async function ensurePrivateRedis(opts: PrivateRedisOptions): Promise<Pri
   }
   child.unref();
   log(`started a private redis-server (pid ${child.pid}) with AOF persistence in ${opts.dir}`);
-  return { socketPath, startedHere: true, pid: child.pid ?? null, stop: () => stopServer(child, socketPath) };
+  return { socketPath, startedHere: true, pid: child.pid ?? null, exited, stop: () => stopServer(child, socketPath) };
 }
 
-async function setAppendFsync(socketPath: string, mode: string): Promise<void> {
+async function configSet(socketPath: string, settings: string[][]): Promise<void> {
   const client = new Redis({ path: socketPath, maxRetriesPerRequest: 0 });
   try {
-    await client.config('SET', 'appendfsync', mode);
+    for (const [name, value] of settings) await client.config('SET', name!, value!);
   } finally {
     client.disconnect();
   }
@@ -116,7 +139,7 @@ function socketPathFor(dir: string): string {
   return path.join(os.tmpdir(), `yangguang-redis-${hash}.sock`);
 }
 
-async function answers(socketPath: string): Promise<boolean> {
+export async function answers(socketPath: string): Promise<boolean> {
   if (!fs.existsSync(socketPath)) return false;
   const client = new Redis({ path: socketPath, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
   client.on('error', () => undefined);
@@ -125,7 +148,7 @@ async function answers(socketPath: string): Promise<boolean> {
     return (await client.ping()) === 'PONG';
   } catch (err) {
     // A server still loading its AOF answers LOADING: it is alive, just not ready.
-    return /LOADING/.test(String((err as Error).message));
+    return replyCode(err) === 'LOADING';
   } finally {
     client.disconnect();
   }
@@ -140,7 +163,7 @@ function readPid(file: string): number | null {
   }
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,5 +1,4 @@
 /** Hubs for the alert and auth tests: a clock the test moves, fast engine ticks, signed-in API calls. */
-import { Redis } from 'ioredis';
 import type { Alert } from '../../common/alerts.ts';
 import { startHub, type Hub } from '../../server/hub.ts';
 import { createLogger } from '../../server/observability/logger.ts';
@@ -7,7 +6,11 @@ import { drained, redisPort, testConfig } from '../helpers/test-hub.ts';
 
 export const ADMIN_PASSWORD = 'admin-pass-0001';
 
-/** A clock the test sets and moves; the hub reads it through `now`. */
+/**
+ * A clock the test sets and moves; the hub reads it through `now`, and computes every expiry from
+ * it. Give it times relative to the test's today, `at(time, day)` of test/helpers/test-clock.ts,
+ * never a written date.
+ */
 export class TestClock {
   t: number;
   constructor(iso: string) {
@@ -70,9 +73,14 @@ export async function alertCounts(hub: Hub, scope: string): Promise<{ open: numb
 export interface ApiAnswer { status: number; body: any; setCookie: string | null }
 
 export async function api(hub: Hub, method: string, path: string, opts: { cookie?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<ApiAnswer> {
+  // as the consoles' pages do: a write names the page's origin and sends JSON (server/http/same-origin-guard.ts)
+  const write = method !== 'GET' && method !== 'HEAD';
   const res = await fetch(`${hub.url}${path}`, {
     method,
-    headers: { ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(opts.cookie ? { cookie: opts.cookie } : {}), ...opts.headers },
+    headers: {
+      ...(opts.body !== undefined || write ? { 'content-type': 'application/json' } : {}), ...(write ? { origin: hub.url } : {}),
+      ...(opts.cookie ? { cookie: opts.cookie } : {}), ...opts.headers,
+    },
     ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
   });
   return { status: res.status, body: await res.json().catch(() => null), setCookie: res.headers.get('set-cookie') };
@@ -89,8 +97,4 @@ export async function addUser(hub: Hub, username: string, role: 'supervisor' | '
   const password = `${username}-password`;
   await hub.auth.users.create({ username, password, role, depts });
   return signIn(hub, username, password);
-}
-
-export function rawRedis(): Redis {
-  return new Redis({ port: redisPort() });
 }

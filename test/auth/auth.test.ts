@@ -3,14 +3,18 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Hub } from '../../server/hub.ts';
+import { handshakeCredentials, type HandshakeLike } from '../../server/identity/credentials.ts';
+import { UnknownTokenError } from '../../server/identity/identity.ts';
 import { ev } from '../helpers/events.ts';
+import { at } from '../helpers/test-clock.ts';
 import { TOKENS, postEvents, redisPort, testPrefix } from '../helpers/test-hub.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { ADMIN_PASSWORD, addUser, api, signIn, startAlertHub, TestClock } from '../alerts/alert-hub.ts';
 
 const run = promisify(execFile);
 const hubs: Hub[] = [];
 afterEach(async () => { for (const h of hubs.splice(0)) await h.stop(); });
-const clock = new TestClock('2026-11-23T09:00:00+08:00');
+const clock = new TestClock(at('09:00'));
 async function hub(prefix = testPrefix()): Promise<Hub> {
   const h = await startAlertHub(prefix, clock);
   hubs.push(h);
@@ -19,7 +23,7 @@ async function hub(prefix = testPrefix()): Promise<Hub> {
 async function ingest(h: Hub, token: string): Promise<number> {
   const res = await fetch(`${h.url}/api/v1/events`, {
     method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify([ev.issued('2026-11-23T09:00:00+08:00', 'A001', 'yiyang.agri')]),
+    body: JSON.stringify([ev.issued(at('09:00'), 'A001', 'yiyang.agri')]),
   });
   return res.status;
 }
@@ -30,7 +34,10 @@ describe('sign-in and sessions', () => {
     const res = await api(h, 'POST', '/api/v1/session', { body: { username: 'admin', password: ADMIN_PASSWORD } });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ ok: true, user: { username: 'admin', role: 'admin' } });
-    expect(res.setCookie).toMatch(/^yg_session=[A-Za-z0-9_-]{40,}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200$/);
+    // set with res.cookie(): the attributes in its order, and an Expires beside Max-Age
+    const [pair, ...attributes] = res.setCookie!.split('; ');
+    expect(pair).toMatch(/^yg_session=[A-Za-z0-9_-]{40,}$/);
+    expect(attributes.filter((a) => !a.startsWith('Expires=')).sort()).toEqual(['HttpOnly', 'Max-Age=43200', 'Path=/', 'SameSite=Strict']);
     const cookie = res.setCookie!.split(';')[0]!;
     expect((await api(h, 'GET', '/api/v1/session', { cookie })).body.user.username).toBe('admin');
     expect((await api(h, 'DELETE', '/api/v1/session', { cookie })).status).toBe(200);
@@ -98,16 +105,12 @@ describe('tokens', () => {
     const rotated = await api(a, 'POST', '/api/v1/tokens/ingest/queue/rotate', { cookie: admin });
     expect(rotated.body).toMatchObject({ ok: true, source: 'queue', token: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/) });
     expect(await ingest(a, TOKENS.queue)).toBe(401);
-    const started = Date.now();
-    while (await ingest(b, TOKENS.queue) !== 401) {
-      expect(Date.now() - started).toBeLessThan(5000);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitFor('hub b to refuse the rotated token', async () => await ingest(b, TOKENS.queue) === 401, 5000, 100);
     expect(await ingest(b, rotated.body.token)).toBe(202);
     // revoked: nothing for that source works any more; other sources are untouched
     await api(a, 'POST', '/api/v1/tokens/ingest/queue/revoke', { cookie: admin });
     expect(await ingest(a, rotated.body.token)).toBe(401);
-    expect((await postEvents(a, 'rating', [ev.rating('2026-11-23T09:00:00+08:00', 5)])).status).toBe(202);
+    expect((await postEvents(a, 'rating', [ev.rating(at('09:00'), 5)])).status).toBe(202);
     const tokens = await api(a, 'GET', '/api/v1/tokens', { cookie: admin });
     expect(tokens.body.ingest.find((t: { name: string }) => t.name === 'queue')).toMatchObject({ origin: 'revoked', by: 'admin' });
     const audit = await api(a, 'GET', '/api/v1/audit?action=token.', { cookie: admin });
@@ -117,11 +120,13 @@ describe('tokens', () => {
 
   it('resolves a Socket.IO handshake from the session cookie, or a rotated screen token', async () => {
     const h = await hub();
+    const resolve = (handshake: HandshakeLike) => h.auth.identity.resolve(handshakeCredentials(handshake));
     const cookie = await addUser(h, 'boss', 'leader');
-    expect(await h.auth.resolveUser({ headers: { cookie } })).toMatchObject({ kind: 'user', username: 'boss', role: 'leader' });
+    expect(await resolve({ headers: { cookie } })).toMatchObject({ kind: 'user', user: { username: 'boss', role: 'leader' } });
     const token = await h.auth.tokens.rotateScreen('hall-1', 'center:yiyang', { actor: 'test', ip: '' });
-    expect(await h.auth.resolveUser({ headers: {}, auth: { token } })).toEqual({ kind: 'screen', role: 'screen', name: 'hall-1', scope: 'center:yiyang' });
-    expect(await h.auth.resolveUser({ headers: {}, auth: { token: 'not-a-token' } })).toBeNull();
+    expect(await resolve({ headers: {}, auth: { token } })).toEqual({ kind: 'screen', name: 'hall-1', scope: 'center:yiyang' });
+    await expect(resolve({ headers: {}, auth: { token: 'not-a-token' } })).rejects.toThrow(UnknownTokenError);
+    expect(await resolve({ headers: {} })).toEqual({ kind: 'anonymous' });
   });
 });
 

@@ -10,7 +10,7 @@ import { PORTAL_COLUMNS, TRADE_CATEGORIES } from '../../common/events.ts';
 import { dayIndexOf, startOfDayMs, toShanghaiIso } from '../../common/time.ts';
 import type { Hub } from '../../server/hub.ts';
 import { loadCatalog } from '../../server/catalog/load-catalog.ts';
-import { mulberry32 } from '../helpers/seeded-random.ts';
+import { mulberry32 } from '../../support/seeded-random.ts';
 import { postEvents, type TOKENS } from '../helpers/test-hub.ts';
 
 type Source = keyof typeof TOKENS;

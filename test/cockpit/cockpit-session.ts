@@ -1,5 +1,5 @@
 /** Users and sessions for the cockpit tests, through the hub's real sign-in API. */
-import type { UserRole } from '../../common/alerts.ts';
+import type { UserRole } from '../../common/auth.ts';
 import type { Hub } from '../../server/hub.ts';
 
 export const PASSWORD = 'cockpit-test-password-2026';

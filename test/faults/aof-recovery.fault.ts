@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/wait-for.ts';
 import { RedisProcess } from './processes.ts';
 
 /** The incremental AOF file and the manifest of a data dir (Redis 7 multi-part AOF). */
@@ -17,11 +18,24 @@ async function xlen(port: number): Promise<number> {
   try { return await r.xlen('events'); } finally { r.disconnect(); }
 }
 
-/** Starts redis-server on the dir and tells whether it refused to load the AOF. */
+/** Starts redis-server on the dir and tells whether it refused to load the AOF (exited) rather than serve (answered PING). */
 async function refusesToStart(r: RedisProcess): Promise<boolean> {
   const child = spawn('redis-server', ['--port', String(r.port), '--bind', '127.0.0.1', '--dir', r.dir, '--appendonly', 'yes', '--save', ''], { stdio: 'ignore' });
-  const code = await Promise.race([new Promise<number>((res) => child.once('exit', (c) => res(c ?? -1))), new Promise<null>((res) => setTimeout(() => res(null), 5000))]);
-  if (code === null) child.kill('SIGKILL');
+  let code: number | null = null;
+  const exited = new Promise<void>((res) => child.once('exit', (c) => { code = c ?? -1; res(); }));
+  const probe = new Redis({ port: r.port, retryStrategy: () => 50, maxRetriesPerRequest: null });
+  probe.on('error', () => undefined);
+  let served = false;
+  void probe.ping().then(() => { served = true; }, () => undefined);
+  try {
+    await waitFor('redis-server to serve or to exit', () => served || code !== null);
+  } finally {
+    probe.disconnect();
+  }
+  if (code === null) {
+    child.kill('SIGKILL');
+    await exited;
+  }
   return code !== null && code !== 0;
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DAY_MS, dateOfDayIndex, dayIndexOf, startOfDayMs } from '../../common/time.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { HubProcess, RedisProcess } from './processes.ts';
 import { FAULT_TOKENS_ENV, countedPv, createSender, waitDrained } from './sender.ts';
 
@@ -26,7 +27,8 @@ describe('midnight rollover under load with the hub process in UTC', () => {
       },
     });
     const sending = sender.run(6);
-    await new Promise((r) => setTimeout(r, 5000));
+    // enough batches on both sides of midnight
+    await waitFor('batches before and after midnight', () => sender.stats.acked >= 30_000 && before.n >= 50 && sender.generated() / 100 - before.n >= 50, 30_000);
     sender.stop();
     await sending;
     await waitDrained(hub.url);

@@ -4,9 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort } from '../helpers/redis-global-setup.ts';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { freePort } from '../../support/free-port.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 export class RedisProcess {
   child: ChildProcess | null = null;
@@ -20,14 +19,15 @@ export class RedisProcess {
   }
 
   get url(): string { return `redis://127.0.0.1:${this.port}`; }
-  get pid(): number { return this.child!.pid!; }
 
   async start(): Promise<void> {
     this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', ...this.extraArgs], { stdio: 'ignore' });
     const probe = new Redis({ port: this.port, retryStrategy: () => 50, maxRetriesPerRequest: null });
     probe.on('error', () => undefined);
+    let answered = false;
+    void probe.ping().then(() => { answered = true; }, () => undefined);
     try {
-      await Promise.race([probe.ping(), sleep(15_000).then(() => { throw new Error('redis-server did not start'); })]);
+      await waitFor('redis-server to answer PING', () => answered);
     } finally {
       probe.disconnect();
     }
@@ -67,11 +67,9 @@ export class HubProcess {
       env: { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', LOG_LEVEL: 'error', ...this.env },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    for (let i = 0; ; i++) {
-      try { if ((await fetch(`${this.url}/healthz`)).status < 500) return; } catch { /* not up yet */ }
-      if (i > 300) throw new Error('hub did not start');
-      await sleep(100);
-    }
+    await waitFor('the hub to start', async () => {
+      try { return (await fetch(`${this.url}/healthz`)).status < 500; } catch { return false; /* not up yet */ }
+    }, 30_000, 100);
   }
 
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {

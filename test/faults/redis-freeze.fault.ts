@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/wait-for.ts';
 import { HubProcess, RedisProcess } from './processes.ts';
 import { FAULT_TOKENS_ENV, countedPv, createSender, today, waitDrained } from './sender.ts';
 
 const FREEZE_SEC = Number(process.env.FAULT_FREEZE_SEC ?? 60);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe(`Redis frozen (SIGSTOP) for ${FREEZE_SEC} s`, () => {
   let redis: RedisProcess;
@@ -19,20 +19,26 @@ describe(`Redis frozen (SIGSTOP) for ${FREEZE_SEC} s`, () => {
     hub = await HubProcess.start({ REDIS_URL: redis.url, REDIS_PREFIX: 'fault:', INGEST_TOKENS: FAULT_TOKENS_ENV });
     const sender = createSender(() => hub.url, `freeze-${Date.now()}`);
     const sending = sender.run(4, 20);
-    await sleep(2000);
+    await waitFor('ingest under way', () => sender.stats.acked >= 2000, 30_000);
     const rssBefore = hub.rssMiB();
     redis.signal('SIGSTOP');
-    await sleep(3000);
-    const health = await fetch(`${hub.url}/healthz`);
-    expect(health.status).toBe(503);
+    const frozenAt = Date.now();
+    // the hub must say so within 3 s of the freeze
+    const health = await waitFor('health to report the frozen Redis', async () => {
+      const res = await fetch(`${hub.url}/healthz`);
+      return res.status === 503 && res;
+    }, 3000, 100);
     expect(await health.json()).toMatchObject({ status: 'degraded', redis: { reachable: false } });
+    // Redis stays frozen for FREEZE_SEC, the length of the outage under test, while the hub's
+    // memory is sampled once a second
     let rssMax = 0;
-    for (let t = 3; t < FREEZE_SEC; t += 1) {
+    while (Date.now() - frozenAt < FREEZE_SEC * 1000) {
       rssMax = Math.max(rssMax, hub.rssMiB());
-      await sleep(1000);
+      await new Promise((r) => setTimeout(r, 1000));
     }
     redis.signal('SIGCONT');
-    await sleep(3000);
+    const ackedAtThaw = sender.stats.acked;
+    await waitFor('ingest under way again', () => sender.stats.acked >= ackedAtThaw + 2000, 30_000);
     sender.stop();
     await sending;
     await waitDrained(hub.url);

@@ -3,6 +3,7 @@
  * until it is answered 202, so every event it generated is acknowledged exactly once at the end.
  */
 import { toShanghaiIso } from '../../common/time.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 export const FAULT_TOKEN = 'portal-fault-token';
 export const FAULT_TOKENS_ENV = `portal=${FAULT_TOKEN}`;
@@ -13,7 +14,14 @@ export interface SenderStats {
   takenDespite503: number;
 }
 
-export function createSender(urls: () => string, runId: string, opts: { batch?: number; at?: () => number } = {}) {
+export interface SenderOptions {
+  batch?: number;
+  at?: () => number;
+  /** Told the ids of each batch answered 202, and which hub answered. */
+  onAck?: (ids: string[], url: string) => void;
+}
+
+export function createSender(urls: () => string, runId: string, opts: SenderOptions = {}) {
   const size = opts.batch ?? 100;
   const stats: SenderStats = { acked: 0, attempts: 0, failures: 0, statuses: new Map(), maxAnswerMs503: 0, takenDespite503: 0 };
   let seq = 0;
@@ -28,13 +36,15 @@ export function createSender(urls: () => string, runId: string, opts: { batch?: 
 
   async function sendUntilAcked(events: unknown[]): Promise<void> {
     const body = JSON.stringify(events);
+    const ids = (events as { id: string }[]).map((e) => e.id);
     let saidNothingTaken = false;
     let maybeTaken = false;
     for (let attempt = 0; ; attempt++) {
       stats.attempts++;
       const started = Date.now();
+      const url = urls();
       try {
-        const res = await fetch(`${urls()}/api/v1/events`, {
+        const res = await fetch(`${url}/api/v1/events`, {
           method: 'POST', headers: { authorization: `Bearer ${FAULT_TOKEN}`, 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(5000),
         });
         stats.statuses.set(res.status, (stats.statuses.get(res.status) ?? 0) + 1);
@@ -43,6 +53,7 @@ export function createSender(urls: () => string, runId: string, opts: { batch?: 
           if (json.rejected.length) throw new Error(`unexpected rejects: ${JSON.stringify(json.rejected[0])}`);
           if (saidNothingTaken && !maybeTaken) stats.takenDespite503 += json.duplicates;
           stats.acked += events.length;
+          opts.onAck?.(ids, url);
           return;
         }
         if (res.status === 503) {
@@ -59,6 +70,7 @@ export function createSender(urls: () => string, runId: string, opts: { batch?: 
         stats.statuses.set('network', (stats.statuses.get('network') ?? 0) + 1);
       }
       stats.failures++;
+      // the back-off the event contract asks of a source between tries, not a wait in the test
       await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 1000)));
     }
   }
@@ -68,7 +80,7 @@ export function createSender(urls: () => string, runId: string, opts: { batch?: 
     await Promise.all(Array.from({ length: concurrency }, async () => {
       while (running) {
         await sendUntilAcked(makeBatch());
-        if (pauseMs) await new Promise((r) => setTimeout(r, pauseMs));
+        if (pauseMs) await new Promise((r) => setTimeout(r, pauseMs)); // the pace of the source
       }
     }));
   }
@@ -84,15 +96,14 @@ export async function countedPv(url: string, date: string): Promise<number> {
 
 /** Waits until the hub's aggregators have applied everything (consumer lag and pending 0). */
 export async function waitDrained(url: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  await waitFor('aggregation to drain', async () => {
     try {
       const h = (await (await fetch(`${url}/healthz`)).json()) as { consumer: { lag: number | null; pending: number | null } };
-      if (h.consumer.lag === 0 && h.consumer.pending === 0) return;
-    } catch { /* hub or redis still coming back */ }
-    if (Date.now() > deadline) throw new Error('aggregation did not drain');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+      return h.consumer.lag === 0 && h.consumer.pending === 0;
+    } catch {
+      return false; // hub or redis still coming back
+    }
+  }, timeoutMs, 100);
 }
 
 export const today = () => toShanghaiIso(Date.now()).slice(0, 10);

@@ -1,69 +1,38 @@
 /**
- * Headless Chromium for the screen tests: the Debian package (/usr/bin/chromium) through
- * playwright-core, a fresh profile per launch, never a downloaded browser. Also builds the
- * screens once (scripts/ensure-web-build.ts) so tests run against what the hub really serves.
+ * The screen tests' browser (support/screen-browser.ts: headless Debian Chromium), the build of
+ * the screens (scripts/ensure-web-build.ts, so tests run against what the hub really serves), and
+ * waits for a settled page.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ensureWebBuild } from '../../scripts/ensure-web-build.ts';
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const ARTIFACTS = path.resolve('test-artifacts/screens');
-export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-
-export interface ScreenBrowser {
-  context: BrowserContext;
-  /** Console errors and uncaught page errors seen so far, per page. */
-  errors: Map<Page, string[]>;
-  open(url: string, size: { width: number; height: number }): Promise<Page>;
-  screenshot(page: Page, name: string): Promise<string>;
-  close(): Promise<void>;
-}
+export { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, launchScreenBrowser, type ScreenBrowser } from '../../support/screen-browser.ts';
 
 /** Builds the screens if stale. Call from beforeAll (it takes a few seconds the first time). */
 export async function prepareScreens(): Promise<void> {
   await ensureWebBuild({ log: () => undefined });
 }
 
-export async function launchScreenBrowser(extraArgs: string[] = []): Promise<ScreenBrowser> {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'yg-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [...CHROMIUM_ARGS, ...extraArgs],
-    viewport: { width: 1920, height: 1080 },
-    deviceScaleFactor: 1,
-    locale: 'zh-CN',
-    timezoneId: 'UTC', // the screens must show Asia/Shanghai whatever the PC's zone
-  });
-  const errors = new Map<Page, string[]>();
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  return {
-    context,
-    errors,
-    async open(url, size) {
-      const page = await context.newPage();
-      const list: string[] = [];
-      errors.set(page, list);
-      page.on('console', (m: ConsoleMessage) => { if (m.type() === 'error') list.push(m.text()); });
-      page.on('pageerror', (e) => list.push(`pageerror: ${e.message}`));
-      await page.setViewportSize(size);
-      await page.goto(url, { waitUntil: 'load' });
-      return page;
-    },
-    async screenshot(page, name) {
-      const file = path.join(ARTIFACTS, `${name}.png`);
-      await page.screenshot({ path: file });
-      return file;
-    },
-    async close() {
-      await context.close();
-      fs.rmSync(profile, { recursive: true, force: true });
-    },
-  };
+/**
+ * Waits until nothing on the page is still moving: no CSS animation or transition with an end is
+ * running (endless ones, such as the pulse of an open red card, are left out). For screenshots.
+ */
+export async function animationsDone(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity));
+}
+
+/**
+ * Waits until a design-canvas screen has taken a new window size: its throttled resize applied,
+ * every chart redrawn at the size of its box, and nothing still moving.
+ */
+export async function layoutSettled(page: Page, size: { width: number; height: number }): Promise<void> {
+  await page.waitForFunction(({ width, height }) => {
+    const viewport = document.querySelector<HTMLElement>('.yg-viewport');
+    if (!viewport || viewport.offsetWidth !== width || viewport.offsetHeight !== height) return false;
+    return [...document.querySelectorAll<HTMLElement>('.yg-chart')].every((box) => {
+      const canvas = box.querySelector('canvas');
+      return canvas !== null && canvas.style.width === `${box.clientWidth}px` && canvas.style.height === `${box.clientHeight}px`;
+    });
+  }, size);
+  await animationsDone(page);
 }

@@ -1,11 +1,11 @@
 /** Starts one real redis-server for the test run: its own port and data dir, removed afterwards. */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { Redis } from 'ioredis';
+import { freePort } from '../../support/free-port.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,16 +13,6 @@ declare module 'vitest' {
   }
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export default async function setup(project: TestProject) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yg-test-redis-'));
@@ -31,10 +21,13 @@ export default async function setup(project: TestProject) {
   // keeps retrying the connection until the server listens; a fresh connect() per try would race it
   const client = new Redis({ port, retryStrategy: () => 50, maxRetriesPerRequest: null });
   client.on('error', () => undefined);
+  let giveUp: NodeJS.Timeout | undefined;
   const started = await Promise.race([
     client.ping().then(() => true),
-    new Promise<false>((r) => setTimeout(() => r(false), 15_000)),
+    new Promise<false>((r) => { giveUp = setTimeout(() => r(false), 15_000); }),
   ]);
+  // a pending timer would keep vitest from exiting for the rest of its 15 s
+  clearTimeout(giveUp);
   if (!started) {
     client.disconnect();
     child.kill('SIGKILL');

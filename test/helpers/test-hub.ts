@@ -6,7 +6,9 @@ import { loadConfig, type HubConfig } from '../../server/config/env.ts';
 import { startHub, type Hub, type HubOptions } from '../../server/hub.ts';
 import { createLogger } from '../../server/observability/logger.ts';
 
-export const TOKENS = { queue: 'queue-token-0001', rating: 'rating-token-001', cases: 'cases-token-0001', portal: 'portal-token-001', trade: 'trade-token-0001', fee: 'fee-token-000001', window: 'window-token-001', complaint: 'complaint-token1' } as const;
+import { INGEST_TOKENS_ENV, TOKENS } from '../../support/source-tokens.ts';
+
+export { TOKENS };
 
 export function testPrefix(): string {
   return `t${crypto.randomBytes(4).toString('hex')}:`;
@@ -17,7 +19,7 @@ export function testConfig(prefix: string, env: Record<string, string> = {}): Hu
     PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', REDIS_PREFIX: prefix,
     // parallel browser suites can starve Redis of CPU for a moment; timeouts are tested in test/faults
     REDIS_COMMAND_TIMEOUT_MS: '5000',
-    INGEST_TOKENS: Object.entries(TOKENS).map(([s, t]) => `${s}=${t}`).join(','),
+    INGEST_TOKENS: INGEST_TOKENS_ENV,
     ...env,
   });
 }
@@ -66,4 +68,14 @@ export async function drained(hub: Hub, timeoutMs = 10_000): Promise<void> {
     if (Date.now() > deadline) throw new Error(`aggregation did not drain in ${timeoutMs} ms: ${JSON.stringify(g)}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * Two hubs on one key prefix: one that aggregates, and one with AGGREGATOR=off whose batches wait
+ * in the log for the first one's aggregator, so a test sends through both apply paths.
+ */
+export async function startHubPair(prefix: string, now: () => number): Promise<{ hub: Hub; ingestOnly: Hub; stop: () => Promise<void> }> {
+  const hub = await startTestHub(prefix, { now });
+  const ingestOnly = await startTestHub(prefix, { now, env: { AGGREGATOR: 'off' } });
+  return { hub, ingestOnly, stop: async () => { await ingestOnly.stop(); await hub.stop(); } };
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAppendGate, StoreBusyError, StoreTimeoutError } from '../../server/ingest/append-gate.ts';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { waitFor } from '../helpers/wait-for.ts';
 
 describe('the ingest append gate', () => {
   it('gives the append a deadline before its own timeout, so a late start takes nothing', async () => {
@@ -20,13 +19,13 @@ describe('the ingest append gate', () => {
     await expect(hanging).rejects.toBeInstanceOf(StoreTimeoutError);
     expect(gate.inFlight()).toBe(1);
     release();
-    await sleep(0);
-    expect(gate.inFlight()).toBe(0);
+    await waitFor('the append to settle', () => gate.inFlight() === 0);
   });
 
   it('takes a reply that is already there when the timer fires', async () => {
     const gate = createAppendGate({ timeoutMs: 50, graceMs: 10 });
-    // the reply is read in the same loop turn as the timer expires, after it (as a busy hub reads its socket)
+    // the reply is read in the same loop turn as the timer expires, after it (as a busy hub reads its
+    // socket): this timer is the situation under test, not a wait
     const result = gate.run(() => new Promise<string>((r) => setTimeout(() => setImmediate(() => r('stored')), 50)));
     await expect(result).resolves.toBe('stored');
   });

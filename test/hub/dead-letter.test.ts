@@ -2,22 +2,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../server/hub.ts';
 import { readDeadLetters } from '../../server/aggregate/dead-letters.ts';
 import { ev } from '../helpers/events.ts';
+import { TODAY, TODAY_INDEX, at, fixedClock } from '../helpers/test-clock.ts';
 import { drained, getJson, postEvents, startTestHub, testPrefix } from '../helpers/test-hub.ts';
-
-const NOW = Date.parse('2026-11-27T12:00:00+08:00');
 
 describe('a poison event in the stream', () => {
   let hub: Hub;
-  beforeAll(async () => { hub = await startTestHub(testPrefix(), { now: () => NOW, env: { ADMIN_PASSWORD: 'admin-password-1' } }); });
+  beforeAll(async () => { hub = await startTestHub(testPrefix(), { now: fixedClock('12:00'), env: { ADMIN_PASSWORD: 'admin-password-1' } }); });
   afterAll(async () => { await hub.stop(); });
 
   it('goes to the dead-letter stream with its error while the rest keep flowing', async () => {
     // what a bug or a corrupted write could leave in the log: unreadable JSON, an unknown type
     await hub.redis.xadd(hub.keys.stream, '*', 'r', '{"id": "broken');
-    const teleport = { ...ev.hit('2026-11-27T10:00:00+08:00', 'x'), type: 'portal.teleport' };
-    const record = { t: teleport.type, day: 20784, hh: '10', mm: '0600', ms: Date.parse(teleport.at), month: '2026-11', scopes: ['city'], e: teleport };
+    const teleport = { ...ev.hit(at('10:00'), 'x'), type: 'portal.teleport' };
+    const record = { t: teleport.type, day: TODAY_INDEX, hh: '10', mm: '0600', ms: Date.parse(teleport.at), month: TODAY.slice(0, 7), scopes: ['city'], e: teleport };
     await hub.redis.xadd(hub.keys.stream, '*', 'r', JSON.stringify(record));
-    await postEvents(hub, 'portal', [ev.hit('2026-11-27T10:00:00+08:00', 'good-1'), ev.hit('2026-11-27T10:00:01+08:00', 'good-2')]);
+    await postEvents(hub, 'portal', [ev.hit(at('10:00'), 'good-1'), ev.hit(at('10:00:01'), 'good-2')]);
     await drained(hub);
 
     expect((await getJson(hub, '/api/v1/snapshot?scope=city')).portal.pv).toBe(2);

@@ -1,26 +1,22 @@
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../server/hub.ts';
+import { startDedicatedRedis } from '../helpers/dedicated-redis.ts';
 import { ev } from '../helpers/events.ts';
-import { freePort } from '../helpers/redis-global-setup.ts';
+import { TODAY, at, dayFromToday, fixedClock } from '../helpers/test-clock.ts';
 import { TOKENS, drained, getJson, postEvents, startTestHub, testConfig, testPrefix } from '../helpers/test-hub.ts';
 
-const NOW = Date.parse('2026-11-27T10:00:00+08:00');
-const at = (hhmm: string) => `2026-11-27T${hhmm}:00+08:00`;
+const now = fixedClock('10:00');
 
 describe('POST /api/v1/events', () => {
   let hub: Hub;
   const prefix = testPrefix();
-  beforeAll(async () => { hub = await startTestHub(prefix, { now: () => NOW }); });
+  beforeAll(async () => { hub = await startTestHub(prefix, { now }); });
   afterAll(async () => { await hub.stop(); });
 
   it('keeps the good events of a mixed batch and names the field of each bad one', async () => {
     const good = ev.issued(at('09:00'), 'B001');
     const { status, body } = await postEvents(hub, 'queue', {
-      events: [good, { ...ev.issued(at('09:01'), 'B002'), dept: 'nowhere' }, { ...ev.called(at('09:02'), 'B001'), at: '2026-11-27 09:02' }, { type: 'ticket.teleported', id: 'x1' }],
+      events: [good, { ...ev.issued(at('09:01'), 'B002'), dept: 'nowhere' }, { ...ev.called(at('09:02'), 'B001'), at: `${TODAY} 09:02` }, { type: 'ticket.teleported', id: 'x1' }],
     });
     expect(status).toBe(202);
     expect(body.accepted).toBe(1);
@@ -30,7 +26,7 @@ describe('POST /api/v1/events', () => {
       { index: 3, id: 'x1', errors: [{ path: 'type', message: expect.any(String) }] },
     ]);
     await drained(hub);
-    const snap = await getJson(hub, '/api/v1/snapshot?scope=dept:yiyang.realestate&date=2026-11-27');
+    const snap = await getJson(hub, `/api/v1/snapshot?scope=dept:yiyang.realestate&date=${TODAY}`);
     expect(snap.tickets.issued).toBe(1);
   });
 
@@ -41,7 +37,7 @@ describe('POST /api/v1/events', () => {
     expect(first.body).toMatchObject({ accepted: 1, duplicates: 1 });
     expect(second.body).toMatchObject({ accepted: 0, duplicates: 1 });
     await drained(hub);
-    const snap = await getJson(hub, '/api/v1/snapshot?scope=dept:yiyang.market&date=2026-11-27');
+    const snap = await getJson(hub, `/api/v1/snapshot?scope=dept:yiyang.market&date=${TODAY}`);
     expect(snap.tickets.issued).toBe(1);
   });
 
@@ -69,7 +65,7 @@ describe('POST /api/v1/events', () => {
   });
 
   it('refuses events from the far future and from before the de-duplication window', async () => {
-    const { body } = await postEvents(hub, 'queue', [ev.issued('2026-11-27T12:00:00+08:00', 'E1'), ev.issued('2026-09-01T09:00:00+08:00', 'E2')]);
+    const { body } = await postEvents(hub, 'queue', [ev.issued(at('12:00'), 'E1'), ev.issued(at('09:00', dayFromToday(-36)), 'E2')]);
     expect(body.accepted).toBe(0);
     expect(body.rejected.map((r: any) => r.errors[0].path)).toEqual(['at', 'at']);
   });
@@ -78,22 +74,18 @@ describe('POST /api/v1/events', () => {
     const e = ev.issued(at('09:40'), 'F001', 'yiyang.tax');
     expect((await postEvents(hub, 'queue', [e])).body.accepted).toBe(1);
     await hub.stop();
-    hub = await startTestHub(prefix, { now: () => NOW });
+    hub = await startTestHub(prefix, { now });
     expect((await postEvents(hub, 'queue', [e])).body).toMatchObject({ accepted: 0, duplicates: 1 });
   });
 });
 
 describe('when Redis is down', () => {
   it('answers 503 with Retry-After and takes nothing', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yg-503-'));
-    const port = await freePort();
-    const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''], { stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 300));
+    const redis = await startDedicatedRedis(); // resolves once it answers PING
     const prefix = testPrefix();
-    const hub = await startTestHub(prefix, { config: testConfig(prefix), redisTarget: { kind: 'url', url: `redis://127.0.0.1:${port}` }, now: () => NOW });
+    const hub = await startTestHub(prefix, { config: testConfig(prefix), redisTarget: { kind: 'url', url: redis.url }, now });
     try {
-      redis.kill('SIGKILL');
-      await new Promise((r) => redis.once('exit', r));
+      await redis.stop(); // SIGKILL, and waits for the exit
       const started = Date.now();
       const res = await postEvents(hub, 'queue', [ev.issued(at('09:50'), 'G001')]);
       expect(res.status).toBe(503);
@@ -102,7 +94,7 @@ describe('when Redis is down', () => {
       expect(health.status).toBe(503);
     } finally {
       await hub.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
+      await redis.stop();
     }
   });
 });

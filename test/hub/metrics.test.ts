@@ -3,17 +3,18 @@ process.env.TZ = 'UTC';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../server/hub.ts';
 import { ev } from '../helpers/events.ts';
+import { TODAY, at as atTime, dayFromToday, fixedClock } from '../helpers/test-clock.ts';
 import { drained, getJson, postEvents, startTestHub, testPrefix } from '../helpers/test-hub.ts';
 
-const NOW = Date.parse('2026-11-27T16:30:00+08:00');
-const t = (time: string, date = '2026-11-27') => `${date}T${time}+08:00`;
+const YESTERDAY = dayFromToday(-1);
+const t = (time: string, date = TODAY) => atTime(time, date);
 const W = 'yiyang.w003';
 const D = 'yiyang.realestate';
 
 describe('ticket, rating, portal, trade and fee figures', () => {
   let hub: Hub;
   beforeAll(async () => {
-    hub = await startTestHub(testPrefix(), { now: () => NOW });
+    hub = await startTestHub(testPrefix(), { now: fixedClock('16:30') });
     await postEvents(hub, 'queue', [
       ev.issued(t('09:00:00'), 'B001', D), ev.issued(t('09:01:00'), 'B002', D), ev.issued(t('09:02:00'), 'B003', D),
       ev.called(t('09:10:00'), 'B001', W),
@@ -36,7 +37,7 @@ describe('ticket, rating, portal, trade and fee figures', () => {
 
   it('computes waiting count, wait and service times from the ticket flow', async () => {
     const s = await getJson(hub, `/api/v1/snapshot?scope=dept:${D}`);
-    expect(s.date).toBe('2026-11-27');
+    expect(s.date).toBe(TODAY);
     expect(s.tickets).toMatchObject({ issued: 4, called: 2, waiting: 2, started: 1, finished: 1, avgServiceSec: 600 });
     // B001 waited 10 min, B009 15 min
     expect(s.tickets.avgWaitSec).toBe(750);
@@ -69,28 +70,28 @@ describe('ticket, rating, portal, trade and fee figures', () => {
   });
 
   it('puts a late event on the day and hour of its time, not of its arrival', async () => {
-    await postEvents(hub, 'queue', [ev.issued(t('15:00:00', '2026-11-26'), 'B777', D)]);
+    await postEvents(hub, 'queue', [ev.issued(t('15:00:00', YESTERDAY), 'B777', D)]);
     await drained(hub);
-    const yesterday = await getJson(hub, `/api/v1/snapshot?scope=dept:${D}&date=2026-11-26`);
-    const today = await getJson(hub, `/api/v1/snapshot?scope=dept:${D}&date=2026-11-27`);
+    const yesterday = await getJson(hub, `/api/v1/snapshot?scope=dept:${D}&date=${YESTERDAY}`);
+    const today = await getJson(hub, `/api/v1/snapshot?scope=dept:${D}&date=${TODAY}`);
     expect([yesterday.tickets.issued, today.tickets.issued]).toEqual([1, 4]);
-    const series = await getJson(hub, `/api/v1/series?metric=tickets.issued&scope=dept:${D}&interval=hour&from=2026-11-26&to=2026-11-26`);
-    expect(series.points[15]).toEqual({ t: '2026-11-26T15:00:00.000+08:00', v: 1 });
+    const series = await getJson(hub, `/api/v1/series?metric=tickets.issued&scope=dept:${D}&interval=hour&from=${YESTERDAY}&to=${YESTERDAY}`);
+    expect(series.points[15]).toEqual({ t: `${YESTERDAY}T15:00:00.000+08:00`, v: 1 });
   });
 
   it('rolls the day over at midnight Asia/Shanghai with the process in UTC', async () => {
     expect(new Date().getTimezoneOffset()).toBe(0);
-    await postEvents(hub, 'portal', [ev.hit('2026-11-26T23:59:59+08:00', 'night-1'), ev.hit('2026-11-27T00:00:01+08:00', 'night-2')]);
+    await postEvents(hub, 'portal', [ev.hit(t('23:59:59', YESTERDAY), 'night-1'), ev.hit(t('00:00:01'), 'night-2')]);
     await drained(hub);
-    const series = await getJson(hub, '/api/v1/series?metric=portal.pv&scope=city&interval=minute&from=2026-11-26&to=2026-11-27');
+    const series = await getJson(hub, `/api/v1/series?metric=portal.pv&scope=city&interval=minute&from=${YESTERDAY}&to=${TODAY}`);
     const at = (iso: string) => series.points.find((p: any) => p.t === iso)?.v;
-    expect(at('2026-11-26T23:59:00.000+08:00')).toBe(1);
-    expect(at('2026-11-27T00:00:00.000+08:00')).toBe(1);
+    expect(at(`${YESTERDAY}T23:59:00.000+08:00`)).toBe(1);
+    expect(at(`${TODAY}T00:00:00.000+08:00`)).toBe(1);
   });
 
   it('serves daily rates as a series', async () => {
-    const s = await getJson(hub, `/api/v1/series?metric=ratings.satisfactionRate&scope=window:${W}&interval=day&from=2026-11-26&to=2026-11-27`);
-    expect(s.points).toEqual([{ t: '2026-11-26', v: null }, { t: '2026-11-27', v: 0.6 }]);
+    const s = await getJson(hub, `/api/v1/series?metric=ratings.satisfactionRate&scope=window:${W}&interval=day&from=${YESTERDAY}&to=${TODAY}`);
+    expect(s.points).toEqual([{ t: YESTERDAY, v: null }, { t: TODAY, v: 0.6 }]);
   });
 
   it('answers a bad series request with the field and the reason', async () => {

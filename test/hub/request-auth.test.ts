@@ -1,17 +1,19 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../server/hub.ts';
-import { signRequest, signingKeyOf } from '../../server/ingest/request-auth.ts';
+import { signingKeyOf } from '../../server/auth/ingest-credentials.ts';
+import { signRequest } from '../../server/ingest/request-auth.ts';
 import { ev } from '../helpers/events.ts';
+import { at as atTime, fixedClock, instant } from '../helpers/test-clock.ts';
 import { TOKENS, postEvents, startTestHub, testPrefix } from '../helpers/test-hub.ts';
 
-const NOW = Date.parse('2026-11-27T12:00:00+08:00');
-const at = '2026-11-27T10:00:00+08:00';
+const NOW = instant('12:00');
+const at = atTime('10:00');
 
 describe('ingest request authentication', () => {
   let hub: Hub;
   beforeAll(async () => {
-    hub = await startTestHub(testPrefix(), { now: () => NOW, env: { INGEST_SIGNED_SOURCES: 'rating', ALLOWED_ORIGINS: 'https://wall.yiyang.example' } });
+    hub = await startTestHub(testPrefix(), { now: fixedClock('12:00'), env: { INGEST_SIGNED_SOURCES: 'rating', ALLOWED_ORIGINS: 'https://wall.yiyang.example' } });
   });
   afterAll(async () => { await hub.stop(); });
 

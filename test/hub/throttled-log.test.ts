@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { throttledWarn } from '../../server/observability/throttled-log.ts';
+import { throttledWarn } from '../../server/http/throttled-log.ts';
 
 describe('a throttled warning', () => {
   it('is logged once, then once per interval with the repeats it held back, per key', () => {

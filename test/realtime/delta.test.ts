@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyChanges, diffSnapshot, InvalidChangeError } from '../../common/delta.ts';
 import { ScopeFeed } from '../../web/live/scope-feed.ts';
 import type { Snapshot } from '../../common/snapshot.ts';
+import { TODAY, at } from '../helpers/test-clock.ts';
 
 function roundTrip(prev: unknown, next: unknown): unknown {
   const changes = diffSnapshot(prev, next);
@@ -10,10 +11,10 @@ function roundTrip(prev: unknown, next: unknown): unknown {
 }
 
 const base = {
-  scope: 'center:yiyang', date: '2026-11-27', asOf: '2026-11-27T09:00:00+08:00',
+  scope: 'center:yiyang', date: TODAY, asOf: at('09:00'),
   cases: { accepted: 3, earlyRate: null as number | null },
   windows: { 'yiyang.w001': { status: 'open', staff: 's0001', ticket: null as string | null } } as Record<string, unknown>,
-  calls: [{ ticket: 'A001', window: 'yiyang.w001', at: '2026-11-27T09:00:00+08:00' }],
+  calls: [{ ticket: 'A001', window: 'yiyang.w001', at: at('09:00') }],
 };
 
 describe('snapshot deltas', () => {
@@ -51,7 +52,7 @@ describe('snapshot deltas', () => {
 
   it('replaces arrays whole (the calls list)', () => {
     const next = structuredClone(base);
-    next.calls.unshift({ ticket: 'A002', window: 'yiyang.w001', at: '2026-11-27T09:01:00+08:00' });
+    next.calls.unshift({ ticket: 'A002', window: 'yiyang.w001', at: at('09:01') });
     expect(diffSnapshot(base, next)).toEqual([[['calls'], next.calls]]);
   });
 

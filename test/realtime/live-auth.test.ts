@@ -3,11 +3,13 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIVE_NAMESPACE } from '../../common/live.ts';
 import { loadCatalog } from '../../server/catalog/load-catalog.ts';
+import { checkScreenTokenScopes } from '../../server/catalog/scopes.ts';
+import { ConfigError, loadConfig } from '../../server/config/env.ts';
 import type { Hub } from '../../server/hub.ts';
-import { mayRead } from '../../server/realtime/principal.ts';
-import { parseScreenTokens, ScreenTokenConfigError } from '../../server/realtime/screen-tokens.ts';
+import { mayRead, type UserPrincipal } from '../../server/identity/principal.ts';
 import { startTestHub, testPrefix, testRedis } from '../helpers/test-hub.ts';
-import { emitAck, rawSocket, waitFor, watchScope } from './live-helpers.ts';
+import { waitFor } from '../helpers/wait-for.ts';
+import { emitAck, rawSocket, watchScope } from './live-helpers.ts';
 import { startTcpProxy } from './tcp-proxy.ts';
 
 const SCREEN_TOKENS = 'hall=hall-token-0001:center:yiyang,win1=window-token-01:window:yiyang.w001,cockpit=cockpit-token-01,recover=recover-token-01:center:yiyang';
@@ -91,7 +93,7 @@ describe('/live handshake and scope rules', () => {
 
   it('accepts a rotated screen token with its new scope and refuses the token it replaced', async () => {
     const admin = await signIn(hub, 'admin', ADMIN_PASSWORD);
-    const res = await fetch(`${hub.url}/api/v1/tokens/screen/win1/rotate`, { method: 'POST', headers: { cookie: admin, 'content-type': 'application/json' }, body: JSON.stringify({ scope: 'window:yiyang.w002' }) });
+    const res = await fetch(`${hub.url}/api/v1/tokens/screen/win1/rotate`, { method: 'POST', headers: { cookie: admin, origin: hub.url, 'content-type': 'application/json' }, body: JSON.stringify({ scope: 'window:yiyang.w002' }) });
     const { token } = (await res.json()) as { token: string };
     await waitFor('the rotated token', async () => (await connectOutcome(hub.url, { token })) === 'connected');
     expect(await connectOutcome(hub.url, { token: 'window-token-01' })).toBe('token-invalid');
@@ -125,7 +127,7 @@ describe('/live handshake and scope rules', () => {
       expect(socket.recovered).toBe(true);
 
       const admin = await signIn(hub, 'admin', ADMIN_PASSWORD);
-      expect((await fetch(`${hub.url}/api/v1/tokens/screen/recover/revoke`, { method: 'POST', headers: { cookie: admin } })).status).toBe(200);
+      expect((await fetch(`${hub.url}/api/v1/tokens/screen/recover/revoke`, { method: 'POST', headers: { cookie: admin, origin: hub.url, 'content-type': 'application/json' } })).status).toBe(200);
       await waitFor('revocation', async () => (await connectOutcome(hub.url, { token: 'recover-token-01' })) === 'token-invalid');
       const refused = new Promise<string>((resolve) => socket.once('connect_error', (err: Error & { data?: { code?: string } }) => resolve(err.data?.code ?? err.message)));
       await lastEntry();
@@ -145,11 +147,13 @@ describe('/live handshake and scope rules', () => {
     try {
       await waitFor('snapshot', () => w.state());
       const admin = await signIn(hub, 'admin', ADMIN_PASSWORD);
-      expect((await fetch(`${hub.url}/api/v1/tokens/screen/hall/revoke`, { method: 'POST', headers: { cookie: admin } })).status).toBe(200);
+      expect((await fetch(`${hub.url}/api/v1/tokens/screen/hall/revoke`, { method: 'POST', headers: { cookie: admin, origin: hub.url, 'content-type': 'application/json' } })).status).toBe(200);
       await waitFor('revocation', async () => (await connectOutcome(hub.url, { token: 'hall-token-0001' })) === 'token-invalid');
+      const before = proxy.connections().accepted;
       proxy.cut(50);
       await waitFor('the drop', () => !w.client.status().connected);
-      await new Promise((r) => setTimeout(r, 1500));
+      // the client comes back through the proxy and is turned away: a connection after the cut, come and gone
+      await waitFor('a refused reconnect', () => { const c = proxy.connections(); return c.accepted > before && c.open === 0; });
       expect(w.client.status().connected).toBe(false);
       expect(w.client.status().reconnects).toBe(0);
     } finally {
@@ -186,11 +190,11 @@ describe('scope rules', () => {
   const catalog = loadCatalog(path.resolve('config/catalog'));
 
   it('lets leaders and admins read any scope, supervisors only their departments and windows', () => {
-    const leader = { kind: 'user' as const, user: { username: 'li', role: 'leader' as const } };
-    const supervisor = { kind: 'user' as const, user: { username: 'wang', role: 'supervisor' as const, depts: ['yiyang.realestate'] } };
+    const leader: UserPrincipal = { kind: 'user', user: { username: 'li', name: '李', role: 'leader', depts: [] } };
+    const supervisor: UserPrincipal = { kind: 'user', user: { username: 'wang', name: '王', role: 'supervisor', depts: ['yiyang.realestate'] } };
     expect(mayRead(leader, 'city', catalog)).toBe(true);
     expect(mayRead(leader, 'window:heshan.w001', catalog)).toBe(true);
-    expect(mayRead({ kind: 'user', user: { username: 'admin', role: 'admin' } }, 'dept:heshan.realestate', catalog)).toBe(true);
+    expect(mayRead({ kind: 'user', user: { username: 'admin', name: 'admin', role: 'admin', depts: [] } }, 'dept:heshan.realestate', catalog)).toBe(true);
     expect(mayRead(supervisor, 'dept:yiyang.realestate', catalog)).toBe(true);
     const ownWindow = catalog.catalog.windows.find((w) => w.dept === 'yiyang.realestate')!;
     expect(mayRead(supervisor, `window:${ownWindow.code}`, catalog)).toBe(true);
@@ -198,11 +202,15 @@ describe('scope rules', () => {
     expect(mayRead(supervisor, 'center:yiyang', catalog)).toBe(false);
   });
 
-  it('stops the start on a screen token entry that is malformed, short, reused or outside the catalog', () => {
-    expect(() => parseScreenTokens('hall', catalog)).toThrow(ScreenTokenConfigError);
-    expect(() => parseScreenTokens('hall=short', catalog)).toThrow(/shorter than 8/);
-    expect(() => parseScreenTokens('a=same-token-1,b=same-token-1', catalog)).toThrow(/reuses/);
-    expect(() => parseScreenTokens('hall=long-enough-1:center:atlantis', catalog)).toThrow(/not in the catalog/);
-    expect(parseScreenTokens('hall=long-enough-1:dept:yiyang.realestate', catalog).get('long-enough-1')).toEqual({ name: 'hall', scope: 'dept:yiyang.realestate' });
+  it('stops the start on a screen token entry that is malformed, short, reused or outside the catalog', async () => {
+    const screenTokens = (SCREEN_TOKENS: string) => loadConfig({ SCREEN_TOKENS }).screenTokens;
+    expect(() => screenTokens('hall')).toThrow(ConfigError);
+    expect(() => screenTokens('hall=short')).toThrow(/shorter than 8/);
+    expect(() => screenTokens('a=same-token-1,b=same-token-1')).toThrow(/reuses/);
+    expect(() => screenTokens('hall=long-enough-1,hall=long-enough-2')).toThrow(/appears twice/);
+    expect(() => screenTokens('hall=long-enough-1:centre:yiyang')).toThrow(/not a scope/);
+    expect(() => checkScreenTokenScopes(screenTokens('hall=long-enough-1:center:atlantis'), catalog)).toThrow(/not in the catalog/);
+    await expect(startTestHub(testPrefix(), { env: { SCREEN_TOKENS: 'hall=long-enough-1:center:atlantis' } })).rejects.toThrow(/not in the catalog/);
+    expect(screenTokens('hall=long-enough-1:dept:yiyang.realestate').get('hall')).toEqual({ token: 'long-enough-1', scope: 'dept:yiyang.realestate' });
   });
 });

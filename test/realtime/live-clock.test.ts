@@ -2,12 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toShanghaiIso } from '../../common/time.ts';
 import type { Hub } from '../../server/hub.ts';
 import { ev } from '../helpers/events.ts';
+import { TODAY, dayFromToday, instant, testNow } from '../helpers/test-clock.ts';
 import { drained, postEvents, startTestHub, testPrefix } from '../helpers/test-hub.ts';
-import { emitAck, nowIso, rawSocket, waitFor } from './live-helpers.ts';
+import { waitFor } from '../helpers/wait-for.ts';
+import { emitAck, rawSocket } from './live-helpers.ts';
 
 describe('/live and the clock', () => {
   let hub: Hub;
-  let clock = Date.parse('2026-11-27T23:59:57+08:00');
+  // a few seconds before midnight: yesterday is about to become today
+  let clock = instant('23:59:57', dayFromToday(-1));
   beforeAll(async () => {
     hub = await startTestHub(testPrefix(), { now: () => clock, env: { LIVE_TICK_MS: '100', LIVE_REFRESH_MS: '1000' } });
   });
@@ -31,10 +34,10 @@ describe('/live and the clock', () => {
     try {
       expect(await emitAck(sock, 'subscribe', 'city')).toEqual({ ok: true });
       const first = sock.snapshots[0]!;
-      expect(first.snapshot.date).toBe('2026-11-27');
-      clock = Date.parse('2026-11-28T00:00:02+08:00');
+      expect(first.snapshot.date).toBe(dayFromToday(-1));
+      clock = instant('00:00:02');
       const next = await waitFor('the new day', () => sock.snapshots[1]);
-      expect(next.snapshot.date).toBe('2026-11-28');
+      expect(next.snapshot.date).toBe(TODAY);
       expect(next.seq).toBeGreaterThan(first.seq);
     } finally {
       sock.close();
@@ -42,10 +45,13 @@ describe('/live and the clock', () => {
   });
 });
 
+/** Now by the test clock, as an event time. */
+const nowIso = (): string => toShanghaiIso(testNow());
+
 describe('/live rooms of a case', () => {
   let hub: Hub;
   // No refresh during the test: only the marks of applied batches can bring a delta.
-  beforeAll(async () => { hub = await startTestHub(testPrefix(), { env: { LIVE_REFRESH_MS: '600000' } }); });
+  beforeAll(async () => { hub = await startTestHub(testPrefix(), { now: testNow, env: { LIVE_REFRESH_MS: '600000' } }); });
   afterAll(async () => { await hub.stop(); });
 
   it('updates the department room when a case accepted there completes (a case event names only its center)', async () => {
@@ -66,7 +72,7 @@ describe('/live rooms of a case', () => {
 
 describe('/live and alert counts', () => {
   let hub: Hub;
-  beforeAll(async () => { hub = await startTestHub(testPrefix(), { env: { LIVE_REFRESH_MS: '600000' } }); });
+  beforeAll(async () => { hub = await startTestHub(testPrefix(), { now: testNow, env: { LIVE_REFRESH_MS: '600000' } }); });
   afterAll(async () => { await hub.stop(); });
 
   it('pushes the open alert count of a department when the alert engine raises a bad-review alert', async () => {

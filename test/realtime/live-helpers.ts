@@ -1,4 +1,4 @@
-/** Helpers of the realtime tests: live clients, raw sockets, waiting for a state, event times. */
+/** Helpers of the realtime tests: live clients, raw sockets, event times (waiting: ../helpers/wait-for.ts). */
 import { io, type Socket } from 'socket.io-client';
 import type { Scope } from '../../common/catalog.ts';
 import { LIVE_NAMESPACE, type Ack, type ClientToServerEvents, type DeltaMessage, type ServerToClientEvents, type SnapshotMessage } from '../../common/live.ts';
@@ -12,16 +12,6 @@ export const nowIso = (): string => toShanghaiIso(Date.now());
 export function comparable(s: Snapshot | Record<string, unknown>): Record<string, unknown> {
   const { asOf: _asOf, ...rest } = s as Record<string, unknown>;
   return rest;
-}
-
-export async function waitFor<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 export interface WatchedScope {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../server/hub.ts';
 import { ev } from '../helpers/events.ts';
 import { drained, getJson, postEvents, startTestHub, testPrefix } from '../helpers/test-hub.ts';
-import { comparable, nowIso, waitFor, watchScope } from './live-helpers.ts';
+import { waitFor } from '../helpers/wait-for.ts';
+import { comparable, nowIso, watchScope } from './live-helpers.ts';
 import { startTcpProxy } from './tcp-proxy.ts';
 
 /** Two hubs on the same key prefix share the stream and the consumer group, as in production. */
@@ -44,17 +45,18 @@ describe('/live across two hub processes', () => {
           const t = nowIso();
           await postEvents(hubA, 'queue', [ev.issued(t, `C${i}`), ev.called(t, `C${i}`, `yiyang.w00${1 + (i % 9)}`)]);
           await postEvents(hubA, 'portal', [ev.hit(t, `cut-${i}`)]);
-          await new Promise((r) => setTimeout(r, 20));
+          await new Promise((r) => setTimeout(r, 20)); // the pace of the burst, not a wait
         }
       })();
-      await new Promise((r) => setTimeout(r, 500));
+      const deltasBefore = w.kinds.delta;
+      await waitFor('the burst to reach the client', () => w.kinds.delta >= deltasBefore + 5);
       proxy.cut(5000);
       await waitFor('the client to notice', () => !w.client.status().connected);
-      await new Promise((r) => setTimeout(r, 5000));
+      // the burst goes on through the 5 s the proxy refuses connections, until the client is back
+      await waitFor('reconnect', () => w.client.status().connected && w.client.status().reconnects >= 1, 15_000);
       stop = true;
       await burst;
       await drained(hubA);
-      await waitFor('reconnect', () => w.client.status().connected && w.client.status().reconnects >= 1, 10_000);
       const http = await getJson(hubB, '/api/v1/snapshot?scope=center:yiyang');
       await waitFor('state equal to the hub snapshot', () => JSON.stringify(comparable(w.state()!)) === JSON.stringify(comparable(http)) || undefined, 5000)
         .catch(() => expect(comparable(w.state()!)).toEqual(comparable(http)));

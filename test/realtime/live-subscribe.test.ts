@@ -4,7 +4,8 @@ import type { Snapshot } from '../../common/snapshot.ts';
 import type { Hub } from '../../server/hub.ts';
 import { ev } from '../helpers/events.ts';
 import { drained, getJson, postEvents, startTestHub, testPrefix } from '../helpers/test-hub.ts';
-import { comparable, emitAck, nowIso, rawSocket, waitFor, watchScope } from './live-helpers.ts';
+import { waitFor } from '../helpers/wait-for.ts';
+import { comparable, emitAck, nowIso, rawSocket, watchScope } from './live-helpers.ts';
 
 describe('/live on one hub', () => {
   let hub: Hub;

@@ -9,12 +9,15 @@ export interface TcpProxy {
   port: number;
   /** Drops all connections now and refuses new ones for `ms`. */
   cut(ms: number): void;
+  /** Connections let through since the start, and sockets (either side) open now. */
+  connections(): { accepted: number; open: number };
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(targets: () => number[]): Promise<TcpProxy> {
   const open = new Set<net.Socket>();
   let refuseUntil = 0;
+  let accepted = 0;
 
   const connectFirst = (ports: number[]): Promise<net.Socket | null> => new Promise((resolve) => {
     const [port, ...rest] = ports;
@@ -27,6 +30,7 @@ export async function startTcpProxy(targets: () => number[]): Promise<TcpProxy> 
   const server = net.createServer((client) => {
     if (Date.now() < refuseUntil) return client.destroy();
     client.pause();
+    accepted++;
     open.add(client);
     client.once('close', () => open.delete(client));
     client.on('error', () => undefined);
@@ -52,6 +56,7 @@ export async function startTcpProxy(targets: () => number[]): Promise<TcpProxy> 
       refuseUntil = Date.now() + ms;
       for (const s of open) s.destroy();
     },
+    connections: () => ({ accepted, open: open.size }),
     async close() {
       for (const s of open) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -6,7 +6,7 @@ import type { Snapshot } from '../../common/snapshot.ts';
 import { dateOfDayIndex, dayIndexOf } from '../../common/time.ts';
 import type { Hub } from '../../server/hub.ts';
 import { formatInt, formatRate } from '../../web/util/format.ts';
-import { ARTIFACTS, launchScreenBrowser, prepareScreens, type ScreenBrowser } from '../helpers/browser.ts';
+import { ARTIFACTS, animationsDone, launchScreenBrowser, prepareScreens, type ScreenBrowser } from '../helpers/browser.ts';
 import { drained, startTestHub, testPrefix } from '../helpers/test-hub.ts';
 import { cockpitMonth, sendMonth } from '../cockpit/cockpit-feed.ts';
 import { getAs, PASSWORD, signedIn } from '../cockpit/cockpit-session.ts';
@@ -150,7 +150,7 @@ describe('leadership cockpit (/screens/cockpit)', () => {
     for (const [width, height] of [[1920, 1080], [2560, 1440]] as const) {
       const p = await browser.open(`${hub.url}/screens/cockpit`, { width, height });
       await ready(p);
-      await p.waitForTimeout(300);
+      await animationsDone(p); // the KPI counters roll to their values
       await browser.screenshot(p, `cockpit-${width}x${height}`);
       const past = await browser.open(`${hub.url}/screens/cockpit?date=${yesterday}&scope=center:yiyang`, { width, height });
       await ready(past);

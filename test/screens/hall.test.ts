@@ -4,9 +4,9 @@ import type { Snapshot } from '../../common/snapshot.ts';
 import { startOfDayMs, dayIndexOf } from '../../common/time.ts';
 import type { Hub } from '../../server/hub.ts';
 import { formatInt, formatMinutes, formatRate } from '../../web/util/format.ts';
-import { launchScreenBrowser, prepareScreens, type ScreenBrowser } from '../helpers/browser.ts';
+import { launchScreenBrowser, layoutSettled, prepareScreens, type ScreenBrowser } from '../helpers/browser.ts';
 import { drained, getJson, postEvents, startTestHub, testPrefix } from '../helpers/test-hub.ts';
-import { HallFeed, batchesInOrder, type FeedEvent } from './hall-feed.ts';
+import { HallFeed, batchesInOrder, type FeedEvent } from '../../support/hall-feed.ts';
 import { cutOffText, readHall } from './screen-probe.ts';
 
 const SCOPE = 'center:yiyang';
@@ -81,7 +81,7 @@ describe('hall LED wall (/screens/hall)', () => {
     const problems: string[] = [];
     for (const [width, height] of [[1920, 1080], [3840, 2160], [3840, 1080], [5760, 1080], [1920, 540]] as const) {
       await page.setViewportSize({ width, height });
-      await page.waitForTimeout(600); // throttled resize + chart resize
+      await layoutSettled(page, { width, height }); // the throttled resize, then the charts'
       await browser.screenshot(page, `hall-${width}x${height}`);
       problems.push(...(await cutOffText(page)).map((p) => `${width}x${height} ${p}`));
     }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../server/hub.ts';
 import { launchScreenBrowser, prepareScreens, type ScreenBrowser } from '../helpers/browser.ts';
 import { drained, postEvents, startTestHub, testPrefix } from '../helpers/test-hub.ts';
-import { HallFeed, HALL_WINDOWS, batchesInOrder } from './hall-feed.ts';
+import { HallFeed, HALL_WINDOWS, batchesInOrder } from '../../support/hall-feed.ts';
 
 const TOKEN = 'window-five-token-01';
 const W5 = HALL_WINDOWS.find((w) => w.number === 5)!;

@@ -9,13 +9,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startHub, type Hub } from '../../server/hub.ts';
 import { createLogger } from '../../server/observability/logger.ts';
+import { dateOfDayIndex, dayIndexOfDate } from '../../common/time.ts';
 import { ev } from '../helpers/events.ts';
-import { launchScreenBrowser, prepareScreens, type ScreenBrowser } from '../helpers/browser.ts';
+import { at, dayFromToday, findDay, kindOfDay } from '../helpers/test-clock.ts';
+import { animationsDone, launchScreenBrowser, prepareScreens, type ScreenBrowser } from '../helpers/browser.ts';
 import { drained, postEvents, redisPort, testConfig, testPrefix } from '../helpers/test-hub.ts';
 
 const SUPERVISOR = { username: 'lixiao', password: 'lixiao-password', name: '李晓' };
+/**
+ * The days of the story, by the test clock's calendar: cases accepted on ACCEPTED (a working day)
+ * with 1 and 2 promised working days fall due on DUE1 and DUE2, two working days in a row after a
+ * day off (as a Friday's cases fall due on Monday and Tuesday). So the red cards (DUE1 over) and
+ * the yellow ones (DUE2 has begun) come at the same midnight, and the queue surge is on DUE2, a
+ * working day. DUE2 is the last such day before today.
+ */
+const DUE2 = findDay((d) => kindOfDay.workday(d) && kindOfDay.workday(d - 1) && kindOfDay.dayOff(d - 2), -1, dayFromToday(-1));
+const DUE1 = dateOfDayIndex(dayIndexOfDate(DUE2) - 1);
+const ACCEPTED = findDay(kindOfDay.workday, -1, dateOfDayIndex(dayIndexOfDate(DUE1) - 1));
 let offset = 0;
-/** The hub's clock: real time, shifted so that the interesting instants come a few seconds after we ask. */
+/**
+ * The hub's clock: real time, shifted so that the interesting instants come a few seconds after we
+ * ask. The page does not read its own date: the console takes the hub's time from /api/v1/alerts
+ * (`now`) and the alerts' times and keeps the offset (screens/supervisor/stores/alerts.ts).
+ */
 const hubNow = () => Date.now() + offset;
 const runFrom = (iso: string) => { offset = Date.parse(iso) - Date.now(); };
 /** The real time at which the hub's clock shows `iso`. */
@@ -41,7 +57,7 @@ describe('supervisor console (/screens/supervisor)', () => {
 
   beforeAll(async () => {
     await prepareScreens();
-    runFrom('2026-11-23T22:00:00+08:00');
+    runFrom(at('22:00', DUE1));
     hub = await startHub({
       config: testConfig(testPrefix(), { ADMIN_PASSWORD: 'admin-pass-0001' }),
       redisTarget: { kind: 'url', url: `redis://127.0.0.1:${redisPort()}` },
@@ -84,33 +100,33 @@ describe('supervisor console (/screens/supervisor)', () => {
   });
 
   it('raises the red and yellow cards of the overdue-case situation within 2 s of midnight', async () => {
-    // accepted on Friday: 1 working day → due Monday (red at Tuesday 00:00); 2 → due Tuesday (yellow at Tuesday 00:00)
+    // accepted on ACCEPTED: 1 working day → due DUE1 (red at 00:00 of DUE2); 2 → due DUE2 (yellow at 00:00 of DUE2)
     await post(hub, 'cases', [
-      ...['BDC-0001', 'BDC-0002', 'BDC-0003'].map((c) => ev.accepted('2026-11-20T09:00:00+08:00', c, 1, 'yiyang.realestate', 'yiyang.realestate.mortgage')),
-      ...['BDC-0004', 'BDC-0005'].map((c) => ev.accepted('2026-11-20T09:30:00+08:00', c, 2, 'yiyang.realestate', 'yiyang.realestate.mortgage')),
+      ...['BDC-0001', 'BDC-0002', 'BDC-0003'].map((c) => ev.accepted(at('09:00', ACCEPTED), c, 1, 'yiyang.realestate', 'yiyang.realestate.mortgage')),
+      ...['BDC-0004', 'BDC-0005'].map((c) => ev.accepted(at('09:30', ACCEPTED), c, 2, 'yiyang.realestate', 'yiyang.realestate.mortgage')),
     ]);
     await drained(hub);
-    runFrom('2026-11-23T23:59:57+08:00');
-    const due = realAt('2026-11-24T00:00:00+08:00');
+    runFrom(at('23:59:57', DUE1));
+    const due = realAt(at('00:00', DUE2));
     const redAt = await shownAt(page, 'case-red', 3);
     const yellowAt = await shownAt(page, 'case-yellow', 2);
     expect(redAt - due).toBeLessThan(2000);
     expect(yellowAt - due).toBeLessThan(2000);
     expect(await page.getAttribute('.console', 'data-sound')).toBe('red');
     expect(await page.textContent('[data-testid="count-red"]')).toBe('3');
-    await page.waitForTimeout(1200);
+    await animationsDone(page);
     await browser.screenshot(page, 'supervisor-overdue-case');
   });
 
   it('raises wait alerts for the queue-surge situation within 2 s of their 30 minutes', async () => {
-    runFrom('2026-11-24T09:59:50+08:00');
-    await post(hub, 'queue', Array.from({ length: 20 }, (_, i) => ev.issued('2026-11-24T09:30:00+08:00', `D${String(i + 1).padStart(3, '0')}`, 'yiyang.hrss')));
+    runFrom(at('09:59:50', DUE2));
+    await post(hub, 'queue', Array.from({ length: 20 }, (_, i) => ev.issued(at('09:30', DUE2), `D${String(i + 1).padStart(3, '0')}`, 'yiyang.hrss')));
     await drained(hub);
-    const due = realAt('2026-11-24T10:00:00+08:00');
+    const due = realAt(at('10:00', DUE2));
     const shown = await shownAt(page, 'wait', 20);
     expect(shown - due).toBeLessThan(2000);
     expect(shown).toBeGreaterThanOrEqual(due - 50);
-    await page.waitForTimeout(1200);
+    await animationsDone(page);
     await browser.screenshot(page, 'supervisor-queue-surge');
   });
 
@@ -150,5 +166,23 @@ describe('supervisor console (/screens/supervisor)', () => {
     // the 401s of "not signed in yet" and of the wrong password are the only failed requests
     const unexpected = browser.errors.get(page)!.filter((e) => !/status of 401/.test(e));
     expect(unexpected, unexpected.join("\n")).toEqual([]);
+  });
+
+  it('words a refused action by its code: someone else acknowledged first', async () => {
+    await page.click('[data-testid="tab-live"]');
+    const yellow = rows(page, 'case-yellow');
+    await yellow.first().waitFor();
+    const id = (await yellow.first().getAttribute('data-alert-id'))!;
+    // another supervisor's acknowledgement lands between the click and its request
+    await page.route('**/api/v1/alerts/*/ack', async (route) => {
+      await hub.alerts.store.act(id, 'ack', { username: 'wangwu', ip: '127.0.0.1' }, '');
+      await route.continue();
+    });
+    try {
+      await page.click(`[data-alert-id="${id}"] [data-testid="ack"]`);
+      await page.waitForSelector('[data-testid="notice"] >> text=操作未完成：该预警已由 wangwu 确认');
+    } finally {
+      await page.unroute('**/api/v1/alerts/*/ack');
+    }
   });
 });

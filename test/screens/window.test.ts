@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../server/hub.ts';
 import { launchScreenBrowser, prepareScreens, type ScreenBrowser } from '../helpers/browser.ts';
 import { drained, getJson, postEvents, startTestHub, testPrefix } from '../helpers/test-hub.ts';
-import { HallFeed, HALL_WINDOWS, batchesInOrder, type FeedEvent } from './hall-feed.ts';
+import { HallFeed, HALL_WINDOWS, batchesInOrder, type FeedEvent } from '../../support/hall-feed.ts';
 import { cutOffText } from './screen-probe.ts';
 
 async function send(hub: Hub, events: FeedEvent[]): Promise<void> {

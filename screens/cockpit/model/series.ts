@@ -1,6 +1,5 @@
-/** The series the cockpit charts: shapes of GET /api/v1/series and how the cockpit slices them. */
-export interface SeriesPoint { t: string; v: number | null }
-export interface SeriesAnswer { metric: string; scope: string; interval: string; from: string; to: string; points: SeriesPoint[] }
+/** How the cockpit slices the series it charts (the answer of GET /api/v1/series: `Series`, common/series.ts). */
+import type { SeriesPoint } from '../../../common/series.ts';
 
 /** Hour of day (0-23) of a series point time `…THH:00:00…+08:00`. */
 export const hourOf = (t: string): number => Number(t.slice(11, 13));

@@ -1,19 +1,17 @@
 /**
- * Who is looking at the cockpit. Leaders and admins see it; anyone else is sent to sign in. A hub
- * without the sign-in API (404) is a development hub: the cockpit opens (the cockpit's own APIs
- * are protected on the server whenever sign-in exists).
+ * Who is looking at the cockpit. Leaders and admins see it; anyone else is sent to sign in (the
+ * cockpit's own APIs are protected on the server too).
  */
-import type { SessionUser } from '../../../common/alerts.ts';
+import type { SessionUser } from '../../../common/auth.ts';
 
 export type Access =
-  | { kind: 'allowed'; user: SessionUser | null }
+  | { kind: 'allowed'; user: SessionUser }
   | { kind: 'signin'; reason: 'anonymous' | 'role'; user: SessionUser | null };
 
 export const COCKPIT_ROLES: readonly string[] = ['leader', 'admin'];
 
 export async function checkAccess(): Promise<Access> {
   const res = await fetch('/api/v1/session', { cache: 'no-store', credentials: 'same-origin' });
-  if (res.status === 404) return { kind: 'allowed', user: null };
   if (res.status === 401) return { kind: 'signin', reason: 'anonymous', user: null };
   if (!res.ok) throw new Error(`session: HTTP ${res.status}`);
   const body = (await res.json()) as { user?: SessionUser };

@@ -14,20 +14,20 @@ import { useCatalogStore } from '../../../web/stores/catalog.ts';
 import { injectLiveClient } from '../../../web/stores/live-client-key.ts';
 import { ApiError, getJson } from '../model/api.ts';
 import { takeEarlySnapshot } from '../model/early-snapshot.ts';
-import type { SeriesAnswer } from '../model/series.ts';
+import type { Series } from '../../../common/series.ts';
 import { useCockpitView } from './cockpit-view.ts';
 
 const SLOW_REFRESH_MS = 60_000;
 const LIVE_TRIGGERED_MIN_GAP_MS = 20_000;
 
 export interface CockpitSeries {
-  hourAccepted: SeriesAnswer;
-  hourCompleted: SeriesAnswer;
-  dayCompleted: SeriesAnswer;
-  dayAccepted: SeriesAnswer;
-  dayOnTime: SeriesAnswer;
-  daySatisfaction: SeriesAnswer;
-  pv: SeriesAnswer;
+  hourAccepted: Series;
+  hourCompleted: Series;
+  dayCompleted: Series;
+  dayAccepted: Series;
+  dayOnTime: Series;
+  daySatisfaction: Series;
+  pv: Series;
 }
 
 export const useCockpitData = defineStore('cockpit-data', () => {
@@ -85,7 +85,7 @@ export const useCockpitData = defineStore('cockpit-data', () => {
     const area = areaScope.value;
     const previous = dateOfDayIndex(dayIndexOfDate(date) - 1);
     const s = (metric: string, interval: string, extra: Record<string, string> = {}) =>
-      getJson<SeriesAnswer>('/api/v1/series', { metric, scope, interval, to: date, ...extra });
+      getJson<Series>('/api/v1/series', { metric, scope, interval, to: date, ...extra });
     const [cfg, cmp, rk, dist, tr, areaSnap, ...sr] = await Promise.all([
       config.value ? Promise.resolve(config.value) : getJson<CockpitConfig>('/api/v1/cockpit/config'),
       getJson<CockpitComparison>('/api/v1/cockpit/compare', { scope, date }),
@@ -99,7 +99,7 @@ export const useCockpitData = defineStore('cockpit-data', () => {
       s('cases.accepted', 'day'),
       s('cases.onTimeRate', 'day'),
       s('ratings.satisfactionRate', 'day'),
-      getJson<SeriesAnswer>('/api/v1/series', { metric: 'portal.pv', scope: area, interval: view.isToday ? 'minute' : 'hour', from: date, to: date }),
+      getJson<Series>('/api/v1/series', { metric: 'portal.pv', scope: area, interval: view.isToday ? 'minute' : 'hour', from: date, to: date }),
     ]);
     if (gen !== generation) return;
     config.value = cfg;
@@ -108,7 +108,7 @@ export const useCockpitData = defineStore('cockpit-data', () => {
     districts.value = dist;
     trading.value = tr;
     areaSnapshot.value = areaSnap;
-    const [hourAccepted, hourCompleted, dayCompleted, dayAccepted, dayOnTime, daySatisfaction, pv] = sr as SeriesAnswer[];
+    const [hourAccepted, hourCompleted, dayCompleted, dayAccepted, dayOnTime, daySatisfaction, pv] = sr as Series[];
     series.value = { hourAccepted: hourAccepted!, hourCompleted: hourCompleted!, dayCompleted: dayCompleted!, dayAccepted: dayAccepted!, dayOnTime: dayOnTime!, daySatisfaction: daySatisfaction!, pv: pv! };
     error.value = null;
   }

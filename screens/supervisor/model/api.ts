@@ -1,9 +1,13 @@
-/** The console's calls to the hub: session, alerts, audit. Answers of 4xx carry `{error}` text for the user. */
-import type { Alert, AuditEntry, SessionUser } from '../../../common/alerts.ts';
+/**
+ * The console's calls to the hub: session, alerts, audit. Answers of 4xx carry `{error}` text for
+ * the user; a 409 of an alert action carries a `code` instead, which the console words itself.
+ */
+import type { Alert, AlertConflictCode } from '../../../common/alerts.ts';
+import type { AuditEntry, SessionUser } from '../../../common/auth.ts';
 
 export class ApiError extends Error {
   override name = 'ApiError';
-  constructor(public readonly status: number, message: string, public readonly alert?: Alert) {
+  constructor(public readonly status: number, message: string, public readonly alert?: Alert, public readonly code?: AlertConflictCode) {
     super(message);
   }
 }
@@ -13,8 +17,8 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     method, credentials: 'same-origin', cache: 'no-store',
     ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
   });
-  const data = (await res.json().catch(() => ({}))) as T & { error?: string; alert?: Alert };
-  if (!res.ok) throw new ApiError(res.status, data.error ?? `HTTP ${res.status}`, data.alert);
+  const data = (await res.json().catch(() => ({}))) as T & { error?: string; alert?: Alert; code?: AlertConflictCode };
+  if (!res.ok) throw new ApiError(res.status, data.error ?? `HTTP ${res.status}`, data.alert, data.code);
   return data;
 }
 

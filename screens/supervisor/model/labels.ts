@@ -1,5 +1,5 @@
 /** zh-CN names of rules, states, steps and close reasons, and the time formats of the console. */
-import type { Alert, AlertAction, AlertRule, AlertState } from '../../../common/alerts.ts';
+import { lastActor, type Alert, type AlertAction, type AlertConflictCode, type AlertRule, type AlertState } from '../../../common/alerts.ts';
 
 export const RULE_LABEL: Record<AlertRule, string> = {
   'case-yellow': '办件临期（黄牌）',
@@ -21,9 +21,19 @@ export const REASON_LABEL: Record<string, string> = {
   'ticket-called': '已叫号', 'ticket-noshow': '过号未到', 'ticket-transferred': '已转移队列', 'service-finished': '办理结束',
   'window-reopened': '窗口恢复服务', 'source-heard': '数据源恢复', 'case-completed': '已办结', 'case-returned': '已退件',
   'case-suspended': '暂停计时', 'deadline-moved': '时限顺延', superseded: '已升级为红牌', 'day-ended': '当日结束',
+  expired: '超过180天未处理',
 };
 
 export const LEVEL_LABEL = ['科室', '中心', '市电子监察'];
+
+/** Why an action was refused (409 `code`), with the alert as the hub answered it. */
+export const CONFLICT_LABEL: Record<AlertConflictCode, (a: Alert) => string> = {
+  'already-acknowledged': (a) => `该预警已由 ${lastActor(a, 'acknowledged') ?? '他人'} 确认`,
+  'already-resolved': (a) => `该预警已由 ${lastActor(a, 'resolved') ?? '他人'} 办结`,
+  'already-closed': () => '该预警已自动关闭（原因已消除）',
+  'level-changed': () => '该预警已被他人上报',
+  'top-level': () => '该预警已上报至最高级别',
+};
 
 export const AUDIT_LABEL: Record<string, string> = {
   'alert.acknowledged': '确认预警', 'alert.resolved': '办结预警', 'alert.escalated': '上报预警',

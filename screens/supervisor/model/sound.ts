@@ -15,7 +15,7 @@ export class AlertSound {
   private ctx: AudioContext | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
   level: SoundLevel = 'off';
-  muted = false;
+  private muted = false;
 
   /** Call from a user gesture so the browser lets the page play. */
   unlock(): void {
@@ -25,6 +25,11 @@ export class AlertSound {
     } catch {
       // no audio device: the console still shows everything
     }
+  }
+
+  /** The sound button: a muted console keeps its rhythm but plays nothing. */
+  setMuted(muted: boolean): void {
+    this.muted = muted;
   }
 
   set(level: SoundLevel): void {
@@ -53,10 +58,5 @@ export class AlertSound {
       osc.start(t0 + at);
       osc.stop(t0 + at + dur + 0.02);
     }
-  }
-
-  dispose(): void {
-    this.set('off');
-    void this.ctx?.close();
   }
 }

@@ -8,6 +8,7 @@ import { io, type Socket } from 'socket.io-client';
 import { computed, onScopeDispose, ref, shallowRef, triggerRef } from 'vue';
 import { ALERTS_NAMESPACE, compareAlerts, isUnresolved, type Alert, type AlertMessage, type AlertsClientToServerEvents, type AlertsServerToClientEvents } from '../../../common/alerts.ts';
 import { actOn, ApiError, listAlerts } from '../model/api.ts';
+import { CONFLICT_LABEL } from '../model/labels.ts';
 
 export type Notice = { kind: 'ok' | 'error'; text: string; at: number };
 
@@ -76,7 +77,7 @@ export const useAlertsStore = defineStore('alerts', () => {
       return true;
     } catch (err) {
       if (err instanceof ApiError && err.alert) put(err.alert);
-      say('error', err instanceof ApiError ? `操作未完成：${err.status === 409 ? conflictText(err.message) : err.message}` : '无法连接服务器，请稍后再试');
+      say('error', err instanceof ApiError ? `操作未完成：${err.code && err.alert ? CONFLICT_LABEL[err.code](err.alert) : err.message}` : '无法连接服务器，请稍后再试');
       return false;
     }
   }
@@ -89,14 +90,3 @@ export const useAlertsStore = defineStore('alerts', () => {
 
   return { byId, active, connected, signInRequired, notice, now, offset, soundLevel, connect, close, load, act, say };
 });
-
-/** The hub's 409 reasons in Chinese. */
-function conflictText(message: string): string {
-  const by = /by (\S+)/.exec(message)?.[1];
-  if (message.startsWith('already acknowledged')) return `该预警已由 ${by ?? '他人'} 确认`;
-  if (message.startsWith('already resolved')) return `该预警已由 ${by ?? '他人'} 办结`;
-  if (message.startsWith('already closed')) return '该预警已自动关闭（原因已消除）';
-  if (message.includes('highest level')) return '该预警已上报至最高级别';
-  if (message.includes('escalated it meanwhile')) return '该预警已被他人上报';
-  return message;
-}

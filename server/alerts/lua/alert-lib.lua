@@ -4,6 +4,12 @@
 local P, NOW = ARGV[1], tonumber(ARGV[2])
 local DAY_MS, OFFSET_MS = 86400000, 28800000
 local RETENTION_S = 86400 * 200 -- resolved alerts are kept 200 days
+-- An alert nobody resolved in 180 days is closed by the engine (`expired`), so the unresolved set,
+-- its counts and the alerts of a case that never ends do not grow for good (docs/alerts.md).
+local MAX_OPEN_MS = 180 * DAY_MS
+-- Every alert is closed within MAX_OPEN_MS and kept RETENTION_S after: an index entry older than
+-- both names an alert that no longer exists, and is trimmed.
+local INDEX_MS = MAX_OPEN_MS + RETENTION_S * 1000
 local MAX_LEVEL = 2
 
 local changedScopes, messages = {}, {}
@@ -65,13 +71,22 @@ local function openAlert(spec)
   a.history = { { at = NOW, action = 'opened', by = 'system' } }
   saveAlert(a)
   redis.call('HSET', active, a.subject, a.id)
+  -- the indexes are trimmed as alerts are opened: what they drop can no longer exist
+  local stale = string.format('(%d', NOW - INDEX_MS)
   redis.call('ZADD', P .. 'alerts:all', NOW, a.id)
+  redis.call('ZREMRANGEBYSCORE', P .. 'alerts:all', '-inf', stale)
   redis.call('ZADD', P .. 'alerts:unresolved', NOW, a.id)
-  if a.dept then redis.call('ZADD', P .. 'alerts:dept:' .. a.dept, NOW, a.id) end
+  if a.dept then
+    redis.call('ZADD', P .. 'alerts:dept:' .. a.dept, NOW, a.id)
+    redis.call('ZREMRANGEBYSCORE', P .. 'alerts:dept:' .. a.dept, '-inf', stale)
+  end
   countDelta(a, 1, a.severity, 1)
   countRaised(a, true, a.severity)
   if spec.escalateAfterMs then armTimer('escalate:' .. a.id, NOW + spec.escalateAfterMs, { kind = 'escalate', alert = a.id, every = spec.escalateAfterMs }) end
-  if spec.expireAt then armTimer('expire:' .. a.id, spec.expireAt, { kind = 'expire', alert = a.id }) end
+  -- every alert ends: with its cause, at its own expiry (a ticket's day), or MAX_OPEN_MS after opening
+  local expireAt, reason = NOW + MAX_OPEN_MS, 'expired'
+  if spec.expireAt and spec.expireAt < expireAt then expireAt, reason = spec.expireAt, 'day-ended' end
+  armTimer('expire:' .. a.id, expireAt, { kind = 'expire', alert = a.id, reason = reason })
   if a.rule == 'review' and a.dueAt then armTimer('overdue:' .. a.id, a.dueAt, { kind = 'overdue', alert = a.id }) end
   emit(a, 'opened')
   return a
@@ -142,7 +157,11 @@ local function disarmCase(id)
   disarmTimer('case-red:' .. id)
 end
 
+-- The engine's view of a case: an ended case (and a completion that came before its acceptance)
+-- is kept 60 days, to ignore repeats; an open or suspended one 2 years after its last event
+-- (more than the longest promise, 365 working days), so a case that never ends is forgotten.
 local CASE_TTL = 86400 * 60
+local CASE_OPEN_TTL = 86400 * 730
 local function applyCase(op)
   local key = P .. 'alerts:case:' .. op.case
   local flat, st = redis.call('HGETALL', key), {}
@@ -151,16 +170,19 @@ local function applyCase(op)
     if st.status then return end -- a repeat, or a completion that came first
     local due = addWorkdays(op.day, op.promisedDays)
     redis.call('HSET', key, 'status', 'open', 'due', due, 'acceptedMs', op.ms, 'yellowDays', op.yellowDays, 'spec', cjson.encode(op.spec))
+    redis.call('EXPIRE', key, CASE_OPEN_TTL)
     armCase(op.case, { due = due, acceptedMs = op.ms, yellowDays = op.yellowDays, spec = cjson.encode(op.spec) })
   elseif op.kind == 'suspended' then
     if st.status ~= 'open' then return end
     redis.call('HSET', key, 'status', 'suspended', 'susp', op.day)
+    redis.call('EXPIRE', key, CASE_OPEN_TTL)
     disarmCase(op.case)
     closeSubject('case-yellow:' .. op.case, 'case-suspended')
   elseif op.kind == 'resumed' then
     if st.status ~= 'suspended' then return end
     local due = addWorkdays(tonumber(st.due), workdaysBetween(tonumber(st.susp), op.day))
     redis.call('HSET', key, 'status', 'open', 'due', due)
+    redis.call('EXPIRE', key, CASE_OPEN_TTL)
     st.due = due
     armCase(op.case, st)
   else -- completed or returned

@@ -16,11 +16,12 @@ if decision == 'drop' or not payloadJson then return finishScript({ fired = 0 })
 local payload = cjson.decode(payloadJson)
 if payload.kind == 'open' then
   local a = openAlert(payload.spec)
-  -- a red card supersedes the yellow card of the same case
-  if a and a.rule == 'case-red' then closeSubject('case-yellow:' .. a.case, 'superseded') end
+  -- a red card supersedes the yellow card of the same case (subjects name it <center>:<case>)
+  if a and a.rule == 'case-red' then closeSubject('case-yellow' .. string.sub(a.subject, #'case-red' + 1), 'superseded') end
 elseif payload.kind == 'expire' then
   local a = loadAlert(payload.alert)
-  if a and (a.state == 'open' or a.state == 'acknowledged') then closeSubject(a.subject, 'day-ended') end
+  -- `expired`: unresolved for the longest an alert lives; a timer armed by an older hub has no reason
+  if a and (a.state == 'open' or a.state == 'acknowledged') then closeSubject(a.subject, payload.reason or 'day-ended') end
 else
   local a = loadAlert(payload.alert)
   if a and (a.state == 'open' or (payload.kind == 'overdue' and a.state == 'acknowledged')) then

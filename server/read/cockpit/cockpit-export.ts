@@ -10,6 +10,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Scope } from '../../../common/catalog.ts';
+import { SESSION_COOKIE } from '../../identity/credentials.ts';
+import { Forbidden, Unavailable } from '../../domain-errors.ts';
 
 export type ExportFormat = 'png' | 'pdf';
 
@@ -21,8 +23,8 @@ export interface ExportRequest {
   scope: Scope;
   width: number;
   height: number;
-  /** The requester's Cookie header, handed to the rendering browser (the cockpit needs a session). */
-  cookieHeader: string | undefined;
+  /** The requester's session cookie, handed to the rendering browser (the cockpit needs a session). */
+  session: string | null;
 }
 
 export interface CockpitExporterOptions {
@@ -34,12 +36,16 @@ export interface CockpitExporterOptions {
   maxQueued?: number;
 }
 
-export class ExportUnavailableError extends Error {
+/** No browser to render with, or too many exports at once: 503, retry in half a minute. */
+export class ExportUnavailableError extends Unavailable {
   override name = 'ExportUnavailableError';
+  constructor(message: string) {
+    super(message, 30);
+  }
 }
 
 /** The page sent the rendering browser to sign in: the requester has no cockpit session. */
-export class ExportForbiddenError extends Error {
+export class ExportForbiddenError extends Forbidden {
   override name = 'ExportForbiddenError';
 }
 
@@ -79,8 +85,7 @@ export function createCockpitExporter(options: CockpitExporterOptions = {}): Coc
       locale: 'zh-CN',
     });
     try {
-      const cookies = parseCookies(req.cookieHeader).map(([name, value]) => ({ name, value, url: req.origin }));
-      if (cookies.length > 0) await context.addCookies(cookies);
+      if (req.session !== null) await context.addCookies([{ name: SESSION_COOKIE, value: req.session, url: req.origin }]);
       const page = await context.newPage();
       const url = `${req.origin}/screens/cockpit?${new URLSearchParams({ date: req.date, scope: req.scope, export: '1', w: String(req.width), h: String(req.height) })}`;
       await page.goto(url, { waitUntil: 'load', timeout: timeoutMs });
@@ -104,14 +109,4 @@ export function createCockpitExporter(options: CockpitExporterOptions = {}): Coc
       return run;
     },
   };
-}
-
-function parseCookies(header: string | undefined): [string, string][] {
-  if (!header) return [];
-  const out: [string, string][] = [];
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0) out.push([part.slice(0, eq).trim(), part.slice(eq + 1).trim()]);
-  }
-  return out;
 }

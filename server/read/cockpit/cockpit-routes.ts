@@ -4,21 +4,28 @@
  * it also reads are the hub's general read API. Every route sits behind `guard` (the sign-in
  * middleware requiring a leader or an admin).
  */
-import { Router, type Request, type RequestHandler } from 'express';
+import path from 'node:path';
+import type { RequestHandler, Router } from 'express';
 import { dateOfDayIndex, dayIndexOf } from '../../../common/time.ts';
 import type { CatalogIndex } from '../../catalog/load-catalog.ts';
-import { HttpError, StoreUnavailableError } from '../../http/http-error.ts';
+import { InputError } from '../../domain-errors.ts';
 import type { RedisClient } from '../../redis/connect.ts';
 import type { RedisKeys } from '../../redis/keys.ts';
-import { dayParam, scopeParam } from '../read-routes.ts';
+import { knownScope } from '../read-routes.ts';
+import { cockpitDayQuery, exportQuery, rankingsQuery } from '../../../common/api-queries.ts';
+import { parseQuery } from '../../http/parse-request.ts';
 import { loadCockpitConfig } from './cockpit-config.ts';
-import { createCockpitExporter, ExportForbiddenError, ExportUnavailableError, type CockpitExporter, type ExportFormat } from './cockpit-export.ts';
+import { createCockpitExporter, type CockpitExporter, type ExportFormat } from './cockpit-export.ts';
 import { readDistrictComparison } from './district-comparison.ts';
 import { readRankings } from './rankings.ts';
 import { readComparison } from './same-time-yesterday.ts';
 import { readTrading } from './trading.ts';
+import type { Scope } from '../../../common/catalog.ts';
+import { apiRouter } from '../../http/api-router.ts';
+import { sessionCookie } from '../../identity/credentials.ts';
+import { repoRoot } from '../../config/repo-root.ts';
 
-export const DEFAULT_COVERAGE_FILE = new URL('../../../config/coverage.json', import.meta.url).pathname;
+export const DEFAULT_COVERAGE_FILE = path.join(repoRoot, 'config/coverage.json');
 
 export interface CockpitDeps {
   redis: RedisClient;
@@ -35,81 +42,65 @@ export interface CockpitDeps {
 export function cockpitRouter(deps: CockpitDeps): Router {
   const config = loadCockpitConfig(deps.configFile ?? DEFAULT_COVERAGE_FILE);
   const exporter = deps.exporter ?? createCockpitExporter();
-  const router = Router();
+  const router = apiRouter();
   const guard: RequestHandler = deps.guard ?? ((_req, _res, next) => next());
-  router.use('/api/v1/cockpit', guard);
 
   /** Today or a past day; the cockpit has nothing for days to come. */
-  const pastDay = (req: Request, now: number): number => {
+  const pastDay = (date: number | undefined, now: number): number => {
     const today = dayIndexOf(now);
-    const day = dayParam(req, 'date', today);
-    if (day > today) throw new HttpError(400, `must not be after today (${dateOfDayIndex(today)})`, 'date');
+    const day = date ?? today;
+    if (day > today) throw new InputError(`must not be after today (${dateOfDayIndex(today)})`, 'date');
     return day;
   };
-  const read = async <T>(fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (err) {
-      if (err instanceof HttpError) throw err;
-      throw new StoreUnavailableError(err);
-    }
-  };
+  const scopeOf = (scope: Scope | undefined) => knownScope(scope ?? 'city', deps.catalog);
 
-  router.get('/api/v1/cockpit/config', (_req, res) => {
+  router.get('/api/v1/cockpit/config', guard, (_req, res) => {
     res.json(config);
   });
 
-  router.get('/api/v1/cockpit/districts', async (req, res) => {
+  router.get('/api/v1/cockpit/districts', guard, async (req, res) => {
     const now = deps.now();
-    const day = pastDay(req, now);
-    res.json(await read(() => readDistrictComparison(deps.redis, deps.keys, deps.catalog, day, now)));
+    const day = pastDay(parseQuery(req, cockpitDayQuery).date, now);
+    res.json(await readDistrictComparison(deps.redis, deps.keys, deps.catalog, day, now));
   });
 
-  router.get('/api/v1/cockpit/rankings', async (req, res) => {
+  router.get('/api/v1/cockpit/rankings', guard, async (req, res) => {
     const now = deps.now();
-    const scope = scopeParam(req, deps.catalog);
-    const day = pastDay(req, now);
-    const limitRaw = req.query.limit === undefined ? 10 : Number(req.query.limit);
-    if (!Number.isInteger(limitRaw) || limitRaw < 1 || limitRaw > 200) throw new HttpError(400, 'must be a whole number from 1 to 200', 'limit');
-    res.json(await read(() => readRankings(deps.redis, deps.keys, deps.catalog, scope, day, now, {
-      limit: limitRaw, minRatingsForSatisfaction: config.rankings.minRatingsForSatisfaction,
-    })));
+    const q = parseQuery(req, rankingsQuery);
+    const scope = scopeOf(q.scope);
+    const day = pastDay(q.date, now);
+    res.json(await readRankings(deps.redis, deps.keys, deps.catalog, scope, day, now, {
+      limit: q.limit ?? 10, minRatingsForSatisfaction: config.rankings.minRatingsForSatisfaction,
+    }));
   });
 
-  router.get('/api/v1/cockpit/trading', async (req, res) => {
+  router.get('/api/v1/cockpit/trading', guard, async (req, res) => {
     const now = deps.now();
-    const scope = scopeParam(req, deps.catalog);
-    const day = pastDay(req, now);
-    res.json(await read(() => readTrading(deps.redis, deps.keys, deps.catalog, scope, day)));
+    const q = parseQuery(req, cockpitDayQuery);
+    const scope = scopeOf(q.scope);
+    const day = pastDay(q.date, now);
+    res.json(await readTrading(deps.redis, deps.keys, deps.catalog, scope, day));
   });
 
-  router.get('/api/v1/cockpit/compare', async (req, res) => {
+  router.get('/api/v1/cockpit/compare', guard, async (req, res) => {
     const now = deps.now();
-    const scope = scopeParam(req, deps.catalog);
-    const day = pastDay(req, now);
-    res.json(await read(() => readComparison(deps.redis, deps.keys, scope, day, now)));
+    const q = parseQuery(req, cockpitDayQuery);
+    const scope = scopeOf(q.scope);
+    const day = pastDay(q.date, now);
+    res.json(await readComparison(deps.redis, deps.keys, scope, day, now));
   });
 
-  router.get('/api/v1/cockpit/export', async (req, res) => {
+  router.get('/api/v1/cockpit/export', guard, async (req, res) => {
     const now = deps.now();
-    const scope = scopeParam(req, deps.catalog);
-    const date = dateOfDayIndex(pastDay(req, now));
-    const format = (req.query.format ?? 'png') as ExportFormat;
-    if (format !== 'png' && format !== 'pdf') throw new HttpError(400, 'must be png or pdf', 'format');
-    const size = /^(\d{3,4})x(\d{3,4})$/.exec(String(req.query.size ?? '1920x1080'));
-    const width = Number(size?.[1]);
-    const height = Number(size?.[2]);
-    if (!size || width < 960 || width > 3840 || height < 540 || height > 2160) throw new HttpError(400, 'must be WIDTHxHEIGHT within 960x540 and 3840x2160, e.g. 1920x1080', 'size');
+    const q = parseQuery(req, exportQuery);
+    const scope = scopeOf(q.scope);
+    const date = dateOfDayIndex(pastDay(q.date, now));
+    const format: ExportFormat = q.format ?? 'png';
+    const { width, height } = q.size ?? { width: 1920, height: 1080 };
     const local = req.socket.localAddress ?? '127.0.0.1';
     const host = local.includes(':') ? (local.startsWith('::ffff:') ? local.slice(7) : `[${local}]`) : local;
-    let file: Buffer;
-    try {
-      file = await exporter.render({ origin: `http://${host}:${req.socket.localPort}`, format, date, scope, width, height, cookieHeader: req.headers.cookie });
-    } catch (err) {
-      if (err instanceof ExportForbiddenError) throw new HttpError(403, err.message);
-      if (err instanceof ExportUnavailableError) throw new HttpError(503, err.message, undefined, { 'Retry-After': '30' });
-      throw new HttpError(500, `the export failed: ${(err as Error).message}`);
-    }
+    // an unexpected failure is the error handler's 500: the browser's message (its call log) goes to the log
+    const file = await exporter.render({ origin: `http://${host}:${req.socket.localPort}`, format, date, scope, width, height, session: sessionCookie(req.get('cookie')) });
     const name = `cockpit-${scope.replace(/[^A-Za-z0-9.-]/g, '_')}-${date}.${format}`;
     res.set({
       'Content-Type': format === 'png' ? 'image/png' : 'application/pdf',

@@ -1,0 +1,131 @@
+/**
+ * The query and path parameters of the HTTP API, as zod schemas: the hub parses every request
+ * with them (server/http/parse-request.ts), and the screens build their requests from the same
+ * names. A value that does not parse is answered 400 with its field; nothing a client sends is
+ * used to look anything up before it has parsed.
+ */
+import { z } from 'zod';
+import { ALERT_RULES, ALERT_STATES, type AlertState } from './alerts.ts';
+import { isScope, type Scope } from './catalog.ts';
+import { dayIndexOf, dayIndexOfDate } from './time.ts';
+
+/** Years a date parameter may name: the hub holds nothing before 2000, and nobody plans past 2100. */
+export const FIRST_YEAR = 2000;
+export const LAST_YEAR = 2100;
+
+/** An absent or empty query parameter: the default applies. */
+const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+
+export const scopeParam = z.string().max(80).refine(isScope, 'must be city, center:<code>, dept:<code> or window:<code>')
+  .transform((s) => s as Scope);
+
+/** `YYYY-MM-DD`, or an ISO 8601 time taken as its Asia/Shanghai day; gives the day index. */
+export const dayParam = z.string().max(40).transform((raw, ctx) => {
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? dayIndexOfDate(raw) : /^\d{4}-\d{2}-\d{2}T/.test(raw) ? dayIndexOf(Date.parse(raw)) : Number.NaN;
+  const year = Number.isNaN(day) ? Number.NaN : new Date(day * 86_400_000).getUTCFullYear();
+  if (Number.isNaN(day) || year < FIRST_YEAR || year > LAST_YEAR) {
+    ctx.addIssue({ code: 'custom', message: `must be a date YYYY-MM-DD (or an ISO 8601 time) from ${FIRST_YEAR} to ${LAST_YEAR}` });
+    return z.NEVER;
+  }
+  return day;
+});
+
+/** An instant: epoch ms or an ISO 8601 time, within the years above. */
+export const instantParam = z.string().max(40).transform((raw, ctx) => {
+  const ms = /^\d{1,15}$/.test(raw) ? Number(raw) : /^\d{4}-\d{2}-\d{2}/.test(raw) ? Date.parse(raw) : Number.NaN;
+  const year = Number.isNaN(ms) ? Number.NaN : new Date(ms).getUTCFullYear();
+  if (Number.isNaN(ms) || year < FIRST_YEAR - 1 || year > LAST_YEAR) {
+    ctx.addIssue({ code: 'custom', message: 'must be epoch ms or an ISO 8601 time' });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+/** A whole number within bounds, sent as text. */
+export const countParam = (min: number, max: number) => z.string().regex(/^\d{1,6}$/, `must be a whole number from ${min} to ${max}`)
+  .transform(Number).pipe(z.number().int().min(min, `must be a whole number from ${min} to ${max}`).max(max, `must be a whole number from ${min} to ${max}`));
+
+/** A comma-separated list of short names. */
+const nameList = z.string().max(2000).transform((s) => s.split(',')).pipe(z.array(z.string().min(1).max(80)).max(100));
+
+export const INTERVALS = ['minute', 'hour', 'day'] as const;
+export type Interval = (typeof INTERVALS)[number];
+
+export const snapshotQuery = z.object({ scope: optional(scopeParam), date: optional(dayParam) });
+
+/** The scope of any figure read, as the read guard judges it (server/http/read-guard.ts). */
+export const scopeQuery = z.object({ scope: optional(scopeParam) });
+
+/** A screen token in the screen URL's `?token=` (docs/auth.md); `Authorization: Bearer` counts first. */
+export const tokenQuery = z.object({ token: optional(z.string().max(512)) });
+
+export const seriesQuery = z.object({
+  metric: z.string({ error: 'metric is required, e.g. metric=tickets.issued' }).min(1, 'metric is required, e.g. metric=tickets.issued').max(80),
+  interval: optional(z.enum(INTERVALS, 'must be minute, hour or day')),
+  scope: optional(scopeParam),
+  from: optional(dayParam),
+  to: optional(dayParam),
+});
+
+export const cockpitDayQuery = z.object({ scope: optional(scopeParam), date: optional(dayParam) });
+
+export const rankingsQuery = cockpitDayQuery.extend({ limit: optional(countParam(1, 200)) });
+
+const EXPORT_SIZE_RULE = 'must be WIDTHxHEIGHT within 960x540 and 3840x2160, e.g. 1920x1080';
+
+export const exportQuery = cockpitDayQuery.extend({
+  format: optional(z.enum(['png', 'pdf'], 'must be png or pdf')),
+  size: optional(z.string().max(20).regex(/^\d{3,4}x\d{3,4}$/, EXPORT_SIZE_RULE).transform((raw, ctx) => {
+    const [width, height] = raw.split('x').map(Number) as [number, number];
+    if (width < 960 || width > 3840 || height < 540 || height > 2160) {
+      ctx.addIssue({ code: 'custom', message: EXPORT_SIZE_RULE });
+      return z.NEVER;
+    }
+    return { width, height };
+  })),
+});
+
+const STATES_RULE = 'state must be open, acknowledged, resolved, closed or active (open and acknowledged), comma-separated';
+
+/** `open,acknowledged`, `active` (both), `resolved` …: the alert states asked for. */
+const alertStates = z.string().max(200).transform((raw, ctx) => {
+  const out = new Set<AlertState>();
+  for (const s of raw.split(',')) {
+    if (s === 'active') { out.add('open'); out.add('acknowledged'); }
+    else if ((ALERT_STATES as readonly string[]).includes(s)) out.add(s as AlertState);
+    else {
+      ctx.addIssue({ code: 'custom', message: STATES_RULE });
+      return z.NEVER;
+    }
+  }
+  return [...out];
+});
+
+export const alertListQuery = z.object({
+  state: optional(alertStates),
+  rule: optional(z.enum(ALERT_RULES, { error: (issue) => `unknown rule "${String(issue.input)}"` })),
+  severity: optional(z.enum(['yellow', 'red'], 'severity must be yellow or red')),
+  dept: optional(nameList),
+  window: optional(z.string().max(80)),
+  from: optional(instantParam),
+  to: optional(instantParam),
+  limit: optional(countParam(1, 1000)),
+});
+
+export const auditQuery = z.object({
+  actor: optional(z.string().max(80)),
+  action: optional(z.string().max(80)),
+  target: optional(z.string().max(200)),
+  from: optional(instantParam),
+  to: optional(instantParam),
+  limit: optional(countParam(1, 1000)),
+});
+
+export const deadLettersQuery = z.object({ count: optional(countParam(1, 1000)) });
+
+/** A name in a path (a user, a source, a screen, an alert id): short, printable, no separators. */
+export const pathName = z.string().min(1).max(80).regex(/^[A-Za-z0-9._:@-]+$/, 'must be letters, digits and . _ : @ -');
+
+/** A screen's name in `/screens/<name>`: a folder of screens/ (`assets` is the bundles' own path). */
+export const screenName = z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, 'no such screen').refine((n) => n !== 'assets', 'no such screen');

@@ -1,0 +1,39 @@
+/** Scopes against the catalog: whether one names something, whether one lies inside another. */
+import type { Scope } from '../../common/catalog.ts';
+import { ConfigError, type HubConfig } from '../config/env.ts';
+import type { CatalogIndex } from './load-catalog.ts';
+
+/** Whether `inner` is `outer` or lies inside it (window ⊂ department ⊂ center ⊂ city). */
+export function scopeContains(outer: Scope, inner: Scope, catalog: CatalogIndex): boolean {
+  if (outer === inner || outer === 'city') return true;
+  const [outerKind, outerCode] = splitScope(outer);
+  const [innerKind, innerCode] = splitScope(inner);
+  if (innerKind === 'dept') return outerKind === 'center' && catalog.departments.get(innerCode)?.center === outerCode;
+  if (innerKind === 'window') {
+    const w = catalog.windows.get(innerCode);
+    if (!w) return false;
+    return (outerKind === 'center' && w.center === outerCode) || (outerKind === 'dept' && w.dept === outerCode);
+  }
+  return false;
+}
+
+/** Whether the scope names something in the catalog (unknown scopes would only create empty rooms). */
+export function scopeExists(scope: Scope, catalog: CatalogIndex): boolean {
+  if (scope === 'city') return true;
+  const [kind, code] = splitScope(scope);
+  if (kind === 'center') return catalog.catalog.centers.some((c) => c.code === code);
+  if (kind === 'dept') return catalog.departments.has(code);
+  return catalog.windows.has(code);
+}
+
+/** Stops the start on a screen token (SCREEN_TOKENS) whose scope the catalog does not have. */
+export function checkScreenTokenScopes(screenTokens: HubConfig['screenTokens'], catalog: CatalogIndex): void {
+  for (const [name, { scope }] of screenTokens) {
+    if (scope !== null && !scopeExists(scope, catalog)) throw new ConfigError(`SCREEN_TOKENS: scope "${scope}" (screen "${name}") is not in the catalog (CATALOG_DIR)`);
+  }
+}
+
+function splitScope(scope: Scope): [kind: string, code: string] {
+  const i = scope.indexOf(':');
+  return i < 0 ? [scope, ''] : [scope.slice(0, i), scope.slice(i + 1)];
+}

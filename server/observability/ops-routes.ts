@@ -1,0 +1,21 @@
+/** GET /healthz and GET /metrics (docs/deploy.md): open, for load balancers and Prometheus. */
+import type { Router } from 'express';
+import { apiRouter } from '../http/api-router.ts';
+import type { RedisClient } from '../redis/connect.ts';
+import type { RedisKeys } from '../redis/keys.ts';
+import { checkHealth, healthHttpStatus } from './health.ts';
+import type { HubMetrics } from './metrics.ts';
+
+export function opsRouter(deps: { redis: RedisClient; keys: RedisKeys; metrics: HubMetrics }): Router {
+  const router = apiRouter();
+  router.get('/healthz', async (_req, res) => {
+    const health = await checkHealth(deps.redis, deps.keys, deps.metrics);
+    // 503 whenever Redis cannot take events (unreachable, refusing writes, disk or memory full)
+    res.status(healthHttpStatus(health)).json(health);
+  });
+  router.get('/metrics', async (_req, res) => {
+    await checkHealth(deps.redis, deps.keys, deps.metrics);
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+  return router;
+}

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { ALERT_RULES, ALERT_STATES, type AlertState } from './alerts.ts';
 import { isScope, type Scope } from './catalog.ts';
-import { dayIndexOf, dayIndexOfDate } from './time.ts';
+import { DAY_MS, dayIndexOf, dayIndexOfDate } from './time.ts';
 
 /** Years a date parameter may name: the hub holds nothing before 2000, and nobody plans past 2100. */
 export const FIRST_YEAR = 2000;
@@ -23,7 +23,7 @@ export const scopeParam = z.string().max(80).refine(isScope, 'must be city, cent
 /** `YYYY-MM-DD`, or an ISO 8601 time taken as its Asia/Shanghai day; gives the day index. */
 export const dayParam = z.string().max(40).transform((raw, ctx) => {
   const day = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? dayIndexOfDate(raw) : /^\d{4}-\d{2}-\d{2}T/.test(raw) ? dayIndexOf(Date.parse(raw)) : Number.NaN;
-  const year = Number.isNaN(day) ? Number.NaN : new Date(day * 86_400_000).getUTCFullYear();
+  const year = Number.isNaN(day) ? Number.NaN : new Date(day * DAY_MS).getUTCFullYear();
   if (Number.isNaN(day) || year < FIRST_YEAR || year > LAST_YEAR) {
     ctx.addIssue({ code: 'custom', message: `must be a date YYYY-MM-DD (or an ISO 8601 time) from ${FIRST_YEAR} to ${LAST_YEAR}` });
     return z.NEVER;

@@ -1,10 +1,12 @@
 /**
  * The mock's own count of what it sent, by the definitions of docs/metrics.md (the same rules the
  * hub applies), so a test can hold the hub's snapshot against it. Counted per Asia/Shanghai day of
- * the event's `at` and per center; the city is the sum.
+ * the event's `at` and per center; the city is the sum. The counting is the tally's own; the
+ * arithmetic of the figures is the hub's (common/figures.ts).
  */
 import { addWorkingDays, workingDaysBetween, type WorkCalendar } from '../common/calendar.ts';
 import type { YgEvent } from '../common/events.ts';
+import { earlyRate, fenOfYuan, meanSec, onTimeRate, ratingFiguresOf, ratio, yuanOfFen } from '../common/figures.ts';
 import { dateOfDayIndex, dayIndexOf } from '../common/time.ts';
 
 interface Counts {
@@ -41,8 +43,6 @@ export interface TallyFigures {
 
 interface CaseState { center: string; status: 'open' | 'suspended' | 'done' | 'returned'; due: number; suspDay?: number }
 interface TicketState { issuedAt?: number; called?: boolean; started?: boolean; finished?: boolean; noShow?: boolean }
-
-const ratio = (n: number, d: number): number | null => (d > 0 ? n / d : null);
 
 export class Tally {
   private readonly days = new Map<number, Map<string, Counts>>();
@@ -132,8 +132,8 @@ export class Tally {
         c.portal.visitors.add(e.visitor);
         c.portal.byColumn[e.column] = (c.portal.byColumn[e.column] ?? 0) + 1;
         break;
-      case 'trade.closed': c.trades.count++; c.trades.fen += Math.round(e.amount * 100); break;
-      case 'fee.collected': c.fees.count++; c.fees.fen += Math.round(e.amount * 100); break;
+      case 'trade.closed': c.trades.count++; c.trades.fen += fenOfYuan(e.amount); break;
+      case 'fee.collected': c.fees.count++; c.fees.fen += fenOfYuan(e.amount); break;
       case 'complaint.filed': c.complaints.filed++; break;
       case 'complaint.closed': c.complaints.closed++; break;
       case 'window.status': break;
@@ -157,16 +157,15 @@ export class Tally {
       s.complaints.filed += p.complaints.filed; s.complaints.closed += p.complaints.closed;
     }
     const [r1, r2, r3, r4, r5] = s.ratings;
-    const ratings = r1 + r2 + r3 + r4 + r5;
     const t = s.tickets;
     return {
       date: dateOfDayIndex(day),
-      cases: { accepted: s.cases.accepted, completed: s.cases.completed, completedEarly: s.cases.early, completedOnTime: s.cases.onTime, returned: s.cases.returned, earlyRate: ratio(s.cases.early, s.cases.completed), onTimeRate: ratio(s.cases.onTime, s.cases.completed) },
-      tickets: { issued: t.issued, called: t.called, started: t.started, finished: t.finished, noShow: t.noShow, transferred: t.transferred, avgWaitSec: t.waitN > 0 ? Math.round(t.waitSum / t.waitN) : null, shareWaitUnder15Min: ratio(t.waitN - t.waitOver15, t.waitN) },
-      ratings: { total: ratings, byScore: { '1': r1, '2': r2, '3': r3, '4': r4, '5': r5 }, satisfactionRate: ratio(r3 + r4 + r5, ratings), bad: r1 + r2 },
+      cases: { accepted: s.cases.accepted, completed: s.cases.completed, completedEarly: s.cases.early, completedOnTime: s.cases.onTime, returned: s.cases.returned, earlyRate: earlyRate(s.cases.early, s.cases.completed), onTimeRate: onTimeRate(s.cases.onTime, s.cases.completed) },
+      tickets: { issued: t.issued, called: t.called, started: t.started, finished: t.finished, noShow: t.noShow, transferred: t.transferred, avgWaitSec: meanSec(t.waitSum, t.waitN), shareWaitUnder15Min: ratio(t.waitN - t.waitOver15, t.waitN) },
+      ratings: ratingFiguresOf({ '1': r1, '2': r2, '3': r3, '4': r4, '5': r5 }),
       portal: { pv: s.portal.pv, uv: s.portal.visitors.size, byColumn: s.portal.byColumn },
-      trades: { count: s.trades.count, amount: s.trades.fen / 100 },
-      fees: { count: s.fees.count, amount: s.fees.fen / 100 },
+      trades: { count: s.trades.count, amount: yuanOfFen(s.trades.fen) },
+      fees: { count: s.fees.count, amount: yuanOfFen(s.fees.fen) },
       complaints: s.complaints,
     };
   }

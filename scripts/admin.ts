@@ -13,8 +13,11 @@ import { createAuth } from '../server/auth/auth-service.ts';
 import { loadCatalog } from '../server/catalog/load-catalog.ts';
 import { ConfigError, loadConfig } from '../server/config/env.ts';
 import { createLogger } from '../server/observability/logger.ts';
-import { connectRedis, waitForRedis, type RedisTarget } from '../server/redis/connect.ts';
-import { redisKeys } from '../server/redis/keys.ts';
+import { connectRedis, waitForRedis, type RedisClient, type RedisTarget } from '../server/redis/connect.ts';
+import { redisKeys, type RedisKeys } from '../server/redis/keys.ts';
+import { describeStep, runMigrations, SchemaError, SCHEMA_VERSION } from '../server/redis/migrations/run-migrations.ts';
+import { legacyIngestTokens, legacyTokenAdvice } from '../server/redis/migrations/legacy-ingest-tokens.ts';
+import type { Catalog } from '../common/catalog.ts';
 import { ensurePrivateRedis } from '../server/redis/private-redis.ts';
 import { claimHubSecret, loadHubSecret } from '../server/auth/hub-secret.ts';
 import { formatScope } from '../common/ingest-scope.ts';
@@ -34,7 +37,12 @@ const USAGE = `usage: npm run admin -- <command> [options]
   list-tokens
   adopt-hub-secret                             records this hub secret as the deployment's (after
                                                changing it on purpose; docs/deploy.md)
-  audit [--limit n] [--action a] [--actor u]`;
+  audit [--limit n] [--action a] [--actor u]
+  migrate [--dry-run] [--again]                brings the data an older release left in Redis to this
+                                               release's layout, as a hub does when it starts;
+                                               --dry-run prints what it would change, changing
+                                               nothing; --again runs every migration, whatever
+                                               the schema version says (docs/deploy.md, "Upgrading")`;
 
 class UsageError extends Error {
   override name = 'UsageError';
@@ -47,12 +55,39 @@ async function readPassword(): Promise<string> {
   throw new UsageError('no password given: pass --password or write it to stdin');
 }
 
+/** `migrate`: the hub's start-up migration by hand, or its plan (server/redis/migrations/). */
+async function migrate(opts: { redis: RedisClient; keys: RedisKeys; catalog: Catalog; dryRun: boolean; again: boolean }): Promise<void> {
+  const run = await runMigrations({
+    ...opts, now: Date.now,
+    // the report is printed below; of the progress, only a wait for another process is news
+    log: { info: (m) => { if (m.includes('waiting for')) console.error(`admin: ${m}`); }, warn: () => undefined },
+  });
+  if (run.outcome === 'current') {
+    console.log(`${opts.keys.schema} is ${run.to}, the version this release reads: nothing to do (--again runs every migration once more)`);
+  } else if (run.outcome === 'waited') {
+    console.log(`${opts.keys.schema} is ${run.to}: another process migrated the data meanwhile`);
+  } else {
+    console.log(opts.dryRun
+      ? `dry run, nothing changed: ${opts.keys.schema} is ${run.from}; this release reads ${SCHEMA_VERSION}`
+      : `${opts.keys.schema}: ${run.from} → ${run.to}`);
+  }
+  for (const { migration, report } of run.steps) {
+    for (const line of describeStep(migration, report, opts.dryRun)) console.log(line);
+    for (const e of report.examples) console.log(`  e.g. ${e}`);
+    if (report.exampleCount > report.examples.length) console.log(`  … ${report.exampleCount - report.examples.length} more`);
+    for (const p of report.problems) console.log(`  left as it is: ${p}`);
+    if (report.problemCount > report.problems.length) console.log(`  … ${report.problemCount - report.problems.length} more left as they are`);
+  }
+  const legacy = opts.dryRun || run.outcome === 'ran' ? run.legacyIngestTokens : await legacyIngestTokens(opts.redis, opts.keys);
+  if (legacy.length > 0) console.log(legacyTokenAdvice(legacy));
+}
+
 async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv, allowPositionals: true,
     options: {
       role: { type: 'string' }, depts: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' }, limit: { type: 'string' }, action: { type: 'string' }, actor: { type: 'string' },
-      centers: { type: 'string' }, types: { type: 'string' },
+      centers: { type: 'string' }, types: { type: 'string' }, 'dry-run': { type: 'boolean' }, again: { type: 'boolean' },
     },
   });
   const [command, arg1, arg2] = positionals;
@@ -72,6 +107,16 @@ async function main(argv: string[]): Promise<void> {
   const redis = connectRedis(target, { name: 'yg-admin-cli' });
   await waitForRedis(redis);
   const keys = redisKeys(config.keyPrefix);
+  if (command === 'migrate') {
+    // needs no hub secret: it must not claim one for the deployment
+    try {
+      await migrate({ redis, keys, catalog: loadCatalog(config.catalogDir).catalog, dryRun: values['dry-run'] === true, again: values.again === true });
+    } finally {
+      redis.disconnect();
+      await stopRedis();
+    }
+    return;
+  }
   const hubSecret = loadHubSecret({ hubSecret: config.hubSecret, dataDir: config.dataDir });
   if (hubSecret.warning) console.error(`admin: ${hubSecret.warning}`);
   if (command === 'adopt-hub-secret') {
@@ -163,7 +208,7 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   const e = err as Error;
-  const expected = err instanceof UsageError || err instanceof ConfigError || ['UserInputError', 'WeakPasswordError', 'TokenInputError', 'ScopeInputError'].includes(e.name);
+  const expected = err instanceof UsageError || err instanceof ConfigError || err instanceof SchemaError || ['UserInputError', 'WeakPasswordError', 'TokenInputError', 'ScopeInputError'].includes(e.name);
   console.error(`admin: ${expected ? e.message : e.stack}`);
   process.exit(expected ? 2 : 1);
 });

@@ -30,12 +30,15 @@ import { attachRealtime, type Realtime } from './realtime/attach-realtime.ts';
 import { connectRedis, waitForRedis, type RedisClient, type RedisTarget } from './redis/connect.ts';
 import { redisKeys, type RedisKeys } from './redis/keys.ts';
 import { withScripts, type ScriptCommands } from './redis/scripts.ts';
+import { runMigrations } from './redis/migrations/run-migrations.ts';
 import { createAuth, type Auth, type AuthOptions } from './auth/auth-service.ts';
 import { claimHubSecret, loadHubSecret } from './auth/hub-secret.ts';
 import { authRouter } from './auth/auth-routes.ts';
 import { startAlerts, type AlertEngineTuning, type Alerts } from './alerts/start-alerts.ts';
 import { WATCHED_EVENT_TYPES } from './alerts/event-ops.ts';
 import { openApiRouter } from './openapi/openapi-routes.ts';
+import { startNotify, type Notify, type NotifyTuning } from './notify/start-notify.ts';
+import type { AlertMessage } from '../common/alerts.ts';
 
 export interface HubOptions {
   config: HubConfig;
@@ -48,6 +51,8 @@ export interface HubOptions {
   alerts?: AlertEngineTuning;
   /** Sign-in lockout limits (tests shorten the window). */
   lockout?: AuthOptions['lockout'];
+  /** Notification outbox tuning (tests tick faster and retry sooner). */
+  notify?: NotifyTuning;
 }
 
 export interface Hub {
@@ -62,6 +67,7 @@ export interface Hub {
   aggregator: Aggregator | null;
   auth: Auth;
   alerts: Alerts;
+  notify: Notify;
   /** Subscribe to the scopes changed by each applied batch (this process only). */
   onApplied(listener: (scopes: Set<Scope>) => void): () => void;
   stop(): Promise<void>;
@@ -97,6 +103,12 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     throw err;
   });
   await syncCalendar(redis, keys, calendar);
+  // what an older release left in Redis, in this release's layout before anything reads or writes it (docs/deploy.md, "Upgrading")
+  await runMigrations({ redis, keys, catalog: catalog.catalog, log, now }).catch((err: unknown) => {
+    redis.disconnect();
+    ingestRedis.disconnect();
+    throw err;
+  });
   const durability = await checkDurability(redis, config.ingestDurability);
   const redisClock = await createRedisClock(redis);
   log.info({ durability }, 'ingest durability');
@@ -121,10 +133,21 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     cookieSecure: config.cookieSecure, sessionIdleHours: config.sessionIdleHours, ...(opts.lockout ? { lockout: opts.lockout } : {}),
   });
   await auth.start();
+  // the alert changes this process makes go to the notifications; those before they start wait for them
+  let notify: Notify | null = null;
+  const early: AlertMessage[][] = [];
   const alerts = await startAlerts({
     alertsFile: config.alertsFile, runEngine: config.runAggregator, redis, redisTarget: opts.redisTarget, keys, catalog, calendar, log, now, auth,
     ...(opts.alerts ? { tuning: opts.alerts } : {}),
+    onChange: (messages) => (notify ? notify.onAlertMessages(messages) : early.push(messages)),
   });
+  let publicUrl = config.publicUrl ?? '';
+  const startedNotify: Notify = await startNotify({
+    notifyFile: config.notifyFile, redis, prefix: keys.prefix, catalog, log, now, auth, store: alerts.store, publicUrl: () => publicUrl,
+    ...(opts.notify ? { tuning: opts.notify } : {}),
+  });
+  notify = startedNotify;
+  for (const messages of early.splice(0)) startedNotify.onAlertMessages(messages);
 
   // attached to each route it guards (server/http/api-router.ts says why)
   const screenReads = readGuard({ identity: auth.identity, catalog });
@@ -146,6 +169,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       authRouter(auth),
       deadLetterRouter({ redis, keys, guard: requireRole(auth, 'admin') }),
       alerts.router,
+      startedNotify.router,
     ],
   }, log, { allowedOrigins: config.live.allowedOrigins, trustProxy: config.trustProxy });
 
@@ -172,10 +196,12 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   registerLiveMetrics(metrics, realtime);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  // without PUBLIC_URL, a message's link names the hub as it listens (right for one host only)
+  if (!publicUrl) publicUrl = url;
   log.info({ url, aggregator: aggregator ? 'on' : 'off' }, 'hub listening');
 
   return {
-    url, port, server, redis, keys, catalog, metrics, log, aggregator, auth, alerts,
+    url, port, server, redis, keys, catalog, metrics, log, aggregator, auth, alerts, notify: startedNotify,
     onApplied,
     async stop() {
       // Requests in flight get a grace second; then every socket still open is cut, or the
@@ -188,6 +214,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       clearTimeout(cutOff);
       await aggregator?.stop();
       await alerts.stop();
+      await startedNotify.stop();
       auth.stop();
       redisClock.stop();
       ingestRedis.disconnect();

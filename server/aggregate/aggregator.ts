@@ -2,8 +2,8 @@
  * The aggregation loop of one hub process: it drains what ingest did not apply itself. A hub that
  * aggregates applies each batch in its append script when the group has nothing left to read
  * (server/ingest/append-events.lua), so this loop finds work only behind a backlog: events taken
- * by hubs with AGGREGATOR=off, taken while no hub aggregated, or after a restart. The apply-events
- * script reads the next entries for the consumer group and applies them in one atomic step; the
+ * by hubs with AGGREGATOR=off, taken while no hub aggregated, or after a restart. The backlog
+ * script (aggregate-backlog.lua) reads the next entries for the consumer group and applies them in one atomic step; the
  * hub calls it while runs come back full, and checks again every `idleMs` otherwise. Several hub
  * processes share the work through the group; a crash of any of them leaves nothing half done.
  */

@@ -11,6 +11,7 @@ import type { AlertMessage } from '../../common/alerts.ts';
 import type { YgEvent } from '../../common/events.ts';
 import { dayIndexOf } from '../../common/time.ts';
 import type { RedisClient } from '../redis/connect.ts';
+import { COUNTERS } from '../redis/counter-fields.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import { replyCode } from '../redis/store-failure.ts';
 import { parseScriptResult, type AlertRedis, type ScriptResult } from './alert-scripts.ts';
@@ -149,7 +150,7 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
     for (const p of payloads) if (p?.kind === 'open' && p.spec.rule === 'window' && p.spec.dept) depts.add(p.spec.dept);
     const out = new Map<string, number>();
     const day = dayIndexOf(t);
-    for (const dept of depts) out.set(dept, Number((await redis.hget(keys.day(`dept:${dept}`, day), 'wait')) ?? 0));
+    for (const dept of depts) out.set(dept, Number((await redis.hget(keys.day(`dept:${dept}`, day), COUNTERS.waiting)) ?? 0));
     return out;
   }
 

@@ -1,15 +1,11 @@
 /**
- * The alert engine's Lua scripts, each prefixed with the shared functions of lua/alert-lib.lua,
- * registered on a client as named commands. Every script returns JSON (see ScriptResult).
+ * The alert engine's Lua scripts (lua/alert-*.lua, with the modules they include: alert-core.lua,
+ * and for the events alert-ops.lua, alert-cases.lua and the case lifecycle shared with the
+ * aggregation), registered on a client as named commands. Every script returns JSON (see ScriptResult).
  */
-import fs from 'node:fs';
 import type { Alert, AlertChange } from '../../common/alerts.ts';
 import type { RedisClient } from '../redis/connect.ts';
-import { workingDaysLua } from '../redis/scripts.ts';
-
-const read = (name: string) => fs.readFileSync(new URL(`./lua/${name}`, import.meta.url), 'utf8');
-const lib = read('alert-lib.lua');
-const withLib = (name: string) => `${workingDaysLua}\n${lib}\n${read(name)}`;
+import { assembleScript } from '../redis/scripts.ts';
 
 /** What the scripts did: alerts to push to the consoles, plus per-script fields. */
 export interface ScriptResult {
@@ -31,10 +27,10 @@ export interface AlertScriptCommands {
 export type AlertRedis = RedisClient & AlertScriptCommands;
 
 export function withAlertScripts(client: RedisClient): AlertRedis {
-  client.defineCommand('ygAlertApply', { numberOfKeys: 1, lua: withLib('apply-events.lua') });
-  client.defineCommand('ygAlertFire', { numberOfKeys: 0, lua: withLib('fire-timer.lua') });
-  client.defineCommand('ygAlertOps', { numberOfKeys: 0, lua: withLib('run-ops.lua') });
-  client.defineCommand('ygAlertTransition', { numberOfKeys: 0, lua: withLib('transition.lua') });
+  client.defineCommand('ygAlertApply', { numberOfKeys: 1, lua: assembleScript('alert-apply-entries.lua') });
+  client.defineCommand('ygAlertFire', { numberOfKeys: 0, lua: assembleScript('alert-fire-timer.lua') });
+  client.defineCommand('ygAlertOps', { numberOfKeys: 0, lua: assembleScript('alert-run-ops.lua') });
+  client.defineCommand('ygAlertTransition', { numberOfKeys: 0, lua: assembleScript('alert-act.lua') });
   return client as AlertRedis;
 }
 

@@ -34,7 +34,7 @@ export class AlertConflict extends Conflict<AlertConflictCode> {
   }
 }
 
-/** The transition script's reasons (server/alerts/lua/transition.lua), as the API's codes. */
+/** The action script's reasons (server/alerts/lua/alert-act.lua), as the API's codes. */
 const CODE_OF_REASON: Record<string, AlertConflictCode> = {
   acknowledged: 'already-acknowledged', resolved: 'already-resolved', closed: 'already-closed', level: 'level-changed', 'top-level': 'top-level',
 };

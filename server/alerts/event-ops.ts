@@ -7,6 +7,7 @@ import type { Scope } from '../../common/catalog.ts';
 import type { AlertRule, Severity } from '../../common/alerts.ts';
 import { addWorkingDays } from '../../common/calendar.ts';
 import type { YgEvent } from '../../common/events.ts';
+import { isBadRating } from '../../common/figures.ts';
 import { dayIndexOf, startOfDayMs } from '../../common/time.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
 import type { AlertConfig } from './alert-config.ts';
@@ -49,8 +50,9 @@ export type AlertOp =
   | { op: 'disarm'; timer: string }
   | { op: 'close'; subject: string; reason: CloseReason }
   | { op: 'open'; spec: AlertSpec }
-  | { op: 'case'; kind: 'accepted'; case: string; day: number; ms: number; promisedDays: number; yellowDays: number; spec: Omit<AlertSpec, 'rule' | 'severity' | 'subject'> }
-  | { op: 'case'; kind: 'suspended' | 'resumed' | 'completed' | 'returned'; case: string; day: number };
+  /** An event of a case (`id` the event's, `ms` and `day` its `at`): the engine derives the case again from all of them. */
+  | { op: 'case'; kind: 'accepted'; case: string; id: string; day: number; ms: number; promisedDays: number; yellowDays: number; spec: Omit<AlertSpec, 'rule' | 'severity' | 'subject'> }
+  | { op: 'case'; kind: 'suspended' | 'resumed' | 'completed' | 'returned'; case: string; id: string; day: number; ms: number };
 
 export interface RuleContext { config: AlertConfig; catalog: CatalogIndex; office: OfficeHours }
 
@@ -143,7 +145,7 @@ export function opsOfEvent(event: YgEvent, ctx: RuleContext): AlertOp[] {
     case 'case.accepted': {
       const t = ctx.config.thresholdsFor(event.dept);
       return [{
-        op: 'case', kind: 'accepted', case: caseId(center, event.case), day, ms, promisedDays: event.promisedDays, yellowDays: t.caseYellowDays,
+        op: 'case', kind: 'accepted', case: caseId(center, event.case), id: event.id, day, ms, promisedDays: event.promisedDays, yellowDays: t.caseYellowDays,
         spec: {
           center, dept: event.dept, ...(event.window ? { window: event.window } : {}), case: event.case,
           since: ms, scopes: scopesOfAlert(center, event.dept, event.window), escalateAfterMs: t.escalateMinutes * MINUTE_MS,
@@ -154,9 +156,9 @@ export function opsOfEvent(event: YgEvent, ctx: RuleContext): AlertOp[] {
     case 'case.resumed':
     case 'case.completed':
     case 'case.returned':
-      return [{ op: 'case', kind: event.type.slice(5) as 'suspended', case: caseId(center, event.case), day }];
+      return [{ op: 'case', kind: event.type.slice(5) as 'suspended', case: caseId(center, event.case), id: event.id, day, ms }];
     case 'rating.submitted': {
-      if (event.score > 2) return [];
+      if (!isBadRating(event.score)) return [];
       const t = ctx.config.thresholdsFor(event.dept);
       return [{
         op: 'open',

@@ -3,7 +3,7 @@
  * in office hours on working days, so a window closed over lunch or a quiet night raises nothing.
  */
 import type { WorkCalendar } from '../../common/calendar.ts';
-import { dayIndexOf, startOfDayMs } from '../../common/time.ts';
+import { DAY_MS, dayIndexOf, startOfDayMs } from '../../common/time.ts';
 import type { OfficePeriod } from './alert-config.ts';
 
 const MINUTE_MS = 60_000;
@@ -46,5 +46,5 @@ export function officeTimeAfter(oh: OfficeHours, from: number, officeMs: number)
       left -= b - start;
     }
   }
-  return from + officeMs + MAX_DAYS * 86_400_000;
+  return from + officeMs + MAX_DAYS * DAY_MS;
 }

@@ -32,6 +32,8 @@ export interface AlertsDeps {
   now: () => number;
   auth: Auth;
   tuning?: AlertEngineTuning;
+  /** Every alert change this process made (opened, acknowledged …), besides the consoles: the notifications' cue. */
+  onChange?: (messages: AlertMessage[]) => void;
 }
 
 export interface Alerts {
@@ -48,7 +50,10 @@ export async function startAlerts(deps: AlertsDeps): Promise<Alerts> {
   const config = loadAlertConfig(deps.alertsFile, catalog);
   const redis = withAlertScripts(deps.redis);
   let emit: (messages: AlertMessage[]) => void = () => undefined;
-  const onMessages = (messages: AlertMessage[]) => emit(messages);
+  const onMessages = (messages: AlertMessage[]) => {
+    emit(messages);
+    deps.onChange?.(messages);
+  };
   const store = createAlertStore(redis, keys, now, onMessages);
 
   let engine: AlertEngine | null = null;

@@ -4,6 +4,7 @@
  * what, on what, from which address. Never a secret. Kept at least 200 days; the API only reads it.
  */
 import { visibleDepts, type AuditEntry, type SessionUser } from '../../common/auth.ts';
+import { DAY_MS } from '../../common/time.ts';
 import { Forbidden } from '../domain-errors.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
@@ -53,7 +54,7 @@ export function auditQueryFor(user: SessionUser, query: AuditQuery): AuditQuery 
 export function createAuditLog(redis: RedisClient, keys: RedisKeys, now: () => number): AuditLog {
   const trim = async () => {
     const [sec] = await redis.time();
-    await redis.xtrim(keys.audit, 'MINID', '~', (Number(sec) - AUDIT_RETENTION_DAYS * 86_400) * 1000);
+    await redis.xtrim(keys.audit, 'MINID', '~', Number(sec) * 1000 - AUDIT_RETENTION_DAYS * DAY_MS);
   };
   let writes = 0;
   const log: AuditLog = {

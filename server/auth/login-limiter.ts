@@ -12,8 +12,8 @@
  * `signin.locked` entry with that count once it ends (lua/login-lock-flush.lua, run by every hub
  * every `flushEveryMs`), so requests nobody authenticated cannot grow Redis without bound.
  */
-import fs from 'node:fs';
 import type { RedisClient } from '../redis/connect.ts';
+import { assembleScript } from '../redis/scripts.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import { addressKey } from './client-address.ts';
 import { TooManyAttempts } from '../domain-errors.ts';
@@ -58,8 +58,6 @@ export interface LoginLimiter {
   flushLocks(now: number): Promise<number>;
 }
 
-const lua = (name: string) => fs.readFileSync(new URL(`./lua/${name}`, import.meta.url), 'utf8');
-
 interface LimiterScripts {
   ygLoginAttempt(...args: (string | number)[]): Promise<[1, number, number] | [0, 'user' | 'address', number]>;
   ygLoginSettle(...args: (string | number)[]): Promise<number>;
@@ -73,9 +71,9 @@ export function createLoginLimiter(redis: RedisClient, keys: RedisKeys, options:
     windowMs: options.windowMs ?? 15 * 60_000,
     flushEveryMs: options.flushEveryMs ?? 30_000,
   };
-  redis.defineCommand('ygLoginAttempt', { numberOfKeys: 5, lua: lua('login-attempt.lua') });
-  redis.defineCommand('ygLoginSettle', { numberOfKeys: 2, lua: lua('login-settle.lua') });
-  redis.defineCommand('ygLoginLockFlush', { numberOfKeys: 2, lua: lua('login-lock-flush.lua') });
+  redis.defineCommand('ygLoginAttempt', { numberOfKeys: 5, lua: assembleScript('login-attempt.lua') });
+  redis.defineCommand('ygLoginSettle', { numberOfKeys: 2, lua: assembleScript('login-settle.lua') });
+  redis.defineCommand('ygLoginLockFlush', { numberOfKeys: 2, lua: assembleScript('login-lock-flush.lua') });
   const scripts = redis as RedisClient & LimiterScripts;
   // user names are case-insensitive here, so Admin and ADMIN share admin's count
   const name = (u: string) => u.toLowerCase().slice(0, 64);

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy.ts';
 import { makeScope, ScopeInputError, splitTokenSpec, type IngestScope } from '../../common/ingest-scope.ts';
 import { isScope, type Scope } from '../../common/catalog.ts';
+import { DAY_MS } from '../../common/time.ts';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -67,6 +68,9 @@ const envSchema = z.object({
   CATALOG_DIR: z.string().default('config/catalog'),
   AGGREGATOR: z.enum(['on', 'off']).default('on'),
   ALERTS_FILE: z.string().default('config/alerts.json'),
+  NOTIFY_FILE: z.string().default('config/notify.json'),
+  /** How people reach the hub (behind its proxy): the links in notifications. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://yg.example.gov.cn' }).optional(),
   COOKIE_SECURE: z.enum(['on', 'off']).default('off'),
   SESSION_IDLE_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(12),
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(750),
@@ -116,6 +120,10 @@ export interface HubConfig {
   runAggregator: boolean;
   /** Alert thresholds (docs/alerts.md). */
   alertsFile: string;
+  /** Notification channels, contacts, roster and routes (docs/alerts.md, "Notifications"). */
+  notifyFile: string;
+  /** The hub's address as people reach it, without a trailing slash; unset: the address it listens on. */
+  publicUrl: string | undefined;
   /** Send the session cookie with `Secure` (the hub is behind HTTPS). */
   cookieSecure: boolean;
   /** A session unused this long ends. */
@@ -197,8 +205,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     screenTokens: screenTokensOf(e.SCREEN_TOKENS), adminPassword: e.ADMIN_PASSWORD, dedupeDays: e.DEDUPE_DAYS,
     holidaysFile: path.resolve(cwd, e.HOLIDAYS_FILE), catalogDir: path.resolve(cwd, e.CATALOG_DIR),
     runAggregator: e.AGGREGATOR === 'on',
-    alertsFile: path.resolve(cwd, e.ALERTS_FILE), cookieSecure: e.COOKIE_SECURE === 'on', sessionIdleHours: e.SESSION_IDLE_HOURS,
-    eventLogMs: Math.round(e.EVENT_LOG_DAYS * 86_400_000),
+    alertsFile: path.resolve(cwd, e.ALERTS_FILE), notifyFile: path.resolve(cwd, e.NOTIFY_FILE), publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''), cookieSecure: e.COOKIE_SECURE === 'on', sessionIdleHours: e.SESSION_IDLE_HOURS,
+    eventLogMs: Math.round(e.EVENT_LOG_DAYS * DAY_MS),
     aggregatorBatchSize: e.AGGREGATOR_BATCH_SIZE,
     signedSources: new Set(e.INGEST_SIGNED_SOURCES.split(',').map((x) => x.trim()).filter(Boolean)),
     commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,

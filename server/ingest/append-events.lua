@@ -3,7 +3,7 @@
 -- When the aggregators' group has read everything before the batch, the script also applies the
 -- batch and moves the group past it: the events are counted when the hub answers 202, and Redis
 -- does not read them back from the stream (that was a fifth of its work per event). Behind a
--- backlog it only appends, and the aggregation script (apply-events.lua) takes them in order.
+-- backlog it only appends, and the backlog script (aggregate-backlog.lua) takes them in order.
 -- Compute, then write: which ids are new, every record's check and (when applying) the whole
 -- batch's effect are worked out before the first write, so no value can make the script fail
 -- after it wrote something (Redis would keep that part). An event refused there is not taken.
@@ -17,14 +17,17 @@
 -- and 1 when an alert rule watches the event (its record is then also added to the alert stream), else 0
 -- Answers { a flag per event (1 taken, 0 repeat, 2 refused), the scopes touched, 1 when applied,
 -- the refusals as event position, field, message, fault, ... } or { { -1 } } past the deadline.
+--#include batch-writes.lua
+--#include aggregate-events.lua
+
 local prefix, dedupeDays, source, group = ARGV[1], tonumber(ARGV[2]), ARGV[4], ARGV[7]
 local retentionMs = tonumber(ARGV[6])
 local hubNowMs = tonumber(ARGV[3]) -- the hub's clock: expiries are durations counted from it
-local P, DEAD_LETTERS = prefix, KEYS[4]
 local FIRST, STRIDE = 9, 4
 local alertsGroup = ARGV[8]
-
---#include aggregate-events.lua
+local DAY_MS, OFFSET_MS = TIME.DAY_MS, TIME.SHANGHAI_OFFSET_MS
+local aggregation = AggregateEvents.new(prefix)
+local decodeRecord, int = AggregateEvents.decodeRecord, BatchWrites.int
 
 -- The hub stops waiting at the deadline and answers 503; a script that runs later (a frozen
 -- Redis working through its backlog) must take nothing, or the 503 would be a lie.
@@ -89,7 +92,7 @@ for k = 1, n do
   end
 end
 if caughtUp then
-  computeBatch(records, refused)
+  aggregation.compute(records, refused)
   for j, err in pairs(refused) do
     result[recordAt[j]] = 2
     refusedAt[recordAt[j]] = err
@@ -168,7 +171,7 @@ if watched then redis.call('XTRIM', KEYS[3], 'MINID', '~', alertTrimFloor(KEYS[3
 redis.call('HSET', KEYS[2], source, ARGV[3])
 
 if not caughtUp or addedCount == 0 then return { result, {}, 0, refusals } end
-local touchedList = finishBatch(hubNowMs)
+local touchedList = aggregation.write(hubNowMs)
 local lastId = added[addedCount]
 -- the group has read every entry ever added: saying so keeps XINFO's lag exact (health, metrics)
 local stream = redis.call('XINFO', 'STREAM', KEYS[1])
@@ -177,5 +180,5 @@ for i = 1, #stream, 2 do
   if stream[i] == 'entries-added' then entriesAdded = stream[i + 1] end
 end
 redis.call('XGROUP', 'SETID', KEYS[1], group, lastId, 'ENTRIESREAD', entriesAdded)
-trimLog(KEYS[1], lastId, retentionMs)
+AggregateEvents.trimLog(KEYS[1], lastId, retentionMs)
 return { result, touchedList, 1, refusals }

@@ -4,8 +4,10 @@
  */
 import type { Scope } from '../../common/catalog.ts';
 import type { YgEvent } from '../../common/events.ts';
+import { fenOfYuan } from '../../common/figures.ts';
 import { dateOfDayIndex, dayIndexOf, shanghaiClock } from '../../common/time.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
+import { hourBucket, minuteBucket } from '../redis/counter-fields.ts';
 
 /**
  * What the aggregation script needs besides the event, computed once at ingest (where the event
@@ -39,11 +41,11 @@ export function enrichEvent(event: YgEvent, catalog: CatalogIndex): StreamRecord
   // one object of one shape, serialised once (JSON.stringify) into the stream entry
   return {
     t: event.type, ms, day,
-    hh: String(hour).padStart(2, '0'),
-    mm: String(minute).padStart(4, '0'),
+    hh: hourBucket(hour),
+    mm: minuteBucket(minute),
     month: monthOfDay(day),
     scopes: scopesOf(event, catalog),
-    fen: money ? Math.round(event.amount * 100) : undefined,
+    fen: money ? fenOfYuan(event.amount) : undefined,
     e: event,
   };
 }

@@ -33,11 +33,12 @@ import { catalogSchemas } from '../catalog/load-catalog.ts';
 import type { Health } from '../observability/health.ts';
 import type { Series } from '../../common/series.ts';
 import { hallConfigSchema } from '../../common/hall.ts';
+import { notifyConfigSchema } from '../../common/notify.ts';
 
 /** A JSON Schema or an OpenAPI object, as it goes into the document. */
 type Json = Record<string, unknown>;
 
-export type HttpMethod = 'get' | 'post' | 'delete';
+export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
 
 /** Who may call a route; each kind adds its security requirement and its 401/403 answers. */
 export type Access =
@@ -186,6 +187,7 @@ const SCHEMAS: Record<string, z.ZodType> = {
   Catalog: catalog,
   HallConfig: hallConfigSchema,
   DeadLetters: deadLetters,
+  NotifyConfig: notifyConfigSchema.meta({ description: 'The `notify` section: channels, contacts, roster, routes, levels, quiet hours (docs/alerts.md, "Notifications"). Secrets are answered as ******; sending ****** keeps the stored one.' }),
 };
 
 const ref = (id: string): Json => {
@@ -382,6 +384,27 @@ export const API_ROUTES: readonly ApiRoute[] = [
     body: { schema: 'Escalation', required: false },
     answer: { status: 200, description: 'The alert as changed', body: alertAnswer }, errors: [400, 404, 409],
   },
+  // notifications
+  {
+    method: 'get', path: '/api/v1/alerts/:id/deliveries', tag: 'alerts', summary: 'The notifications of an alert', access: { kind: 'session', roles: ALERT_USERS },
+    description: '`deliveries`: one per (level, contact, channel) with its state (pending, sent, gave-up), attempts and last error; `log`: every step (queued, sent, retry, gave-up), oldest first.',
+    answer: { status: 200, description: 'Deliveries and their log', body: object({ deliveries: arrayOf({ type: 'object' }), log: arrayOf({ type: 'object' }) }) }, errors: [404],
+  },
+  {
+    method: 'get', path: '/api/v1/admin/config/notify', tag: 'admin', summary: 'The notification configuration', access: { kind: 'session', roles: ADMIN },
+    answer: { status: 200, description: 'The configuration in force, secrets masked', body: object({ notify: ref('NotifyConfig') }) },
+  },
+  {
+    method: 'put', path: '/api/v1/admin/config/notify', tag: 'admin', summary: 'Replace the notification configuration', access: { kind: 'session', roles: ADMIN },
+    description: 'Checked, stored in Redis and applied by every hub within a second; audited (`config.notify-changed`, before and after, secrets masked).',
+    body: { schema: 'NotifyConfig', required: true },
+    answer: { status: 200, description: 'The configuration now in force', body: object({ ok: { const: true }, notify: ref('NotifyConfig') }) },
+  },
+  {
+    method: 'post', path: '/api/v1/admin/notify/channels/:id/test', tag: 'admin', summary: 'Send a test message through a channel', access: { kind: 'session', roles: ADMIN },
+    description: 'To the first contact reached through the channel. `ok` and `detail` are the receiver\'s answer.',
+    answer: { status: 200, description: 'What the receiver answered', body: object({ ok: { type: 'boolean' }, channel: { type: 'string' }, contact: { type: ['string', 'null'] }, detail: { type: 'string' } }) }, errors: [404],
+  },
 ];
 
 // ---- the document ------------------------------------------------------------------------------
@@ -450,7 +473,7 @@ function operationOf(route: ApiRoute): Json {
   // browser writes pass the same-origin guard (server/http/same-origin-guard.ts); ingest is mounted before it
   if (route.method !== 'get' && route.access.kind !== 'ingest') {
     errors.add(403);
-    if (route.method === 'post') errors.add(415);
+    if (route.method === 'post' || route.method === 'put') errors.add(415);
   }
   // GET /api/v1/session answers 401 when nobody is signed in
   if (route.access.kind === 'cookie' && route.method === 'get') errors.add(401);

@@ -1,86 +1,105 @@
 /**
- * The metric arithmetic of docs/metrics.md, from the raw counters of one scope and day.
- * Pure functions: the definitions live here and nowhere else.
+ * The figures of docs/metrics.md from the raw counters of one scope and day: each counter read by
+ * its name in server/redis/counter-fields.ts, the arithmetic from common/figures.ts. The snapshot,
+ * the series, the rankings and the comparisons all take their figures from here.
  */
-import type { CaseFigures, RatingFigures, TicketFigures } from '../../common/snapshot.ts';
+import {
+  earlyRate, histogramPercentileSec, meanSec, noShowRate, onTimeRate, ratingFiguresOf, throughputPerHour, yuanOfFen,
+} from '../../common/figures.ts';
+import type { CaseFigures, RatingFigures, Snapshot, TicketFigures } from '../../common/snapshot.ts';
+import { TRADE_CATEGORIES } from '../../common/events.ts';
+import { ALERT_COUNTS, COUNTERS as C, COUNTER_FAMILIES } from '../redis/counter-fields.ts';
 
 export type Counters = Record<string, string>;
 
 export const num = (c: Counters, field: string): number => Number(c[field] ?? 0) || 0;
-const ratio = (n: number, d: number): number | null => (d > 0 ? n / d : null);
 
 /** `openOverdueNow` counts open cases past their deadline (only meaningful for today). */
 export function caseFigures(c: Counters, inProgress: number, openOverdueNow: number): CaseFigures {
-  const completed = num(c, 'done');
-  const completedEarly = num(c, 'early');
-  const completedOnTime = num(c, 'ontime');
+  const completed = num(c, C.completed);
+  const completedEarly = num(c, C.completedEarly);
+  const completedOnTime = num(c, C.completedOnTime);
   return {
-    accepted: num(c, 'acc'),
+    accepted: num(c, C.accepted),
     completed,
     completedEarly,
     completedOnTime,
-    overdue: num(c, 'overdue') + openOverdueNow,
+    overdue: num(c, C.completedOverdue) + openOverdueNow,
     overdueOpen: openOverdueNow,
-    returned: num(c, 'returned'),
+    returned: num(c, C.returned),
     inProgress,
-    earlyRate: ratio(completedEarly, completed),
-    onTimeRate: ratio(completedOnTime, completed),
+    earlyRate: earlyRate(completedEarly, completed),
+    onTimeRate: onTimeRate(completedOnTime, completed),
   };
 }
-
-export const WAIT_BUCKET_SEC = 60;
 
 export function ticketFigures(c: Counters): TicketFigures {
-  const issued = num(c, 'iss');
-  const waitN = num(c, 'waitN');
-  const svcN = num(c, 'svcN');
-  const noShow = num(c, 'noshow');
+  const issued = num(c, C.issued);
+  const noShow = num(c, C.noShow);
   return {
     issued,
-    called: num(c, 'call'),
-    waiting: Math.max(0, num(c, 'wait')),
-    started: num(c, 'start'),
-    finished: num(c, 'fin'),
+    called: num(c, C.called),
+    waiting: Math.max(0, num(c, C.waiting)),
+    started: num(c, C.started),
+    finished: num(c, C.finished),
     noShow,
-    transferred: num(c, 'transfer'),
-    avgWaitSec: waitN > 0 ? Math.round(num(c, 'waitSum') / waitN) : null,
+    transferred: num(c, C.transferred),
+    avgWaitSec: meanSec(num(c, C.waitSumSec), num(c, C.waitCount)),
     p90WaitSec: percentileWaitSec(c, 0.9),
-    avgServiceSec: svcN > 0 ? Math.round(num(c, 'svcSum') / svcN) : null,
-    noShowRate: ratio(noShow, issued),
+    avgServiceSec: meanSec(num(c, C.serviceSumSec), num(c, C.serviceCount)),
+    noShowRate: noShowRate(noShow, issued),
   };
 }
 
-/** From the per-minute wait histogram: the upper edge of the bucket holding the percentile. */
+/** From the per-minute wait histogram (`wh:<minute>`): the upper edge of the bucket holding the percentile. */
 export function percentileWaitSec(c: Counters, p: number): number | null {
-  const buckets: [number, number][] = [];
-  let total = 0;
-  for (const [field, value] of Object.entries(c)) {
-    if (!field.startsWith('wh:')) continue;
-    const n = Number(value);
-    buckets.push([Number(field.slice(3)), n]);
-    total += n;
-  }
-  if (total === 0) return null;
-  buckets.sort((a, b) => a[0] - b[0]);
-  const target = Math.ceil(p * total);
-  let seen = 0;
-  for (const [bucket, n] of buckets) {
-    seen += n;
-    if (seen >= target) return (bucket + 1) * WAIT_BUCKET_SEC;
-  }
-  return null;
+  const histogram = Object.entries(fieldsWithPrefix(c, COUNTER_FAMILIES.waitMinute)).map(([bucket, n]) => [Number(bucket), n] as const);
+  return histogramPercentileSec(histogram, p);
 }
 
 export function ratingFigures(c: Counters): RatingFigures {
-  const byScore = { '1': num(c, 'r1'), '2': num(c, 'r2'), '3': num(c, 'r3'), '4': num(c, 'r4'), '5': num(c, 'r5') };
-  const total = byScore['1'] + byScore['2'] + byScore['3'] + byScore['4'] + byScore['5'];
+  return ratingFiguresOf({ '1': num(c, C.rated1), '2': num(c, C.rated2), '3': num(c, C.rated3), '4': num(c, C.rated4), '5': num(c, C.rated5) });
+}
+
+export function portalFigures(c: Counters, uniqueVisitors: number): Snapshot['portal'] {
+  return { pv: num(c, C.portalViews), uv: uniqueVisitors, byColumn: fieldsWithPrefix(c, COUNTER_FAMILIES.portalColumn) };
+}
+
+/** Trades of the day, in all and per category (amounts in yuan). */
+export function tradeFigures(c: Counters): Snapshot['trades'] {
+  const byCategory: Snapshot['trades']['byCategory'] = {};
+  for (const cat of TRADE_CATEGORIES) {
+    const { count, fen } = tradeCategoryFen(c, cat);
+    byCategory[cat] = { count, amount: yuanOfFen(fen) };
+  }
+  return { count: num(c, C.trades), amount: yuanOfFen(num(c, C.tradesFen)), byCategory };
+}
+
+/** Trades of one category in fen, from a day or a month hash (for sums over days and months). */
+export function tradeCategoryFen(c: Counters, category: string): { count: number; fen: number } {
+  return { count: num(c, `${COUNTER_FAMILIES.tradesOfCategory}${category}`), fen: num(c, `${COUNTER_FAMILIES.tradesFenOfCategory}${category}`) };
+}
+
+export function feeFigures(c: Counters): Snapshot['fees'] {
+  return { count: num(c, C.fees), amount: yuanOfFen(num(c, C.feesFen)) };
+}
+
+export function complaintFigures(c: Counters): Snapshot['complaints'] {
+  return { filed: num(c, C.complaintsFiled), closed: num(c, C.complaintsClosed) };
+}
+
+/** The alert counts: unresolved now (`alerts:count:<scope>`), raised on the day (the day hash). */
+export function alertFigures(openCounts: Counters, c: Counters): Snapshot['alerts'] {
   return {
-    total,
-    byScore,
-    // 基本满意 (3 stars) and better count as satisfied
-    satisfactionRate: ratio(byScore['3'] + byScore['4'] + byScore['5'], total),
-    bad: byScore['1'] + byScore['2'],
+    open: num(openCounts, ALERT_COUNTS.open), yellow: num(openCounts, ALERT_COUNTS.yellow), red: num(openCounts, ALERT_COUNTS.red),
+    raised: num(c, C.alertsRaised), raisedYellow: num(c, C.alertsRaisedYellow), raisedRed: num(c, C.alertsRaisedRed),
   };
+}
+
+/** A window's open seconds and throughput: the day's finished stretches plus `currentSec` (today's running one). */
+export function windowFigures(c: Counters, currentSec: number): { openSec: number; throughputPerHour: number | null } {
+  const openSec = num(c, C.windowOpenSec) + currentSec;
+  return { openSec, throughputPerHour: throughputPerHour(num(c, C.finished), openSec) };
 }
 
 /** Fields with a prefix, e.g. `col:动态信息` → { 动态信息: n }. */
@@ -90,4 +109,4 @@ export function fieldsWithPrefix(c: Counters, prefix: string): Record<string, nu
   return out;
 }
 
-export const yuanOfFen = (fen: number): number => Math.round(fen) / 100;
+export { yuanOfFen };

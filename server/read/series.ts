@@ -8,39 +8,47 @@ import type { Series, SeriesPoint } from '../../common/series.ts';
 import { InputError } from '../domain-errors.ts';
 import { DAY_MS, dateOfDayIndex, startOfDayMs, toShanghaiIso } from '../../common/time.ts';
 import type { RedisClient } from '../redis/connect.ts';
+import { COUNTERS as C, hourField, minuteField, type CounterField } from '../redis/counter-fields.ts';
 import type { RedisKeys } from '../redis/keys.ts';
-import { caseFigures, num, ratingFigures, ticketFigures, yuanOfFen, type Counters } from './figures.ts';
+import { caseFigures, complaintFigures, feeFigures, ratingFigures, ticketFigures, tradeFigures, type Counters } from './figures.ts';
+
+/** The metrics counted at minute, hour and day (timed counters): metric name → counter field. */
+export const TIMED_METRIC_FIELDS = {
+  'cases.accepted': C.accepted,
+  'cases.completed': C.completed,
+  'tickets.issued': C.issued,
+  'tickets.called': C.called,
+  'tickets.finished': C.finished,
+  'portal.pv': C.portalViews,
+  'ratings.total': C.ratings,
+  'ratings.bad': C.badRatings,
+  'trades.count': C.trades,
+  'fees.count': C.fees,
+} as const satisfies Record<string, CounterField>;
+export type TimedMetric = keyof typeof TIMED_METRIC_FIELDS;
 
 /**
- * Counted at minute, hour and day: metric name → counter field. Maps, not objects: a metric name
- * comes from the query string, and an object would answer for `hasOwnProperty` or `__proto__`.
+ * The same as a map. Maps, not objects, answer a request: a metric name comes from the query
+ * string, and an object would answer for `hasOwnProperty` or `__proto__`.
  */
-export const TIMED_METRICS: ReadonlyMap<string, string> = new Map(Object.entries({
-  'cases.accepted': 'acc',
-  'cases.completed': 'done',
-  'tickets.issued': 'iss',
-  'tickets.called': 'call',
-  'tickets.finished': 'fin',
-  'portal.pv': 'pv',
-  'ratings.total': 'rt',
-  'ratings.bad': 'bad',
-  'trades.count': 'trN',
-  'fees.count': 'feeN',
-}));
+export const TIMED_METRICS: ReadonlyMap<string, CounterField> = new Map(Object.entries(TIMED_METRIC_FIELDS));
 
-/** Per day only, derived from the whole day's counters. */
+/**
+ * Per day only, from the whole day's counters through the snapshot's figures (a past day's
+ * figures, so `cases.overdue` never includes open cases).
+ */
 const dailyDefinitions: Record<string, (c: Counters) => number | null> = {
-  'cases.completedEarly': (c) => num(c, 'early'),
-  'cases.completedOnTime': (c) => num(c, 'ontime'),
-  'cases.overdue': (c) => num(c, 'overdue'),
+  'cases.completedEarly': (c) => caseFigures(c, 0, 0).completedEarly,
+  'cases.completedOnTime': (c) => caseFigures(c, 0, 0).completedOnTime,
+  'cases.overdue': (c) => caseFigures(c, 0, 0).overdue,
   'cases.earlyRate': (c) => caseFigures(c, 0, 0).earlyRate,
   'cases.onTimeRate': (c) => caseFigures(c, 0, 0).onTimeRate,
   'ratings.satisfactionRate': (c) => ratingFigures(c).satisfactionRate,
   'tickets.avgWaitSec': (c) => ticketFigures(c).avgWaitSec,
   'tickets.avgServiceSec': (c) => ticketFigures(c).avgServiceSec,
-  'trades.amount': (c) => yuanOfFen(num(c, 'trAmt')),
-  'fees.amount': (c) => yuanOfFen(num(c, 'feeAmt')),
-  'complaints.filed': (c) => num(c, 'cpF'),
+  'trades.amount': (c) => tradeFigures(c).amount,
+  'fees.amount': (c) => feeFigures(c).amount,
+  'complaints.filed': (c) => complaintFigures(c).filed,
 };
 export const DAILY_METRICS: ReadonlyMap<string, (c: Counters) => number | null> = new Map(Object.entries(dailyDefinitions));
 
@@ -76,8 +84,8 @@ export async function readSeries(
   const p = redis.pipeline();
   const timedField = TIMED_METRICS.get(metric);
   for (const d of days) {
-    if (interval === 'minute' && timedField) p.hmget(keys.minute(scope, d), ...range(1440).map((m) => `${timedField}|${String(m).padStart(4, '0')}`));
-    else if (interval === 'hour' && timedField) p.hmget(keys.hour(scope, d), ...range(24).map((h) => `${timedField}|${String(h).padStart(2, '0')}`));
+    if (interval === 'minute' && timedField) p.hmget(keys.minute(scope, d), ...range(1440).map((m) => minuteField(timedField, m)));
+    else if (interval === 'hour' && timedField) p.hmget(keys.hour(scope, d), ...range(24).map((h) => hourField(timedField, h)));
     else if (metric === 'portal.uv') p.pfcount(keys.uv(scope, d));
     else if (timedField) p.hget(keys.day(scope, d), timedField);
     else p.hgetall(keys.day(scope, d));

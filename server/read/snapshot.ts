@@ -2,11 +2,13 @@
 import type { Scope } from '../../common/catalog.ts';
 import type { RecentCall, Snapshot, WindowState } from '../../common/snapshot.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
-import { TRADE_CATEGORIES } from '../../common/events.ts';
 import { dateOfDayIndex, dayIndexOf, startOfDayMs, toShanghaiIso } from '../../common/time.ts';
 import type { RedisClient } from '../redis/connect.ts';
+import { COUNTERS as C, GAUGES } from '../redis/counter-fields.ts';
 import type { RedisKeys } from '../redis/keys.ts';
-import { caseFigures, fieldsWithPrefix, num, ratingFigures, ticketFigures, yuanOfFen, type Counters } from './figures.ts';
+import {
+  alertFigures, caseFigures, complaintFigures, feeFigures, portalFigures, ratingFigures, ticketFigures, tradeFigures, windowFigures, type Counters,
+} from './figures.ts';
 
 /** How far back the in-progress figure of a past day is reconstructed from daily net changes. */
 const MAX_NET_DAYS = 400;
@@ -25,9 +27,9 @@ export async function readSnapshot(
   p.hgetall(keys.day(scope, day));
   p.pfcount(keys.uv(scope, day));
   p.hgetall(keys.alertCounts(scope));
-  p.hget(keys.gauge(scope), 'open');
+  p.hget(keys.gauge(scope), GAUGES.openCases);
   p.zcount(keys.openCases(scope), '-inf', `(${now}`);
-  for (const d of laterDays) p.hget(keys.day(scope, d), 'net');
+  for (const d of laterDays) p.hget(keys.day(scope, d), C.casesNet);
   if (windowCode) p.hgetall(keys.window(windowCode));
   if (centerCode) {
     p.lrange(keys.recentCalls(centerCode), 0, -1);
@@ -46,9 +48,6 @@ export async function readSnapshot(
   let laterNet = 0;
   laterDays.forEach((_, i) => { laterNet += Number(value<string | null>(5 + i) ?? 0); });
   const isToday = day === today;
-  const alerts = value<Counters>(2);
-  const byCategory: Snapshot['trades']['byCategory'] = {};
-  for (const cat of TRADE_CATEGORIES) byCategory[cat] = { count: num(c, `trN:${cat}`), amount: yuanOfFen(num(c, `trAmt:${cat}`)) };
 
   const snapshot: Snapshot = {
     scope,
@@ -57,14 +56,11 @@ export async function readSnapshot(
     cases: caseFigures(c, Math.max(0, openNow - laterNet), isToday ? value<number>(4) : 0),
     tickets: ticketFigures(c),
     ratings: ratingFigures(c),
-    portal: { pv: num(c, 'pv'), uv: value<number>(1), byColumn: fieldsWithPrefix(c, 'col:') },
-    trades: { count: num(c, 'trN'), amount: yuanOfFen(num(c, 'trAmt')), byCategory },
-    fees: { count: num(c, 'feeN'), amount: yuanOfFen(num(c, 'feeAmt')) },
-    complaints: { filed: num(c, 'cpF'), closed: num(c, 'cpC') },
-    alerts: {
-      open: num(alerts, 'open'), yellow: num(alerts, 'yellow'), red: num(alerts, 'red'),
-      raised: num(c, 'alN'), raisedYellow: num(c, 'alY'), raisedRed: num(c, 'alR'),
-    },
+    portal: portalFigures(c, value<number>(1)),
+    trades: tradeFigures(c),
+    fees: feeFigures(c),
+    complaints: complaintFigures(c),
+    alerts: alertFigures(value<Counters>(2), c),
   };
   const tail = 5 + laterDays.length;
   if (windowCode) snapshot.window = windowState(value<Counters>(tail), c, isToday, day, now);
@@ -91,11 +87,11 @@ function recentCalls(raw: string[], day: number): RecentCall[] {
 export function windowState(w: Counters, c: Counters, isToday: boolean, day: number, now: number): WindowState {
   const status = (['open', 'serving', 'paused', 'closed'] as const).find((s) => s === w.status) ?? 'unknown';
   const since = w.since ? Number(w.since) : null;
-  let openSec = num(c, 'openSec');
-  if (isToday && since !== null && (status === 'open' || status === 'serving')) {
-    openSec += Math.max(0, Math.floor((now - Math.max(since, startOfDayMs(day))) / 1000));
-  }
-  const finished = num(c, 'fin');
+  // today, the stretch the window is open in now counts from the later of its start and midnight
+  const currentSec = isToday && since !== null && (status === 'open' || status === 'serving')
+    ? Math.max(0, Math.floor((now - Math.max(since, startOfDayMs(day))) / 1000))
+    : 0;
+  const { openSec, throughputPerHour } = windowFigures(c, currentSec);
   const calledToday = isToday && w.calledAt !== undefined && dayIndexOf(Number(w.calledAt)) === day;
   return {
     status: isToday ? status : 'unknown',
@@ -104,6 +100,6 @@ export function windowState(w: Counters, c: Counters, isToday: boolean, day: num
     ticket: calledToday ? (w.ticket ?? null) : null,
     calledAt: calledToday ? toShanghaiIso(Number(w.calledAt)) : null,
     openSec,
-    throughputPerHour: openSec >= 3600 ? Math.round((finished / (openSec / 3600)) * 10) / 10 : null,
+    throughputPerHour,
   };
 }

@@ -1,6 +1,6 @@
 /**
- * Every Redis key the hub uses, in one place. The Lua scripts in server/aggregate/apply-events.lua
- * and server/ingest/append-events.lua build the same names from the same prefix; change both together.
+ * Every Redis key the hub uses, in one place. The Lua (server/aggregate/, server/alerts/lua/,
+ * server/ingest/append-events.lua) builds the same names from the same prefix; change both together.
  */
 import type { Scope } from '../../common/catalog.ts';
 
@@ -45,6 +45,10 @@ export function redisKeys(prefix: string) {
     ingestNonce: (source: string, nonce: string) => `${prefix}nonce:${source}:${nonce}`,
     /** Channel on which aggregators announce the scopes an applied batch changed. */
     changedChannel: `${prefix}changed`,
+    /** The version of the data's layout: the last migration run (server/redis/migrations/). */
+    schema: `${prefix}schema`,
+    /** Held by the process that runs the migrations (its name), so several hubs starting together run them once. */
+    schemaLock: `${prefix}schema:lock`,
 
     // Users, sessions, tokens, audit (server/auth). The alert scripts build the same names.
     /** A user: hash username, role, depts, name, hash, createdAt, disabled. */

@@ -1,5 +1,6 @@
 /** Hubs for the alert and auth tests: a clock the test moves, fast engine ticks, signed-in API calls. */
 import type { Alert } from '../../common/alerts.ts';
+import type { AlertEngineTuning } from '../../server/alerts/start-alerts.ts';
 import { startHub, type Hub } from '../../server/hub.ts';
 import { createLogger } from '../../server/observability/logger.ts';
 import { drained, redisPort, testConfig } from '../helpers/test-hub.ts';
@@ -25,14 +26,15 @@ export class TestClock {
   }
 }
 
-export async function startAlertHub(prefix: string, clock: TestClock, env: Record<string, string> = {}): Promise<Hub> {
+/** `engine`: the engine's tuning over the tests' (a tick every 50 ms), e.g. a tick only when the test calls it. */
+export async function startAlertHub(prefix: string, clock: TestClock, env: Record<string, string> = {}, engine: AlertEngineTuning = {}): Promise<Hub> {
   return startHub({
     config: testConfig(prefix, { ADMIN_PASSWORD, ...env }),
     redisTarget: { kind: 'url', url: `redis://127.0.0.1:${redisPort()}` },
     log: createLogger('silent'),
     now: clock.now,
     aggregator: { idleMs: 50 },
-    alerts: { tickMs: 50, blockMs: 100, claimEveryMs: 200 },
+    alerts: { tickMs: 50, blockMs: 100, claimEveryMs: 200, ...engine },
   });
 }
 

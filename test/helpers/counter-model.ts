@@ -6,10 +6,13 @@
  */
 import type { Redis } from 'ioredis';
 import type { RedisClient } from '../../server/redis/connect.ts';
+import { fenOfYuan, isBadRating } from '../../common/figures.ts';
 import { dateOfDayIndex, dayIndexOf, shanghaiClock, startOfDayMs } from '../../common/time.ts';
 import { loadCatalog } from '../../server/catalog/load-catalog.ts';
+import { COUNTERS as C, COUNTER_FAMILIES as F, hourField, minuteField } from '../../server/redis/counter-fields.ts';
 
 const catalog = loadCatalog('config/catalog');
+const RATED = [C.rated1, C.rated2, C.rated3, C.rated4, C.rated5];
 
 /** key (without the hub's prefix) → field → sum */
 export type Counters = Map<string, Map<string, number>>;
@@ -33,8 +36,8 @@ export class CounterModel {
     for (const s of scopes) {
       this.add(`agg:${s}:${day}`, field, n);
       if (timed) {
-        this.add(`aggh:${s}:${day}`, `${field}|${String(hour).padStart(2, '0')}`, n);
-        if (startOfDayMs(day + 4) > this.now) this.add(`aggm:${s}:${day}`, `${field}|${String(minute).padStart(4, '0')}`, n);
+        this.add(`aggh:${s}:${day}`, hourField(field, hour), n);
+        if (startOfDayMs(day + 4) > this.now) this.add(`aggm:${s}:${day}`, minuteField(field, minute), n);
       }
     }
   }
@@ -51,49 +54,49 @@ export class CounterModel {
     const withDept = (dept: string) => [`dept:${dept}`, ...center];
     switch (e.type) {
       case 'portal.hit':
-        this.count(center, ms, 'pv', 1, true);
-        this.count(center, ms, `col:${e.column}`, 1, false);
+        this.count(center, ms, C.portalViews, 1, true);
+        this.count(center, ms, `${F.portalColumn}${e.column}`, 1, false);
         break;
       case 'trade.closed': {
-        const fen = Math.round(e.amount * 100);
-        this.count(center, ms, 'trN', 1, true);
-        this.count(center, ms, 'trAmt', fen, false);
-        this.count(center, ms, `trN:${e.category}`, 1, false);
-        this.count(center, ms, `trAmt:${e.category}`, fen, false);
-        this.monthly(center, ms, `trN:${e.category}`, 1);
-        this.monthly(center, ms, `trAmt:${e.category}`, fen);
+        const fen = fenOfYuan(e.amount);
+        this.count(center, ms, C.trades, 1, true);
+        this.count(center, ms, C.tradesFen, fen, false);
+        this.count(center, ms, `${F.tradesOfCategory}${e.category}`, 1, false);
+        this.count(center, ms, `${F.tradesFenOfCategory}${e.category}`, fen, false);
+        this.monthly(center, ms, `${F.tradesOfCategory}${e.category}`, 1);
+        this.monthly(center, ms, `${F.tradesFenOfCategory}${e.category}`, fen);
         break;
       }
       case 'fee.collected': {
-        const fen = Math.round(e.amount * 100);
+        const fen = fenOfYuan(e.amount);
         const dept = catalog.items.get(e.item)?.dept;
         const scopes = dept ? withDept(dept) : center;
-        this.count(scopes, ms, 'feeN', 1, true);
-        this.count(scopes, ms, 'feeAmt', fen, false);
-        this.monthly(scopes, ms, 'feeN', 1);
-        this.monthly(scopes, ms, 'feeAmt', fen);
+        this.count(scopes, ms, C.fees, 1, true);
+        this.count(scopes, ms, C.feesFen, fen, false);
+        this.monthly(scopes, ms, C.fees, 1);
+        this.monthly(scopes, ms, C.feesFen, fen);
         break;
       }
       case 'rating.submitted': {
         const scopes = [`window:${e.window}`, ...withDept(catalog.windows.get(e.window)!.dept)];
-        this.count(scopes, ms, `r${e.score}`, 1, false);
-        this.count(scopes, ms, 'rt', 1, true);
-        if (e.score <= 2) this.count(scopes, ms, 'bad', 1, true);
+        this.count(scopes, ms, RATED[e.score - 1]!, 1, false);
+        this.count(scopes, ms, C.ratings, 1, true);
+        if (isBadRating(e.score)) this.count(scopes, ms, C.badRatings, 1, true);
         break;
       }
-      case 'complaint.filed': this.count(withDept(e.dept), ms, 'cpF', 1, false); break;
-      case 'complaint.closed': this.count(withDept(e.dept), ms, 'cpC', 1, false); break;
+      case 'complaint.filed': this.count(withDept(e.dept), ms, C.complaintsFiled, 1, false); break;
+      case 'complaint.closed': this.count(withDept(e.dept), ms, C.complaintsClosed, 1, false); break;
       case 'ticket.issued': // a ticket number issued once: counted, and waiting until called
-        this.count(withDept(e.dept), ms, 'iss', 1, true);
-        this.count(withDept(e.dept), ms, 'wait', 1, false);
+        this.count(withDept(e.dept), ms, C.issued, 1, true);
+        this.count(withDept(e.dept), ms, C.waiting, 1, false);
         break;
       default: throw new Error(`the model does not count ${e.type}`);
     }
   }
 }
 
-// the alert engine's tally in the same hashes (server/alerts/lua/alert-lib.lua), not aggregation's
-const ALERT_FIELDS = new Set(['alN', 'alY', 'alR']);
+// the alert engine's tally in the same hashes (server/alerts/lua/alert-core.lua), not aggregation's
+const ALERT_FIELDS = new Set<string>([C.alertsRaised, C.alertsRaisedYellow, C.alertsRaisedRed]);
 
 /** Every aggregation counter of a prefix (day, hour, minute and month hashes), zero fields left out. */
 export async function readCounters(client: RedisClient, prefix: string): Promise<Counters> {

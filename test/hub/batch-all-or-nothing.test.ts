@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dayIndexOf } from '../../common/time.ts';
 import type { Hub } from '../../server/hub.ts';
 import { readDeadLetters } from '../../server/aggregate/dead-letters.ts';
+import { COUNTERS } from '../../server/redis/counter-fields.ts';
 import { ensurePrivateRedis } from '../../server/redis/private-redis.ts';
 import { CounterModel, cityMinusCenters, plain, readCounters } from '../helpers/counter-model.ts';
 import { ev } from '../helpers/events.ts';
@@ -149,7 +150,7 @@ describe('amounts', () => {
     expect(res.body.rejected).toHaveLength(993);
     expect(res.body.rejected[0]).toMatchObject({ index: 7, id: last[7]!.id, errors: [{ path: 'amount', message: expect.stringMatching(/^would take the day's sum of trades in center:yiyang past 2\^53 - 1 fen/) }] });
     for (const scope of ['city', 'center:yiyang']) expect(await snapshot(scope)).toMatchObject({ count: 9007, amount: 9007e10 });
-    expect(await hub.redis.hget(hub.keys.day('city', dayIndexOf(Date.parse(at('10:00', date)))), 'trAmt')).toBe('9007000000000000');
+    expect(await hub.redis.hget(hub.keys.day('city', dayIndexOf(Date.parse(at('10:00', date)))), COUNTERS.tradesFen)).toBe('9007000000000000');
 
     // refused, not seen: the same events sent again are refused again, not called repeats
     expect((await postEvents(hub, 'trade', last.slice(7, 17))).body).toMatchObject({ accepted: 0, duplicates: 0 });
@@ -183,7 +184,7 @@ describe('an event the script fails on halfway', () => {
       const cases = (await getJson(hub, '/api/v1/snapshot?scope=dept:yiyang.market')).cases;
       // D0 accepted and completed; nothing of D1 (its damaged acceptance was not taken back)
       expect(cases).toMatchObject({ accepted: 1, completed: 1, completedEarly: 1, inProgress: 0 });
-      expect(await hub.redis.hget(hub.keys.day('city', dayIndexOf(now())), 'acc')).toBe('1');
+      expect(await hub.redis.hget(hub.keys.day('city', dayIndexOf(now())), COUNTERS.accepted)).toBe('1');
       expect(await hub.redis.xlen(hub.keys.stream)).toBe(2);
     } finally {
       await hub.stop();

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addWorkingDays } from '../../common/calendar.ts';
 import { dateOfDayIndex, dayIndexOfDate } from '../../common/time.ts';
 import type { Hub } from '../../server/hub.ts';
+import { COUNTERS as C, GAUGES } from '../../server/redis/counter-fields.ts';
 import { CaseReference, timeOrder, type CaseEvent } from '../helpers/case-reference.ts';
 import { at, findDay, fixedClock, kindOfDay, TODAY_INDEX, testCalendar } from '../helpers/test-clock.ts';
 import { drained, getJson, postEvents, startTestHub, testPrefix, startHubPair } from '../helpers/test-hub.ts';
@@ -162,7 +163,7 @@ describe('any arrival order leaves Redis as time order does', () => {
     const p = hub.redis.pipeline();
     for (const scope of scopes as 'city'[]) {
       for (let day = TODAY_INDEX - DAYS_BACK - 12; day <= TODAY_INDEX; day++) p.hgetall(hub.keys.day(scope, day));
-      p.hget(hub.keys.gauge(scope), 'open');
+      p.hget(hub.keys.gauge(scope), GAUGES.openCases);
       p.zrange(hub.keys.openCases(scope), 0, -1, 'WITHSCORES');
     }
     const results = (await p.exec())!.map(([err, v]) => { if (err) throw err; return v; });
@@ -170,7 +171,7 @@ describe('any arrival order leaves Redis as time order does', () => {
     for (const scope of scopes) {
       for (let day = TODAY_INDEX - DAYS_BACK - 12; day <= TODAY_INDEX; day++) {
         const c = results[i++] as Record<string, string>;
-        for (const f of ['acc', 'done', 'early', 'ontime', 'overdue', 'returned', 'net']) if (Number(c[f] ?? 0) !== 0) out.push(`${scope} ${day} ${f} ${c[f]}`);
+        for (const f of [C.accepted, C.completed, C.completedEarly, C.completedOnTime, C.completedOverdue, C.returned, C.casesNet]) if (Number(c[f] ?? 0) !== 0) out.push(`${scope} ${day} ${f} ${c[f]}`);
       }
       out.push(`${scope} open ${results[i++] ?? 0}`);
       out.push(`${scope} open-set ${(results[i++] as string[]).join(' ')}`);

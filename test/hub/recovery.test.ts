@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DAY_MS, dayIndexOf } from '../../common/time.ts';
 import { ensureGroup } from '../../server/aggregate/aggregator.ts';
 import type { Hub } from '../../server/hub.ts';
+import { COUNTERS } from '../../server/redis/counter-fields.ts';
 import { ev } from '../helpers/events.ts';
 import { at as atTime, fixedClock, instant } from '../helpers/test-clock.ts';
 import { drained, getJson, postEvents, startTestHub, testPrefix } from '../helpers/test-hub.ts';
@@ -60,7 +61,7 @@ describe('aggregation after a crash', () => {
       expect(left).toBeGreaterThanOrEqual(550);
       const [rest] = await hub.redis.ygApplyEvents(hub.keys.stream, hub.keys.deadLetters, hub.keys.group, 'apply', hub.keys.prefix, 1000, 0, NOW);
       expect(rest).toBe(550);
-      expect(Number((await hub.redis.hget(hub.keys.day('city', dayIndexOf(Date.parse(at))), 'pv')))).toBe(1000);
+      expect(Number((await hub.redis.hget(hub.keys.day('city', dayIndexOf(Date.parse(at))), COUNTERS.portalViews)))).toBe(1000);
     } finally {
       await hub.stop();
     }

@@ -37,6 +37,10 @@ export function listAlerts(query: Record<string, string>): Promise<{ alerts: Ale
   return call('GET', `/api/v1/alerts?${new URLSearchParams(query).toString()}`);
 }
 
+export function getAlert(id: string): Promise<{ alert: Alert }> {
+  return call('GET', `/api/v1/alerts/${encodeURIComponent(id)}`);
+}
+
 export function actOn(id: string, action: 'ack' | 'resolve' | 'escalate', body: Record<string, unknown> = {}): Promise<{ alert: Alert }> {
   return call('POST', `/api/v1/alerts/${encodeURIComponent(id)}/${action}`, body);
 }

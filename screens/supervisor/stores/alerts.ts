@@ -88,5 +88,5 @@ export const useAlertsStore = defineStore('alerts', () => {
   }
   onScopeDispose(() => { clearInterval(ticker); clearInterval(resync); close(); });
 
-  return { byId, active, connected, signInRequired, notice, now, offset, soundLevel, connect, close, load, act, say };
+  return { byId, active, connected, signInRequired, notice, now, offset, soundLevel, connect, close, load, put, act, say };
 });

@@ -27,7 +27,7 @@ local function refuse(kind, counter, lockKey, member)
   end
   redis.call('HSET', lockKey, 'user', ARGV[5], 'last', ARGV[4])
   -- kept a day past its end should no hub be left to write it to the audit
-  redis.call('PEXPIRE', lockKey, left + 86400000)
+  redis.call('PEXPIRE', lockKey, left + TIME.DAY_MS)
   redis.call('ZADD', KEYS[5], endsAt, member)
   return { 0, kind, left }
 end

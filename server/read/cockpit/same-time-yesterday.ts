@@ -7,15 +7,18 @@
  */
 import type { Scope } from '../../../common/catalog.ts';
 import type { CockpitComparison, CountsUntil } from '../../../common/cockpit.ts';
+import { satisfactionRate } from '../../../common/figures.ts';
 import { dateOfDayIndex, dayIndexOf, shanghaiClock } from '../../../common/time.ts';
 import type { RedisClient } from '../../redis/connect.ts';
+import { hourField, minuteField } from '../../redis/counter-fields.ts';
 import type { RedisKeys } from '../../redis/keys.ts';
-import { caseFigures, num, type Counters } from '../figures.ts';
+import { caseFigures, complaintFigures, num, type Counters } from '../figures.ts';
+import { TIMED_METRIC_FIELDS, type TimedMetric } from '../series.ts';
 import { pipelineValues } from './pipeline-values.ts';
 
-/** Counter fields kept per hour and minute (see TIMED_METRICS in series.ts). */
-const TIMED_FIELDS = ['acc', 'done', 'rt', 'bad', 'pv', 'iss'] as const;
-type TimedField = (typeof TIMED_FIELDS)[number];
+/** The metrics compared up to the same time: series metrics counted per hour and minute. */
+const COMPARED = ['cases.accepted', 'cases.completed', 'ratings.total', 'ratings.bad', 'portal.pv', 'tickets.issued'] as const satisfies readonly TimedMetric[];
+type Compared = (typeof COMPARED)[number];
 
 export async function readComparison(redis: RedisClient, keys: RedisKeys, scope: Scope, day: number, now: number): Promise<CockpitComparison> {
   const previous = day - 1;
@@ -27,39 +30,39 @@ export async function readComparison(redis: RedisClient, keys: RedisKeys, scope:
   const p = redis.pipeline();
   p.hgetall(keys.day(scope, previous));
   p.hgetall(keys.hour(scope, previous));
-  const minuteFields = TIMED_FIELDS.flatMap((f) => partialMinutes.map((m) => `${f}|${String(m).padStart(4, '0')}`));
-  if (minuteFields.length > 0) p.hmget(keys.minute(scope, previous), ...minuteFields);
+  const minuteFields = COMPARED.flatMap((metric) => partialMinutes.map((m) => ({ metric, field: minuteField(TIMED_METRIC_FIELDS[metric], m) })));
+  if (minuteFields.length > 0) p.hmget(keys.minute(scope, previous), ...minuteFields.map((m) => m.field));
   const values = await pipelineValues(p);
   const dayTotals = values[0] as Counters;
   const hours = values[1] as Counters;
   const minutes = (values[2] ?? []) as (string | null)[];
 
-  const sums = new Map<TimedField, number>(TIMED_FIELDS.map((f) => [f, 0]));
-  for (const f of TIMED_FIELDS) {
+  const sums = new Map<Compared, number>();
+  for (const metric of COMPARED) {
+    const field = TIMED_METRIC_FIELDS[metric];
     let n = 0;
     if (isToday) {
-      for (let h = 0; h < wholeHours; h++) n += num(hours, `${f}|${String(h).padStart(2, '0')}`);
+      for (let h = 0; h < wholeHours; h++) n += num(hours, hourField(field, h));
     } else {
-      n = num(dayTotals, f);
+      n = num(dayTotals, field);
     }
-    sums.set(f, n);
+    sums.set(metric, n);
   }
-  minuteFields.forEach((field, i) => {
-    const f = field.split('|')[0] as TimedField;
-    sums.set(f, sums.get(f)! + (Number(minutes[i] ?? 0) || 0));
+  minuteFields.forEach(({ metric }, i) => {
+    sums.set(metric, sums.get(metric)! + (Number(minutes[i] ?? 0) || 0));
   });
 
-  const ratings = sums.get('rt')!;
-  const bad = sums.get('bad')!;
+  const ratings = sums.get('ratings.total')!;
+  const bad = sums.get('ratings.bad')!;
   const sameTime: CountsUntil = {
-    accepted: sums.get('acc')!,
-    completed: sums.get('done')!,
+    accepted: sums.get('cases.accepted')!,
+    completed: sums.get('cases.completed')!,
     ratings,
     bad,
-    // bad reviews are the 1- and 2-star ratings, so the rest are 基本满意 or better
-    satisfactionRate: ratings > 0 ? (ratings - bad) / ratings : null,
-    pv: sums.get('pv')!,
-    ticketsIssued: sums.get('iss')!,
+    // the stars of each rating are counted per day only; per hour and minute its total and the bad ones
+    satisfactionRate: satisfactionRate(ratings, bad),
+    pv: sums.get('portal.pv')!,
+    ticketsIssued: sums.get('tickets.issued')!,
   };
   const whole = caseFigures(dayTotals, 0, 0);
   const hh = String(Math.floor(minuteOfDay / 60)).padStart(2, '0');
@@ -70,6 +73,6 @@ export async function readComparison(redis: RedisClient, keys: RedisKeys, scope:
     previousDate: dateOfDayIndex(previous),
     until: `${hh}:${mm}`,
     sameTime,
-    wholeDay: { earlyRate: whole.earlyRate, onTimeRate: whole.onTimeRate, complaints: num(dayTotals, 'cpF'), overdue: whole.overdue },
+    wholeDay: { earlyRate: whole.earlyRate, onTimeRate: whole.onTimeRate, complaints: complaintFigures(dayTotals).filed, overdue: whole.overdue },
   };
 }

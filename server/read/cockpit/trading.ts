@@ -11,7 +11,7 @@ import { dateOfDayIndex, dayIndexOfDate } from '../../../common/time.ts';
 import type { CatalogIndex } from '../../catalog/load-catalog.ts';
 import type { RedisClient } from '../../redis/connect.ts';
 import type { RedisKeys } from '../../redis/keys.ts';
-import { num, yuanOfFen, type Counters } from '../figures.ts';
+import { tradeCategoryFen, yuanOfFen, type Counters } from '../figures.ts';
 import { pipelineValues } from './pipeline-values.ts';
 import { placeOf } from './scope-tree.ts';
 
@@ -46,8 +46,9 @@ function sumByCategory(hashes: Counters[], start?: Map<string, Fen>): Map<string
   for (const h of hashes) {
     for (const cat of TRADE_CATEGORIES) {
       const f = out.get(cat)!;
-      f.count += num(h, `trN:${cat}`);
-      f.fen += num(h, `trAmt:${cat}`);
+      const inHash = tradeCategoryFen(h, cat);
+      f.count += inHash.count;
+      f.fen += inHash.fen;
     }
   }
   return out;

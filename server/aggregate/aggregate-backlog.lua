@@ -7,9 +7,13 @@
 -- KEYS[1] stream, KEYS[2] dead-letter stream
 -- ARGV[1] group, ARGV[2] consumer, ARGV[3] key prefix, ARGV[4] count, ARGV[5] log retention (ms),
 -- ARGV[6] now (epoch ms, the hub's clock: expiries are counted from it)
-local stream, group, consumer, P, DEAD_LETTERS = KEYS[1], ARGV[1], ARGV[2], ARGV[3], KEYS[2]
-
 --#include aggregate-events.lua
+
+local stream, deadLetters, group, consumer = KEYS[1], KEYS[2], ARGV[1], ARGV[2]
+local aggregation = AggregateEvents.new(ARGV[3])
+local decodeRecord, describe = AggregateEvents.decodeRecord, AggregateEvents.describe
+-- dead letters kept: about the last 100,000 (trimmed by whole nodes)
+local DEAD_LETTERS_KEPT = 100000
 
 local read = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', tonumber(ARGV[4]), 'NOACK', 'STREAMS', stream, '>')
 if not read then return { 0, {}, {} } end -- nothing new
@@ -32,7 +36,7 @@ for k, entry in ipairs(entries) do
     errors[k] = err
   end
 end
-computeBatch(records, refused)
+aggregation.compute(records, refused)
 for j, err in pairs(refused) do errors[recordAt[j]] = err end
 
 -- write
@@ -41,11 +45,11 @@ for k, entry in ipairs(entries) do
   local err = errors[k]
   if err then
     failed[#failed + 1] = entry[1]
-    redis.call('XADD', DEAD_LETTERS, 'MAXLEN', '~', 100000, '*', 'sid', entry[1], 'error', describe(err), 'record', jsons[k])
+    redis.call('XADD', deadLetters, 'MAXLEN', '~', DEAD_LETTERS_KEPT, '*', 'sid', entry[1], 'error', describe(err), 'record', jsons[k])
   else
     applied = applied + 1
   end
 end
-local touchedList = finishBatch(tonumber(ARGV[6]))
-trimLog(stream, entries[#entries][1], tonumber(ARGV[5]))
+local touchedList = aggregation.write(tonumber(ARGV[6]))
+AggregateEvents.trimLog(stream, entries[#entries][1], tonumber(ARGV[5]))
 return { applied, failed, touchedList }

@@ -1,0 +1,43 @@
+/**
+ * Group robots: 企业微信 (WeCom) markdown message, 钉钉 (DingTalk) markdown message with its
+ * signing scheme: `timestamp` (ms) and `sign` = url-encoded base64 HMAC-SHA256, keyed with the
+ * secret, of "timestamp\nsecret".
+ */
+import crypto from 'node:crypto';
+import type { z } from 'zod';
+import type { dingtalkChannel, NotifyContact, wecomChannel } from '../../../common/notify.ts';
+import type { NotifyMessage } from '../message.ts';
+import { httpSend, robotResult, type SendResult } from './http-send.ts';
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+
+function markdownOf(msg: NotifyMessage): string {
+  const color = msg.severity === 'red' ? 'warning' : 'comment';
+  return `**<font color="${color}">${msg.subject}</font>**\n> ${msg.text}\n> 级别：${msg.levelName}\n\n[打开预警](${msg.link})`;
+}
+
+export async function sendWecom(ch: z.infer<typeof wecomChannel>, msg: NotifyMessage, contact: NotifyContact | null): Promise<SendResult> {
+  const mention = contact?.wecom ? `\n<@${contact.wecom}>` : '';
+  const body = JSON.stringify({ msgtype: 'markdown', markdown: { content: markdownOf(msg) + mention } });
+  return robotResult(await httpSend(ch.url, { method: 'POST', headers: JSON_HEADERS, body }));
+}
+
+export function dingtalkSign(secret: string, timestamp: number): string {
+  return encodeURIComponent(crypto.createHmac('sha256', secret).update(`${timestamp}\n${secret}`).digest('base64'));
+}
+
+export async function sendDingtalk(ch: z.infer<typeof dingtalkChannel>, msg: NotifyMessage, contact: NotifyContact | null): Promise<SendResult> {
+  let url = ch.url;
+  if (ch.secret) {
+    // DingTalk refuses a timestamp more than an hour from its own clock: the real clock, not the hub's
+    const timestamp = Date.now();
+    url += `${url.includes('?') ? '&' : '?'}timestamp=${timestamp}&sign=${dingtalkSign(ch.secret, timestamp)}`;
+  }
+  const mention = contact?.phone ? `\n\n@${contact.phone}` : '';
+  const body = JSON.stringify({
+    msgtype: 'markdown',
+    markdown: { title: msg.subject, text: `### ${msg.subject}\n\n${msg.text}\n\n级别：${msg.levelName}\n\n[打开预警](${msg.link})${mention}` },
+    at: { atMobiles: contact?.phone ? [contact.phone] : [], atUserIds: contact?.dingtalk ? [contact.dingtalk] : [], isAtAll: false },
+  });
+  return robotResult(await httpSend(url, { method: 'POST', headers: JSON_HEADERS, body }));
+}

@@ -1,0 +1,17 @@
+/** Generic webhook: the message as JSON; `X-Yg-Signature: sha256=<hex HMAC-SHA256 of the body>` when the channel has a secret. */
+import crypto from 'node:crypto';
+import type { z } from 'zod';
+import type { webhookChannel } from '../../../common/notify.ts';
+import type { NotifyMessage } from '../message.ts';
+import { httpSend, type SendResult } from './http-send.ts';
+
+export function webhookSignature(secret: string, body: string): string {
+  return `sha256=${crypto.createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+export async function sendWebhook(ch: z.infer<typeof webhookChannel>, msg: NotifyMessage, to: { contact: string; name: string }): Promise<SendResult> {
+  const body = JSON.stringify({ ...msg, contact: to.contact, contactName: to.name });
+  const headers: Record<string, string> = { ...ch.headers, 'content-type': 'application/json; charset=utf-8' };
+  if (ch.secret) headers['x-yg-signature'] = webhookSignature(ch.secret, body);
+  return httpSend(ch.url, { method: 'POST', headers, body });
+}

@@ -1,9 +1,10 @@
 // Lint for every source file: TypeScript, the .mjs/.js scripts and the Vue single-file components
 // (eslint-plugin-vue's Vue 3 recommended rules; <script lang="ts"> is parsed by typescript-eslint).
-// Only build output and runtime data are skipped.
+// Only build output and runtime data are skipped. Layout is prettier's (.prettierrc.json).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import pluginVue from 'eslint-plugin-vue';
+import prettierOff from 'eslint-config-prettier/flat';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'var/'] },
@@ -36,4 +37,6 @@ export default tseslint.config(
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
+  // layout is prettier's (npm run format; checked by npm run lint): eslint's layout rules step aside
+  prettierOff,
 );

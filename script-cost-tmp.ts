@@ -24,13 +24,32 @@ const rounds = Number(process.argv[3] ?? 300);
 for (let i = 0; i < rounds; i++) {
   const now = Date.now();
   const batch = mixer.batch(100, now);
-  const perEvent = batch.events.flatMap((e) => { const rec = enrichEvent(e as unknown as YgEvent, catalog); return [e.id as string, rec.day, JSON.stringify(rec), WATCHED_EVENT_TYPES.has(e.type as YgEvent['type']) ? 1 : 0]; });
+  const perEvent = batch.events.flatMap((e) => {
+    const rec = enrichEvent(e as unknown as YgEvent, catalog);
+    return [e.id as string, rec.day, JSON.stringify(rec), WATCHED_EVENT_TYPES.has(e.type as YgEvent['type']) ? 1 : 0];
+  });
   const order = i % 2 === 0 ? (['old', 'new'] as const) : (['new', 'old'] as const);
   const t = { old: 0, new: 0 };
   for (const v of order) {
     const p = `${v}:`;
     await r.config('RESETSTAT');
-    const res = (await r.evalsha(sha[v], 4, `${p}events`, `${p}sources`, `${p}events:alerts`, `${p}dead`, p, 35, now, batch.source, now + 60_000, 3 * 86_400_000, 'aggregators', 'alerts', ...perEvent)) as unknown[];
+    const res = (await r.evalsha(
+      sha[v],
+      4,
+      `${p}events`,
+      `${p}sources`,
+      `${p}events:alerts`,
+      `${p}dead`,
+      p,
+      35,
+      now,
+      batch.source,
+      now + 60_000,
+      3 * 86_400_000,
+      'aggregators',
+      'alerts',
+      ...perEvent,
+    )) as unknown[];
     if ((res[2] as number) !== 1 || (res[3] as unknown[]).length > 0) throw new Error(`${v}: not applied inline: ${JSON.stringify(res).slice(0, 300)}`);
     const line = (await r.info('commandstats')).split('\n').find((l) => l.startsWith('cmdstat_evalsha:'))!;
     t[v] = Number(/usec=(\d+)/.exec(line)![1]);
@@ -39,5 +58,7 @@ for (let i = 0; i < rounds; i++) {
   ratios.push(t.new / t.old);
   events += batch.events.length;
 }
-console.log(`${rounds} batches of 100 (the bench's mix), Redis µs per event: HEAD ${(total.old / events).toFixed(2)}, working tree ${(total.new / events).toFixed(2)}, ratio of sums ${(total.new / total.old).toFixed(3)}, median of per-batch ratios ${ratios.sort((a, b) => a - b)[ratios.length >> 1]!.toFixed(3)} (quartiles ${ratios[ratios.length >> 2]!.toFixed(3)}-${ratios[(3 * ratios.length) >> 2]!.toFixed(3)})`);
+console.log(
+  `${rounds} batches of 100 (the bench's mix), Redis µs per event: HEAD ${(total.old / events).toFixed(2)}, working tree ${(total.new / events).toFixed(2)}, ratio of sums ${(total.new / total.old).toFixed(3)}, median of per-batch ratios ${ratios.sort((a, b) => a - b)[ratios.length >> 1]!.toFixed(3)} (quartiles ${ratios[ratios.length >> 2]!.toFixed(3)}-${ratios[(3 * ratios.length) >> 2]!.toFixed(3)})`,
+);
 await r.quit();

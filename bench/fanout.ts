@@ -27,45 +27,82 @@ const BATCH = 100;
 const TICK_MS = 250;
 const tokens = benchTokens();
 
-interface Scenario { name: string; hubs: 1 | 2; clients: number }
-const only = argv.includes('--clients') ? { clients: flag('--clients', 1000), hubs: flag('--hubs', 1) === 2 ? 2 as const : 1 as const } : null;
+interface Scenario {
+  name: string;
+  hubs: 1 | 2;
+  clients: number;
+}
+const only = argv.includes('--clients') ? { clients: flag('--clients', 1000), hubs: flag('--hubs', 1) === 2 ? (2 as const) : (1 as const) } : null;
 const scenarios: Scenario[] = only
   ? [{ name: `${only.hubs} hub${only.hubs > 1 ? 's' : ''}`, ...only }]
   : quick
     ? [{ name: '1 hub', hubs: 1, clients: 300 }]
-    : [{ name: '1 hub', hubs: 1, clients: 1000 }, { name: '1 hub', hubs: 1, clients: 3000 }, { name: '2 hubs', hubs: 2, clients: 3000 }];
+    : [
+        { name: '1 hub', hubs: 1, clients: 1000 },
+        { name: '1 hub', hubs: 1, clients: 3000 },
+        { name: '2 hubs', hubs: 2, clients: 3000 },
+      ];
 
 const redis = await startRedis();
 const children = new Set<ChildProcess>();
-process.on('exit', () => { for (const c of children) c.kill('SIGKILL'); });
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
 
 function startClients(cfg: ClientsConfig): Promise<{ child: ChildProcess; connected: number; basePv: number }> {
   const child = fork('bench/fanout/clients.ts', [JSON.stringify(cfg)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   children.add(child);
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`client process exited with ${code}`)));
-    child.on('message', (m: FromClients) => { if (m.type === 'ready') resolve({ child, connected: m.connected, basePv: m.basePv }); });
+    child.on('message', (m: FromClients) => {
+      if (m.type === 'ready') resolve({ child, connected: m.connected, basePv: m.basePv });
+    });
   });
 }
 
 function report(child: ChildProcess): Promise<ClientsReport> {
   return new Promise((resolve) => {
-    const on = (m: FromClients) => { if (m.type === 'report') { child.off('message', on); resolve(m); } };
+    const on = (m: FromClients) => {
+      if (m.type === 'report') {
+        child.off('message', on);
+        resolve(m);
+      }
+    };
     child.on('message', on);
     child.send({ type: 'report' } satisfies ToClients);
   });
 }
 
 async function stopChildren(list: ChildProcess[]): Promise<void> {
-  await Promise.all(list.map((c) => new Promise((r) => { c.once('exit', r); c.kill('SIGTERM'); children.delete(c); })));
+  await Promise.all(
+    list.map(
+      (c) =>
+        new Promise((r) => {
+          c.once('exit', r);
+          c.kill('SIGTERM');
+          children.delete(c);
+        }),
+    ),
+  );
 }
 
 /** Samples the summed RSS of processes every second until stopped. */
 function rssSampler(pids: number[]) {
   const samples: number[] = [];
   let on = true;
-  const done = (async () => { while (on) { samples.push(pids.reduce((a, p) => a + rssMiB(p), 0)); await sleep(1000); } })();
-  return { samples, async stop() { on = false; await done; } };
+  const done = (async () => {
+    while (on) {
+      samples.push(pids.reduce((a, p) => a + rssMiB(p), 0));
+      await sleep(1000);
+    }
+  })();
+  return {
+    samples,
+    async stop() {
+      on = false;
+      await done;
+    },
+  };
 }
 
 async function snapshotPv(url: string): Promise<number> {
@@ -76,12 +113,16 @@ async function snapshotPv(url: string): Promise<number> {
 async function runLive(s: Scenario, prefix: string) {
   const hubs: BenchHub[] = [];
   for (let i = 0; i < s.hubs; i++) {
-    hubs.push(await startHubProcess({ REDIS_URL: redis.url, REDIS_PREFIX: prefix, INGEST_TOKENS: ingestTokensEnv(), LIVE_TICK_MS: String(TICK_MS), SCREEN_TOKENS: '' }));
+    hubs.push(
+      await startHubProcess({ REDIS_URL: redis.url, REDIS_PREFIX: prefix, INGEST_TOKENS: ingestTokensEnv(), LIVE_TICK_MS: String(TICK_MS), SCREEN_TOKENS: '' }),
+    );
   }
   await sleep(500);
   const rssIdle = hubs.reduce((a, h) => a + rssMiB(h.pid), 0);
   const perProcess = Math.ceil(s.clients / 2);
-  const started = await Promise.all([0, 1].map((i) => startClients({ url: hubs[i % hubs.length]!.url, count: Math.min(perProcess, s.clients - i * perProcess), mode: 'live', scope: 'city' })));
+  const started = await Promise.all(
+    [0, 1].map((i) => startClients({ url: hubs[i % hubs.length]!.url, count: Math.min(perProcess, s.clients - i * perProcess), mode: 'live', scope: 'city' })),
+  );
   const procs = started.map((x) => x.child);
   const connected = started.reduce((a, x) => a + x.connected, 0);
   let pv = await snapshotPv(hubs[0]!.url);
@@ -100,7 +141,11 @@ async function runLive(s: Scenario, prefix: string) {
         for (const c of procs) c.send({ type: 'batch', pv, t } satisfies ToClients);
       }
       const hub = hubs[k++ % hubs.length]!;
-      const res = await fetch(`${hub.url}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${tokens[batch.source]}`, 'content-type': 'application/json' }, body: JSON.stringify(batch.events) });
+      const res = await fetch(`${hub.url}/api/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens[batch.source]}`, 'content-type': 'application/json' },
+        body: JSON.stringify(batch.events),
+      });
       if (res.status !== 202) throw new Error(`ingest answered ${res.status}`);
       await res.arrayBuffer();
       posted += batch.events.length;
@@ -127,17 +172,24 @@ async function runLive(s: Scenario, prefix: string) {
 
   const e2c = new Histogram();
   const s2c = new Histogram();
-  for (const r of reports) { e2c.merge(r.eventToClient); s2c.merge(r.sendToClient); }
+  for (const r of reports) {
+    e2c.merge(r.eventToClient);
+    s2c.merge(r.sendToClient);
+  }
   const messages = reports.reduce((a, r) => a + r.messages, 0);
   const bytes = reports.reduce((a, r) => a + r.messageBytes, 0);
   const rssStart = rss.samples[0] ?? rssEnd;
   if (argv.includes('--rss')) console.log(`hub RSS every second (MiB): ${rss.samples.map((x) => x.toFixed(0)).join(' ')}`);
   return {
     row: {
-      scenario: s.name, clients: connected, 'events/s': Math.round(posted / wall),
+      scenario: s.name,
+      clients: connected,
+      'events/s': Math.round(posted / wall),
       'msgs/s/client': (messages / connected / wall).toFixed(2),
-      'event→client p50': `${e2c.percentile(0.5)} ms`, 'event→client p99': `${e2c.percentile(0.99)} ms`,
-      'send→client p50': `${s2c.percentile(0.5)} ms`, 'send→client p99': `${s2c.percentile(0.99)} ms`,
+      'event→client p50': `${e2c.percentile(0.5)} ms`,
+      'event→client p99': `${e2c.percentile(0.99)} ms`,
+      'send→client p50': `${s2c.percentile(0.5)} ms`,
+      'send→client p99': `${s2c.percentile(0.99)} ms`,
       'CPU (core)': `${(cpu * 100).toFixed(0)}%`,
       'RSS idle→start→end': `${rssIdle.toFixed(0)}→${rssStart.toFixed(0)}→${rssEnd.toFixed(0)} MiB`,
       'KiB/client': (((rssEnd - rssIdle) * 1024) / connected).toFixed(0),
@@ -150,13 +202,18 @@ async function runLive(s: Scenario, prefix: string) {
 
 async function runRaw(clients: number, bytes: number, intervalMs: number) {
   const port = await freePort();
-  const server = fork('bench/fanout/raw-server.ts', [String(port), String(bytes), String(intervalMs)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const server = fork('bench/fanout/raw-server.ts', [String(port), String(bytes), String(intervalMs)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   children.add(server);
   await new Promise((r) => server.once('message', r));
   await sleep(300);
   const rssIdle = rssMiB(server.pid!);
   const perProcess = Math.ceil(clients / 2);
-  const started = await Promise.all([0, 1].map((i) => startClients({ url: `http://127.0.0.1:${port}`, count: Math.min(perProcess, clients - i * perProcess), mode: 'raw', scope: 'city' })));
+  const started = await Promise.all(
+    [0, 1].map((i) => startClients({ url: `http://127.0.0.1:${port}`, count: Math.min(perProcess, clients - i * perProcess), mode: 'raw', scope: 'city' })),
+  );
   const procs = started.map((x) => x.child);
   const connected = started.reduce((a, x) => a + x.connected, 0);
   await sleep(WARMUP_SECONDS * 1000);
@@ -173,10 +230,14 @@ async function runRaw(clients: number, bytes: number, intervalMs: number) {
   for (const r of reports) s2c.merge(r.sendToClient);
   const messages = reports.reduce((a, r) => a + r.messages, 0);
   return {
-    scenario: 'raw broadcast', clients: connected, 'events/s': '-',
+    scenario: 'raw broadcast',
+    clients: connected,
+    'events/s': '-',
     'msgs/s/client': (messages / connected / wall).toFixed(2),
-    'event→client p50': '-', 'event→client p99': '-',
-    'send→client p50': `${s2c.percentile(0.5)} ms`, 'send→client p99': `${s2c.percentile(0.99)} ms`,
+    'event→client p50': '-',
+    'event→client p99': '-',
+    'send→client p50': `${s2c.percentile(0.5)} ms`,
+    'send→client p99': `${s2c.percentile(0.99)} ms`,
     'CPU (core)': `${(cpu * 100).toFixed(0)}%`,
     'RSS idle→start→end': `${rssIdle.toFixed(0)}→${rssEnd.toFixed(0)} MiB`,
     'KiB/client': (((rssEnd - rssIdle) * 1024) / connected).toFixed(0),
@@ -197,6 +258,9 @@ for (const s of scenarios) {
     console.log(JSON.stringify(raw), `payload ${live.avgBytes} B`);
   }
 }
-printTable(`/live fan-out, ${EVENTS_PER_SEC} events/s offered, tick ${TICK_MS} ms, ${SECONDS} s measured (goal: event→client p99 ≤ ${TICK_MS + 50} ms at 1,000 clients)`, rows);
+printTable(
+  `/live fan-out, ${EVENTS_PER_SEC} events/s offered, tick ${TICK_MS} ms, ${SECONDS} s measured (goal: event→client p99 ≤ ${TICK_MS + 50} ms at 1,000 clients)`,
+  rows,
+);
 await redis.stop();
 process.exit(0);

@@ -19,13 +19,23 @@ const logDays = logDaysArg > 0 ? Number(process.argv[logDaysArg + 1]) : 3;
 const redis = await startRedis();
 const r = new Redis(redis.port);
 const preload = logDays > 0 ? await preloadEventLog(r, 'bench:', Math.round(logDays * CENTER_EVENTS_PER_DAY)) : null;
-if (preload) console.log(`Redis holds ${logDays} days of event log before the run: ${preload.events} events, ${Math.round(preload.memoryMiB)} MiB, AOF base ${Math.round(preload.aofBaseMiB)} MiB (loaded in ${preload.seconds.toFixed(0)} s)`);
+if (preload)
+  console.log(
+    `Redis holds ${logDays} days of event log before the run: ${preload.events} events, ${Math.round(preload.memoryMiB)} MiB, AOF base ${Math.round(preload.aofBaseMiB)} MiB (loaded in ${preload.seconds.toFixed(0)} s)`,
+  );
 // AGGREGATOR_BATCH_SIZE etc. from the environment reach the hub, to compare settings
 const hub = await startHubProcess({ REDIS_URL: redis.url, REDIS_PREFIX: 'bench:', INGEST_TOKENS: ingestTokensEnv() });
 const sender = createSender(hub.url, 128);
 const post = sender.post;
 /** CPU of this process (the load generator), in cores over a span. */
-const generatorCpu = () => { const t = performance.now(); const c = process.cpuUsage(); return () => { const d = process.cpuUsage(c); return (d.user + d.system) / 1000 / (performance.now() - t); }; };
+const generatorCpu = () => {
+  const t = performance.now();
+  const c = process.cpuUsage();
+  return () => {
+    const d = process.cpuUsage(c);
+    return (d.user + d.system) / 1000 / (performance.now() - t);
+  };
+};
 
 async function lag(): Promise<number> {
   const groups = (await r.xinfo('GROUPS', 'bench:events')) as unknown[][];
@@ -52,14 +62,16 @@ async function rawXadd(seconds: number): Promise<number> {
   let sent = 0;
   const until = Date.now() + seconds * 1000;
   const started = performance.now();
-  await Promise.all(Array.from({ length: SENDERS }, async (_, s) => {
-    for (let i = s; Date.now() < until; i += SENDERS) {
-      const p = r.pipeline();
-      for (const json of batches[i % batches.length]!) p.xadd('raw:events', '*', 'e', json);
-      await p.exec();
-      sent += BATCH;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: SENDERS }, async (_, s) => {
+      for (let i = s; Date.now() < until; i += SENDERS) {
+        const p = r.pipeline();
+        for (const json of batches[i % batches.length]!) p.xadd('raw:events', '*', 'e', json);
+        await p.exec();
+        sent += BATCH;
+      }
+    }),
+  );
   const rate = sent / ((performance.now() - started) / 1000);
   await r.del('raw:events');
   return rate;
@@ -76,19 +88,35 @@ async function hubFlatOut(seconds: number) {
   const rcpu0 = cpuSeconds(redis.pid);
   const gen = generatorCpu();
   const started = performance.now();
-  const sampler = (async () => { while (Date.now() < until) { maxLag = Math.max(maxLag, await lag()); await sleep(250); } })();
-  await Promise.all(Array.from({ length: SENDERS }, async () => {
-    while (Date.now() < until && next < batches.length) {
-      const n = await post(batches[next++]!); // not `accepted += await …`: that reads `accepted` before the await
-      accepted += n;
+  const sampler = (async () => {
+    while (Date.now() < until) {
+      maxLag = Math.max(maxLag, await lag());
+      await sleep(250);
     }
-  }));
+  })();
+  await Promise.all(
+    Array.from({ length: SENDERS }, async () => {
+      while (Date.now() < until && next < batches.length) {
+        const n = await post(batches[next++]!); // not `accepted += await …`: that reads `accepted` before the await
+        accepted += n;
+      }
+    }),
+  );
   const acceptSec = (performance.now() - started) / 1000;
   const generator = gen();
   await sampler;
   const drainMs = await drain();
   const totalSec = (performance.now() - started) / 1000;
-  return { accepted, acceptRate: accepted / acceptSec, aggregateRate: accepted / totalSec, maxLag, drainMs, hubCpu: (cpuSeconds(hub.pid) - cpu0) / totalSec, redisCpu: (cpuSeconds(redis.pid) - rcpu0) / totalSec, generator };
+  return {
+    accepted,
+    acceptRate: accepted / acceptSec,
+    aggregateRate: accepted / totalSec,
+    maxLag,
+    drainMs,
+    hubCpu: (cpuSeconds(hub.pid) - cpu0) / totalSec,
+    redisCpu: (cpuSeconds(redis.pid) - rcpu0) / totalSec,
+    generator,
+  };
 }
 
 // 3. Offered load steps: the highest rate at which the consumer lag stays bounded (under one second of events).
@@ -104,7 +132,12 @@ async function offered(rate: number, seconds: number) {
     const due = started + (i * 1000) / perSecond;
     if (due > Date.now()) await sleep(due - Date.now());
     const sentAt = performance.now();
-    const p = post(batches[i]!).then((n) => { accepted += n; answerMs.push(performance.now() - sentAt); }).finally(() => inflight.delete(p));
+    const p = post(batches[i]!)
+      .then((n) => {
+        accepted += n;
+        answerMs.push(performance.now() - sentAt);
+      })
+      .finally(() => inflight.delete(p));
     inflight.add(p);
     if (inflight.size > 64) await Promise.race(inflight);
     if (i % Math.max(1, Math.round(perSecond / 4)) === 0) void lag().then((l) => lags.push(l));
@@ -114,7 +147,16 @@ async function offered(rate: number, seconds: number) {
   const endLag = await lag();
   const drainMs = await drain();
   answerMs.sort((a, b) => a - b);
-  return { rate, achieved, endLag, maxLag: Math.max(0, ...lags), drainMs, answerP50: percentile(answerMs, 0.5), answerP99: percentile(answerMs, 0.99), bounded: achieved >= rate * 0.95 && endLag < rate };
+  return {
+    rate,
+    achieved,
+    endLag,
+    maxLag: Math.max(0, ...lags),
+    drainMs,
+    answerP50: percentile(answerMs, 0.5),
+    answerP99: percentile(answerMs, 0.99),
+    bounded: achieved >= rate * 0.95 && endLag < rate,
+  };
 }
 
 // 4. Latency from 202 to visible in GET /api/v1/snapshot, at a fixed offered load.
@@ -144,10 +186,12 @@ async function visibility(rate: number, seconds: number) {
     const due = started + (i * 1000) / perSecond;
     if (due > Date.now()) await sleep(due - Date.now());
     const b = batches[i]!;
-    inflight.push(post(b).then(() => {
-      cumulative += b.portalHits;
-      acked.push({ cumulative, at: performance.now() });
-    }));
+    inflight.push(
+      post(b).then(() => {
+        cumulative += b.portalHits;
+        acked.push({ cumulative, at: performance.now() });
+      }),
+    );
   }
   await Promise.all(inflight);
   acked.sort((a, b) => a.cumulative - b.cumulative);
@@ -164,9 +208,11 @@ async function aggregationAlone(events: number) {
   const batches = prepareBatches(`alone${Date.now()}`, Math.ceil(events / BATCH), BATCH);
   const backlogSender = createSender(ingestOnly.url, SENDERS);
   let next = 0;
-  await Promise.all(Array.from({ length: SENDERS }, async () => {
-    while (next < batches.length) await backlogSender.post(batches[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: SENDERS }, async () => {
+      while (next < batches.length) await backlogSender.post(batches[next++]!);
+    }),
+  );
   backlogSender.close();
   const aggregating = await startHubProcess(env);
   const started = performance.now();
@@ -196,8 +242,18 @@ try {
   const flat = await hubFlatOut(secs);
   printTable('Ingest + aggregation vs raw pipelined XADD (batches of 100 built beforehand, 16 concurrent senders, AOF everysec)', [
     { measure: 'raw ioredis pipelined XADD', 'events/s': Math.round(raw), 'ratio to raw': '1.00', note: 'same events, same client process' },
-    { measure: 'hub accept (POST 202)', 'events/s': Math.round(flat.acceptRate), 'ratio to raw': (flat.acceptRate / raw).toFixed(2), note: `max lag ${flat.maxLag} events` },
-    { measure: 'hub accept + aggregate (until lag 0)', 'events/s': Math.round(flat.aggregateRate), 'ratio to raw': (flat.aggregateRate / raw).toFixed(2), note: `drained ${flat.drainMs} ms after senders stopped; hub ${flat.hubCpu.toFixed(2)} cores, redis ${flat.redisCpu.toFixed(2)} cores, load generator ${flat.generator.toFixed(2)} cores, hub RSS ${Math.round(rssMiB(hub.pid))} MiB` },
+    {
+      measure: 'hub accept (POST 202)',
+      'events/s': Math.round(flat.acceptRate),
+      'ratio to raw': (flat.acceptRate / raw).toFixed(2),
+      note: `max lag ${flat.maxLag} events`,
+    },
+    {
+      measure: 'hub accept + aggregate (until lag 0)',
+      'events/s': Math.round(flat.aggregateRate),
+      'ratio to raw': (flat.aggregateRate / raw).toFixed(2),
+      note: `drained ${flat.drainMs} ms after senders stopped; hub ${flat.hubCpu.toFixed(2)} cores, redis ${flat.redisCpu.toFixed(2)} cores, load generator ${flat.generator.toFixed(2)} cores, hub RSS ${Math.round(rssMiB(hub.pid))} MiB`,
+    },
   ]);
   // The highest bounded rate: coarse steps up to the first unbounded one, then finer steps from
   // the last bounded one, so the figure is within 2,500 events/s.
@@ -217,24 +273,45 @@ try {
   }
   steps.sort((a, b) => a.rate - b.rate);
   const best = Math.max(0, ...steps.filter((x) => x.bounded).map((x) => x.rate));
-  printTable('Offered load steps (bounded: achieved ≥ 95% of offered and lag at the end < 1 s of events)', steps.map((x) => ({
-    'offered events/s': x.rate, 'accepted events/s': Math.round(x.achieved), '202 p50 / p99 ms': `${x.answerP50.toFixed(1)} / ${x.answerP99.toFixed(1)}`,
-    'max lag': x.maxLag, 'lag at end': x.endLag, 'drain ms': x.drainMs, bounded: x.bounded ? 'yes' : 'NO',
-  })));
+  printTable(
+    'Offered load steps (bounded: achieved ≥ 95% of offered and lag at the end < 1 s of events)',
+    steps.map((x) => ({
+      'offered events/s': x.rate,
+      'accepted events/s': Math.round(x.achieved),
+      '202 p50 / p99 ms': `${x.answerP50.toFixed(1)} / ${x.answerP99.toFixed(1)}`,
+      'max lag': x.maxLag,
+      'lag at end': x.endLag,
+      'drain ms': x.drainMs,
+      bounded: x.bounded ? 'yes' : 'NO',
+    })),
+  );
   console.log(`highest bounded offered rate: ${best} events/s = ${(best / raw).toFixed(2)} of raw pipelined XADD (${Math.round(raw)} events/s)`);
   console.log(`503 answers retried over the whole run: ${sender.refused}`);
   const alone = await aggregationAlone(quick ? 50_000 : 150_000);
   printTable('Aggregation alone (a fresh hub drains a backlog; its alert engine drains the alert stream meanwhile)', [
-    { backlog: alone.backlog, 'events/s': Math.round(alone.rate), 'ratio to raw': (alone.rate / raw).toFixed(2), 'hub cores': alone.hubCpu.toFixed(2), 'redis cores': alone.redisCpu.toFixed(2) },
+    {
+      backlog: alone.backlog,
+      'events/s': Math.round(alone.rate),
+      'ratio to raw': (alone.rate / raw).toFixed(2),
+      'hub cores': alone.hubCpu.toFixed(2),
+      'redis cores': alone.redisCpu.toFixed(2),
+    },
   ]);
   const lat = await visibility(10_000, quick ? 5 : 15);
   printTable('202 → visible in GET /api/v1/snapshot at 10,000 events/s offered', [
     { batches: lat.batches, 'p50 ms': lat.p50.toFixed(1), 'p99 ms': lat.p99.toFixed(1), 'max ms': lat.max.toFixed(1) },
   ]);
   // AOF rewrites fork Redis and take a core for their duration: on 2 cores they show in the figures
-  const info = Object.fromEntries((await r.info()).split('\r\n').filter((l) => l.includes(':')).map((l) => l.split(':') as [string, string]));
+  const info = Object.fromEntries(
+    (await r.info())
+      .split('\r\n')
+      .filter((l) => l.includes(':'))
+      .map((l) => l.split(':') as [string, string]),
+  );
   const rewrites = Number(info.aof_rewrites ?? NaN) - rewritesBefore;
-  console.log(`\nRedis AOF rewrites while the hub was measured: ${rewrites} (last fork ${info.latest_fork_usec ? Math.round(Number(info.latest_fork_usec) / 1000) : '?'} ms); AOF writes Redis held back for a slow fsync: ${info.aof_delayed_fsync ?? '?'}; used memory at the end ${Math.round(Number(info.used_memory ?? 0) / 2 ** 20)} MiB`);
+  console.log(
+    `\nRedis AOF rewrites while the hub was measured: ${rewrites} (last fork ${info.latest_fork_usec ? Math.round(Number(info.latest_fork_usec) / 1000) : '?'} ms); AOF writes Redis held back for a slow fsync: ${info.aof_delayed_fsync ?? '?'}; used memory at the end ${Math.round(Number(info.used_memory ?? 0) / 2 ** 20)} MiB`,
+  );
 } catch (err) {
   console.error('benchmark failed:', err);
   process.exitCode = 1;

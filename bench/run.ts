@@ -4,7 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const dir = path.dirname(new URL(import.meta.url).pathname);
-const names = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'run.ts').map((f) => f.slice(0, -3));
+const names = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.ts') && f !== 'run.ts')
+  .map((f) => f.slice(0, -3));
 const [name, ...rest] = process.argv.slice(2);
 if (!name || !names.includes(name)) {
   console.log(`usage: npm run bench -- <${names.join('|')}> [flags]`);

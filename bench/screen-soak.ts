@@ -38,7 +38,18 @@ const totalMs = minutes * 60_000;
 const warmupMs = args.warmup ? Number(args.warmup) * 1000 : Math.min(60_000, totalMs * 0.2);
 const STEP_MS = 200;
 
-interface Probe { heapMB: number; nodes: number; listeners: number; charts: number; chartsCreated: number; deltas: number; snapshots: number; frames: number; taskSec: number; at: number }
+interface Probe {
+  heapMB: number;
+  nodes: number;
+  listeners: number;
+  charts: number;
+  chartsCreated: number;
+  deltas: number;
+  snapshots: number;
+  frames: number;
+  taskSec: number;
+  at: number;
+}
 
 async function probe(page: Page, cdp: CDPSession, gc: boolean): Promise<Probe> {
   if (gc) await cdp.send('HeapProfiler.collectGarbage');
@@ -71,7 +82,11 @@ async function main(): Promise<void> {
   const redisServer = await ensurePrivateRedis({ dir: path.resolve('var/screens/redis') });
   const prefix = `soak${Date.now().toString(36)}:`;
   const config = loadConfig({
-    PORT: args.port, HOST: '127.0.0.1', LOG_LEVEL: 'warn', REDIS_PREFIX: prefix, DATA_DIR: 'var/screens',
+    PORT: args.port,
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    REDIS_PREFIX: prefix,
+    DATA_DIR: 'var/screens',
     INGEST_TOKENS: INGEST_TOKENS_ENV,
   });
   const hub = await startHub({ config, redisTarget: { kind: 'socket', path: redisServer.socketPath }, log });
@@ -81,7 +96,7 @@ async function main(): Promise<void> {
   let sentEvents = 0;
   try {
     const now = Date.now();
-    const morning = feed.morning(Math.max(now - 2 * 3600_000, now - (now + 8 * 3600_000) % 86_400_000 + 1000), now - 1000);
+    const morning = feed.morning(Math.max(now - 2 * 3600_000, now - ((now + 8 * 3600_000) % 86_400_000) + 1000), now - 1000);
     failedEvents += await post(hub, morning);
     sentEvents += morning.length;
 
@@ -110,7 +125,9 @@ async function main(): Promise<void> {
       if (start && last && Date.now() >= nextReport && Date.now() - last.at >= 10_000) {
         const p = await probe(page, cdp, false);
         const sec = (p.at - last.at) / 1000;
-        rows.push(`${((p.at - startedAt) / 60_000).toFixed(1).padStart(6)} min | heap ${p.heapMB.toFixed(1).padStart(6)} MB | fps ${((p.frames - last.frames) / sec).toFixed(0).padStart(3)} | cpu ${(((p.taskSec - last.taskSec) / sec) * 100).toFixed(0).padStart(3)}% | charts ${p.charts} | deltas/s ${((p.deltas - last.deltas) / sec).toFixed(1)}`);
+        rows.push(
+          `${((p.at - startedAt) / 60_000).toFixed(1).padStart(6)} min | heap ${p.heapMB.toFixed(1).padStart(6)} MB | fps ${((p.frames - last.frames) / sec).toFixed(0).padStart(3)} | cpu ${(((p.taskSec - last.taskSec) / sec) * 100).toFixed(0).padStart(3)}% | charts ${p.charts} | deltas/s ${((p.deltas - last.deltas) / sec).toFixed(1)}`,
+        );
         console.log(rows[rows.length - 1]);
         last = p;
         nextReport += Math.min(60_000, totalMs / 4);
@@ -123,7 +140,11 @@ async function main(): Promise<void> {
     const sec = (end.at - s.at) / 1000;
     const errors = browser.errors.get(page) ?? [];
     const table: [string, string, string][] = [
-      ['JS heap used (after GC)', `${s.heapMB.toFixed(2)} MB`, `${end.heapMB.toFixed(2)} MB (${end.heapMB >= s.heapMB ? '+' : ''}${(end.heapMB - s.heapMB).toFixed(2)})`],
+      [
+        'JS heap used (after GC)',
+        `${s.heapMB.toFixed(2)} MB`,
+        `${end.heapMB.toFixed(2)} MB (${end.heapMB >= s.heapMB ? '+' : ''}${(end.heapMB - s.heapMB).toFixed(2)})`,
+      ],
       ['DOM nodes', String(s.nodes), String(end.nodes)],
       ['JS event listeners', String(s.listeners), String(end.listeners)],
       ['live ECharts instances', String(s.charts), String(end.charts)],

@@ -60,7 +60,10 @@ export interface Alert {
 
 export type AlertChange = AlertAction | 'severity';
 
-export interface AlertMessage { alert: Alert; change: AlertChange }
+export interface AlertMessage {
+  alert: Alert;
+  change: AlertChange;
+}
 
 export interface AlertsServerToClientEvents {
   /** An alert of a department the user may see opened or changed. */

@@ -17,37 +17,54 @@ export const LAST_YEAR = 2100;
 const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 
-export const scopeParam = z.string().max(80).refine(isScope, 'must be city, center:<code>, dept:<code> or window:<code>')
+export const scopeParam = z
+  .string()
+  .max(80)
+  .refine(isScope, 'must be city, center:<code>, dept:<code> or window:<code>')
   .transform((s) => s as Scope);
 
 /** `YYYY-MM-DD`, or an ISO 8601 time taken as its Asia/Shanghai day; gives the day index. */
-export const dayParam = z.string().max(40).transform((raw, ctx) => {
-  const day = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? dayIndexOfDate(raw) : /^\d{4}-\d{2}-\d{2}T/.test(raw) ? dayIndexOf(Date.parse(raw)) : Number.NaN;
-  const year = Number.isNaN(day) ? Number.NaN : new Date(day * DAY_MS).getUTCFullYear();
-  if (Number.isNaN(day) || year < FIRST_YEAR || year > LAST_YEAR) {
-    ctx.addIssue({ code: 'custom', message: `must be a date YYYY-MM-DD (or an ISO 8601 time) from ${FIRST_YEAR} to ${LAST_YEAR}` });
-    return z.NEVER;
-  }
-  return day;
-});
+export const dayParam = z
+  .string()
+  .max(40)
+  .transform((raw, ctx) => {
+    const day = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? dayIndexOfDate(raw) : /^\d{4}-\d{2}-\d{2}T/.test(raw) ? dayIndexOf(Date.parse(raw)) : Number.NaN;
+    const year = Number.isNaN(day) ? Number.NaN : new Date(day * DAY_MS).getUTCFullYear();
+    if (Number.isNaN(day) || year < FIRST_YEAR || year > LAST_YEAR) {
+      ctx.addIssue({ code: 'custom', message: `must be a date YYYY-MM-DD (or an ISO 8601 time) from ${FIRST_YEAR} to ${LAST_YEAR}` });
+      return z.NEVER;
+    }
+    return day;
+  });
 
 /** An instant: epoch ms or an ISO 8601 time, within the years above. */
-export const instantParam = z.string().max(40).transform((raw, ctx) => {
-  const ms = /^\d{1,15}$/.test(raw) ? Number(raw) : /^\d{4}-\d{2}-\d{2}/.test(raw) ? Date.parse(raw) : Number.NaN;
-  const year = Number.isNaN(ms) ? Number.NaN : new Date(ms).getUTCFullYear();
-  if (Number.isNaN(ms) || year < FIRST_YEAR - 1 || year > LAST_YEAR) {
-    ctx.addIssue({ code: 'custom', message: 'must be epoch ms or an ISO 8601 time' });
-    return z.NEVER;
-  }
-  return ms;
-});
+export const instantParam = z
+  .string()
+  .max(40)
+  .transform((raw, ctx) => {
+    const ms = /^\d{1,15}$/.test(raw) ? Number(raw) : /^\d{4}-\d{2}-\d{2}/.test(raw) ? Date.parse(raw) : Number.NaN;
+    const year = Number.isNaN(ms) ? Number.NaN : new Date(ms).getUTCFullYear();
+    if (Number.isNaN(ms) || year < FIRST_YEAR - 1 || year > LAST_YEAR) {
+      ctx.addIssue({ code: 'custom', message: 'must be epoch ms or an ISO 8601 time' });
+      return z.NEVER;
+    }
+    return ms;
+  });
 
 /** A whole number within bounds, sent as text. */
-export const countParam = (min: number, max: number) => z.string().regex(/^\d{1,6}$/, `must be a whole number from ${min} to ${max}`)
-  .transform(Number).pipe(z.number().int().min(min, `must be a whole number from ${min} to ${max}`).max(max, `must be a whole number from ${min} to ${max}`));
+export const countParam = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,6}$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be a whole number from ${min} to ${max}`).max(max, `must be a whole number from ${min} to ${max}`));
 
 /** A comma-separated list of short names. */
-const nameList = z.string().max(2000).transform((s) => s.split(',')).pipe(z.array(z.string().min(1).max(80)).max(100));
+const nameList = z
+  .string()
+  .max(2000)
+  .transform((s) => s.split(','))
+  .pipe(z.array(z.string().min(1).max(80)).max(100));
 
 export const INTERVALS = ['minute', 'hour', 'day'] as const;
 export type Interval = (typeof INTERVALS)[number];
@@ -76,31 +93,42 @@ const EXPORT_SIZE_RULE = 'must be WIDTHxHEIGHT within 960x540 and 3840x2160, e.g
 
 export const exportQuery = cockpitDayQuery.extend({
   format: optional(z.enum(['png', 'pdf'], 'must be png or pdf')),
-  size: optional(z.string().max(20).regex(/^\d{3,4}x\d{3,4}$/, EXPORT_SIZE_RULE).transform((raw, ctx) => {
-    const [width, height] = raw.split('x').map(Number) as [number, number];
-    if (width < 960 || width > 3840 || height < 540 || height > 2160) {
-      ctx.addIssue({ code: 'custom', message: EXPORT_SIZE_RULE });
-      return z.NEVER;
-    }
-    return { width, height };
-  })),
+  size: optional(
+    z
+      .string()
+      .max(20)
+      .regex(/^\d{3,4}x\d{3,4}$/, EXPORT_SIZE_RULE)
+      .transform((raw, ctx) => {
+        const [width, height] = raw.split('x').map(Number) as [number, number];
+        if (width < 960 || width > 3840 || height < 540 || height > 2160) {
+          ctx.addIssue({ code: 'custom', message: EXPORT_SIZE_RULE });
+          return z.NEVER;
+        }
+        return { width, height };
+      }),
+  ),
 });
 
 const STATES_RULE = 'state must be open, acknowledged, resolved, closed or active (open and acknowledged), comma-separated';
 
 /** `open,acknowledged`, `active` (both), `resolved` …: the alert states asked for. */
-const alertStates = z.string().max(200).transform((raw, ctx) => {
-  const out = new Set<AlertState>();
-  for (const s of raw.split(',')) {
-    if (s === 'active') { out.add('open'); out.add('acknowledged'); }
-    else if ((ALERT_STATES as readonly string[]).includes(s)) out.add(s as AlertState);
-    else {
-      ctx.addIssue({ code: 'custom', message: STATES_RULE });
-      return z.NEVER;
+const alertStates = z
+  .string()
+  .max(200)
+  .transform((raw, ctx) => {
+    const out = new Set<AlertState>();
+    for (const s of raw.split(',')) {
+      if (s === 'active') {
+        out.add('open');
+        out.add('acknowledged');
+      } else if ((ALERT_STATES as readonly string[]).includes(s)) out.add(s as AlertState);
+      else {
+        ctx.addIssue({ code: 'custom', message: STATES_RULE });
+        return z.NEVER;
+      }
     }
-  }
-  return [...out];
-});
+    return [...out];
+  });
 
 export const alertListQuery = z.object({
   state: optional(alertStates),
@@ -125,7 +153,14 @@ export const auditQuery = z.object({
 export const deadLettersQuery = z.object({ count: optional(countParam(1, 1000)) });
 
 /** A name in a path (a user, a source, a screen, an alert id): short, printable, no separators. */
-export const pathName = z.string().min(1).max(80).regex(/^[A-Za-z0-9._:@-]+$/, 'must be letters, digits and . _ : @ -');
+export const pathName = z
+  .string()
+  .min(1)
+  .max(80)
+  .regex(/^[A-Za-z0-9._:@-]+$/, 'must be letters, digits and . _ : @ -');
 
 /** A screen's name in `/screens/<name>`: a folder of screens/ (`assets` is the bundles' own path). */
-export const screenName = z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, 'no such screen').refine((n) => n !== 'assets', 'no such screen');
+export const screenName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,40}$/, 'no such screen')
+  .refine((n) => n !== 'assets', 'no such screen');

@@ -7,7 +7,12 @@ export const USER_ROLES = ['leader', 'supervisor', 'admin'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
 /** GET /api/v1/session */
-export interface SessionUser { username: string; name: string; role: UserRole; depts: string[] }
+export interface SessionUser {
+  username: string;
+  name: string;
+  role: UserRole;
+  depts: string[];
+}
 
 /** The departments a user may see and act in: a supervisor's own; null means all (leaders, admins). */
 export function visibleDepts(user: SessionUser): string[] | null {

@@ -59,7 +59,10 @@ export interface WorkCalendar {
   exceptions(): Map<number, boolean>;
 }
 
-interface LibraryTable { holidays: Record<string, string>; workdays: Record<string, string> }
+interface LibraryTable {
+  holidays: Record<string, string>;
+  workdays: Record<string, string>;
+}
 
 export function createWorkCalendar(overrides: HolidayOverrides = { years: [], holidays: [], workdays: [] }): WorkCalendar {
   // The package bundles its whole table; reading it directly lets us merge the operator's overrides.
@@ -73,7 +76,10 @@ export function createWorkCalendar(overrides: HolidayOverrides = { years: [], ho
     if (work === weekend) exceptions.set(day, work);
     else exceptions.delete(day);
   };
-  for (const date of Object.keys(table.holidays)) { mark(date, false); years.add(Number(date.slice(0, 4))); }
+  for (const date of Object.keys(table.holidays)) {
+    mark(date, false);
+    years.add(Number(date.slice(0, 4)));
+  }
   for (const date of Object.keys(table.workdays)) mark(date, true);
   for (const date of overrides.holidays) mark(date, false);
   for (const date of overrides.workdays) mark(date, true);
@@ -93,7 +99,7 @@ export function createWorkCalendar(overrides: HolidayOverrides = { years: [], ho
 /** The date `workingDays` working days after `fromDay` (that day not counted); 0 gives `fromDay`. */
 export function addWorkingDays(calendar: WorkCalendar, fromDay: number, workingDays: number): number {
   let day = fromDay;
-  for (let left = workingDays; left > 0; ) {
+  for (let left = workingDays; left > 0;) {
     day += 1;
     if (calendar.isWorkday(day)) left -= 1;
   }
@@ -106,4 +112,3 @@ export function workingDaysBetween(calendar: WorkCalendar, fromDay: number, toDa
   for (let day = fromDay; day < toDay; day++) if (calendar.isWorkday(day)) n++;
   return n;
 }
-

@@ -3,11 +3,38 @@ import type { CENTER_CODES } from './events.ts';
 
 export type CenterCode = (typeof CENTER_CODES)[number];
 
-export interface Center { code: CenterCode; name: string; short: string; level: 'city' | 'district' }
-export interface Department { code: string; center: CenterCode; name: string; queue: string }
-export interface ServiceWindow { code: string; center: CenterCode; dept: string; number: number; name: string; staff: string[] }
-export interface ServiceItem { code: string; dept: string; name: string; promisedDays: number }
-export interface Staff { code: string; name: string; dept: string; window: string }
+export interface Center {
+  code: CenterCode;
+  name: string;
+  short: string;
+  level: 'city' | 'district';
+}
+export interface Department {
+  code: string;
+  center: CenterCode;
+  name: string;
+  queue: string;
+}
+export interface ServiceWindow {
+  code: string;
+  center: CenterCode;
+  dept: string;
+  number: number;
+  name: string;
+  staff: string[];
+}
+export interface ServiceItem {
+  code: string;
+  dept: string;
+  name: string;
+  promisedDays: number;
+}
+export interface Staff {
+  code: string;
+  name: string;
+  dept: string;
+  window: string;
+}
 
 export interface Catalog {
   centers: Center[];

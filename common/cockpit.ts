@@ -5,7 +5,11 @@
  */
 import type { Scope } from './catalog.ts';
 
-export interface CoverageFigure { label: string; total: number; covered: number }
+export interface CoverageFigure {
+  label: string;
+  total: number;
+  covered: number;
+}
 
 export interface CockpitTargets {
   /** 提前办结率 must be above this. */
@@ -44,7 +48,11 @@ export interface DistrictRow {
   waiting: number;
   avgWaitSec: number | null;
 }
-export interface DistrictComparison { date: string; asOf: string; centers: DistrictRow[] }
+export interface DistrictComparison {
+  date: string;
+  asOf: string;
+  centers: DistrictRow[];
+}
 
 /** One row of a ranking: `value` is what it is ranked by; the other figures give context. */
 export interface RankingEntry {
@@ -78,7 +86,10 @@ export interface CockpitRankings {
   windows: { byThroughput: RankingEntry[] };
 }
 
-export interface TradeCategoryFigures { count: number; amount: number }
+export interface TradeCategoryFigures {
+  count: number;
+  amount: number;
+}
 
 /** GET /api/v1/cockpit/trading */
 export interface CockpitTrading {

@@ -47,7 +47,7 @@ export function histogramPercentileSec(histogram: Iterable<readonly [number, num
 
 /** A window's throughput: tickets finished per open hour, one decimal; null until it was open an hour. */
 export const throughputPerHour = (finished: number, openSec: number): number | null =>
-  (openSec >= 3600 ? Math.round((finished / (openSec / 3600)) * 10) / 10 : null);
+  openSec >= 3600 ? Math.round((finished / (openSec / 3600)) * 10) / 10 : null;
 
 // Ratings ----------------------------------------------------------------------------------------
 

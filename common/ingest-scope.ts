@@ -8,7 +8,10 @@ import { z } from 'zod';
 import { CENTER_CODES, EVENT_TYPES, type EventType } from './events.ts';
 
 /** The scope as written and stored: absent lists mean "all". */
-export interface IngestScopeSpec { centers?: string[]; types?: string[] }
+export interface IngestScopeSpec {
+  centers?: string[];
+  types?: string[];
+}
 
 /** The scope as checked for each event: Sets, so a check is one lookup. */
 export interface IngestScope {
@@ -24,7 +27,10 @@ export const ANY_SCOPE: IngestScope = { centers: null, types: null, spec: {} };
 
 export class ScopeInputError extends Error {
   override name = 'ScopeInputError';
-  constructor(message: string, readonly field: 'centers' | 'types') {
+  constructor(
+    message: string,
+    readonly field: 'centers' | 'types',
+  ) {
     super(message);
   }
 }
@@ -40,10 +46,12 @@ for (const t of EVENT_TYPES) {
 export const TYPE_PATTERNS = [...FAMILIES.keys(), ...EVENT_TYPES];
 
 /** A scope's lists as the admin API takes them: `null` means all, absent means "keep the current one". */
-export const ingestScopeBody = z.object({
-  centers: z.array(z.string().max(64)).max(64).nullable().optional(),
-  types: z.array(z.string().max(64)).max(64).nullable().optional(),
-}).strict();
+export const ingestScopeBody = z
+  .object({
+    centers: z.array(z.string().max(64)).max(64).nullable().optional(),
+    types: z.array(z.string().max(64)).max(64).nullable().optional(),
+  })
+  .strict();
 
 /** Checks a spec against the centers and event types of contract v1 and builds its Sets. */
 export function makeScope(spec: IngestScopeSpec): IngestScope {
@@ -84,7 +92,13 @@ export function formatScope(spec: IngestScopeSpec): string {
 export function splitTokenSpec(value: string): { token: string; spec: IngestScopeSpec } {
   // matches every string: a misplaced `@` or `#` shows up as an unknown center or type
   const m = /^([^@#]*)(?:@([^#]*))?(?:#(.*))?$/.exec(value.trim())!;
-  const list = (s: string | undefined) => (s === undefined ? undefined : s.split('|').map((x) => x.trim()).filter(Boolean));
+  const list = (s: string | undefined) =>
+    s === undefined
+      ? undefined
+      : s
+          .split('|')
+          .map((x) => x.trim())
+          .filter(Boolean);
   const spec: IngestScopeSpec = {};
   const centers = list(m[2]);
   const types = list(m[3]);

@@ -12,8 +12,18 @@ export const LIVE_NAMESPACE = '/live';
 export type Change = [path: string[], value: unknown];
 
 /** `sentAt`: the hub's clock (epoch ms) when it sent the message; clients derive their lag from it. */
-export interface SnapshotMessage { scope: Scope; seq: number; snapshot: Snapshot; sentAt?: number }
-export interface DeltaMessage { scope: Scope; seq: number; changes: Change[]; sentAt?: number }
+export interface SnapshotMessage {
+  scope: Scope;
+  seq: number;
+  snapshot: Snapshot;
+  sentAt?: number;
+}
+export interface DeltaMessage {
+  scope: Scope;
+  seq: number;
+  changes: Change[];
+  sentAt?: number;
+}
 
 /** `retryAfterMs`: the refusal is temporary (e.g. Redis unreachable); ask again after that long. */
 export type Ack = { ok: true } | { ok: false; error: string; retryAfterMs?: number };

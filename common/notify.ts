@@ -12,7 +12,11 @@ const headers = z.record(z.string(), z.string()).default({});
 const perMinute = z.number().int().min(1).max(10_000).optional();
 
 export const webhookChannel = z.object({
-  type: z.literal('webhook'), url: z.url(), secret: z.string().min(1).optional(), headers, perMinute,
+  type: z.literal('webhook'),
+  url: z.url(),
+  secret: z.string().min(1).optional(),
+  headers,
+  perMinute,
 });
 export const wecomChannel = z.object({ type: z.literal('wecom'), url: z.url(), perMinute });
 export const dingtalkChannel = z.object({ type: z.literal('dingtalk'), url: z.url(), secret: z.string().min(1).optional(), perMinute });
@@ -31,10 +35,15 @@ export const smsChannel = z.object({
   perMinute,
 });
 export const emailChannel = z.object({
-  type: z.literal('email'), host: z.string().min(1), port: z.number().int().min(1).max(65535).default(25),
+  type: z.literal('email'),
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).default(25),
   /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
   secure: z.boolean().default(false),
-  user: z.string().optional(), pass: z.string().optional(), from: z.string().min(3), perMinute,
+  user: z.string().optional(),
+  pass: z.string().optional(),
+  from: z.string().min(3),
+  perMinute,
 });
 export const channelSchema = z.discriminatedUnion('type', [webhookChannel, wecomChannel, dingtalkChannel, smsChannel, emailChannel]);
 export type NotifyChannel = z.infer<typeof channelSchema>;
@@ -44,7 +53,10 @@ const code = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - 
 
 export const contactSchema = z.object({
   name: z.string().min(1).max(40),
-  phone: z.string().regex(/^\+?\d{5,20}$/).optional(),
+  phone: z
+    .string()
+    .regex(/^\+?\d{5,20}$/)
+    .optional(),
   email: z.email().optional(),
   /** WeCom user id, mentioned in a WeCom robot message. */
   wecom: z.string().max(64).optional(),
@@ -85,29 +97,42 @@ export const routeSchema = z.object({
 });
 export type NotifyRoute = z.infer<typeof routeSchema>;
 
-export const notifyConfigSchema = z.object({
-  channels: z.record(code, channelSchema).default({}),
-  contacts: z.record(code, contactSchema).default({}),
-  roster: z.array(dutySchema).default([]),
-  routes: z.array(routeSchema).default([]),
-  /** Minutes without acknowledgement before each level passes to the next (fractions allowed). */
-  levels: z.array(z.object({ name: z.string().min(1), minutes: z.number().positive().max(7 * 24 * 60) }))
-    .min(1).max(DUTY_LEVELS.length)
-    .default(DUTY_LEVELS.map((name, i) => ({ name, minutes: [5, 15, 30, 60][i]! }))),
-  /** Yellow cards wait for the end of quiet hours; red ones are sent at once. */
-  quietHours: z.object({ from: hhmm, to: hhmm }).optional(),
-  /** Yellow cards of one department to one person within this many seconds go as one message (0: never). */
-  batchYellowSeconds: z.number().int().min(0).max(600).default(60),
-}).superRefine((c, ctx) => {
-  for (const [id, contact] of Object.entries(c.contacts)) {
-    for (const ch of contact.channels) if (!c.channels[ch]) ctx.addIssue({ code: 'custom', path: ['contacts', id, 'channels'], message: `unknown channel "${ch}"` });
-  }
-  const known = (ids: string[], path: (string | number)[]) => {
-    for (const id of ids) if (!c.contacts[id]) ctx.addIssue({ code: 'custom', path, message: `unknown contact "${id}"` });
-  };
-  c.roster.forEach((d, i) => known(d.contacts, ['roster', i, 'contacts']));
-  c.routes.forEach((r, i) => known(r.contacts, ['routes', i, 'contacts']));
-});
+export const notifyConfigSchema = z
+  .object({
+    channels: z.record(code, channelSchema).default({}),
+    contacts: z.record(code, contactSchema).default({}),
+    roster: z.array(dutySchema).default([]),
+    routes: z.array(routeSchema).default([]),
+    /** Minutes without acknowledgement before each level passes to the next (fractions allowed). */
+    levels: z
+      .array(
+        z.object({
+          name: z.string().min(1),
+          minutes: z
+            .number()
+            .positive()
+            .max(7 * 24 * 60),
+        }),
+      )
+      .min(1)
+      .max(DUTY_LEVELS.length)
+      .default(DUTY_LEVELS.map((name, i) => ({ name, minutes: [5, 15, 30, 60][i]! }))),
+    /** Yellow cards wait for the end of quiet hours; red ones are sent at once. */
+    quietHours: z.object({ from: hhmm, to: hhmm }).optional(),
+    /** Yellow cards of one department to one person within this many seconds go as one message (0: never). */
+    batchYellowSeconds: z.number().int().min(0).max(600).default(60),
+  })
+  .superRefine((c, ctx) => {
+    for (const [id, contact] of Object.entries(c.contacts)) {
+      for (const ch of contact.channels)
+        if (!c.channels[ch]) ctx.addIssue({ code: 'custom', path: ['contacts', id, 'channels'], message: `unknown channel "${ch}"` });
+    }
+    const known = (ids: string[], path: (string | number)[]) => {
+      for (const id of ids) if (!c.contacts[id]) ctx.addIssue({ code: 'custom', path, message: `unknown contact "${id}"` });
+    };
+    c.roster.forEach((d, i) => known(d.contacts, ['roster', i, 'contacts']));
+    c.routes.forEach((r, i) => known(r.contacts, ['routes', i, 'contacts']));
+  });
 export type NotifyConfig = z.infer<typeof notifyConfigSchema>;
 export type NotifyConfigInput = z.input<typeof notifyConfigSchema>;
 

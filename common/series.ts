@@ -3,6 +3,16 @@ import type { Interval } from './api-queries.ts';
 import type { Scope } from './catalog.ts';
 
 /** `t`: the start of the minute, hour or day, Asia/Shanghai ISO 8601; `v`: null where a rate has no base. */
-export interface SeriesPoint { t: string; v: number | null }
+export interface SeriesPoint {
+  t: string;
+  v: number | null;
+}
 
-export interface Series { metric: string; scope: Scope; interval: Interval; from: string; to: string; points: SeriesPoint[] }
+export interface Series {
+  metric: string;
+  scope: Scope;
+  interval: Interval;
+  from: string;
+  to: string;
+  points: SeriesPoint[];
+}

@@ -56,7 +56,11 @@ export interface WindowTile {
   ticket: string | null;
 }
 
-export interface RecentCall { ticket: string; window: string; at: string }
+export interface RecentCall {
+  ticket: string;
+  window: string;
+  at: string;
+}
 
 export interface Snapshot {
   scope: Scope;

@@ -18,7 +18,9 @@ export async function fetchCatalog(url: string, signal?: AbortSignal, waitMs = 1
       if (res.status !== 503) throw new HubUnreachableError(`${url}/api/v1/catalog answered ${res.status}`);
     } catch (err) {
       if (err instanceof HubUnreachableError || signal?.aborted || Date.now() > deadline) {
-        throw err instanceof HubUnreachableError ? err : new HubUnreachableError(`cannot reach the hub at ${url} (${(err as Error).message}); start it with "npm start" or pass --url`);
+        throw err instanceof HubUnreachableError
+          ? err
+          : new HubUnreachableError(`cannot reach the hub at ${url} (${(err as Error).message}); start it with "npm start" or pass --url`);
       }
     }
     await new Promise((r) => setTimeout(r, 500));

@@ -31,7 +31,9 @@ Options:
   -h, --help           this help
 
 Scenarios:
-${Object.entries(SCENARIOS).map(([k, v]) => `  ${k.padEnd(19)}  ${v}`).join('\n')}
+${Object.entries(SCENARIOS)
+  .map(([k, v]) => `  ${k.padEnd(19)}  ${v}`)
+  .join('\n')}
 
 Sources (INGEST_TOKENS="queue=…,window=…,…"):
 ${SOURCES.map((s) => `  ${s.padEnd(19)}  ${SOURCE_DESCRIPTIONS[s]}`).join('\n')}
@@ -65,7 +67,10 @@ async function main(): Promise<number> {
   }
   if (!['live', 'replay', 'backfill'].includes(mode)) throw new UsageError(`unknown mode "${mode}"; use live, replay or backfill (see --help)`);
 
-  const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean) as SourceName[] | undefined;
+  const only = values.only
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean) as SourceName[] | undefined;
   for (const s of only ?? []) if (!SOURCES.includes(s)) throw new UsageError(`--only: unknown source "${s}"; sources are ${SOURCES.join(', ')}`);
   const bar = values.quiet ? null : progressBar();
   const controller = new AbortController();
@@ -86,7 +91,8 @@ async function main(): Promise<number> {
     ...(bar ? { onProgress: (p) => bar.update(p) } : {}),
     onRetry: retryReporter(),
     onRejected: (source, rejected) => {
-      for (const r of rejected.slice(0, 3)) console.error(`\nrejected (${source}) ${r.id ?? `#${r.index}`}: ${r.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`);
+      for (const r of rejected.slice(0, 3))
+        console.error(`\nrejected (${source}) ${r.id ?? `#${r.index}`}: ${r.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`);
     },
   };
 
@@ -101,7 +107,9 @@ async function main(): Promise<number> {
   } else {
     const calendar = loadMockCalendar();
     if (!values.open && !centerOpenAt(calendar, Date.now())) {
-      console.error(`the centers are closed now (${calendar.isWorkday(dayIndexOf(Date.now())) ? 'outside office hours 08:30-12:00, 14:00-17:30' : 'a weekend or holiday'}): the hall stays empty until they open. Use --open to simulate office hours now.`);
+      console.error(
+        `the centers are closed now (${calendar.isWorkday(dayIndexOf(Date.now())) ? 'outside office hours 08:30-12:00, 14:00-17:30' : 'a weekend or holiday'}): the hall stays empty until they open. Use --open to simulate office hours now.`,
+      );
     }
     console.error(`live: sending to ${opts.url}; Ctrl-C stops`);
     result = await runLive({ ...opts, calendar, open: values.open });
@@ -129,7 +137,16 @@ main().then(
   (code) => process.exit(code),
   (err: unknown) => {
     const e = err as Error;
-    const known = ['UsageError', 'RunRangeError', 'TokensError', 'UnknownScenarioError', 'HubUnreachableError', 'IngestAuthError', 'IngestRefusedError', 'ConfigError'];
+    const known = [
+      'UsageError',
+      'RunRangeError',
+      'TokensError',
+      'UnknownScenarioError',
+      'HubUnreachableError',
+      'IngestAuthError',
+      'IngestRefusedError',
+      'ConfigError',
+    ];
     const usage = e.name === 'UsageError' || String((e as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
     console.error(`\nmock: ${known.includes(e.name) || usage ? e.message : (e.stack ?? e.message)}`);
     process.exit(usage ? 64 : 1);

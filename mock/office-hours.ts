@@ -31,7 +31,11 @@ export const LAST_TICKET_MIN = 15;
 const MORNING = [0.5, 0.8, 1.2, 1.5, 1.7, 1.7, 1.6, 1.4, 1.2, 1.0, 0.8, 0.6, 0.5];
 const AFTERNOON = [0.8, 1.0, 1.1, 1.1, 1.0, 1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3];
 
-export interface Slot { startMs: number; endMs: number; weight: number }
+export interface Slot {
+  startMs: number;
+  endMs: number;
+  weight: number;
+}
 
 /** Quarter-hour slots of the ticket machine's day, as offsets (ms) from local midnight. */
 export const ARRIVAL_SLOTS: Slot[] = [

@@ -20,7 +20,9 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr): { upda
         const filled = Math.round(frac * WIDTH);
         const rate = p.elapsedMs > 0 ? Math.round(p.sent / (p.elapsedMs / 1000)) : 0;
         const day = p.dayNumber > 0 ? ` day ${p.dayNumber}/${p.dayCount}` : '';
-        stream.write(`\r\x1b[K${p.label}${day} ${'█'.repeat(filled)}${'░'.repeat(WIDTH - filled)} ${String(Math.round(frac * 100)).padStart(3)}%  ${fmt(p.sent)} sent  ${fmt(rate)}/s${p.waiting ? '  (waiting for the clock)' : ''}`);
+        stream.write(
+          `\r\x1b[K${p.label}${day} ${'█'.repeat(filled)}${'░'.repeat(WIDTH - filled)} ${String(Math.round(frac * 100)).padStart(3)}%  ${fmt(p.sent)} sent  ${fmt(rate)}/s${p.waiting ? '  (waiting for the clock)' : ''}`,
+        );
         drawn = true;
       } else if (p.label !== lastLabel || now - lastLine > 5000) {
         lastLine = now;
@@ -46,13 +48,18 @@ export function summary(result: RunResult): string {
   lines.push('by source:');
   for (const s of SOURCES) {
     const x = result.stats.get(s);
-    if (x) lines.push(`  ${s.padEnd(10)} ${fmt(x.sent).padStart(9)} sent ${fmt(x.accepted).padStart(9)} accepted ${fmt(x.duplicates).padStart(9)} duplicates ${fmt(x.rejected).padStart(5)} rejected`);
+    if (x)
+      lines.push(
+        `  ${s.padEnd(10)} ${fmt(x.sent).padStart(9)} sent ${fmt(x.accepted).padStart(9)} accepted ${fmt(x.duplicates).padStart(9)} duplicates ${fmt(x.rejected).padStart(5)} rejected`,
+      );
   }
   const lastDay = result.days[result.days.length - 1];
   if (lastDay) {
     const f = result.tally.figures(Date.parse(`${lastDay}T00:00:00Z`) / 86_400_000, 'center:yiyang');
     const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
-    lines.push(`${lastDay} at the city center, as sent: ${fmt(f.cases.completed)} cases completed (early ${pct(f.cases.earlyRate)}, on time ${pct(f.cases.onTimeRate)}), ${fmt(f.tickets.issued)} tickets (avg wait ${f.tickets.avgWaitSec ?? '-'} s), ${fmt(f.ratings.total)} ratings (satisfied ${pct(f.ratings.satisfactionRate)}, ${f.ratings.bad} bad), portal ${fmt(f.portal.pv)} PV / ${fmt(f.portal.uv)} UV, ${f.trades.count} deals ${fmt(Math.round(f.trades.amount))} yuan`);
+    lines.push(
+      `${lastDay} at the city center, as sent: ${fmt(f.cases.completed)} cases completed (early ${pct(f.cases.earlyRate)}, on time ${pct(f.cases.onTimeRate)}), ${fmt(f.tickets.issued)} tickets (avg wait ${f.tickets.avgWaitSec ?? '-'} s), ${fmt(f.ratings.total)} ratings (satisfied ${pct(f.ratings.satisfactionRate)}, ${f.ratings.bad} bad), portal ${fmt(f.portal.pv)} PV / ${fmt(f.portal.uv)} UV, ${f.trades.count} deals ${fmt(Math.round(f.trades.amount))} yuan`,
+    );
   }
   return lines.join('\n');
 }

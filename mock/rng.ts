@@ -45,9 +45,15 @@ export interface Rng {
 /** sfc32 seeded from a key: small, fast and good enough for simulation. */
 export function rngFor(...key: (string | number)[]): Rng {
   const text = key.join('|');
-  let a = hash32(text, 1), b = hash32(text, 2), c = hash32(text, 3), d = hash32(text, 4);
+  let a = hash32(text, 1),
+    b = hash32(text, 2),
+    c = hash32(text, 3),
+    d = hash32(text, 4);
   const next = (): number => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
     const t = (a + b) | 0;
     a = b ^ (b >>> 9);
     b = (c + (c << 3)) | 0;

@@ -81,7 +81,8 @@ export async function runReplay(opts: RunOptions & { date: string; speed?: Pace 
   const today = dayIndexOf(now);
   if (day > today) throw new RunRangeError(`${opts.date} is in the future; the hub refuses events more than 10 minutes ahead`);
   const maxAge = (opts.hubMaxAgeDays ?? 35) - 1;
-  if (day < today - maxAge) throw new RunRangeError(`${opts.date} is more than ${maxAge} days ago; the hub refuses events older than ${maxAge + 1} days (DEDUPE_DAYS)`);
+  if (day < today - maxAge)
+    throw new RunRangeError(`${opts.date} is more than ${maxAge} days ago; the hub refuses events older than ${maxAge + 1} days (DEDUPE_DAYS)`);
   const setup = await prepare(opts);
   const scenarios = resolveScenarios(opts.scenarios ?? [], startOfDayMs(day) + 10 * 3600_000);
   return drive(setup, opts, [{ day, scenarios }], opts.speed ?? 'max', false);
@@ -90,7 +91,8 @@ export async function runReplay(opts: RunOptions & { date: string; speed?: Pace 
 /** The last `days` days before today, oldest first, as fast as the hub takes. */
 export async function runBackfill(opts: RunOptions & { days: number }): Promise<RunResult> {
   const maxAge = (opts.hubMaxAgeDays ?? 35) - 1;
-  if (!Number.isInteger(opts.days) || opts.days < 1 || opts.days > maxAge) throw new RunRangeError(`--days must be 1 to ${maxAge} (the hub keeps ${maxAge + 1} days)`);
+  if (!Number.isInteger(opts.days) || opts.days < 1 || opts.days > maxAge)
+    throw new RunRangeError(`--days must be 1 to ${maxAge} (the hub keeps ${maxAge + 1} days)`);
   const today = dayIndexOf((opts.now ?? Date.now)());
   const setup = await prepare(opts);
   const days = Array.from({ length: opts.days }, (_, i) => ({ day: today - opts.days + i, scenarios: {} }));
@@ -116,7 +118,10 @@ export async function runLive(opts: RunOptions & { open?: boolean }): Promise<Ru
   return drive(setup, opts, [{ day: today, scenarios }], 'max', true);
 }
 
-interface Setup { ctx: ModelContext; tally: Tally }
+interface Setup {
+  ctx: ModelContext;
+  tally: Tally;
+}
 
 async function prepare(opts: RunOptions, open?: { day: number; baseMs: number }): Promise<Setup> {
   const catalog = opts.catalog ?? (await fetchCatalog(opts.url, opts.signal));
@@ -124,17 +129,32 @@ async function prepare(opts: RunOptions, open?: { day: number; baseMs: number })
   const needed = opts.only ?? [...SOURCES];
   const missing = needed.filter((s) => !opts.tokens.has(s));
   if (missing.length > 0) {
-    throw new RunRangeError(`INGEST_TOKENS has no token for ${missing.join(', ')}; set it to the hub's pairs, e.g. INGEST_TOKENS="queue=…,window=…,rating=…,cases=…,portal=…,trade=…,fee=…,complaint=…"`);
+    throw new RunRangeError(
+      `INGEST_TOKENS has no token for ${missing.join(', ')}; set it to the hub's pairs, e.g. INGEST_TOKENS="queue=…,window=…,rating=…,cases=…,portal=…,trade=…,fee=…,complaint=…"`,
+    );
   }
   return { ctx: modelContext(catalog, simDays(calendar, open), opts.seed ?? DEFAULT_SEED), tally: new Tally(calendar) };
 }
 
-async function drive(setup: Setup, opts: RunOptions, days: { day: number; scenarios: ReturnType<typeof resolveScenarios> }[], pace: Pace, follow: boolean): Promise<RunResult> {
+async function drive(
+  setup: Setup,
+  opts: RunOptions,
+  days: { day: number; scenarios: ReturnType<typeof resolveScenarios> }[],
+  pace: Pace,
+  follow: boolean,
+): Promise<RunResult> {
   const { ctx, tally } = setup;
   const clock = opts.now ?? Date.now;
   const started = clock();
   const only = new Set<SourceName>(opts.only ?? SOURCES);
-  const senders = new Senders({ url: opts.url, tokens: opts.tokens, concurrency: opts.concurrency, onRetry: opts.onRetry, onRejected: opts.onRejected, signal: opts.signal });
+  const senders = new Senders({
+    url: opts.url,
+    tokens: opts.tokens,
+    concurrency: opts.concurrency,
+    onRetry: opts.onRetry,
+    onRejected: opts.onRejected,
+    signal: opts.signal,
+  });
   const oldest = clock() - ((opts.hubMaxAgeDays ?? 35) * DAY_MS - 3600_000);
   let generated = 0;
   let skippedTooOld = 0;
@@ -148,18 +168,25 @@ async function drive(setup: Setup, opts: RunOptions, days: { day: number; scenar
     const t = clock();
     const wall = sendAt - t;
     if (pace === 'max') return wall;
-    if (Number.isNaN(v0)) { v0 = sendAt; r0 = t; }
+    if (Number.isNaN(v0)) {
+      v0 = sendAt;
+      r0 = t;
+    }
     return Math.max(wall, (sendAt - v0) / pace - (t - r0));
   };
 
   async function send(label: string, dayNumber: number, dayCount: number, items: Iterable<Timed>, total: number): Promise<void> {
     let done = 0;
-    const progress = (waiting: boolean) => opts.onProgress?.({ label, dayNumber, dayCount, done, total, sent: senders.totals().sent, elapsedMs: clock() - started, waiting });
+    const progress = (waiting: boolean) =>
+      opts.onProgress?.({ label, dayNumber, dayCount, done, total, sent: senders.totals().sent, elapsedMs: clock() - started, waiting });
     for (const item of items) {
       if (aborted()) return;
       done++;
       if (!only.has(item.event.source as SourceName)) continue;
-      if (item.at < oldest) { skippedTooOld++; continue; }
+      if (item.at < oldest) {
+        skippedTooOld++;
+        continue;
+      }
       let wait = waitFor(item.sendAt);
       if (wait > 0) {
         senders.flush();

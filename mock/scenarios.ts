@@ -26,10 +26,14 @@ export class UnknownScenarioError extends Error {
 
 export function parseScenarios(list: string | undefined): ScenarioName[] {
   if (!list) return [];
-  return list.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
-    if (!(s in SCENARIOS)) throw new UnknownScenarioError(s);
-    return s as ScenarioName;
-  });
+  return list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      if (!(s in SCENARIOS)) throw new UnknownScenarioError(s);
+      return s as ScenarioName;
+    });
 }
 
 const MIN = 60_000;
@@ -48,12 +52,24 @@ export function resolveScenarios(names: readonly ScenarioName[], startMs: number
   const s: DayScenarios = {};
   for (const name of names) {
     switch (name) {
-      case 'queue-surge': s.surge = { dept: 'yiyang.hrss', fromMs: startMs, toMs: startMs + 45 * MIN, extraPerWindow: 10 }; break;
-      case 'overdue-case': s.overdue = { dept: 'yiyang.realestate', item: 'yiyang.realestate.mortgage', red: 3, yellow: 2 }; break;
-      case 'unattended-window': s.outage = { window: 'yiyang.w063', fromMs: startMs, toMs: startMs + 90 * MIN }; break;
-      case 'bad-reviews': s.badReviews = { window: 'yiyang.w067', fromMs: startMs, count: 6 }; break;
-      case 'silent-device': s.silence = { source: 'rating', fromMs: startMs, toMs: startMs + 45 * MIN }; break;
-      case 'portal-spike': s.portalSpike = { column: '人事信息', fromMs: startMs, toMs: startMs + 30 * MIN, factor: 6 }; break;
+      case 'queue-surge':
+        s.surge = { dept: 'yiyang.hrss', fromMs: startMs, toMs: startMs + 45 * MIN, extraPerWindow: 10 };
+        break;
+      case 'overdue-case':
+        s.overdue = { dept: 'yiyang.realestate', item: 'yiyang.realestate.mortgage', red: 3, yellow: 2 };
+        break;
+      case 'unattended-window':
+        s.outage = { window: 'yiyang.w063', fromMs: startMs, toMs: startMs + 90 * MIN };
+        break;
+      case 'bad-reviews':
+        s.badReviews = { window: 'yiyang.w067', fromMs: startMs, count: 6 };
+        break;
+      case 'silent-device':
+        s.silence = { source: 'rating', fromMs: startMs, toMs: startMs + 45 * MIN };
+        break;
+      case 'portal-spike':
+        s.portalSpike = { column: '人事信息', fromMs: startMs, toMs: startMs + 30 * MIN, factor: 6 };
+        break;
     }
   }
   return s;

@@ -49,7 +49,10 @@ const TWO = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
 let cachedDay = NaN;
 let cachedDate = '';
 function datePart(day: number): string {
-  if (day !== cachedDay) { cachedDay = day; cachedDate = dateOfDayIndex(day); }
+  if (day !== cachedDay) {
+    cachedDay = day;
+    cachedDate = dateOfDayIndex(day);
+  }
   return cachedDate;
 }
 

@@ -14,9 +14,13 @@ export class TokensError extends Error {
 /** source → token */
 export function parseIngestTokens(raw: string | undefined): Map<string, string> {
   const map = new Map<string, string>();
-  for (const part of (raw ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of (raw ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=');
-    if (eq <= 0 || eq === part.length - 1) throw new TokensError(`INGEST_TOKENS: "${part}" is not source=token (example: queue=s3cret-queue,rating=s3cret-rating)`);
+    if (eq <= 0 || eq === part.length - 1)
+      throw new TokensError(`INGEST_TOKENS: "${part}" is not source=token (example: queue=s3cret-queue,rating=s3cret-rating)`);
     map.set(part.slice(0, eq).trim(), splitTokenSpec(part.slice(eq + 1)).token);
   }
   return map;

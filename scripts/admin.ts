@@ -51,25 +51,36 @@ class UsageError extends Error {
 async function readPassword(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write('password: ');
   const rl = readline.createInterface({ input: process.stdin });
-  for await (const line of rl) { rl.close(); return line; }
+  for await (const line of rl) {
+    rl.close();
+    return line;
+  }
   throw new UsageError('no password given: pass --password or write it to stdin');
 }
 
 /** `migrate`: the hub's start-up migration by hand, or its plan (server/redis/migrations/). */
 async function migrate(opts: { redis: RedisClient; keys: RedisKeys; catalog: Catalog; dryRun: boolean; again: boolean }): Promise<void> {
   const run = await runMigrations({
-    ...opts, now: Date.now,
+    ...opts,
+    now: Date.now,
     // the report is printed below; of the progress, only a wait for another process is news
-    log: { info: (m) => { if (m.includes('waiting for')) console.error(`admin: ${m}`); }, warn: () => undefined },
+    log: {
+      info: (m) => {
+        if (m.includes('waiting for')) console.error(`admin: ${m}`);
+      },
+      warn: () => undefined,
+    },
   });
   if (run.outcome === 'current') {
     console.log(`${opts.keys.schema} is ${run.to}, the version this release reads: nothing to do (--again runs every migration once more)`);
   } else if (run.outcome === 'waited') {
     console.log(`${opts.keys.schema} is ${run.to}: another process migrated the data meanwhile`);
   } else {
-    console.log(opts.dryRun
-      ? `dry run, nothing changed: ${opts.keys.schema} is ${run.from}; this release reads ${SCHEMA_VERSION}`
-      : `${opts.keys.schema}: ${run.from} → ${run.to}`);
+    console.log(
+      opts.dryRun
+        ? `dry run, nothing changed: ${opts.keys.schema} is ${run.from}; this release reads ${SCHEMA_VERSION}`
+        : `${opts.keys.schema}: ${run.from} → ${run.to}`,
+    );
   }
   for (const { migration, report } of run.steps) {
     for (const line of describeStep(migration, report, opts.dryRun)) console.log(line);
@@ -84,15 +95,31 @@ async function migrate(opts: { redis: RedisClient; keys: RedisKeys; catalog: Cat
 
 async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
-    args: argv, allowPositionals: true,
+    args: argv,
+    allowPositionals: true,
     options: {
-      role: { type: 'string' }, depts: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' }, limit: { type: 'string' }, action: { type: 'string' }, actor: { type: 'string' },
-      centers: { type: 'string' }, types: { type: 'string' }, 'dry-run': { type: 'boolean' }, again: { type: 'boolean' },
+      role: { type: 'string' },
+      depts: { type: 'string' },
+      name: { type: 'string' },
+      password: { type: 'string' },
+      limit: { type: 'string' },
+      action: { type: 'string' },
+      actor: { type: 'string' },
+      centers: { type: 'string' },
+      types: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      again: { type: 'boolean' },
     },
   });
   const [command, arg1, arg2] = positionals;
-  if (!command || command === 'help') { console.log(USAGE); return; }
-  const need = (v: string | undefined, what: string) => { if (!v) throw new UsageError(`${command} needs ${what}\n\n${USAGE}`); return v; };
+  if (!command || command === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  const need = (v: string | undefined, what: string) => {
+    if (!v) throw new UsageError(`${command} needs ${what}\n\n${USAGE}`);
+    return v;
+  };
 
   const config = loadConfig();
   let target: RedisTarget;
@@ -127,8 +154,15 @@ async function main(argv: string[]): Promise<void> {
     await claimHubSecret(redis, keys, hubSecret);
   }
   const auth = createAuth({
-    redis, keys, catalog: loadCatalog(config.catalogDir), log: createLogger('silent'), now: Date.now,
-    ingestTokens: config.ingestTokens, hubSecret, screenTokens: config.screenTokens, adminPassword: undefined,
+    redis,
+    keys,
+    catalog: loadCatalog(config.catalogDir),
+    log: createLogger('silent'),
+    now: Date.now,
+    ingestTokens: config.ingestTokens,
+    hubSecret,
+    screenTokens: config.screenTokens,
+    adminPassword: undefined,
   });
   await auth.tokens.refresh();
   const by = { actor: `cli:${os.userInfo().username}`, ip: 'local' };
@@ -138,8 +172,11 @@ async function main(argv: string[]): Promise<void> {
         const role = need(values.role, '--role') as UserRole;
         if (!USER_ROLES.includes(role)) throw new UsageError(`--role must be one of ${USER_ROLES.join(', ')}`);
         const user = await auth.users.create({
-          username: need(arg1, 'a user name'), role, password: values.password ?? (await readPassword()),
-          depts: values.depts ? values.depts.split(',').map((d) => d.trim()) : [], ...(values.name ? { name: values.name } : {}),
+          username: need(arg1, 'a user name'),
+          role,
+          password: values.password ?? (await readPassword()),
+          depts: values.depts ? values.depts.split(',').map((d) => d.trim()) : [],
+          ...(values.name ? { name: values.name } : {}),
         });
         await auth.audit.record({ ...by, action: 'user.created', target: user.username, detail: { role: user.role, depts: user.depts } });
         console.log(`added ${user.role} ${user.username}${user.depts.length ? ` (${user.depts.join(', ')})` : ''}`);
@@ -165,7 +202,15 @@ async function main(argv: string[]): Promise<void> {
         for (const u of await auth.users.list()) console.log([u.username, u.role, u.depts.join(',') || '-', u.name, u.disabled ? 'disabled' : ''].join('\t'));
         break;
       case 'rotate-ingest-token': {
-        const list = (v: string | undefined) => (v === undefined ? undefined : v === 'all' ? null : v.split(',').map((x) => x.trim()).filter(Boolean));
+        const list = (v: string | undefined) =>
+          v === undefined
+            ? undefined
+            : v === 'all'
+              ? null
+              : v
+                  .split(',')
+                  .map((x) => x.trim())
+                  .filter(Boolean);
         const { token } = await auth.tokens.rotateIngest(need(arg1, 'a source name'), { centers: list(values.centers), types: list(values.types) }, by);
         console.log(token);
         break;
@@ -185,7 +230,9 @@ async function main(argv: string[]): Promise<void> {
         const { ingest, screen } = await auth.tokens.list();
         for (const t of ingest) {
           const scope = formatScope({ ...(t.centers ? { centers: t.centers } : {}), ...(t.types ? { types: t.types } : {}) }) || 'all';
-          console.log(['ingest', t.name, t.origin, t.origin === 'revoked' ? '-' : scope, t.by ?? '', t.at ? new Date(t.at).toISOString() : '', t.note ?? ''].join('\t'));
+          console.log(
+            ['ingest', t.name, t.origin, t.origin === 'revoked' ? '-' : scope, t.by ?? '', t.at ? new Date(t.at).toISOString() : '', t.note ?? ''].join('\t'),
+          );
         }
         for (const t of screen) console.log(['screen', t.name, t.origin, t.scope ?? 'city', t.by ?? '', t.at ? new Date(t.at).toISOString() : ''].join('\t'));
         break;
@@ -208,7 +255,11 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   const e = err as Error;
-  const expected = err instanceof UsageError || err instanceof ConfigError || err instanceof SchemaError || ['UserInputError', 'WeakPasswordError', 'TokenInputError', 'ScopeInputError'].includes(e.name);
+  const expected =
+    err instanceof UsageError ||
+    err instanceof ConfigError ||
+    err instanceof SchemaError ||
+    ['UserInputError', 'WeakPasswordError', 'TokenInputError', 'ScopeInputError'].includes(e.name);
   console.error(`admin: ${expected ? e.message : e.stack}`);
   process.exit(expected ? 2 : 1);
 });

@@ -117,7 +117,12 @@ function buildServer() {
   fs.rmSync(STAMP, { force: true });
   // noEmitOnError (tsconfig.build.json): a failed build leaves the previous one in place
   const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
-  const res = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--listEmittedFiles'], { cwd: root, stdio: ['ignore', 'pipe', 2], encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const res = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--listEmittedFiles'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 2],
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+  });
   const emitted = new Set();
   for (const line of res.stdout.split('\n')) {
     if (line.startsWith('TSFILE: ')) emitted.add(path.resolve(line.slice('TSFILE: '.length).trim()));
@@ -134,20 +139,29 @@ function buildServer() {
 
 function buildWeb() {
   // ensure-web-build.ts builds only when the screens are stale (or --force), under its own lock
-  const res = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/ensure-web-build.ts', ...(force ? ['--force'] : [])], { cwd: root, stdio: ['ignore', 2, 2] });
+  const res = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/ensure-web-build.ts', ...(force ? ['--force'] : [])], {
+    cwd: root,
+    stdio: ['ignore', 2, 2],
+  });
   if (res.status !== 0) throw new BuildError(`the screens did not build (exit ${res.status ?? res.signal})`);
 }
 
 async function main() {
   const missing = missingDevDependencies();
   if (missing.length > 0 && !ifStale) {
-    throw new BuildError(`npm run build needs the dev dependencies (${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ' …' : ''} not installed): run \`npm install\` (without --omit=dev) first`);
+    throw new BuildError(
+      `npm run build needs the dev dependencies (${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ' …' : ''} not installed): run \`npm install\` (without --omit=dev) first`,
+    );
   }
   if (missing.length > 0) {
     // a production install: run the build that is there, never half-build with what is left
     const none = [!fs.existsSync(path.join(dist, 'server/main.js')) && 'the hub', !serverOnly && !webBuilt() && 'the screens'].filter(Boolean);
-    if (none.length) throw new BuildError(`dist/ holds no build of ${none.join(' or ')}, and the dev dependencies that build it are not installed (npm install --omit=dev / npm prune --omit=dev). Build where they are (\`npm install && npm run build\`) and copy dist/ here, see docs/deploy.md`);
-    if (serverStale()) log('the sources are newer than the build in dist/, and the dev dependencies are not installed to rebuild it: running the build that is there');
+    if (none.length)
+      throw new BuildError(
+        `dist/ holds no build of ${none.join(' or ')}, and the dev dependencies that build it are not installed (npm install --omit=dev / npm prune --omit=dev). Build where they are (\`npm install && npm run build\`) and copy dist/ here, see docs/deploy.md`,
+      );
+    if (serverStale())
+      log('the sources are newer than the build in dist/, and the dev dependencies are not installed to rebuild it: running the build that is there');
     return;
   }
   if (!ifStale || serverStale()) {

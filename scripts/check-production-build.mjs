@@ -25,7 +25,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const TOKEN = 'prodcheck-secret-1';
 // the hub's defaults (README "Configuration"), whatever the caller's environment says: REDIS_URL
 // unset, so the hub starts its own redis-server
-const HUB_VARIABLES = /^(PORT|HOST|DATA_DIR|REDIS_|INGEST_|SCREEN_|LIVE_|AGGREGATOR|ALLOWED_ORIGINS|ADMIN_PASSWORD|COOKIE_SECURE|SESSION_IDLE_HOURS|ALERTS_FILE|HOLIDAYS_FILE|CATALOG_DIR|DEDUPE_DAYS|EVENT_LOG_DAYS|LOG_LEVEL|HUB_SECRET|TRUST_PROXY|YG_)/;
+const HUB_VARIABLES =
+  /^(PORT|HOST|DATA_DIR|REDIS_|INGEST_|SCREEN_|LIVE_|AGGREGATOR|ALLOWED_ORIGINS|ADMIN_PASSWORD|COOKIE_SECURE|SESSION_IDLE_HOURS|ALERTS_FILE|HOLIDAYS_FILE|CATALOG_DIR|DEDUPE_DAYS|EVENT_LOG_DAYS|LOG_LEVEL|HUB_SECRET|TRUST_PROXY|YG_)/;
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !HUB_VARIABLES.test(k)));
 Object.assign(env, { INGEST_TOKENS: `queue=${TOKEN}`, HOST: '127.0.0.1' });
 
@@ -43,7 +44,9 @@ function run(cmd, args, opts = {}) {
 }
 
 function copyWorkingTree() {
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean);
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
+    .split('\0')
+    .filter(Boolean);
   for (const f of files) {
     const from = path.join(root, f);
     if (!fs.existsSync(from)) continue; // deleted, not yet committed
@@ -95,11 +98,15 @@ async function startAndProbe() {
   const exited = new Promise((resolve) => npm.on('exit', (code, signal) => resolve({ code, signal })));
   let redisPid = 0;
   try {
-    const healthz = await waitFor('GET /healthz 200', async () => {
-      if (npm.exitCode !== null) throw new CheckError(`npm start exited ${npm.exitCode}:\n${fs.readFileSync(logFile, 'utf8')}`);
-      const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) });
-      return res.status === 200 ? res : undefined;
-    }, 60_000);
+    const healthz = await waitFor(
+      'GET /healthz 200',
+      async () => {
+        if (npm.exitCode !== null) throw new CheckError(`npm start exited ${npm.exitCode}:\n${fs.readFileSync(logFile, 'utf8')}`);
+        const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) });
+        return res.status === 200 ? res : undefined;
+      },
+      60_000,
+    );
     check(healthz.status === 200, 'GET /healthz answers 200');
 
     const pidFile = path.join(copy, 'var/redis/redis.pid');
@@ -120,7 +127,9 @@ async function startAndProbe() {
     const post = await fetch(`${base}/api/v1/events`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify([{ id: `prodcheck-${Date.now()}`, type: 'ticket.issued', at, source: 'queue', center: 'yiyang', ticket: 'B001', queue: 'B', dept: 'yiyang.realestate' }]),
+      body: JSON.stringify([
+        { id: `prodcheck-${Date.now()}`, type: 'ticket.issued', at, source: 'queue', center: 'yiyang', ticket: 'B001', queue: 'B', dept: 'yiyang.realestate' },
+      ]),
     });
     const answer = await post.json();
     check(post.status === 202 && answer.accepted === 1, `POST /api/v1/events with the INGEST_TOKENS token: 202, accepted 1`);
@@ -149,7 +158,10 @@ async function main() {
   copyWorkingTree();
   run('npm', ['ci', '--no-audit', '--no-fund']);
   run('npm', ['run', 'build']);
-  check(fs.existsSync(path.join(copy, 'dist/server/main.js')) && fs.existsSync(path.join(copy, 'dist/web/screens/hall/index.html')), 'npm run build wrote dist/server/main.js and dist/web');
+  check(
+    fs.existsSync(path.join(copy, 'dist/server/main.js')) && fs.existsSync(path.join(copy, 'dist/web/screens/hall/index.html')),
+    'npm run build wrote dist/server/main.js and dist/web',
+  );
   run('npm', ['prune', '--omit=dev', '--no-audit', '--no-fund']);
   for (const dev of ['tsx', 'vite', 'vitest', '@types/express']) check(!fs.existsSync(path.join(copy, 'node_modules', dev)), `${dev} is gone after the prune`);
   await startAndProbe();

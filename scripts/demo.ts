@@ -61,26 +61,37 @@ async function main(): Promise<number> {
 
   try {
     if (!(await waitHealthy(hub, hubExit, controller.signal))) return await finish(hub, hubExit, 1);
-    say(`hub ready in ${(process.uptime()).toFixed(1)} s`);
+    say(`hub ready in ${process.uptime().toFixed(1)} s`);
     printUrls();
-    say(`the cockpit and the supervisor console ask for a sign-in: user "admin", password "${adminPassword}"${process.env.ADMIN_PASSWORD ? ' (your ADMIN_PASSWORD)' : ` (kept in ${path.relative(root, demoPasswordFile)}; the first admin is created at the hub's first start)`}`);
+    say(
+      `the cockpit and the supervisor console ask for a sign-in: user "admin", password "${adminPassword}"${process.env.ADMIN_PASSWORD ? ' (your ADMIN_PASSWORD)' : ` (kept in ${path.relative(root, demoPasswordFile)}; the first admin is created at the hub's first start)`}`,
+    );
 
     if (backfillDays > 0 && !controller.signal.aborted) {
       say(`backfilling the last ${backfillDays} days (everything but the portal's page views) so the history charts have data …`);
       const bar = progressBar();
       const result = await runBackfill({
-        url, tokens: tokenMap, seed, days: backfillDays, signal: controller.signal,
+        url,
+        tokens: tokenMap,
+        seed,
+        days: backfillDays,
+        signal: controller.signal,
         only: SOURCES.filter((s) => s !== 'portal'),
         onProgress: (p) => bar.update(p),
       });
       bar.done();
-      say(`backfill: ${result.totals.sent.toLocaleString('en-US')} events in ${(result.elapsedMs / 1000).toFixed(1)} s (${result.totals.duplicates.toLocaleString('en-US')} already there)`);
+      say(
+        `backfill: ${result.totals.sent.toLocaleString('en-US')} events in ${(result.elapsedMs / 1000).toFixed(1)} s (${result.totals.duplicates.toLocaleString('en-US')} already there)`,
+      );
     }
     if (controller.signal.aborted) return await finish(hub, hubExit, 0);
 
     const calendar = loadMockCalendar();
     const open = !centerOpenAt(calendar, Date.now());
-    if (open) say(`the center is closed now (${shanghaiNow()}, ${calendar.isWorkday(Math.floor((Date.now() + SHANGHAI_OFFSET_MS) / 86_400_000)) ? 'outside office hours' : 'a day off'}): simulating a working day's office hours from now (mock live --open)`);
+    if (open)
+      say(
+        `the center is closed now (${shanghaiNow()}, ${calendar.isWorkday(Math.floor((Date.now() + SHANGHAI_OFFSET_MS) / 86_400_000)) ? 'outside office hours' : 'a day off'}): simulating a working day's office hours from now (mock live --open)`,
+      );
     say(`live: the center's events as they happen (started in ${process.uptime().toFixed(0)} s). Ctrl-C stops.`);
     const live = await runLive({ url, tokens: tokenMap, seed, open, calendar, signal: controller.signal });
     console.log(summary(live));
@@ -94,7 +105,9 @@ async function main(): Promise<number> {
 
 async function waitHealthy(hub: ChildProcess, hubExit: Promise<number>, signal: AbortSignal): Promise<boolean> {
   let exited = false;
-  void hubExit.then(() => { exited = true; });
+  void hubExit.then(() => {
+    exited = true;
+  });
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline && !signal.aborted) {
     if (exited) {
@@ -104,7 +117,9 @@ async function waitHealthy(hub: ChildProcess, hubExit: Promise<number>, signal: 
     try {
       const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
       if (res.ok) return true;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await new Promise((r) => setTimeout(r, 300));
   }
   if (!signal.aborted) console.error(`demo: the hub did not become healthy at ${url}/healthz within 90 s`);
@@ -138,16 +153,18 @@ function demoAdminPassword(): string {
 }
 
 function printUrls(): void {
-  console.log([
-    '  screens (served by the hub):',
-    `    hall LED wall      ${url}/screens/hall`,
-    `    window LED         ${url}/screens/window/yiyang.w001`,
-    `    leaders' cockpit   ${url}/screens/cockpit`,
-    `    supervisors        ${url}/screens/supervisor`,
-    '  API:',
-    `    snapshot           ${url}/api/v1/snapshot?scope=center:yiyang`,
-    `    health             ${url}/healthz`,
-  ].join('\n'));
+  console.log(
+    [
+      '  screens (served by the hub):',
+      `    hall LED wall      ${url}/screens/hall`,
+      `    window LED         ${url}/screens/window/yiyang.w001`,
+      `    leaders' cockpit   ${url}/screens/cockpit`,
+      `    supervisors        ${url}/screens/supervisor`,
+      '  API:',
+      `    snapshot           ${url}/api/v1/snapshot?scope=center:yiyang`,
+      `    health             ${url}/healthz`,
+    ].join('\n'),
+  );
 }
 
 function shanghaiNow(): string {
@@ -155,7 +172,10 @@ function shanghaiNow(): string {
   return `${['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][d.getUTCDay()]} ${d.toISOString().slice(0, 16).replace('T', ' ')} Asia/Shanghai`;
 }
 
-main().then((code) => process.exit(code), (err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

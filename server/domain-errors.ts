@@ -14,7 +14,10 @@ export abstract class DomainError extends Error {
 
 /** An error that may name the field of the request it is about. */
 export abstract class FieldError extends DomainError {
-  constructor(message: string, readonly field?: string) {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
   }
 }
@@ -45,7 +48,11 @@ export class NotFound extends FieldError {
  */
 export class Conflict<Code extends string = string> extends DomainError {
   override name = 'Conflict';
-  constructor(readonly code: Code, message: string, readonly context: Record<string, unknown> = {}) {
+  constructor(
+    readonly code: Code,
+    message: string,
+    readonly context: Record<string, unknown> = {},
+  ) {
     super(message);
   }
 }
@@ -53,7 +60,11 @@ export class Conflict<Code extends string = string> extends DomainError {
 /** 429: too many attempts; try again after `retryAfterSec`. */
 export class TooManyAttempts extends DomainError {
   override name = 'TooManyAttempts';
-  constructor(message: string, readonly retryAfterSec: number, readonly field?: string) {
+  constructor(
+    message: string,
+    readonly retryAfterSec: number,
+    readonly field?: string,
+  ) {
     super(message);
   }
 }
@@ -61,7 +72,10 @@ export class TooManyAttempts extends DomainError {
 /** 503: a part the request needs is not available now; try again after `retryAfterSec`. */
 export class Unavailable extends DomainError {
   override name = 'Unavailable';
-  constructor(message: string, readonly retryAfterSec: number) {
+  constructor(
+    message: string,
+    readonly retryAfterSec: number,
+  ) {
     super(message);
   }
 }

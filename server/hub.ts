@@ -83,12 +83,15 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const calendar = loadCalendar(config.holidaysFile);
   const missing = missingCalendarYears(calendar, now());
   if (missing.length > 0) {
-    log.warn(`holiday calendar: no published schedule for ${missing.join(', ')}; deadlines in ${missing.length > 1 ? 'those years' : 'that year'} count Monday to Friday only. Add the schedule to ${config.holidaysFile} when the State Council publishes it.`);
+    log.warn(
+      `holiday calendar: no published schedule for ${missing.join(', ')}; deadlines in ${missing.length > 1 ? 'those years' : 'that year'} count Monday to Friday only. Add the schedule to ${config.holidaysFile} when the State Council publishes it.`,
+    );
   }
   if (config.ingestTokens.size === 0) log.warn('INGEST_TOKENS is empty: POST /api/v1/events will refuse every request (401)');
   // kept outside Redis: rotated ingest tokens are derived with it (docs/auth.md, "Secrets at rest")
   const hubSecret = loadHubSecret({ hubSecret: config.hubSecret, dataDir: config.dataDir });
-  if (hubSecret.from === 'file-created') log.info({ file: hubSecret.file }, 'created the hub secret; every other hub of this deployment needs a copy (docs/deploy.md)');
+  if (hubSecret.from === 'file-created')
+    log.info({ file: hubSecret.file }, 'created the hub secret; every other hub of this deployment needs a copy (docs/deploy.md)');
   if (hubSecret.warning) log.warn(hubSecret.warning);
 
   const redis = withScripts(connectRedis(opts.redisTarget, { name: 'yg-hub', commandTimeoutMs: config.commandTimeoutMs }));
@@ -123,27 +126,61 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   let aggregator: Aggregator | null = null;
   if (config.runAggregator) {
     aggregator = createAggregator({
-      redis, keys, log, now, retentionMs: config.eventLogMs, batchSize: config.aggregatorBatchSize, ...opts.aggregator, onApplied: announceApplied,
+      redis,
+      keys,
+      log,
+      now,
+      retentionMs: config.eventLogMs,
+      batchSize: config.aggregatorBatchSize,
+      ...opts.aggregator,
+      onApplied: announceApplied,
     });
     await aggregator.start();
   }
 
   const auth = createAuth({
-    redis, keys, catalog, log, now, ingestTokens: config.ingestTokens, hubSecret, screenTokens: config.screenTokens, adminPassword: config.adminPassword,
-    cookieSecure: config.cookieSecure, sessionIdleHours: config.sessionIdleHours, ...(opts.lockout ? { lockout: opts.lockout } : {}),
+    redis,
+    keys,
+    catalog,
+    log,
+    now,
+    ingestTokens: config.ingestTokens,
+    hubSecret,
+    screenTokens: config.screenTokens,
+    adminPassword: config.adminPassword,
+    cookieSecure: config.cookieSecure,
+    sessionIdleHours: config.sessionIdleHours,
+    ...(opts.lockout ? { lockout: opts.lockout } : {}),
   });
   await auth.start();
   // the alert changes this process makes go to the notifications; those before they start wait for them
   let notify: Notify | null = null;
   const early: AlertMessage[][] = [];
   const alerts = await startAlerts({
-    alertsFile: config.alertsFile, runEngine: config.runAggregator, redis, redisTarget: opts.redisTarget, keys, catalog, calendar, log, now, auth,
+    alertsFile: config.alertsFile,
+    runEngine: config.runAggregator,
+    redis,
+    redisTarget: opts.redisTarget,
+    keys,
+    catalog,
+    calendar,
+    log,
+    now,
+    auth,
     ...(opts.alerts ? { tuning: opts.alerts } : {}),
     onChange: (messages) => (notify ? notify.onAlertMessages(messages) : early.push(messages)),
   });
   let publicUrl = config.publicUrl ?? '';
   const startedNotify: Notify = await startNotify({
-    notifyFile: config.notifyFile, redis, prefix: keys.prefix, catalog, log, now, auth, store: alerts.store, publicUrl: () => publicUrl,
+    notifyFile: config.notifyFile,
+    redis,
+    prefix: keys.prefix,
+    catalog,
+    log,
+    now,
+    auth,
+    store: alerts.store,
+    publicUrl: () => publicUrl,
     ...(opts.notify ? { tuning: opts.notify } : {}),
   });
   notify = startedNotify;
@@ -151,27 +188,45 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
 
   // attached to each route it guards (server/http/api-router.ts says why)
   const screenReads = readGuard({ identity: auth.identity, catalog });
-  const app = createApp({
-    machine: [
-      ingestRouter({ redis: ingestRedis, keys, catalog, metrics, tokens: () => auth.tokens.ingestTokens(),
-        signingKeys: () => auth.tokens.ingestSigners(),
-        signedSources: config.signedSources, dedupeDays: config.dedupeDays, eventLogMs: config.eventLogMs, now, durability, redisClock,
-        gate: createAppendGate({ timeoutMs: config.commandTimeoutMs }),
-        // a hub that aggregates applies its batches at once when the group is caught up
-        applyInline: config.runAggregator, alertEventTypes: WATCHED_EVENT_TYPES, onApplied: announceApplied, log }),
-    ],
-    browser: [
-      opsRouter({ redis, keys, metrics }),
-      openApiRouter(),
-      readRouter({ redis, keys, catalog, now, guard: screenReads }),
-      cockpitRouter({ redis, keys, catalog, now, guard: requireRole(auth, 'leader', 'admin') }),
-      screensRouter({ guard: screenReads.reference }),
-      authRouter(auth),
-      deadLetterRouter({ redis, keys, guard: requireRole(auth, 'admin') }),
-      alerts.router,
-      startedNotify.router,
-    ],
-  }, log, { allowedOrigins: config.live.allowedOrigins, trustProxy: config.trustProxy });
+  const app = createApp(
+    {
+      machine: [
+        ingestRouter({
+          redis: ingestRedis,
+          keys,
+          catalog,
+          metrics,
+          tokens: () => auth.tokens.ingestTokens(),
+          signingKeys: () => auth.tokens.ingestSigners(),
+          signedSources: config.signedSources,
+          dedupeDays: config.dedupeDays,
+          eventLogMs: config.eventLogMs,
+          now,
+          durability,
+          redisClock,
+          gate: createAppendGate({ timeoutMs: config.commandTimeoutMs }),
+          // a hub that aggregates applies its batches at once when the group is caught up
+          applyInline: config.runAggregator,
+          alertEventTypes: WATCHED_EVENT_TYPES,
+          onApplied: announceApplied,
+          log,
+        }),
+      ],
+      browser: [
+        opsRouter({ redis, keys, metrics }),
+        openApiRouter(),
+        readRouter({ redis, keys, catalog, now, guard: screenReads }),
+        cockpitRouter({ redis, keys, catalog, now, guard: requireRole(auth, 'leader', 'admin') }),
+        screensRouter({ guard: screenReads.reference }),
+        authRouter(auth),
+        deadLetterRouter({ redis, keys, guard: requireRole(auth, 'admin') }),
+        alerts.router,
+        startedNotify.router,
+      ],
+    },
+    log,
+    { allowedOrigins: config.live.allowedOrigins, trustProxy: config.trustProxy },
+  );
 
   const server = http.createServer(app);
   // Every raw socket, so that stop() can cut those closeAllConnections() does not know
@@ -190,7 +245,16 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     return () => listeners.delete(listener);
   };
   const realtime: Realtime = await attachRealtime({
-    server, config, redis, redisTarget: opts.redisTarget, keys, catalog, log, now, onApplied, identity: auth.identity,
+    server,
+    config,
+    redis,
+    redisTarget: opts.redisTarget,
+    keys,
+    catalog,
+    log,
+    now,
+    onApplied,
+    identity: auth.identity,
   });
   alerts.attach(realtime);
   registerLiveMetrics(metrics, realtime);
@@ -201,7 +265,18 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   log.info({ url, aggregator: aggregator ? 'on' : 'off' }, 'hub listening');
 
   return {
-    url, port, server, redis, keys, catalog, metrics, log, aggregator, auth, alerts, notify: startedNotify,
+    url,
+    port,
+    server,
+    redis,
+    keys,
+    catalog,
+    metrics,
+    log,
+    aggregator,
+    auth,
+    alerts,
+    notify: startedNotify,
     onApplied,
     async stop() {
       // Requests in flight get a grace second; then every socket still open is cut, or the

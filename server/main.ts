@@ -16,7 +16,9 @@ async function main(): Promise<void> {
     const { maxmemoryBytes } = config.redis;
     // Redis's fork for an AOF rewrite can need as much again while pages are copied (docs/deploy.md)
     if (maxmemoryBytes === 0 || maxmemoryBytes > os.totalmem() * 0.6) {
-      log.warn(`REDIS_MAXMEMORY is ${maxmemoryBytes === 0 ? 'off' : `${Math.round(maxmemoryBytes / 2 ** 20)} MiB`} on a machine with ${Math.round(os.totalmem() / 2 ** 20)} MiB: the kernel may kill Redis before Redis refuses writes; see docs/deploy.md "Redis memory"`);
+      log.warn(
+        `REDIS_MAXMEMORY is ${maxmemoryBytes === 0 ? 'off' : `${Math.round(maxmemoryBytes / 2 ** 20)} MiB`} on a machine with ${Math.round(os.totalmem() / 2 ** 20)} MiB: the kernel may kill Redis before Redis refuses writes; see docs/deploy.md "Redis memory"`,
+      );
     }
     // restarted by the keeper if it dies, for as long as the hub runs
     privateRedis = await startKeptPrivateRedis({

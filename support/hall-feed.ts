@@ -11,7 +11,10 @@ import { mulberry32 } from './seeded-random.ts';
 import type { TOKENS } from './source-tokens.ts';
 
 export type Source = keyof typeof TOKENS;
-export interface FeedEvent { source: Source; event: Record<string, unknown> }
+export interface FeedEvent {
+  source: Source;
+  event: Record<string, unknown>;
+}
 
 const catalog = loadCatalog(path.resolve('config/catalog')).catalog;
 export const HALL_WINDOWS = catalog.windows.filter((w) => w.center === 'yiyang');
@@ -52,7 +55,9 @@ export class HallFeed {
   callNext(at: number, windowCode?: string): FeedEvent[] {
     const next = this.waiting.shift();
     if (!next) return [];
-    const w = windowCode ? HALL_WINDOWS.find((x) => x.code === windowCode)! : (HALL_WINDOWS.find((x) => x.dept === next.dept && !this.serving.has(x.code)) ?? this.pick(HALL_WINDOWS));
+    const w = windowCode
+      ? HALL_WINDOWS.find((x) => x.code === windowCode)!
+      : (HALL_WINDOWS.find((x) => x.dept === next.dept && !this.serving.has(x.code)) ?? this.pick(HALL_WINDOWS));
     const out: FeedEvent[] = [];
     const prev = this.serving.get(w.code);
     if (prev) out.push(this.ev('window', at - 2000, 'ticket.finished', { ticket: prev, window: w.code, staff: w.staff[0] }));
@@ -101,7 +106,7 @@ export class HallFeed {
       out.push(this.windowStatus(at(0.01), w.code, status === 'serving' ? 'open' : status));
     });
     for (let i = 0; i < 420; i++) out.push(this.issue(at(0.05 + 0.9 * (i / 420))));
-    const servingWindows = HALL_WINDOWS.filter((_, i) => ((i * 37) % 100) >= 34);
+    const servingWindows = HALL_WINDOWS.filter((_, i) => (i * 37) % 100 >= 34);
     let k = 0;
     for (const w of servingWindows) out.push(...this.callNext(at(0.6 + 0.35 * (k++ / servingWindows.length)), w.code));
     for (let i = 0; i < 180; i++) out.push(this.acceptCase(at(0.1 + 0.8 * (i / 180))));
@@ -121,8 +126,10 @@ export class HallFeed {
       if (r < 0.35) out.push(this.issue(at));
       else if (r < 0.6) out.push(...this.callNext(at));
       else if (r < 0.72) out.push(this.acceptCase(at));
-      else if (r < 0.82) { const c = this.completeCase(at); if (c) out.push(c); }
-      else if (r < 0.95) out.push(this.rating(at));
+      else if (r < 0.82) {
+        const c = this.completeCase(at);
+        if (c) out.push(c);
+      } else if (r < 0.95) out.push(this.rating(at));
       else out.push(this.windowStatus(at, this.pick(HALL_WINDOWS).code, this.pick(['open', 'paused', 'serving', 'closed'] as const)));
     }
     return out;

@@ -11,8 +11,14 @@ import { chromium, type ConsoleMessage, type BrowserContext, type Page } from 'p
 export const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = path.resolve('test-artifacts/screens');
 export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 export interface ScreenBrowser {
@@ -44,7 +50,9 @@ export async function launchScreenBrowser(extraArgs: string[] = []): Promise<Scr
       const page = await context.newPage();
       const list: string[] = [];
       errors.set(page, list);
-      page.on('console', (m: ConsoleMessage) => { if (m.type() === 'error') list.push(m.text()); });
+      page.on('console', (m: ConsoleMessage) => {
+        if (m.type() === 'error') list.push(m.text());
+      });
       page.on('pageerror', (e) => list.push(`pageerror: ${e.message}`));
       await page.setViewportSize(size);
       await page.goto(url, { waitUntil: 'load' });

@@ -23,13 +23,12 @@ function sources(dir: string): string[] {
   return out;
 }
 
-const SPECIFIERS = [
-  /\b(?:import|export)\s[^'"`;]*?\sfrom\s*['"]([^'"]+)['"]/g,
-  /\bimport\s*['"]([^'"]+)['"]/g,
-  /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
-];
+const SPECIFIERS = [/\b(?:import|export)\s[^'"`;]*?\sfrom\s*['"]([^'"]+)['"]/g, /\bimport\s*['"]([^'"]+)['"]/g, /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g];
 
-interface Edge { from: string; to: string }
+interface Edge {
+  from: string;
+  to: string;
+}
 
 /** Every import between files of the repository: repository-relative paths, forward slashes. */
 function edges(): Edge[] {
@@ -103,15 +102,20 @@ describe('the dependency directions', () => {
   });
 
   it('keeps ingest from alerts and realtime from http', () => {
-    const crossing = ALL.filter((e) => (e.from.startsWith('server/ingest/') && e.to.startsWith('server/alerts/'))
-      || (e.from.startsWith('server/realtime/') && e.to.startsWith('server/http/')));
+    const crossing = ALL.filter(
+      (e) =>
+        (e.from.startsWith('server/ingest/') && e.to.startsWith('server/alerts/')) ||
+        (e.from.startsWith('server/realtime/') && e.to.startsWith('server/http/')),
+    );
     expect(list(crossing)).toEqual([]);
   });
 });
 
 describe('where routes live', () => {
   it('in a *-routes.ts file (ingest-route.ts) of their area, made with apiRouter()', () => {
-    const routeFiles = sources('server').filter((f) => /\bapiRouter\(\)/.test(fs.readFileSync(path.join(ROOT, f), 'utf8')) && f !== 'server/http/api-router.ts');
+    const routeFiles = sources('server').filter(
+      (f) => /\bapiRouter\(\)/.test(fs.readFileSync(path.join(ROOT, f), 'utf8')) && f !== 'server/http/api-router.ts',
+    );
     expect(routeFiles.length).toBeGreaterThan(5);
     const astray = routeFiles.filter((f) => f.startsWith('server/http/') || !/-routes?\.ts$/.test(f));
     expect(astray).toEqual([]);

@@ -20,7 +20,11 @@ let disconnects = 0;
 const batches: { pv: number; t: number }[] = [];
 let basePv = 0;
 
-interface Client { socket: Socket; nextBatch: number; ready: boolean }
+interface Client {
+  socket: Socket;
+  nextBatch: number;
+  ready: boolean;
+}
 const clients: Client[] = [];
 
 function pvOf(changes: Change[]): number | null {
@@ -38,7 +42,9 @@ function open(): Promise<void> {
     const socket = io(`${cfg.url}${path}`, { transports: ['websocket'], forceNew: true, reconnection: false });
     const client: Client = { socket, nextBatch: 0, ready: false };
     clients.push(client);
-    socket.on('disconnect', () => { disconnects++; });
+    socket.on('disconnect', () => {
+      disconnects++;
+    });
     socket.on('connect_error', () => resolve());
     if (cfg.mode === 'live') {
       socket.on('connect', () => socket.emit('subscribe', { scope: cfg.scope }, () => undefined));
@@ -46,7 +52,10 @@ function open(): Promise<void> {
         basePv = Math.max(basePv, msg.snapshot.portal.pv);
         client.nextBatch = batches.findIndex((b) => b.pv > msg.snapshot.portal.pv);
         if (client.nextBatch < 0) client.nextBatch = batches.length;
-        if (!client.ready) { client.ready = true; resolve(); }
+        if (!client.ready) {
+          client.ready = true;
+          resolve();
+        }
       });
       socket.on('delta', (msg: DeltaMessage) => {
         const at = Date.now();
@@ -61,7 +70,10 @@ function open(): Promise<void> {
         }
       });
     } else {
-      socket.on('connect', () => { client.ready = true; resolve(); });
+      socket.on('connect', () => {
+        client.ready = true;
+        resolve();
+      });
       socket.on('delta', (msg: { sentAt: number; pad: string }) => {
         messages++;
         if (messages % 97 === 0) messageBytes += JSON.stringify(msg).length * 97;
@@ -80,8 +92,13 @@ process.on('message', (m: ToClients) => {
     messageBytes = 0;
   } else if (m.type === 'report') {
     send({
-      type: 'report', connected: clients.filter((c) => c.socket.connected).length,
-      eventToClient: eventToClient.toPairs(), sendToClient: sendToClient.toPairs(), messages, messageBytes, disconnects,
+      type: 'report',
+      connected: clients.filter((c) => c.socket.connected).length,
+      eventToClient: eventToClient.toPairs(),
+      sendToClient: sendToClient.toPairs(),
+      messages,
+      messageBytes,
+      disconnects,
     });
   }
 });

@@ -9,7 +9,9 @@ export class Histogram {
   /** Sparse [ms, count] pairs, small enough for IPC. */
   toPairs(): [number, number][] {
     const out: [number, number][] = [];
-    this.counts.forEach((c, ms) => { if (c > 0) out.push([ms, c]); });
+    this.counts.forEach((c, ms) => {
+      if (c > 0) out.push([ms, c]);
+    });
     return out;
   }
   merge(pairs: [number, number][]): void {

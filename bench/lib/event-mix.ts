@@ -12,10 +12,18 @@ const items = (JSON.parse(fs.readFileSync('config/catalog/items.json', 'utf8')) 
 
 export const BENCH_SOURCES = ['queue', 'window', 'rating', 'cases', 'portal'] as const;
 export type BenchSource = (typeof BENCH_SOURCES)[number];
-export const benchTokens = (): Record<BenchSource, string> => Object.fromEntries(BENCH_SOURCES.map((s) => [s, `${s}-bench-token`])) as Record<BenchSource, string>;
-export const ingestTokensEnv = () => Object.entries(benchTokens()).map(([s, t]) => `${s}=${t}`).join(',');
+export const benchTokens = (): Record<BenchSource, string> =>
+  Object.fromEntries(BENCH_SOURCES.map((s) => [s, `${s}-bench-token`])) as Record<BenchSource, string>;
+export const ingestTokensEnv = () =>
+  Object.entries(benchTokens())
+    .map(([s, t]) => `${s}=${t}`)
+    .join(',');
 
-export interface Batch { source: BenchSource; events: Record<string, unknown>[]; portalHits: number }
+export interface Batch {
+  source: BenchSource;
+  events: Record<string, unknown>[];
+  portalHits: number;
+}
 
 /** Makes batches of `size` events of one source each, cycling sources by their share of a day. */
 export function createMixer(runId: string) {
@@ -25,7 +33,13 @@ export function createMixer(runId: string) {
   const base = (source: string, atMs: number) => ({ id: `${runId}-${n++}`, at: toShanghaiIso(atMs), source, center: 'yiyang' });
   const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
   // shares per 100 batches: portal 85, queue 5, window 5, rating 2, cases 3
-  const plan: BenchSource[] = [...Array(85).fill('portal'), ...Array(5).fill('queue'), ...Array(5).fill('window'), ...Array(2).fill('rating'), ...Array(3).fill('cases')];
+  const plan: BenchSource[] = [
+    ...Array(85).fill('portal'),
+    ...Array(5).fill('queue'),
+    ...Array(5).fill('window'),
+    ...Array(2).fill('rating'),
+    ...Array(3).fill('cases'),
+  ];
   let k = 0;
 
   function batch(size: number, nowMs: number): Batch {
@@ -36,23 +50,45 @@ export function createMixer(runId: string) {
       const w = pick(windows);
       switch (source) {
         case 'portal':
-          events.push({ ...base('portal', nowMs), type: 'portal.hit', column: pick([...PORTAL_COLUMNS]), path: `/art/${n % 5000}.html`, visitor: `v${Math.floor(Math.random() * 200_000)}` });
+          events.push({
+            ...base('portal', nowMs),
+            type: 'portal.hit',
+            column: pick([...PORTAL_COLUMNS]),
+            path: `/art/${n % 5000}.html`,
+            visitor: `v${Math.floor(Math.random() * 200_000)}`,
+          });
           portalHits++;
           break;
         case 'queue': {
           const t = `Q${ticket++}`;
-          events.push(i % 2 ? { ...base('queue', nowMs), type: 'ticket.called', ticket: `Q${ticket - 2}`, window: w.code } : { ...base('queue', nowMs), type: 'ticket.issued', ticket: t, queue: 'Q', dept: w.dept });
+          events.push(
+            i % 2
+              ? { ...base('queue', nowMs), type: 'ticket.called', ticket: `Q${ticket - 2}`, window: w.code }
+              : { ...base('queue', nowMs), type: 'ticket.issued', ticket: t, queue: 'Q', dept: w.dept },
+          );
           break;
         }
         case 'window':
-          events.push(i % 2 ? { ...base('window', nowMs), type: 'ticket.finished', ticket: `Q${ticket - 1 - i}`, window: w.code } : { ...base('window', nowMs), type: 'ticket.started', ticket: `Q${ticket - 1 - i}`, window: w.code });
+          events.push(
+            i % 2
+              ? { ...base('window', nowMs), type: 'ticket.finished', ticket: `Q${ticket - 1 - i}`, window: w.code }
+              : { ...base('window', nowMs), type: 'ticket.started', ticket: `Q${ticket - 1 - i}`, window: w.code },
+          );
           break;
         case 'rating':
           events.push({ ...base('rating', nowMs), type: 'rating.submitted', window: w.code, dept: w.dept, score: Math.random() < 0.98 ? 5 : 2 });
           break;
         case 'cases': {
           const item = pick(items);
-          if (i % 2 === 0) events.push({ ...base('cases', nowMs), type: 'case.accepted', case: `${runId}-c${caseNo++}`, item: item.code, dept: item.dept, promisedDays: item.promisedDays });
+          if (i % 2 === 0)
+            events.push({
+              ...base('cases', nowMs),
+              type: 'case.accepted',
+              case: `${runId}-c${caseNo++}`,
+              item: item.code,
+              dept: item.dept,
+              promisedDays: item.promisedDays,
+            });
           else events.push({ ...base('cases', nowMs), type: 'case.completed', case: `${runId}-c${caseNo - 1}` });
           break;
         }

@@ -7,7 +7,12 @@ import http from 'node:http';
 import { benchTokens, createMixer, type BenchSource } from './event-mix.ts';
 import { sleep } from './processes.ts';
 
-export interface PreparedBatch { source: BenchSource; body: Buffer; events: number; portalHits: number }
+export interface PreparedBatch {
+  source: BenchSource;
+  body: Buffer;
+  events: number;
+  portalHits: number;
+}
 
 const tokens = benchTokens();
 
@@ -36,25 +41,37 @@ export function createSender(hubUrl: string, maxSockets: number): Sender {
   const agent = new http.Agent({ keepAlive: true, maxSockets });
   let refused = 0;
 
-  const once = (batch: PreparedBatch) => new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = http.request({
-      host: url.hostname, port: url.port, path: '/api/v1/events', method: 'POST', agent,
-      headers: { authorization: `Bearer ${tokens[batch.source]}`, 'content-type': 'application/json', 'content-length': batch.body.length },
-    }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => { body += chunk; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on('error', reject);
+  const once = (batch: PreparedBatch) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: '/api/v1/events',
+          method: 'POST',
+          agent,
+          headers: { authorization: `Bearer ${tokens[batch.source]}`, 'content-type': 'application/json', 'content-length': batch.body.length },
+        },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            body += chunk;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(batch.body);
     });
-    req.on('error', reject);
-    req.end(batch.body);
-  });
 
   return {
-    get refused() { return refused; },
+    get refused() {
+      return refused;
+    },
     async post(batch) {
-      for (let resets = 0; ; ) {
+      for (let resets = 0; ;) {
         let reply: { status: number; body: string };
         try {
           reply = await once(batch);
@@ -74,6 +91,8 @@ export function createSender(hubUrl: string, maxSockets: number): Sender {
         return answer.accepted + answer.duplicates;
       }
     },
-    close() { agent.destroy(); },
+    close() {
+      agent.destroy();
+    },
   };
 }

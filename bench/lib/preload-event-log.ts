@@ -19,7 +19,12 @@ import { rewriteAof } from './processes.ts';
 
 export const CENTER_EVENTS_PER_DAY = 320_000;
 
-export interface PreloadResult { events: number; seconds: number; memoryMiB: number; aofBaseMiB: number }
+export interface PreloadResult {
+  events: number;
+  seconds: number;
+  memoryMiB: number;
+  aofBaseMiB: number;
+}
 
 /** Fills `<prefix>events` with `events` stream records and places the aggregators' group after them. */
 export async function preloadEventLog(redis: Redis, prefix: string, events: number): Promise<PreloadResult> {

@@ -6,7 +6,9 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 
 const children = new Set<ChildProcess>();
-process.on('exit', () => { for (const c of children) c.kill('SIGKILL'); });
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.exit(130));
 
 // one free-port finder for tests, fault tests and benchmarks
@@ -14,7 +16,12 @@ export { freePort } from '../../support/free-port.ts';
 import { freePort } from '../../support/free-port.ts';
 import { PERSISTENCE_ARGS } from '../../server/redis/private-redis.ts';
 
-export interface BenchRedis { port: number; url: string; pid: number; stop(): Promise<void> }
+export interface BenchRedis {
+  port: number;
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
 
 /** A redis-server configured like production (the private Redis's persistence, fsync every second). */
 export async function startRedis(): Promise<BenchRedis> {
@@ -22,19 +29,39 @@ export async function startRedis(): Promise<BenchRedis> {
   const port = await freePort();
   // e.g. BENCH_REDIS_ARGS='--auto-aof-rewrite-min-size 64mb' (Redis's default) to see what AOF rewrites cost
   const extra = (process.env.BENCH_REDIS_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...PERSISTENCE_ARGS, '--appendfsync', 'everysec', ...extra], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...PERSISTENCE_ARGS, '--appendfsync', 'everysec', ...extra],
+    { stdio: 'ignore' },
+  );
   children.add(child);
   const probe = new Redis({ port, retryStrategy: () => 50, maxRetriesPerRequest: null });
   probe.on('error', () => undefined);
-  await Promise.race([probe.ping(), sleep(10_000).then(() => { throw new Error('bench redis-server did not start'); })]);
+  await Promise.race([
+    probe.ping(),
+    sleep(10_000).then(() => {
+      throw new Error('bench redis-server did not start');
+    }),
+  ]);
   probe.disconnect();
   return {
-    port, url: `redis://127.0.0.1:${port}`, pid: child.pid!,
-    async stop() { child.kill('SIGTERM'); await new Promise((r) => child.once('exit', r)); children.delete(child); fs.rmSync(dir, { recursive: true, force: true }); },
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    pid: child.pid!,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      children.delete(child);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
-export interface BenchHub { url: string; pid: number; stop(): Promise<void> }
+export interface BenchHub {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
 
 /** A hub in its own process, so its CPU is its own and the load generator does not share its event loop. */
 export async function startHubProcess(env: Record<string, string>): Promise<BenchHub> {
@@ -48,13 +75,22 @@ export async function startHubProcess(env: Record<string, string>): Promise<Benc
   children.add(child);
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
-    try { if ((await fetch(`${url}/healthz`)).ok) break; } catch { /* not up yet */ }
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      /* not up yet */
+    }
     if (i > 200) throw new Error('bench hub did not start');
     await sleep(100);
   }
   return {
-    url, pid: child.pid!,
-    async stop() { child.kill('SIGTERM'); await new Promise((r) => child.once('exit', r)); children.delete(child); },
+    url,
+    pid: child.pid!,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      children.delete(child);
+    },
   };
 }
 

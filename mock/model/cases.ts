@@ -49,17 +49,38 @@ interface CenterInfo {
 }
 
 /** A step in a case's life: kept instead of the event until the event is needed. */
-interface Step { day: number; ms: number; kind: 'acc' | 'fee' | 'sus' | 'res' | 'ret' | 'done'; note?: string; amount?: number }
-interface CaseRecord { id: string; seq: number; day: number; center: CenterCode; item: ServiceItem; window?: string; steps: Step[] }
+interface Step {
+  day: number;
+  ms: number;
+  kind: 'acc' | 'fee' | 'sus' | 'res' | 'ret' | 'done';
+  note?: string;
+  amount?: number;
+}
+interface CaseRecord {
+  id: string;
+  seq: number;
+  day: number;
+  center: CenterCode;
+  item: ServiceItem;
+  window?: string;
+  steps: Step[];
+}
 /** Center-days of plans kept: the lookback of 50 days for 8 centers, and some. */
 const PLAN_CACHE_MAX = 8 * 60;
 
 /** One case event on a given simulated day. */
-export interface DayEvent { day: number; item: Timed }
+export interface DayEvent {
+  day: number;
+  item: Timed;
+}
 
 export class CasePlanner {
   private readonly cache = new Map<string, CaseRecord[]>();
-  constructor(private readonly catalog: Catalog, private readonly days: SimDays, private readonly seed: string) {}
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly days: SimDays,
+    private readonly seed: string,
+  ) {}
 
   /**
    * The events of the cases a center accepted on `day` that fall on a day `want` selects. Plans
@@ -95,12 +116,34 @@ export class CasePlanner {
   private event(r: CaseRecord, step: Step): Timed {
     const base = { source: 'cases', center: r.center, case: r.id } as const;
     switch (step.kind) {
-      case 'acc': return timed(step.ms, { ...base, id: `${r.id}:acc`, type: 'case.accepted', item: r.item.code, dept: r.item.dept, ...(r.window ? { window: r.window } : {}), promisedDays: r.item.promisedDays });
-      case 'fee': return timed(step.ms, { id: `${r.id}:fee`, type: 'fee.collected', source: 'fee', center: r.center, item: r.item.code, amount: step.amount!, receipt: `FS${compactDate(r.day)}${r.center.slice(0, 2).toUpperCase()}${String(r.seq).padStart(5, '0')}${seedTag(this.seed)}` });
-      case 'sus': return timed(step.ms, { ...base, id: `${r.id}:sus`, type: 'case.suspended', reason: step.note! });
-      case 'res': return timed(step.ms, { ...base, id: `${r.id}:res`, type: 'case.resumed', reason: step.note! });
-      case 'ret': return timed(step.ms, { ...base, id: `${r.id}:ret`, type: 'case.returned', reason: step.note! });
-      case 'done': return timed(step.ms, { ...base, id: `${r.id}:done`, type: 'case.completed' });
+      case 'acc':
+        return timed(step.ms, {
+          ...base,
+          id: `${r.id}:acc`,
+          type: 'case.accepted',
+          item: r.item.code,
+          dept: r.item.dept,
+          ...(r.window ? { window: r.window } : {}),
+          promisedDays: r.item.promisedDays,
+        });
+      case 'fee':
+        return timed(step.ms, {
+          id: `${r.id}:fee`,
+          type: 'fee.collected',
+          source: 'fee',
+          center: r.center,
+          item: r.item.code,
+          amount: step.amount!,
+          receipt: `FS${compactDate(r.day)}${r.center.slice(0, 2).toUpperCase()}${String(r.seq).padStart(5, '0')}${seedTag(this.seed)}`,
+        });
+      case 'sus':
+        return timed(step.ms, { ...base, id: `${r.id}:sus`, type: 'case.suspended', reason: step.note! });
+      case 'res':
+        return timed(step.ms, { ...base, id: `${r.id}:res`, type: 'case.resumed', reason: step.note! });
+      case 'ret':
+        return timed(step.ms, { ...base, id: `${r.id}:ret`, type: 'case.returned', reason: step.note! });
+      case 'done':
+        return timed(step.ms, { ...base, id: `${r.id}:done`, type: 'case.completed' });
     }
   }
 
@@ -113,7 +156,8 @@ export class CasePlanner {
       const depts = catalog.departments.filter((d) => d.center === center);
       const windowsOf = new Map(depts.map((d) => [d.code, catalog.windows.filter((w) => w.dept === d.code)]));
       info = {
-        depts, windowsOf,
+        depts,
+        windowsOf,
         itemsOf: new Map(depts.map((d) => [d.code, catalog.items.filter((i) => i.dept === d.code)])),
         deptWeight: new Map(depts.map((d) => [d.code, windowsOf.get(d.code)!.length * deptLoad(seed, d.code)])),
         lambda: level === 'city' ? CASES_PER_DAY_CITY : CASES_PER_WINDOW_DISTRICT * catalog.windows.filter((w) => w.center === center).length,
@@ -145,7 +189,8 @@ export class CasePlanner {
       const acceptedAt = at(day, online ? officeTime(rng) : Math.min(arrivalOffset(rng) + rng.uniform(5, 25) * MIN, 17.5 * 60 * MIN));
       const record: CaseRecord = { id: caseId, seq: i + 1, day, center, item, ...(window ? { window } : {}), steps: [] };
       out.push(record);
-      const push = (d: number, ms: number, kind: Step['kind'], extra: { note?: string; amount?: number } = {}) => record.steps.push({ day: d, ms, kind, ...extra });
+      const push = (d: number, ms: number, kind: Step['kind'], extra: { note?: string; amount?: number } = {}) =>
+        record.steps.push({ day: d, ms, kind, ...extra });
       push(day, acceptedAt, 'acc');
 
       const fee = FEES[dept.code.slice(dept.code.indexOf('.') + 1)];

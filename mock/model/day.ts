@@ -119,10 +119,19 @@ function overdueCases(ctx: ModelContext, day: number, spec: NonNullable<DayScena
   const add = (n: number, acceptDay: number, kind: string) => {
     for (let i = 0; i < n; i++) {
       const caseId = `${dept.center}-${compactDate(acceptDay)}-${kind}${i + 1}${seedTag(seed)}`;
-      out.push(timed(days.baseMs(acceptDay) + (10 * 60 + 7 * i) * 60_000, {
-        id: `${caseId}:acc`, type: 'case.accepted', source: 'cases', center: dept.center, case: caseId, item: item.code, dept: dept.code,
-        ...(window ? { window: window.code } : {}), promisedDays: item.promisedDays,
-      }));
+      out.push(
+        timed(days.baseMs(acceptDay) + (10 * 60 + 7 * i) * 60_000, {
+          id: `${caseId}:acc`,
+          type: 'case.accepted',
+          source: 'cases',
+          center: dept.center,
+          case: caseId,
+          item: item.code,
+          dept: dept.code,
+          ...(window ? { window: window.code } : {}),
+          promisedDays: item.promisedDays,
+        }),
+      );
     }
   };
   const P = Math.max(1, item.promisedDays);

@@ -15,9 +15,30 @@ const MIN = 60 * SEC;
 /** Tickets per window per working day, before the department's and the day's load factors. */
 const TICKETS_PER_WINDOW = { city: 16, district: 11 } as const;
 /** Busy departments (by the part of the code after the center). */
-const DEPT_LOAD: Record<string, number> = { realestate: 1.3, tax: 1.2, hrss: 1.25, medicare: 1.25, housingfund: 1.1, police: 1.1, vehicle: 1.15, market: 1.1, exitentry: 1.05 };
+const DEPT_LOAD: Record<string, number> = {
+  realestate: 1.3,
+  tax: 1.2,
+  hrss: 1.25,
+  medicare: 1.25,
+  housingfund: 1.1,
+  police: 1.1,
+  vehicle: 1.15,
+  market: 1.1,
+  exitentry: 1.05,
+};
 /** Median service minutes; others draw 5-9 minutes once per department. */
-const SERVICE_MEDIAN_MIN: Record<string, number> = { realestate: 11, market: 9, hrss: 6, tax: 7, medicare: 5.5, housingfund: 7, police: 6, exitentry: 8, vehicle: 8, oneservice: 9 };
+const SERVICE_MEDIAN_MIN: Record<string, number> = {
+  realestate: 11,
+  market: 9,
+  hrss: 6,
+  tax: 7,
+  medicare: 5.5,
+  housingfund: 7,
+  police: 6,
+  exitentry: 8,
+  vehicle: 8,
+  oneservice: 9,
+};
 
 export const P_NOSHOW = 0.03;
 export const P_TRANSFER = 0.006;
@@ -41,8 +62,18 @@ export interface HallInput {
   scenarios: DayScenarios;
 }
 
-interface Ticket { number: string; dept: Department; issuedAt: number; leg: number }
-interface WindowState { w: ServiceWindow; freeAt: number; staff: string; busy: [number, number][] }
+interface Ticket {
+  number: string;
+  dept: Department;
+  issuedAt: number;
+  leg: number;
+}
+interface WindowState {
+  w: ServiceWindow;
+  freeAt: number;
+  staff: string;
+  busy: [number, number][];
+}
 
 const suffix = (code: string) => code.slice(code.indexOf('.') + 1);
 
@@ -73,12 +104,23 @@ export function simulateHall(input: HallInput): Timed[] {
   const tickets = new Map<string, Ticket[]>(depts.map((d) => [d.code, []]));
   for (const letter of new Set(depts.map((d) => d.queue))) {
     const all: Ticket[] = [];
-    for (const d of depts.filter((x) => x.queue === letter)) for (const t of arrivals.get(d.code)!) all.push({ number: '', dept: d, issuedAt: Math.round(t / SEC) * SEC, leg: 0 });
+    for (const d of depts.filter((x) => x.queue === letter))
+      for (const t of arrivals.get(d.code)!) all.push({ number: '', dept: d, issuedAt: Math.round(t / SEC) * SEC, leg: 0 });
     all.sort((a, b) => a.issuedAt - b.issuedAt);
     all.forEach((t, i) => {
       t.number = `${letter}${String(i + 1).padStart(3, '0')}`;
       tickets.get(t.dept.code)!.push(t);
-      out.push(timed(t.issuedAt, { id: `${idBase}.${t.number}.iss`, type: 'ticket.issued', source: 'queue', center, ticket: t.number, queue: letter, dept: t.dept.code }));
+      out.push(
+        timed(t.issuedAt, {
+          id: `${idBase}.${t.number}.iss`,
+          type: 'ticket.issued',
+          source: 'queue',
+          center,
+          ticket: t.number,
+          queue: letter,
+          dept: t.dept.code,
+        }),
+      );
     });
   }
 
@@ -109,7 +151,15 @@ function issuing(offsetMs: number): boolean {
   return SESSIONS.some((s) => offsetMs >= s.open * MIN && offsetMs < (s.close - LAST_TICKET_MIN) * MIN);
 }
 
-function serveDepartment(input: HallInput, dept: Department, windows: ServiceWindow[], queue: Ticket[], desk: Department | undefined, transfers: Ticket[], out: Timed[]): void {
+function serveDepartment(
+  input: HallInput,
+  dept: Department,
+  windows: ServiceWindow[],
+  queue: Ticket[],
+  desk: Department | undefined,
+  transfers: Ticket[],
+  out: Timed[],
+): void {
   const { center, baseMs, seed, idBase, scenarios, day } = input;
   const rng = rngFor(seed, day, 'service', dept.code);
   const medianMs = serviceMedianMs(seed, dept.code);
@@ -119,7 +169,18 @@ function serveDepartment(input: HallInput, dept: Department, windows: ServiceWin
   const lunch = baseMs + SESSIONS[1].open * MIN;
   let seq = 0;
   const status = (st: WindowState, at: number, s: 'open' | 'serving' | 'paused' | 'closed') =>
-    out.push(timed(at, { id: `${idBase}.${st.w.code}.ws${++seq}`, type: 'window.status', source: 'window', center, window: st.w.code, dept: dept.code, status: s, staff: st.staff }));
+    out.push(
+      timed(at, {
+        id: `${idBase}.${st.w.code}.ws${++seq}`,
+        type: 'window.status',
+        source: 'window',
+        center,
+        window: st.w.code,
+        dept: dept.code,
+        status: s,
+        staff: st.staff,
+      }),
+    );
 
   SESSIONS.forEach((session, si) => {
     const states: WindowState[] = windows.map((w) => {
@@ -155,7 +216,10 @@ function serveDepartment(input: HallInput, dept: Department, windows: ServiceWin
       out.push(timed(started, { ...base, id: id('start'), type: 'ticket.started', source: 'window', staff: st.staff }));
       if (desk && t.leg === 0 && rng.chance(P_TRANSFER)) {
         const at = started + rng.int(90, 240) * SEC;
-        out.push({ ...timed(at, { id: id('xfer'), type: 'ticket.transferred', source: 'window', center, ticket: t.number, window: st.w.code, toQueue: desk.queue }), barrier: true });
+        out.push({
+          ...timed(at, { id: id('xfer'), type: 'ticket.transferred', source: 'window', center, ticket: t.number, window: st.w.code, toQueue: desk.queue }),
+          barrier: true,
+        });
         status(st, at + SEC, 'open');
         transfers.push({ number: t.number, dept: desk, issuedAt: at + SEC, leg: t.leg + 1 });
         st.freeAt = at + rng.int(10, 40) * SEC;
@@ -174,10 +238,24 @@ function serveDepartment(input: HallInput, dept: Department, windows: ServiceWin
       if (forcedBad || rng.chance(P_RATING)) {
         const score = forcedBad ? (burst!.count--, rng.int(1, 2)) : rng.weighted(SCORES, (s) => SCORE_WEIGHTS[s - 1]!);
         const sendAt = silence && at >= silence.fromMs && at < silence.toMs ? silence.toMs + rng.int(1, 30) * SEC : undefined;
-        out.push(timed(at, {
-          id: id('rate'), type: 'rating.submitted', source: 'rating', center, window: st.w.code, dept: dept.code, score, staff: st.staff, ticket: t.number,
-          ...(score <= 2 ? { comment: rng.pick(BAD_COMMENTS) } : {}),
-        }, sendAt));
+        out.push(
+          timed(
+            at,
+            {
+              id: id('rate'),
+              type: 'rating.submitted',
+              source: 'rating',
+              center,
+              window: st.w.code,
+              dept: dept.code,
+              score,
+              staff: st.staff,
+              ticket: t.number,
+              ...(score <= 2 ? { comment: rng.pick(BAD_COMMENTS) } : {}),
+            },
+            sendAt,
+          ),
+        );
       }
     }
     for (const st of states) {

@@ -17,8 +17,26 @@ const PV_PER_DAY = { workday: 320_000, dayOff: 255_000 };
 /** Relative page views by hour of the day (Asia/Shanghai). */
 const HOURLY = [1.2, 0.7, 0.45, 0.35, 0.35, 0.6, 1.3, 2.6, 4.8, 7.0, 7.6, 6.6, 4.6, 4.9, 6.6, 7.0, 6.5, 5.0, 3.6, 3.8, 4.2, 3.9, 2.9, 1.9];
 const HOURLY_TOTAL = HOURLY.reduce((a, b) => a + b, 0);
-const COLUMN_SHARE: Record<Column, number> = { 动态信息: 0.3, 公告信息: 0.2, 人事信息: 0.08, 市民留言: 0.12, 市长热线: 0.1, 建言献策: 0.05, 舆情在线: 0.08, 行政效能投诉: 0.07 };
-const COLUMN_PATH: Record<Column, string> = { 动态信息: 'dtxx', 公告信息: 'ggxx', 人事信息: 'rsxx', 市民留言: 'smly', 市长热线: 'szrx', 建言献策: 'jyxc', 舆情在线: 'yqzx', 行政效能投诉: 'xzxnts' };
+const COLUMN_SHARE: Record<Column, number> = {
+  动态信息: 0.3,
+  公告信息: 0.2,
+  人事信息: 0.08,
+  市民留言: 0.12,
+  市长热线: 0.1,
+  建言献策: 0.05,
+  舆情在线: 0.08,
+  行政效能投诉: 0.07,
+};
+const COLUMN_PATH: Record<Column, string> = {
+  动态信息: 'dtxx',
+  公告信息: 'ggxx',
+  人事信息: 'rsxx',
+  市民留言: 'smly',
+  市长热线: 'szrx',
+  建言献策: 'jyxc',
+  舆情在线: 'yqzx',
+  行政效能投诉: 'xzxnts',
+};
 const COLUMN_CUMULATIVE = (() => {
   let c = 0;
   return PORTAL_COLUMNS.map((col) => (c += COLUMN_SHARE[col]));
@@ -40,7 +58,14 @@ export interface PortalHour {
   hits: number;
 }
 
-export interface PortalPlan { day: number; baseMs: number; hours: PortalHour[]; total: number; seed: string; spike: DayScenarios['portalSpike'] }
+export interface PortalPlan {
+  day: number;
+  baseMs: number;
+  hours: PortalHour[];
+  total: number;
+  seed: string;
+  spike: DayScenarios['portalSpike'];
+}
 
 export function planPortal(seed: string, day: number, baseMs: number, calendar: WorkCalendar, scenarios: DayScenarios): PortalPlan {
   const rng = rngFor(seed, day, 'portal-plan');
@@ -82,20 +107,23 @@ export function portalHits(plan: PortalPlan, hour: number, idBase: string): Time
   const normal = h.pages.length - h.spikeSessions;
   for (let s = 0; s < h.pages.length; s++) {
     const isSpike = s >= normal && spike;
-    let t = isSpike
-      ? rng.uniform(Math.max(spike.fromMs, hourStart), Math.min(spike.toMs, hourEnd))
-      : rng.uniform(hourStart, hourEnd);
-    const visitor = rng.chance(P_REGULAR)
-      ? hex64(`${seed}|regular|${Math.floor(REGULARS * rng.next() ** 2)}`)
-      : hex64(`${seed}|${date}|${hour}|${s}`);
+    let t = isSpike ? rng.uniform(Math.max(spike.fromMs, hourStart), Math.min(spike.toMs, hourEnd)) : rng.uniform(hourStart, hourEnd);
+    const visitor = rng.chance(P_REGULAR) ? hex64(`${seed}|regular|${Math.floor(REGULARS * rng.next() ** 2)}`) : hex64(`${seed}|${date}|${hour}|${s}`);
     let column: Column = isSpike ? spike.column : pickColumn(rng.next());
     for (let k = 0; k < h.pages[s]!; k++) {
       if (k > 0 && !isSpike && rng.chance(0.3)) column = pickColumn(rng.next());
       const article = rng.int(1, isSpike ? 3 : 400);
-      out.push(timed(Math.min(t, hourEnd), {
-        id: `${idBase}.p${hour}.${s}.${k}`, type: 'portal.hit', source: 'portal', center: 'yiyang', column,
-        path: `/${COLUMN_PATH[column]}/${month}/t${date}_${article}.html`, visitor,
-      }));
+      out.push(
+        timed(Math.min(t, hourEnd), {
+          id: `${idBase}.p${hour}.${s}.${k}`,
+          type: 'portal.hit',
+          source: 'portal',
+          center: 'yiyang',
+          column,
+          path: `/${COLUMN_PATH[column]}/${month}/t${date}_${article}.html`,
+          visitor,
+        }),
+      );
       t += rng.uniform(8_000, 120_000);
     }
   }

@@ -30,7 +30,7 @@ export function simDays(hubCalendar: WorkCalendar, open?: { day: number; baseMs:
 /** The working day `n` working days before `day` (n >= 1). */
 export function workingDaysBefore(calendar: WorkCalendar, day: number, n: number): number {
   let d = day;
-  for (let left = n; left > 0; ) {
+  for (let left = n; left > 0;) {
     d -= 1;
     if (calendar.isWorkday(d)) left -= 1;
   }

@@ -29,7 +29,9 @@ export function tradesOn(seed: string, day: number, baseMs: number): Timed[] {
     // lognormal with the category's mean: mu = ln(mean) - sigma^2 / 2
     const amount = Math.round(rng.lognormal(Math.log(c.meanYuan) - SIGMA ** 2 / 2, SIGMA) * 100) / 100;
     const deal = `JY${compactDate(day)}${String(i + 1).padStart(3, '0')}${seedTag(seed)}`;
-    out.push(timed(baseMs + officeTime(rng), { id: `${deal}:closed`, type: 'trade.closed', source: 'trade', center: 'yiyang', deal, category: c.category, amount }));
+    out.push(
+      timed(baseMs + officeTime(rng), { id: `${deal}:closed`, type: 'trade.closed', source: 'trade', center: 'yiyang', deal, category: c.category, amount }),
+    );
   }
   return out;
 }

@@ -21,7 +21,14 @@ export class IngestRefusedError extends Error {
   }
 }
 
-export interface SourceStats { sent: number; accepted: number; duplicates: number; rejected: number; batches: number; retries: number }
+export interface SourceStats {
+  sent: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  batches: number;
+  retries: number;
+}
 
 export interface SenderOptions {
   url: string;
@@ -165,7 +172,9 @@ export class Senders {
   private readonly failed: Promise<never>;
 
   constructor(private readonly opts: SenderOptions) {
-    this.failed = new Promise<never>((_, reject) => { this.rejectFailed = reject; });
+    this.failed = new Promise<never>((_, reject) => {
+      this.rejectFailed = reject;
+    });
     this.failed.catch(() => undefined);
   }
 

@@ -6,5 +6,8 @@ export type HallVariant = 'standard' | 'wide';
 export const hallCanvas: CanvasSpec<HallVariant> = {
   baseWidth: 1920,
   baseHeight: 1080,
-  variants: [{ name: 'standard', minAspect: 0 }, { name: 'wide', minAspect: 2.2 }],
+  variants: [
+    { name: 'standard', minAspect: 0 },
+    { name: 'wide', minAspect: 2.2 },
+  ],
 };

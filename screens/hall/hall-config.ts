@@ -23,6 +23,9 @@ export function useHallConfig() {
     }
   };
   void load();
-  onScopeDispose(() => { disposed = true; if (timer) clearTimeout(timer); });
+  onScopeDispose(() => {
+    disposed = true;
+    if (timer) clearTimeout(timer);
+  });
   return config;
 }

@@ -12,12 +12,14 @@ import type { GridTile } from '../../web/widgets/WindowGrid/WindowGrid.vue';
 const MAX_CALLS = 20;
 
 export function useHallView(snapshot: Ref<Snapshot | null>, catalog: ReturnType<typeof useCatalogStore>) {
-  const calls = computed<CallEntry[]>(() => (snapshot.value?.calls ?? []).slice(0, MAX_CALLS).map((c) => ({
-    key: `${c.ticket}@${c.at}`,
-    ticket: c.ticket,
-    windowNumber: catalog.windowNumber(c.window),
-    time: c.at.slice(11, 16),
-  })));
+  const calls = computed<CallEntry[]>(() =>
+    (snapshot.value?.calls ?? []).slice(0, MAX_CALLS).map((c) => ({
+      key: `${c.ticket}@${c.at}`,
+      ticket: c.ticket,
+      windowNumber: catalog.windowNumber(c.window),
+      time: c.at.slice(11, 16),
+    })),
+  );
 
   const tiles = computed<GridTile[]>(() => {
     const windows = snapshot.value?.windows ?? {};

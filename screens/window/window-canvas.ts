@@ -6,5 +6,8 @@ export type WindowVariant = 'panel' | 'strip';
 export const windowCanvas: CanvasSpec<WindowVariant> = {
   baseWidth: 640,
   baseHeight: 160,
-  variants: [{ name: 'panel', minAspect: 0 }, { name: 'strip', minAspect: 2.5 }],
+  variants: [
+    { name: 'panel', minAspect: 0 },
+    { name: 'strip', minAspect: 2.5 },
+  ],
 };

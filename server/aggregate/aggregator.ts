@@ -51,16 +51,27 @@ export function createAggregator(opts: AggregatorOptions): Aggregator {
   let running = false;
   let loop: Promise<void> | null = null;
   let wake: (() => void) | null = null;
-  const pause = (ms: number) => new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    wake = () => { clearTimeout(timer); resolve(); };
-  });
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
 
   async function run(): Promise<void> {
     while (running) {
       try {
         const [applied, failed, touched] = await redis.ygApplyEvents(
-          keys.stream, keys.deadLetters, keys.group, CONSUMER, keys.prefix, batchSize, opts.retentionMs, opts.now(),
+          keys.stream,
+          keys.deadLetters,
+          keys.group,
+          CONSUMER,
+          keys.prefix,
+          batchSize,
+          opts.retentionMs,
+          opts.now(),
         );
         if (applied + failed.length > 0) {
           stats.applied += applied;

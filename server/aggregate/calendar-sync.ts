@@ -6,5 +6,9 @@ import type { RedisKeys } from '../redis/keys.ts';
 export async function syncCalendar(redis: RedisClient, keys: RedisKeys, calendar: WorkCalendar): Promise<void> {
   const flat: string[] = [];
   for (const [day, work] of calendar.exceptions()) flat.push(String(day), work ? '1' : '0');
-  await redis.multi().del(keys.calendar).hset(keys.calendar, ...flat).exec();
+  await redis
+    .multi()
+    .del(keys.calendar)
+    .hset(keys.calendar, ...flat)
+    .exec();
 }

@@ -2,7 +2,12 @@
 import type { RedisClient } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 
-export interface DeadLetter { id: string; sid: string; error: string; record: string }
+export interface DeadLetter {
+  id: string;
+  sid: string;
+  error: string;
+  record: string;
+}
 
 export async function readDeadLetters(redis: RedisClient, keys: RedisKeys, count = 100): Promise<{ total: number; items: DeadLetter[] }> {
   const [total, entries] = await Promise.all([

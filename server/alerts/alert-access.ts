@@ -15,7 +15,8 @@ export function mayAct(user: SessionUser, alert: Alert): boolean {
 /** The departments a list covers: those asked for, which must be the user's own; else all the user may see (null: all). */
 export function listedDepts(user: SessionUser, asked: string[] | undefined): string[] | null {
   const allowed = visibleDepts(user);
-  if (asked && allowed && asked.some((d) => !allowed.includes(d))) throw new Forbidden('you supervise other departments; ask for yours or leave dept out', 'dept');
+  if (asked && allowed && asked.some((d) => !allowed.includes(d)))
+    throw new Forbidden('you supervise other departments; ask for yours or leave dept out', 'dept');
   return asked ?? allowed;
 }
 

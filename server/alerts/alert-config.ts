@@ -7,7 +7,10 @@ import { z } from 'zod';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
 import { ConfigError } from '../config/env.ts';
 
-const minutes = z.number().positive('must be more than 0').max(7 * 24 * 60);
+const minutes = z
+  .number()
+  .positive('must be more than 0')
+  .max(7 * 24 * 60);
 const thresholdsSchema = z.object({
   /** Yellow card when this many working days or fewer are left until the case's deadline (0: no yellow card). */
   caseYellowDays: z.number().int().min(0).max(60),
@@ -31,7 +34,10 @@ const fileSchema = z.object({
 });
 
 /** An office period as minutes of the day, [from, to). */
-export interface OfficePeriod { from: number; to: number }
+export interface OfficePeriod {
+  from: number;
+  to: number;
+}
 
 export interface AlertConfig {
   officeHours: OfficePeriod[];
@@ -49,10 +55,12 @@ export function parseAlertConfig(raw: unknown, catalog: CatalogIndex, origin = '
   }
   const cfg = parsed.data;
   for (const dept of Object.keys(cfg.departments)) {
-    if (!catalog.departments.has(dept)) throw new ConfigError(`${origin}: departments names "${dept}", which is not in the catalog; use a department code such as yiyang.realestate`);
+    if (!catalog.departments.has(dept))
+      throw new ConfigError(`${origin}: departments names "${dept}", which is not in the catalog; use a department code such as yiyang.realestate`);
   }
   const officeHours = cfg.officeHours.map((p) => ({ from: minuteOfDay(p.from), to: minuteOfDay(p.to) })).sort((a, b) => a.from - b.from);
-  for (const p of officeHours) if (p.to <= p.from) throw new ConfigError(`${origin}: an office period ends before it starts; write it as {"from": "08:30", "to": "12:00"}`);
+  for (const p of officeHours)
+    if (p.to <= p.from) throw new ConfigError(`${origin}: an office period ends before it starts; write it as {"from": "08:30", "to": "12:00"}`);
   const cache = new Map<string, Thresholds>();
   return {
     officeHours,

@@ -87,9 +87,19 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
       }
       return JSON.stringify(ops.length > 0 ? { sid, ops } : { sid });
     });
-    const result = parseScriptResult(await redis.ygAlertApply(
-      keys.alertStream, keys.prefix, now(), keys.alertsGroup, consumer, entries[0]![0], entries[entries.length - 1]![0], entries.length * 2 + 100, ...records,
-    ));
+    const result = parseScriptResult(
+      await redis.ygAlertApply(
+        keys.alertStream,
+        keys.prefix,
+        now(),
+        keys.alertsGroup,
+        consumer,
+        entries[0]![0],
+        entries[entries.length - 1]![0],
+        entries.length * 2 + 100,
+        ...records,
+      ),
+    );
     stats.applied += result.applied ?? 0;
     deliver(result);
   }
@@ -97,7 +107,11 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
   async function claimAbandoned(): Promise<void> {
     let cursor = '0-0';
     do {
-      const [next, entries] = (await redis.xautoclaim(keys.alertStream, keys.alertsGroup, consumer, claimIdleMs, cursor, 'COUNT', batchSize)) as [string, StreamEntry[], string[]];
+      const [next, entries] = (await redis.xautoclaim(keys.alertStream, keys.alertsGroup, consumer, claimIdleMs, cursor, 'COUNT', batchSize)) as [
+        string,
+        StreamEntry[],
+        string[],
+      ];
       await applyBatch(entries.filter((e) => Array.isArray(e[1])));
       cursor = next;
     } while (cursor !== '0-0' && running);
@@ -110,7 +124,8 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
           lastClaim = Date.now();
           await claimAbandoned();
         }
-        const res = (await reader.xreadgroup('GROUP', keys.alertsGroup, consumer, 'COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', keys.alertStream, '>')) as [string, StreamEntry[]][] | null;
+        const res = (await reader.xreadgroup('GROUP', keys.alertsGroup, consumer, 'COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', keys.alertStream, '>')) as
+          [string, StreamEntry[]][] | null;
         if (res?.[0]) await applyBatch(res[0][1]);
       } catch (err) {
         if (!running) break;
@@ -127,13 +142,18 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
       if (flat.length === 0) return;
       const ids: string[] = [];
       const scores: string[] = [];
-      for (let i = 0; i < flat.length; i += 2) { ids.push(flat[i]!); scores.push(flat[i + 1]!); }
+      for (let i = 0; i < flat.length; i += 2) {
+        ids.push(flat[i]!);
+        scores.push(flat[i + 1]!);
+      }
       const payloads = (await redis.hmget(keys.alertTimerPayloads, ...ids)).map((j) => (j ? (JSON.parse(j) as TimerPayload) : null));
       const waiting = await waitingByDept(payloads, t);
       let acted = 0;
       for (let i = 0; i < ids.length; i++) {
         const payload = payloads[i];
-        const decision = payload ? decideTimer(payload, { now: t, config: rules.config, office: rules.office, waiting: (d) => waiting.get(d) ?? 0 }) : { do: 'drop' as const };
+        const decision = payload
+          ? decideTimer(payload, { now: t, config: rules.config, office: rules.office, waiting: (d) => waiting.get(d) ?? 0 })
+          : { do: 'drop' as const };
         const result = parseScriptResult(await redis.ygAlertFire(keys.prefix, t, ids[i]!, scores[i]!, decision.do, decision.do === 'move' ? decision.at : 0));
         stats.fired += result.fired ?? 0;
         if (decision.do !== 'move') acted++;
@@ -170,7 +190,9 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
   let pendingTicks = 0;
   function tick(): Promise<void> {
     pendingTicks++;
-    const run = chain.then(doTick).finally(() => { pendingTicks--; });
+    const run = chain.then(doTick).finally(() => {
+      pendingTicks--;
+    });
     chain = run.catch(() => undefined);
     return run;
   }

@@ -25,8 +25,14 @@ export function alertRouter(auth: Auth, store: AlertStore, now: () => number): R
   router.get('/api/v1/alerts', signedIn, async (req, res) => {
     const q = parseQuery(req, alertListQuery);
     const alerts = await store.list({
-      states: q.state, depts: listedDepts(userOf(req), q.dept), rule: q.rule, severity: q.severity,
-      window: q.window, from: q.from, to: q.to, limit: q.limit,
+      states: q.state,
+      depts: listedDepts(userOf(req), q.dept),
+      rule: q.rule,
+      severity: q.severity,
+      window: q.window,
+      from: q.from,
+      to: q.to,
+      limit: q.limit,
     });
     // `now`: the hub's clock, so a console shows how long an alert has been open whatever its PC's clock says
     res.json({ alerts, now: now() });
@@ -36,24 +42,25 @@ export function alertRouter(auth: Auth, store: AlertStore, now: () => number): R
     res.json({ alert: await visibleAlert(store, userOf(req), parsePathParam(req, 'id', pathName)) });
   });
 
-  const action = (name: AlertActionName) => router.post(`/api/v1/alerts/:id/${name}`, signedIn, async (req, res) => {
-    const user = userOf(req);
-    const id = parsePathParam(req, 'id', pathName);
-    await visibleAlert(store, user, id);
-    let note = '';
-    let level: number | undefined;
-    if (name === 'resolve') {
-      const body = noteSchema.safeParse(req.body ?? {});
-      if (!body.success) throw new InputError(body.error.issues[0]?.message ?? 'a note is required', 'note');
-      note = body.data.note;
-    } else if (name === 'escalate') {
-      const body = escalateSchema.safeParse(req.body ?? {});
-      if (!body.success) throw new InputError('send {"note"?: "...", "level"?: <the level you saw>}', 'body');
-      note = body.data.note ?? '';
-      level = body.data.level;
-    }
-    res.json({ ok: true, alert: await store.act(id, name, { username: user.username, ip: clientIp(req) }, note, level) });
-  });
+  const action = (name: AlertActionName) =>
+    router.post(`/api/v1/alerts/:id/${name}`, signedIn, async (req, res) => {
+      const user = userOf(req);
+      const id = parsePathParam(req, 'id', pathName);
+      await visibleAlert(store, user, id);
+      let note = '';
+      let level: number | undefined;
+      if (name === 'resolve') {
+        const body = noteSchema.safeParse(req.body ?? {});
+        if (!body.success) throw new InputError(body.error.issues[0]?.message ?? 'a note is required', 'note');
+        note = body.data.note;
+      } else if (name === 'escalate') {
+        const body = escalateSchema.safeParse(req.body ?? {});
+        if (!body.success) throw new InputError('send {"note"?: "...", "level"?: <the level you saw>}', 'body');
+        note = body.data.note ?? '';
+        level = body.data.level;
+      }
+      res.json({ ok: true, alert: await store.act(id, name, { username: user.username, ip: clientIp(req) }, note, level) });
+    });
   action('ack');
   action('resolve');
   action('escalate');

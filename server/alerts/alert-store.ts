@@ -4,7 +4,15 @@
  * whose atomic script also writes the audit entry.
  */
 import {
-  compareAlerts, isUnresolved, lastActor, type Alert, type AlertConflictCode, type AlertMessage, type AlertRule, type AlertState, type Severity,
+  compareAlerts,
+  isUnresolved,
+  lastActor,
+  type Alert,
+  type AlertConflictCode,
+  type AlertMessage,
+  type AlertRule,
+  type AlertState,
+  type Severity,
 } from '../../common/alerts.ts';
 import { Conflict, NotFound } from '../domain-errors.ts';
 import type { RedisKeys } from '../redis/keys.ts';
@@ -29,14 +37,21 @@ export type AlertActionName = 'ack' | 'resolve' | 'escalate';
 /** Someone acted first: 409 with the code, and the alert as it is now. */
 export class AlertConflict extends Conflict<AlertConflictCode> {
   override name = 'AlertConflict';
-  constructor(code: AlertConflictCode, readonly alert: Alert) {
+  constructor(
+    code: AlertConflictCode,
+    readonly alert: Alert,
+  ) {
     super(code, CONFLICT_TEXT[code](alert), { alert });
   }
 }
 
 /** The action script's reasons (server/alerts/lua/alert-act.lua), as the API's codes. */
 const CODE_OF_REASON: Record<string, AlertConflictCode> = {
-  acknowledged: 'already-acknowledged', resolved: 'already-resolved', closed: 'already-closed', level: 'level-changed', 'top-level': 'top-level',
+  acknowledged: 'already-acknowledged',
+  resolved: 'already-resolved',
+  closed: 'already-closed',
+  level: 'level-changed',
+  'top-level': 'top-level',
 };
 
 /** The English text of each code, for clients other than the console. */
@@ -80,8 +95,13 @@ export function createAlertStore(redis: AlertRedis, keys: RedisKeys, now: () => 
       const scan = onlyUnresolved && !f.depts ? 10_000 : Math.max(limit * 5, 1000);
       const ids = new Set<string>();
       for (const key of indexes) for (const id of await redis.zrevrangebyscore(key, max, min, 'LIMIT', 0, scan)) ids.add(id);
-      const alerts = (await load([...ids])).filter((a) =>
-        (!f.states || f.states.includes(a.state)) && (!f.rule || a.rule === f.rule) && (!f.severity || a.severity === f.severity) && (!f.window || a.window === f.window));
+      const alerts = (await load([...ids])).filter(
+        (a) =>
+          (!f.states || f.states.includes(a.state)) &&
+          (!f.rule || a.rule === f.rule) &&
+          (!f.severity || a.severity === f.severity) &&
+          (!f.window || a.window === f.window),
+      );
       alerts.sort(onlyUnresolved ? compareAlerts : (a, b) => b.openedAt - a.openedAt);
       return alerts.slice(0, limit);
     },

@@ -23,7 +23,10 @@ export class AlertsAccessError extends Error {
   }
 }
 
-export function attachAlertsNamespace(io: Server, authenticate: (socket: AlertsSocket, next: (err?: Error) => void) => void): { emit(messages: AlertMessage[]): void } {
+export function attachAlertsNamespace(
+  io: Server,
+  authenticate: (socket: AlertsSocket, next: (err?: Error) => void) => void,
+): { emit(messages: AlertMessage[]): void } {
   const nsp = io.of(ALERTS_NAMESPACE) as unknown as AlertsNamespace;
   nsp.use(authenticate);
   nsp.use((socket, next) => {

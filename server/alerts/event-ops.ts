@@ -51,10 +51,24 @@ export type AlertOp =
   | { op: 'close'; subject: string; reason: CloseReason }
   | { op: 'open'; spec: AlertSpec }
   /** An event of a case (`id` the event's, `ms` and `day` its `at`): the engine derives the case again from all of them. */
-  | { op: 'case'; kind: 'accepted'; case: string; id: string; day: number; ms: number; promisedDays: number; yellowDays: number; spec: Omit<AlertSpec, 'rule' | 'severity' | 'subject'> }
+  | {
+      op: 'case';
+      kind: 'accepted';
+      case: string;
+      id: string;
+      day: number;
+      ms: number;
+      promisedDays: number;
+      yellowDays: number;
+      spec: Omit<AlertSpec, 'rule' | 'severity' | 'subject'>;
+    }
   | { op: 'case'; kind: 'suspended' | 'resumed' | 'completed' | 'returned'; case: string; id: string; day: number; ms: number };
 
-export interface RuleContext { config: AlertConfig; catalog: CatalogIndex; office: OfficeHours }
+export interface RuleContext {
+  config: AlertConfig;
+  catalog: CatalogIndex;
+  office: OfficeHours;
+}
 
 const wide = (center: string): Scope[] => [`center:${center}`, 'city'];
 
@@ -74,8 +88,19 @@ const caseId = (center: string, caseNo: string) => `${center}:${caseNo}`;
  * reads the portal traffic that is most of the main stream. opsOfEvent answers [] for all others.
  */
 export const WATCHED_EVENT_TYPES: ReadonlySet<YgEvent['type']> = new Set<YgEvent['type']>([
-  'ticket.issued', 'ticket.called', 'ticket.transferred', 'ticket.noshow', 'ticket.started', 'ticket.finished',
-  'window.status', 'case.accepted', 'case.suspended', 'case.resumed', 'case.completed', 'case.returned', 'rating.submitted',
+  'ticket.issued',
+  'ticket.called',
+  'ticket.transferred',
+  'ticket.noshow',
+  'ticket.started',
+  'ticket.finished',
+  'window.status',
+  'case.accepted',
+  'case.suspended',
+  'case.resumed',
+  'case.completed',
+  'case.returned',
+  'rating.submitted',
 ]);
 
 export function opsOfEvent(event: YgEvent, ctx: RuleContext): AlertOp[] {
@@ -88,15 +113,29 @@ export function opsOfEvent(event: YgEvent, ctx: RuleContext): AlertOp[] {
   const ticketKey = 'ticket' in event ? `${center}:${day}:${event.ticket}` : '';
   const waitSubject = `wait:${ticketKey}`;
   const serviceSubject = `service:${ticketKey}`;
-  const end = (subject: string, reason: CloseReason): AlertOp[] => [{ op: 'disarm', timer: subject }, { op: 'close', subject, reason }];
+  const end = (subject: string, reason: CloseReason): AlertOp[] => [
+    { op: 'disarm', timer: subject },
+    { op: 'close', subject, reason },
+  ];
 
   const armWait = (dept: string | undefined): AlertOp => ({
-    op: 'arm', timer: waitSubject, at: ms + ctx.config.thresholdsFor(dept).ticketWaitMinutes * MINUTE_MS,
+    op: 'arm',
+    timer: waitSubject,
+    at: ms + ctx.config.thresholdsFor(dept).ticketWaitMinutes * MINUTE_MS,
     payload: {
-      kind: 'open', day,
+      kind: 'open',
+      day,
       spec: {
-        rule: 'wait', severity: 'yellow', subject: waitSubject, center, ...(dept ? { dept } : {}), ticket: (event as { ticket: string }).ticket,
-        since: ms, scopes: scopesOfAlert(center, dept), escalateAfterMs: escalate(dept), expireAt: endOfDay(day),
+        rule: 'wait',
+        severity: 'yellow',
+        subject: waitSubject,
+        center,
+        ...(dept ? { dept } : {}),
+        ticket: (event as { ticket: string }).ticket,
+        since: ms,
+        scopes: scopesOfAlert(center, dept),
+        escalateAfterMs: escalate(dept),
+        expireAt: endOfDay(day),
       },
     },
   });
@@ -113,16 +152,31 @@ export function opsOfEvent(event: YgEvent, ctx: RuleContext): AlertOp[] {
       return [...end(waitSubject, 'ticket-noshow'), ...end(serviceSubject, 'ticket-noshow')];
     case 'ticket.started': {
       const dept = deptOfWindow(event.window);
-      return [...end(waitSubject, 'ticket-called'), {
-        op: 'arm', timer: serviceSubject, at: ms + ctx.config.thresholdsFor(dept).serviceMinutes * MINUTE_MS,
-        payload: {
-          kind: 'open', day,
-          spec: {
-            rule: 'service', severity: 'yellow', subject: serviceSubject, center, ...(dept ? { dept } : {}), window: event.window, ticket: event.ticket,
-            since: ms, scopes: scopesOfAlert(center, dept, event.window), escalateAfterMs: escalate(dept), expireAt: endOfDay(day),
+      return [
+        ...end(waitSubject, 'ticket-called'),
+        {
+          op: 'arm',
+          timer: serviceSubject,
+          at: ms + ctx.config.thresholdsFor(dept).serviceMinutes * MINUTE_MS,
+          payload: {
+            kind: 'open',
+            day,
+            spec: {
+              rule: 'service',
+              severity: 'yellow',
+              subject: serviceSubject,
+              center,
+              ...(dept ? { dept } : {}),
+              window: event.window,
+              ticket: event.ticket,
+              since: ms,
+              scopes: scopesOfAlert(center, dept, event.window),
+              escalateAfterMs: escalate(dept),
+              expireAt: endOfDay(day),
+            },
           },
         },
-      }];
+      ];
     }
     case 'ticket.finished':
       return end(serviceSubject, 'service-finished');
@@ -130,27 +184,53 @@ export function opsOfEvent(event: YgEvent, ctx: RuleContext): AlertOp[] {
       const subject = `window:${event.window}`;
       if (event.status === 'open' || event.status === 'serving') return end(subject, 'window-reopened');
       const idle = ctx.config.thresholdsFor(event.dept).windowIdleMinutes * MINUTE_MS;
-      return [{
-        // closed then paused is still unattended: keep the first timer
-        op: 'arm', timer: subject, ifAbsent: true, at: officeTimeAfter(ctx.office, ms, idle),
-        payload: {
-          kind: 'open',
-          spec: {
-            rule: 'window', severity: 'red', subject, center, dept: event.dept, window: event.window,
-            since: ms, scopes: scopesOfAlert(center, event.dept, event.window), escalateAfterMs: escalate(event.dept),
+      return [
+        {
+          // closed then paused is still unattended: keep the first timer
+          op: 'arm',
+          timer: subject,
+          ifAbsent: true,
+          at: officeTimeAfter(ctx.office, ms, idle),
+          payload: {
+            kind: 'open',
+            spec: {
+              rule: 'window',
+              severity: 'red',
+              subject,
+              center,
+              dept: event.dept,
+              window: event.window,
+              since: ms,
+              scopes: scopesOfAlert(center, event.dept, event.window),
+              escalateAfterMs: escalate(event.dept),
+            },
           },
         },
-      }];
+      ];
     }
     case 'case.accepted': {
       const t = ctx.config.thresholdsFor(event.dept);
-      return [{
-        op: 'case', kind: 'accepted', case: caseId(center, event.case), id: event.id, day, ms, promisedDays: event.promisedDays, yellowDays: t.caseYellowDays,
-        spec: {
-          center, dept: event.dept, ...(event.window ? { window: event.window } : {}), case: event.case,
-          since: ms, scopes: scopesOfAlert(center, event.dept, event.window), escalateAfterMs: t.escalateMinutes * MINUTE_MS,
+      return [
+        {
+          op: 'case',
+          kind: 'accepted',
+          case: caseId(center, event.case),
+          id: event.id,
+          day,
+          ms,
+          promisedDays: event.promisedDays,
+          yellowDays: t.caseYellowDays,
+          spec: {
+            center,
+            dept: event.dept,
+            ...(event.window ? { window: event.window } : {}),
+            case: event.case,
+            since: ms,
+            scopes: scopesOfAlert(center, event.dept, event.window),
+            escalateAfterMs: t.escalateMinutes * MINUTE_MS,
+          },
         },
-      }];
+      ];
     }
     case 'case.suspended':
     case 'case.resumed':
@@ -160,15 +240,26 @@ export function opsOfEvent(event: YgEvent, ctx: RuleContext): AlertOp[] {
     case 'rating.submitted': {
       if (!isBadRating(event.score)) return [];
       const t = ctx.config.thresholdsFor(event.dept);
-      return [{
-        op: 'open',
-        spec: {
-          rule: 'review', severity: 'yellow', subject: `review:${event.id}`, center, dept: event.dept, window: event.window, score: event.score,
-          ...(event.ticket ? { ticket: event.ticket } : {}), ...(event.case ? { case: event.case } : {}),
-          since: ms, dueAt: endOfDay(addWorkingDays(ctx.office.calendar, day, t.badReviewDays)),
-          scopes: scopesOfAlert(center, event.dept, event.window), escalateAfterMs: t.escalateMinutes * MINUTE_MS,
+      return [
+        {
+          op: 'open',
+          spec: {
+            rule: 'review',
+            severity: 'yellow',
+            subject: `review:${event.id}`,
+            center,
+            dept: event.dept,
+            window: event.window,
+            score: event.score,
+            ...(event.ticket ? { ticket: event.ticket } : {}),
+            ...(event.case ? { case: event.case } : {}),
+            since: ms,
+            dueAt: endOfDay(addWorkingDays(ctx.office.calendar, day, t.badReviewDays)),
+            scopes: scopesOfAlert(center, event.dept, event.window),
+            escalateAfterMs: t.escalateMinutes * MINUTE_MS,
+          },
         },
-      }];
+      ];
     }
     default:
       return [];

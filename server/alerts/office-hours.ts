@@ -10,7 +10,10 @@ const MINUTE_MS = 60_000;
 /** Longer stretches are not walked day by day: they certainly hold any threshold's office minutes. */
 const MAX_DAYS = 60;
 
-export interface OfficeHours { calendar: WorkCalendar; periods: OfficePeriod[] }
+export interface OfficeHours {
+  calendar: WorkCalendar;
+  periods: OfficePeriod[];
+}
 
 /** The office periods of a day as epoch-ms intervals (none on a day off). */
 function periodsOfDay(oh: OfficeHours, day: number): [number, number][] {

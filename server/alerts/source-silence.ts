@@ -33,7 +33,13 @@ export async function sourceSilenceOps(redis: RedisClient, keys: RedisKeys, rule
     ops.push({
       op: 'open',
       spec: {
-        rule: 'source', severity: 'yellow', subject, center: city, source, since: last, scopes: ['city'],
+        rule: 'source',
+        severity: 'yellow',
+        subject,
+        center: city,
+        source,
+        since: last,
+        scopes: ['city'],
         escalateAfterMs: rules.config.thresholdsFor(null).escalateMinutes * 60_000,
       },
     });

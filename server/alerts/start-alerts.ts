@@ -63,7 +63,12 @@ export async function startAlerts(deps: AlertsDeps): Promise<Alerts> {
     reader.on('error', (err: Error) => log.debug({ err: err.message }, 'alerts reader: redis connection error'));
     await waitForRedis(reader);
     engine = createAlertEngine({
-      redis, reader, keys, log, now, onMessages,
+      redis,
+      reader,
+      keys,
+      log,
+      now,
+      onMessages,
       rules: { config, catalog, office: { calendar: deps.calendar, periods: config.officeHours } },
       ...deps.tuning,
     });

@@ -54,7 +54,11 @@ export function adminRouter(auth: Auth): Router {
   router.post('/api/v1/tokens/ingest/:source/rotate', admin, async (req, res) => {
     // optional {"centers": [...] | null, "types": [...] | null}: a list restricts, null lifts, absent keeps
     const body = ingestScopeBody.safeParse(req.body ?? {});
-    if (!body.success) throw new InputError(`${body.error.issues[0]!.message} (send {"centers": ["yiyang"], "types": ["ticket.*"]}, or {} to keep the scope)`, String(body.error.issues[0]!.path[0] ?? 'body'));
+    if (!body.success)
+      throw new InputError(
+        `${body.error.issues[0]!.message} (send {"centers": ["yiyang"], "types": ["ticket.*"]}, or {} to keep the scope)`,
+        String(body.error.issues[0]!.path[0] ?? 'body'),
+      );
     const { token, scope } = await auth.tokens.rotateIngest(param(req, 'source'), body.data, actorOf(req));
     res.json({ ok: true, source: param(req, 'source'), token, centers: scope.centers ?? null, types: scope.types ?? null });
   });

@@ -60,7 +60,24 @@ export function createAuditLog(redis: RedisClient, keys: RedisKeys, now: () => n
   const log: AuditLog = {
     trim,
     async record(e) {
-      await redis.xadd(keys.audit, '*', 'at', now(), 'actor', e.actor, 'action', e.action, 'target', e.target, 'ip', e.ip, 'dept', e.dept ?? '', 'detail', JSON.stringify(e.detail ?? {}));
+      await redis.xadd(
+        keys.audit,
+        '*',
+        'at',
+        now(),
+        'actor',
+        e.actor,
+        'action',
+        e.action,
+        'target',
+        e.target,
+        'ip',
+        e.ip,
+        'dept',
+        e.dept ?? '',
+        'detail',
+        JSON.stringify(e.detail ?? {}),
+      );
       if (++writes % 100 === 1) await trim();
     },
     async readAs(user, q) {
@@ -76,8 +93,14 @@ export function createAuditLog(redis: RedisClient, keys: RedisKeys, now: () => n
           const f: Record<string, string> = {};
           for (let i = 0; i < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
           const entry: AuditEntry = {
-            id, at: Number(f.at), actor: f.actor ?? '', action: f.action ?? '', target: f.target ?? '', ip: f.ip ?? '',
-            ...(f.dept ? { dept: f.dept } : {}), detail: JSON.parse(f.detail || '{}') as Record<string, unknown>,
+            id,
+            at: Number(f.at),
+            actor: f.actor ?? '',
+            action: f.action ?? '',
+            target: f.target ?? '',
+            ip: f.ip ?? '',
+            ...(f.dept ? { dept: f.dept } : {}),
+            detail: JSON.parse(f.detail || '{}') as Record<string, unknown>,
           };
           if (matches(entry, q)) out.push(entry);
           if (out.length >= limit) break;

@@ -74,7 +74,14 @@ export function createAuth(opts: AuthOptions): Auth {
   const limiter = createLoginLimiter(redis, keys, opts.lockout);
   const audit = createAuditLog(redis, keys, now);
   const tokens = createTokenStore({
-    redis, keys, audit, now, secret: opts.hubSecret, envIngest: opts.ingestTokens, envScreen: opts.screenTokens, refreshMs: opts.tokenRefreshMs,
+    redis,
+    keys,
+    audit,
+    now,
+    secret: opts.hubSecret,
+    envIngest: opts.ingestTokens,
+    envScreen: opts.screenTokens,
+    refreshMs: opts.tokenRefreshMs,
     warn: (message) => log.warn(message),
   });
 
@@ -93,10 +100,17 @@ export function createAuth(opts: AuthOptions): Auth {
 
   // lockouts that have ended become their audit entries; every hub tries, the script writes each once
   let flushTimer: NodeJS.Timeout | null = null;
-  const flushLocks = () => limiter.flushLocks(now()).catch((err: Error) => log.warn({ err: err.message }, 'could not write ended sign-in lockouts to the audit; retrying'));
+  const flushLocks = () =>
+    limiter.flushLocks(now()).catch((err: Error) => log.warn({ err: err.message }, 'could not write ended sign-in lockouts to the audit; retrying'));
 
   return {
-    users, sessions, limiter, audit, tokens, identity, cookieSecure: opts.cookieSecure ?? false,
+    users,
+    sessions,
+    limiter,
+    audit,
+    tokens,
+    identity,
+    cookieSecure: opts.cookieSecure ?? false,
     async start() {
       await tokens.start();
       await bootstrapAdmin();
@@ -124,8 +138,16 @@ export function createAuth(opts: AuthOptions): Auth {
       }
       if (!ok || !stored) {
         await audit.record({
-          actor: target, action: 'signin.failed', target, ip,
-          detail: { failures: attempt.failures, addressFailures: attempt.addressFailures, ...(attempt.locks ? { locked: attempt.locks } : {}), reason: stored ? (stored.disabled ? 'disabled' : 'password') : 'unknown-user' },
+          actor: target,
+          action: 'signin.failed',
+          target,
+          ip,
+          detail: {
+            failures: attempt.failures,
+            addressFailures: attempt.addressFailures,
+            ...(attempt.locks ? { locked: attempt.locks } : {}),
+            reason: stored ? (stored.disabled ? 'disabled' : 'password') : 'unknown-user',
+          },
         });
         throw new SignInError();
       }

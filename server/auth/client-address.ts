@@ -22,11 +22,12 @@ function ipv6Groups(ip: string): string[] {
   const left = part(head);
   const right = tail === undefined ? [] : part(tail);
   // an embedded IPv4 tail (::1.2.3.4) takes two groups
-  const expand = (groups: string[]) => groups.flatMap((g) => {
-    if (!g.includes('.')) return [g];
-    const [a, b, c, d] = g.split('.').map(Number) as [number, number, number, number];
-    return [((a << 8) | b).toString(16), ((c << 8) | d).toString(16)];
-  });
+  const expand = (groups: string[]) =>
+    groups.flatMap((g) => {
+      if (!g.includes('.')) return [g];
+      const [a, b, c, d] = g.split('.').map(Number) as [number, number, number, number];
+      return [((a << 8) | b).toString(16), ((c << 8) | d).toString(16)];
+    });
   const l = expand(left);
   const r = expand(right);
   const zeros = new Array<string>(Math.max(0, 8 - l.length - r.length)).fill('0');

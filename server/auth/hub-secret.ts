@@ -83,8 +83,8 @@ export async function claimHubSecret(redis: RedisClient, keys: RedisKeys, secret
   if (recorded === secret.id) return;
   const source = secret.from === 'HUB_SECRET' ? 'HUB_SECRET' : `${secret.file}${secret.from === 'file-created' ? ' (just created)' : ''}`;
   throw new ConfigError(
-    `the hub secret of this process (${source}, id ${secret.id}) is not this deployment's (id ${recorded}, recorded in Redis at ${keys.hubSecretId}). `
-    + 'Every hub and the admin CLI must share one: set the same HUB_SECRET everywhere, or copy DATA_DIR/hub-secret from the first hub (mode 0600). '
-    + 'To change the secret on purpose, see docs/deploy.md ("The hub secret").',
+    `the hub secret of this process (${source}, id ${secret.id}) is not this deployment's (id ${recorded}, recorded in Redis at ${keys.hubSecretId}). ` +
+      'Every hub and the admin CLI must share one: set the same HUB_SECRET everywhere, or copy DATA_DIR/hub-secret from the first hub (mode 0600). ' +
+      'To change the secret on purpose, see docs/deploy.md ("The hub secret").',
   );
 }

@@ -13,7 +13,10 @@ import crypto from 'node:crypto';
 import type { SourcePrincipal } from '../identity/principal.ts';
 
 /** How the hub checks a source's signed request: its HMAC key, and the source with what it may send. */
-export interface IngestSigner { key: string; grant: SourcePrincipal }
+export interface IngestSigner {
+  key: string;
+  grant: SourcePrincipal;
+}
 
 /** The HMAC key of a token, with which a device signs its requests (server/ingest/request-auth.ts): its lowercase hex SHA-256. */
 export const signingKeyOf = (token: string): string => crypto.createHash('sha256').update(token).digest('hex');

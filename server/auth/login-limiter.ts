@@ -20,10 +20,17 @@ import { TooManyAttempts } from '../domain-errors.ts';
 
 export class LockedOutError extends TooManyAttempts {
   override name = 'LockedOutError';
-  constructor(retryAfterSec: number, public readonly lock: 'user' | 'address') {
-    super(lock === 'user'
-      ? `too many failed sign-ins for this user from this address; try again in ${Math.ceil(retryAfterSec / 60)} min or ask an admin to reset the password`
-      : `too many failed sign-ins from this address; try again in ${Math.ceil(retryAfterSec / 60)} min`, retryAfterSec, 'username');
+  constructor(
+    retryAfterSec: number,
+    public readonly lock: 'user' | 'address',
+  ) {
+    super(
+      lock === 'user'
+        ? `too many failed sign-ins for this user from this address; try again in ${Math.ceil(retryAfterSec / 60)} min or ask an admin to reset the password`
+        : `too many failed sign-ins from this address; try again in ${Math.ceil(retryAfterSec / 60)} min`,
+      retryAfterSec,
+      'username',
+    );
   }
 }
 
@@ -93,8 +100,19 @@ export function createLoginLimiter(redis: RedisClient, keys: RedisKeys, options:
       const userLock = `user|${c.address}|${name(username)}`;
       const addressLock = `address|${c.address}`;
       const answer = await scripts.ygLoginAttempt(
-        c.pair, c.ofAddress, keys.loginLock(userLock), keys.loginLock(addressLock), keys.loginLockEnds,
-        limits.maxFailures, limits.maxAddressFailures, limits.windowMs, Math.round(now), name(username), c.address, userLock, addressLock,
+        c.pair,
+        c.ofAddress,
+        keys.loginLock(userLock),
+        keys.loginLock(addressLock),
+        keys.loginLockEnds,
+        limits.maxFailures,
+        limits.maxAddressFailures,
+        limits.windowMs,
+        Math.round(now),
+        name(username),
+        c.address,
+        userLock,
+        addressLock,
       );
       if (answer[0] === 0) throw new LockedOutError(Math.max(1, Math.ceil(answer[2] / 1000)), answer[1]);
       const [, failures, addressFailures] = answer;

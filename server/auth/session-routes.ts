@@ -32,7 +32,8 @@ export function sessionRouter(auth: Auth): Router {
     const credentials = sessionCredentials(req);
     const principal = await auth.identity.resolve(credentials);
     if (credentials.session) await auth.sessions.destroy(credentials.session);
-    if (principal.kind === 'user') await auth.audit.record({ actor: principal.user.username, action: 'signout', target: principal.user.username, ip: clientIp(req) });
+    if (principal.kind === 'user')
+      await auth.audit.record({ actor: principal.user.username, action: 'signout', target: principal.user.username, ip: clientIp(req) });
     res.clearCookie(SESSION_COOKIE, cookieOptions);
     res.json({ ok: true });
   });

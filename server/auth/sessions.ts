@@ -8,7 +8,11 @@ import crypto from 'node:crypto';
 import type { RedisClient } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 
-export interface Session { username: string; createdAt: number; ip: string }
+export interface Session {
+  username: string;
+  createdAt: number;
+  ip: string;
+}
 
 export interface SessionStore {
   /** Creates a session and returns the cookie value. */

@@ -56,13 +56,25 @@ export interface TokenInfo {
 }
 
 /** A rotation's scope change: a list sets it, null means all, absent keeps the current one. */
-export interface IngestScopeChange { centers?: string[] | null; types?: string[] | null }
+export interface IngestScopeChange {
+  centers?: string[] | null;
+  types?: string[] | null;
+}
 
-export interface Actor { actor: string; ip: string }
+export interface Actor {
+  actor: string;
+  ip: string;
+}
 
-export interface EnvIngestToken { token: string; scope: IngestScope }
+export interface EnvIngestToken {
+  token: string;
+  scope: IngestScope;
+}
 
-export interface EnvScreenToken { token: string; scope: Scope | null }
+export interface EnvScreenToken {
+  token: string;
+  scope: Scope | null;
+}
 
 export interface TokenStore {
   start(): Promise<void>;
@@ -90,11 +102,16 @@ const NOTE_STALE = 'derived with another hub secret: it no longer works; rotate 
 const NOTE_LEGACY = 'rotated before the hub secret existed: bearer only (signed requests refused); rotate it again';
 
 export function createTokenStore(opts: {
-  redis: RedisClient; keys: RedisKeys; audit: AuditLog; now: () => number; secret: HubSecret;
+  redis: RedisClient;
+  keys: RedisKeys;
+  audit: AuditLog;
+  now: () => number;
+  secret: HubSecret;
   /** source → token and scope (INGEST_TOKENS) */
   envIngest: Map<string, EnvIngestToken>;
   /** name → token and scope (SCREEN_TOKENS) */
-  envScreen: Map<string, EnvScreenToken>; refreshMs?: number;
+  envScreen: Map<string, EnvScreenToken>;
+  refreshMs?: number;
   /** Told once per source about a rotated token that cannot work as stored. */
   warn?: (message: string) => void;
 }): TokenStore {
@@ -114,7 +131,11 @@ export function createTokenStore(opts: {
     const out = new Map<string, StoredToken>();
     for (const [name, json] of Object.entries(await redis.hgetall(key))) {
       let parsed: unknown = null;
-      try { parsed = JSON.parse(json); } catch { /* an unreadable record counts as revoked */ }
+      try {
+        parsed = JSON.parse(json);
+      } catch {
+        /* an unreadable record counts as revoked */
+      }
       const record = storedSchema.safeParse(parsed);
       // a record that cannot be read still overrides the environment: the old token stays off
       out.set(name, record.success ? record.data : { revoked: true, at: 0, by: 'unreadable' });
@@ -150,7 +171,8 @@ export function createTokenStore(opts: {
     }
     const nextScreens = new Map<string, ScreenPrincipal>();
     for (const [name, { token, scope }] of envScreen) if (!storedScreen.has(name)) nextScreens.set(sha256(token), { kind: 'screen', name, scope });
-    for (const [name, t] of storedScreen) if (t.hash && !t.revoked) nextScreens.set(t.hash, { kind: 'screen', name, scope: (t.scope as Scope | undefined) ?? null });
+    for (const [name, t] of storedScreen)
+      if (t.hash && !t.revoked) nextScreens.set(t.hash, { kind: 'screen', name, scope: (t.scope as Scope | undefined) ?? null });
     ingest = next;
     screens = nextScreens;
   }
@@ -182,7 +204,7 @@ export function createTokenStore(opts: {
 
   const ingestInfo = (name: string, t: StoredToken | undefined): Partial<TokenInfo> => {
     if (t?.revoked) return {};
-    const spec = t ? { centers: t.centers, types: t.types } : opts.envIngest.get(name)?.scope.spec ?? {};
+    const spec = t ? { centers: t.centers, types: t.types } : (opts.envIngest.get(name)?.scope.spec ?? {});
     const note = t && !t.salt ? NOTE_LEGACY : t && t.kid !== secret.id ? NOTE_STALE : undefined;
     return { centers: spec.centers ?? null, types: spec.types ?? null, ...(note ? { note } : {}) };
   };
@@ -204,8 +226,8 @@ export function createTokenStore(opts: {
     async rotateIngest(source, change, by) {
       checkName('source', source);
       const current = await currentIngestSpec(source);
-      const centers = change.centers === undefined ? current.centers : change.centers ?? undefined;
-      const types = change.types === undefined ? current.types : change.types ?? undefined;
+      const centers = change.centers === undefined ? current.centers : (change.centers ?? undefined);
+      const types = change.types === undefined ? current.types : (change.types ?? undefined);
       let scope: IngestScope;
       try {
         scope = makeScope({ ...(centers ? { centers } : {}), ...(types ? { types } : {}) });
@@ -225,7 +247,9 @@ export function createTokenStore(opts: {
       checkName('screen', name);
       if (scope !== null && !isScope(scope)) throw new TokenInputError(`"${scope}" is not a scope (city, center:<code>, dept:<code>, window:<code>)`, 'scope');
       const token = newToken();
-      await put(keys.screenTokenStore, name, { hash: sha256(token), ...(scope ? { scope } : {}), at: now(), by: by.actor }, 'token.screen.rotated', by, { scope });
+      await put(keys.screenTokenStore, name, { hash: sha256(token), ...(scope ? { scope } : {}), at: now(), by: by.actor }, 'token.screen.rotated', by, {
+        scope,
+      });
       return token;
     },
     async revokeScreen(name, by) {

@@ -54,12 +54,19 @@ export function createUserStore(redis: RedisClient, keys: RedisKeys, catalog: Ca
     const h = await redis.hgetall(keys.user(username));
     if (!h.hash) return null;
     return {
-      username, name: h.name || username, role: h.role as UserRole, depts: h.depts ? h.depts.split(',') : [],
-      hash: h.hash, createdAt: Number(h.createdAt), validFrom: Number(h.validFrom ?? 0), disabled: h.disabled === '1',
+      username,
+      name: h.name || username,
+      role: h.role as UserRole,
+      depts: h.depts ? h.depts.split(',') : [],
+      hash: h.hash,
+      createdAt: Number(h.createdAt),
+      validFrom: Number(h.validFrom ?? 0),
+      disabled: h.disabled === '1',
     };
   }
   async function mustExist(username: string): Promise<void> {
-    if (!(await redis.exists(keys.user(username)))) throw new UserInputError(`there is no user "${username}"; list them with: npm run admin -- list-users`, 'username');
+    if (!(await redis.exists(keys.user(username))))
+      throw new UserInputError(`there is no user "${username}"; list them with: npm run admin -- list-users`, 'username');
   }
   return {
     get,
@@ -70,13 +77,16 @@ export function createUserStore(redis: RedisClient, keys: RedisKeys, catalog: Ca
         throw new UserInputError(issue.message, issue.path.join('.'));
       }
       const u = parsed.data;
-      for (const d of u.depts) if (!d || !catalog.departments.has(d)) throw new UserInputError(`unknown department "${d}"; use codes of the catalog such as yiyang.realestate`, 'depts');
+      for (const d of u.depts)
+        if (!d || !catalog.departments.has(d))
+          throw new UserInputError(`unknown department "${d}"; use codes of the catalog such as yiyang.realestate`, 'depts');
       if (u.role === 'supervisor' && u.depts.length === 0) throw new UserInputError('a supervisor needs at least one department (depts)', 'depts');
       const hash = await hashPassword(u.password);
       const t = now();
       const created = await redis.hsetnx(keys.user(u.username), 'hash', hash);
       if (!created) throw new UserInputError(`user "${u.username}" already exists; to change the password use set-password`, 'username');
-      await redis.multi()
+      await redis
+        .multi()
         .hset(keys.user(u.username), 'name', u.name ?? u.username, 'role', u.role, 'depts', u.depts.join(','), 'createdAt', t, 'validFrom', 0, 'disabled', '0')
         .sadd(keys.users, u.username)
         .exec();

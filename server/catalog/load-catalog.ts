@@ -10,9 +10,16 @@ const codeRe = /^[A-Za-z0-9._-]{1,64}$/;
 const schemas = {
   centers: z.array(z.object({ code: z.enum(CENTER_CODES), name: z.string(), short: z.string(), level: z.enum(['city', 'district']) })),
   departments: z.array(z.object({ code: z.string().regex(codeRe), center: z.enum(CENTER_CODES), name: z.string(), queue: z.string() })),
-  windows: z.array(z.object({
-    code: z.string().regex(codeRe), center: z.enum(CENTER_CODES), dept: z.string(), number: z.number().int(), name: z.string(), staff: z.array(z.string()),
-  })),
+  windows: z.array(
+    z.object({
+      code: z.string().regex(codeRe),
+      center: z.enum(CENTER_CODES),
+      dept: z.string(),
+      number: z.number().int(),
+      name: z.string(),
+      staff: z.array(z.string()),
+    }),
+  ),
   items: z.array(z.object({ code: z.string().regex(codeRe), dept: z.string(), name: z.string(), promisedDays: z.number().int().min(0) })),
   staff: z.array(z.object({ code: z.string().regex(codeRe), name: z.string(), dept: z.string(), window: z.string() })),
 };
@@ -44,7 +51,11 @@ export function loadCatalog(dir: string): CatalogIndex {
     return parsed.data as z.infer<(typeof schemas)[K]>;
   };
   const catalog: Catalog = {
-    centers: read('centers'), departments: read('departments'), windows: read('windows'), items: read('items'), staff: read('staff'),
+    centers: read('centers'),
+    departments: read('departments'),
+    windows: read('windows'),
+    items: read('items'),
+    staff: read('staff'),
   };
   return indexCatalog(catalog);
 }

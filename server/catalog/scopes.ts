@@ -29,7 +29,8 @@ export function scopeExists(scope: Scope, catalog: CatalogIndex): boolean {
 /** Stops the start on a screen token (SCREEN_TOKENS) whose scope the catalog does not have. */
 export function checkScreenTokenScopes(screenTokens: HubConfig['screenTokens'], catalog: CatalogIndex): void {
   for (const [name, { scope }] of screenTokens) {
-    if (scope !== null && !scopeExists(scope, catalog)) throw new ConfigError(`SCREEN_TOKENS: scope "${scope}" (screen "${name}") is not in the catalog (CATALOG_DIR)`);
+    if (scope !== null && !scopeExists(scope, catalog))
+      throw new ConfigError(`SCREEN_TOKENS: scope "${scope}" (screen "${name}") is not in the catalog (CATALOG_DIR)`);
   }
 }
 

@@ -14,53 +14,83 @@ export class ConfigError extends Error {
 }
 
 const pairList = (variable: string, example: string) =>
-  z.string().default('').transform((raw, ctx) => {
-    const map = new Map<string, string>();
-    for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
-      const eq = part.indexOf('=');
-      if (eq <= 0 || eq === part.length - 1) {
-        ctx.addIssue({ code: 'custom', message: `${variable}: "${part}" is not name=token (example: ${example})` });
-        return z.NEVER;
+  z
+    .string()
+    .default('')
+    .transform((raw, ctx) => {
+      const map = new Map<string, string>();
+      for (const part of raw
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)) {
+        const eq = part.indexOf('=');
+        if (eq <= 0 || eq === part.length - 1) {
+          ctx.addIssue({ code: 'custom', message: `${variable}: "${part}" is not name=token (example: ${example})` });
+          return z.NEVER;
+        }
+        if (map.has(part.slice(0, eq).trim())) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${variable}: "${part.slice(0, eq).trim()}" appears twice; one token per name (give two systems two names)`,
+          });
+          return z.NEVER;
+        }
+        map.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
       }
-      if (map.has(part.slice(0, eq).trim())) {
-        ctx.addIssue({ code: 'custom', message: `${variable}: "${part.slice(0, eq).trim()}" appears twice; one token per name (give two systems two names)` });
-        return z.NEVER;
-      }
-      map.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
-    }
-    return map;
-  });
+      return map;
+    });
 
 /** Redis's memory notation (`4gb`, `512mb`, bytes), as bytes; 0 means no limit. */
-const MEMORY_UNITS = new Map([['', 1], ['b', 1], ['k', 1000], ['kb', 1024], ['m', 1e6], ['mb', 1024 ** 2], ['g', 1e9], ['gb', 1024 ** 3]]);
+const MEMORY_UNITS = new Map([
+  ['', 1],
+  ['b', 1],
+  ['k', 1000],
+  ['kb', 1024],
+  ['m', 1e6],
+  ['mb', 1024 ** 2],
+  ['g', 1e9],
+  ['gb', 1024 ** 3],
+]);
 const memorySize = (variable: string, fallback: string) =>
-  z.string().default(fallback).transform((raw, ctx) => {
-    const m = /^(\d{1,7})\s*([a-z]{0,2})$/i.exec(raw.trim());
-    const unit = m ? MEMORY_UNITS.get(m[2]!.toLowerCase()) : undefined;
-    const bytes = m && unit !== undefined ? Number(m[1]) * unit : Number.NaN;
-    // below 64 MB the hub's own keys (calendar, users, a day of aggregates) would not fit
-    if (!(bytes === 0 || bytes >= 64 * 1024 ** 2)) {
-      ctx.addIssue({ code: 'custom', message: `${variable}: "${raw}" is not a size of 64mb or more, or 0 for no limit (example: 4gb, 512mb)` });
-      return z.NEVER;
-    }
-    return bytes;
-  });
+  z
+    .string()
+    .default(fallback)
+    .transform((raw, ctx) => {
+      const m = /^(\d{1,7})\s*([a-z]{0,2})$/i.exec(raw.trim());
+      const unit = m ? MEMORY_UNITS.get(m[2]!.toLowerCase()) : undefined;
+      const bytes = m && unit !== undefined ? Number(m[1]) * unit : Number.NaN;
+      // below 64 MB the hub's own keys (calendar, users, a day of aggregates) would not fit
+      if (!(bytes === 0 || bytes >= 64 * 1024 ** 2)) {
+        ctx.addIssue({ code: 'custom', message: `${variable}: "${raw}" is not a size of 64mb or more, or 0 for no limit (example: 4gb, 512mb)` });
+        return z.NEVER;
+      }
+      return bytes;
+    });
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
   REDIS_SENTINELS: z.string().optional(),
   REDIS_SENTINEL_NAME: z.string().default('mymaster'),
   REDIS_CLUSTER_NODES: z.string().optional(),
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:{}_-]*$/, 'letters, digits, : { } _ - only').default('yg:'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:{}_-]*$/, 'letters, digits, : { } _ - only')
+    .default('yg:'),
   DATA_DIR: z.string().default('var'),
   /** The private Redis's memory limit (docs/deploy.md, "Redis memory"): 0 or 64mb and up. */
   REDIS_MAXMEMORY: memorySize('REDIS_MAXMEMORY', '4gb'),
   INGEST_TOKENS: pairList('INGEST_TOKENS', 'queue=s3cret,rating=t0ken@yiyang|heshan#rating.submitted'),
   /** Key the rotated ingest tokens are derived with; unset: DATA_DIR/hub-secret (server/auth/hub-secret.ts). */
-  HUB_SECRET: z.string().optional().transform((v) => (v === '' ? undefined : v)),
+  HUB_SECRET: z
+    .string()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v)),
   SCREEN_TOKENS: pairList('SCREEN_TOKENS', 'hall=8f3kq9zt2m:center:yiyang,cockpit=p0w9x7v5n3'),
   ADMIN_PASSWORD: z.string().optional(),
   DEDUPE_DAYS: z.coerce.number().int().min(1).max(400).default(35),
@@ -72,7 +102,11 @@ const envSchema = z.object({
   /** How people reach the hub (behind its proxy): the links in notifications. */
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://yg.example.gov.cn' }).optional(),
   COOKIE_SECURE: z.enum(['on', 'off']).default('off'),
-  SESSION_IDLE_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(12),
+  SESSION_IDLE_HOURS: z.coerce
+    .number()
+    .min(0.1)
+    .max(24 * 30)
+    .default(12),
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(750),
   INGEST_DURABILITY: z.enum(['written', 'fsync']).default('written'),
   INGEST_SIGNED_SOURCES: z.string().default(''),
@@ -83,12 +117,15 @@ const envSchema = z.object({
   LIVE_REFRESH_MS: z.coerce.number().int().min(1000).max(600_000).default(5000),
   LIVE_TRANSPORTS: z.enum(['websocket', 'websocket,polling']).default('websocket'),
   ALLOWED_ORIGINS: z.string().default(''),
-  TRUST_PROXY: z.string().default('loopback').transform((raw, ctx) => {
-    const parsed = parseTrustProxy(raw);
-    if (parsed.ok) return parsed.value;
-    ctx.addIssue({ code: 'custom', message: parsed.message });
-    return z.NEVER;
-  }),
+  TRUST_PROXY: z
+    .string()
+    .default('loopback')
+    .transform((raw, ctx) => {
+      const parsed = parseTrustProxy(raw);
+      if (parsed.ok) return parsed.value;
+      ctx.addIssue({ code: 'custom', message: parsed.message });
+      return z.NEVER;
+    }),
 });
 
 export interface HubConfig {
@@ -149,11 +186,15 @@ export interface HubConfig {
 }
 
 function hostPorts(variable: string, raw: string): { host: string; port: number }[] {
-  return raw.split(',').map((s) => s.trim()).filter(Boolean).map((hp) => {
-    const m = /^(.+):(\d+)$/.exec(hp);
-    if (!m) throw new ConfigError(`${variable}: "${hp}" is not host:port (example: 10.0.0.1:26379,10.0.0.2:26379)`);
-    return { host: m[1]!, port: Number(m[2]) };
-  });
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((hp) => {
+      const m = /^(.+):(\d+)$/.exec(hp);
+      if (!m) throw new ConfigError(`${variable}: "${hp}" is not host:port (example: 10.0.0.1:26379,10.0.0.2:26379)`);
+      return { host: m[1]!, port: Number(m[2]) };
+    });
 }
 
 /** SCREEN_TOKENS after its `name=token` pairs: each token 8+ characters and its own, each scope well-formed. */
@@ -164,8 +205,10 @@ function screenTokensOf(pairs: Map<string, string>): HubConfig['screenTokens'] {
     const colon = value.indexOf(':');
     const token = colon < 0 ? value : value.slice(0, colon);
     const scope = colon < 0 ? null : value.slice(colon + 1);
-    if (token.length < 8) throw new ConfigError(`SCREEN_TOKENS: the token of screen "${name}" is shorter than 8 characters; use a long random string without ":" or ","`);
-    if (scope !== null && !isScope(scope)) throw new ConfigError(`SCREEN_TOKENS: "${scope}" (screen "${name}") is not a scope; use city, center:<code>, dept:<code> or window:<code>`);
+    if (token.length < 8)
+      throw new ConfigError(`SCREEN_TOKENS: the token of screen "${name}" is shorter than 8 characters; use a long random string without ":" or ","`);
+    if (scope !== null && !isScope(scope))
+      throw new ConfigError(`SCREEN_TOKENS: "${scope}" (screen "${name}") is not a scope; use city, center:<code>, dept:<code> or window:<code>`);
     const other = nameOfToken.get(token);
     if (other !== undefined) throw new ConfigError(`SCREEN_TOKENS: screen "${name}" reuses the token of screen "${other}"; give each screen its own`);
     nameOfToken.set(token, name);
@@ -195,26 +238,48 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     try {
       ingestTokens.set(source, { token, scope: makeScope(spec) });
     } catch (err) {
-      if (err instanceof ScopeInputError) throw new ConfigError(`INGEST_TOKENS: the scope of "${source}": ${err.message} (syntax: source=token@center|center#type|family.*)`);
+      if (err instanceof ScopeInputError)
+        throw new ConfigError(`INGEST_TOKENS: the scope of "${source}": ${err.message} (syntax: source=token@center|center#type|family.*)`);
       throw err;
     }
   }
   const keyPrefix = redis.kind === 'cluster' && !e.REDIS_PREFIX.includes('{') ? `{${e.REDIS_PREFIX.replace(/:$/, '')}}:` : e.REDIS_PREFIX;
   return {
-    port: e.PORT, host: e.HOST, logLevel: e.LOG_LEVEL, redis, keyPrefix, dataDir, ingestTokens, hubSecret: e.HUB_SECRET,
-    screenTokens: screenTokensOf(e.SCREEN_TOKENS), adminPassword: e.ADMIN_PASSWORD, dedupeDays: e.DEDUPE_DAYS,
-    holidaysFile: path.resolve(cwd, e.HOLIDAYS_FILE), catalogDir: path.resolve(cwd, e.CATALOG_DIR),
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    redis,
+    keyPrefix,
+    dataDir,
+    ingestTokens,
+    hubSecret: e.HUB_SECRET,
+    screenTokens: screenTokensOf(e.SCREEN_TOKENS),
+    adminPassword: e.ADMIN_PASSWORD,
+    dedupeDays: e.DEDUPE_DAYS,
+    holidaysFile: path.resolve(cwd, e.HOLIDAYS_FILE),
+    catalogDir: path.resolve(cwd, e.CATALOG_DIR),
     runAggregator: e.AGGREGATOR === 'on',
-    alertsFile: path.resolve(cwd, e.ALERTS_FILE), notifyFile: path.resolve(cwd, e.NOTIFY_FILE), publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''), cookieSecure: e.COOKIE_SECURE === 'on', sessionIdleHours: e.SESSION_IDLE_HOURS,
+    alertsFile: path.resolve(cwd, e.ALERTS_FILE),
+    notifyFile: path.resolve(cwd, e.NOTIFY_FILE),
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    cookieSecure: e.COOKIE_SECURE === 'on',
+    sessionIdleHours: e.SESSION_IDLE_HOURS,
     eventLogMs: Math.round(e.EVENT_LOG_DAYS * DAY_MS),
     aggregatorBatchSize: e.AGGREGATOR_BATCH_SIZE,
-    signedSources: new Set(e.INGEST_SIGNED_SOURCES.split(',').map((x) => x.trim()).filter(Boolean)),
+    signedSources: new Set(
+      e.INGEST_SIGNED_SOURCES.split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
     commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
     ingestDurability: e.INGEST_DURABILITY,
     live: {
-      tickMs: e.LIVE_TICK_MS, refreshMs: e.LIVE_REFRESH_MS,
+      tickMs: e.LIVE_TICK_MS,
+      refreshMs: e.LIVE_REFRESH_MS,
       transports: e.LIVE_TRANSPORTS === 'websocket' ? ['websocket'] : ['websocket', 'polling'],
-      allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean),
+      allowedOrigins: e.ALLOWED_ORIGINS.split(',')
+        .map((o) => o.trim().replace(/\/$/, ''))
+        .filter(Boolean),
     },
     trustProxy: e.TRUST_PROXY,
   };

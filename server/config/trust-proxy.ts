@@ -23,10 +23,16 @@ export function parseTrustProxy(raw: string): { ok: true; value: TrustProxy } | 
     if (hops > 100) return { ok: false, message: `${text} hops is not a proxy chain; use the number of proxies in front of the hub` };
     return { ok: true, value: hops };
   }
-  const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const item of items) {
     if (!validItem(item)) {
-      return { ok: false, message: `"${item}" is not an address, a subnet (10.1.0.0/16) or one of loopback, linklocal, uniquelocal (or use true, false, or a hop count)` };
+      return {
+        ok: false,
+        message: `"${item}" is not an address, a subnet (10.1.0.0/16) or one of loopback, linklocal, uniquelocal (or use true, false, or a hop count)`,
+      };
     }
   }
   return { ok: true, value: items };

@@ -6,9 +6,7 @@ import type { Logger } from 'pino';
 import { throttledWarn } from './throttled-log.ts';
 import type { TrustProxy } from '../config/trust-proxy.ts';
 import { HttpError } from './http-error.ts';
-import {
-  asDomainError, Conflict, DomainError, Forbidden, InputError, NotFound, TooManyAttempts, Unauthenticated, Unavailable,
-} from '../domain-errors.ts';
+import { asDomainError, Conflict, DomainError, Forbidden, InputError, NotFound, TooManyAttempts, Unauthenticated, Unavailable } from '../domain-errors.ts';
 import { sameOriginGuard } from './same-origin-guard.ts';
 
 export const MAX_BODY = '1mb';
@@ -24,7 +22,13 @@ export interface AppOptions {
  * JSON bodies up to MAX_BODY; the raw body is kept for signed ingest requests (YG-HMAC-SHA256
  * covers the exact bytes).
  */
-export const jsonBody = express.json({ limit: MAX_BODY, strict: false, verify: (req, _res, buf) => { (req as { rawBody?: Buffer }).rawBody = buf; } });
+export const jsonBody = express.json({
+  limit: MAX_BODY,
+  strict: false,
+  verify: (req, _res, buf) => {
+    (req as { rawBody?: Buffer }).rawBody = buf;
+  },
+});
 
 export interface AppRoutes {
   /**
@@ -59,7 +63,12 @@ export function createApp(routes: AppRoutes, log: Logger, opts: AppOptions = { a
     const answer = answerOf(err);
     if (answer) {
       // keyed by status and error kind, not by path: paths carry ids, and the keys must stay few
-      if (answer.status >= 500) warnFailed(`${answer.status} ${answer.kind}`, { path: req.path, status: answer.status, err: answer.body.error, ...(answer.detail ? { detail: answer.detail } : {}) }, 'request failed');
+      if (answer.status >= 500)
+        warnFailed(
+          `${answer.status} ${answer.kind}`,
+          { path: req.path, status: answer.status, err: answer.body.error, ...(answer.detail ? { detail: answer.detail } : {}) },
+          'request failed',
+        );
       res.status(answer.status).set(answer.headers).json(answer.body);
       return;
     }
@@ -80,7 +89,13 @@ interface ErrorAnswer {
 }
 
 const STATUS_OF: [new (...args: never[]) => DomainError, number][] = [
-  [InputError, 400], [Unauthenticated, 401], [Forbidden, 403], [NotFound, 404], [Conflict, 409], [TooManyAttempts, 429], [Unavailable, 503],
+  [InputError, 400],
+  [Unauthenticated, 401],
+  [Forbidden, 403],
+  [NotFound, 404],
+  [Conflict, 409],
+  [TooManyAttempts, 429],
+  [Unavailable, 503],
 ];
 
 /**
@@ -90,7 +105,13 @@ const STATUS_OF: [new (...args: never[]) => DomainError, number][] = [
  */
 export function answerOf(err: unknown): ErrorAnswer | null {
   if (err instanceof HttpError) {
-    return { status: err.status, kind: err.name, headers: err.headers, body: { error: err.message, ...(err.field ? { field: err.field } : {}) }, ...(err.detail ? { detail: err.detail } : {}) };
+    return {
+      status: err.status,
+      kind: err.name,
+      headers: err.headers,
+      body: { error: err.message, ...(err.field ? { field: err.field } : {}) },
+      ...(err.detail ? { detail: err.detail } : {}),
+    };
   }
   const domain = asDomainError(err);
   if (domain) {
@@ -98,14 +119,18 @@ export function answerOf(err: unknown): ErrorAnswer | null {
     const field = 'field' in domain && typeof domain.field === 'string' ? domain.field : undefined;
     const headers: Record<string, string> = {};
     if (domain instanceof TooManyAttempts || domain instanceof Unavailable) headers['Retry-After'] = String(domain.retryAfterSec);
-    const body = domain instanceof Conflict
-      ? { ok: false, code: domain.code, error: domain.message, ...domain.context }
-      : { error: domain.message, ...(field ? { field } : {}) };
+    const body =
+      domain instanceof Conflict
+        ? { ok: false, code: domain.code, error: domain.message, ...domain.context }
+        : { error: domain.message, ...(field ? { field } : {}) };
     return { status, kind: domain.name, headers, body, ...(domain.detail ? { detail: domain.detail } : {}) };
   }
   const e = err as { type?: string; status?: number; message?: string };
-  if (e.type === 'entity.too.large') return { status: 413, kind: 'entity.too.large', headers: {}, body: { error: `the body is larger than ${MAX_BODY}`, field: 'body' } };
-  if (e.type === 'entity.parse.failed') return { status: 400, kind: 'entity.parse.failed', headers: {}, body: { error: `the body is not valid JSON: ${e.message}`, field: 'body' } };
-  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return { status: e.status, kind: 'client', headers: {}, body: { error: e.message ?? 'bad request' } };
+  if (e.type === 'entity.too.large')
+    return { status: 413, kind: 'entity.too.large', headers: {}, body: { error: `the body is larger than ${MAX_BODY}`, field: 'body' } };
+  if (e.type === 'entity.parse.failed')
+    return { status: 400, kind: 'entity.parse.failed', headers: {}, body: { error: `the body is not valid JSON: ${e.message}`, field: 'body' } };
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500)
+    return { status: e.status, kind: 'client', headers: {}, body: { error: e.message ?? 'bad request' } };
   return null;
 }

@@ -8,7 +8,12 @@ export class HttpError extends Error {
   override name = 'HttpError';
   /** What went wrong in detail, for the hub's log only: never part of the answer. */
   detail?: string;
-  constructor(public readonly status: number, message: string, public readonly field?: string, public readonly headers: Record<string, string> = {}) {
+  constructor(
+    public readonly status: number,
+    message: string,
+    public readonly field?: string,
+    public readonly headers: Record<string, string> = {},
+  ) {
     super(message);
   }
 }

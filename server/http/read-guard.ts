@@ -24,16 +24,19 @@ export interface ReadGuards {
 }
 
 export function readGuard(deps: { identity: Identity; catalog: CatalogIndex }): ReadGuards {
-  const guard = (figures: boolean): RequestHandler => (req, _res, next) => {
-    if (!deps.identity.readsLocked()) return next();
-    deps.identity.resolve(requestCredentials(req)).then((principal) => {
-      if (principal.kind === 'anonymous') return next(new HttpError(401, 'this hub requires a screen token (?token= in the screen URL) or a sign-in', 'token'));
-      if (!figures) return next();
-      // an unparsable scope is the handler's 400; until then it is judged as the widest scope
-      const requested: Scope = peekQuery(req, scopeQuery)?.scope ?? 'city';
-      if (mayRead(principal, requested, deps.catalog)) return next();
-      return next(new HttpError(403, `this token or user may not read ${requested}`, 'scope'));
-    }, next); // UnknownTokenError is a 401, a Redis failure a 503 (the error handler)
-  };
+  const guard =
+    (figures: boolean): RequestHandler =>
+    (req, _res, next) => {
+      if (!deps.identity.readsLocked()) return next();
+      deps.identity.resolve(requestCredentials(req)).then((principal) => {
+        if (principal.kind === 'anonymous')
+          return next(new HttpError(401, 'this hub requires a screen token (?token= in the screen URL) or a sign-in', 'token'));
+        if (!figures) return next();
+        // an unparsable scope is the handler's 400; until then it is judged as the widest scope
+        const requested: Scope = peekQuery(req, scopeQuery)?.scope ?? 'city';
+        if (mayRead(principal, requested, deps.catalog)) return next();
+        return next(new HttpError(403, `this token or user may not read ${requested}`, 'scope'));
+      }, next); // UnknownTokenError is a 401, a Redis failure a 503 (the error handler)
+    };
   return { figures: guard(true), reference: guard(false) };
 }

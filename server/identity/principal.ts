@@ -11,16 +11,29 @@ import type { CatalogIndex } from '../catalog/load-catalog.ts';
 import { scopeContains } from '../catalog/scopes.ts';
 
 /** A person signed in with the session cookie. */
-export interface UserPrincipal { kind: 'user'; user: SessionUser }
+export interface UserPrincipal {
+  kind: 'user';
+  user: SessionUser;
+}
 
 /** A wall screen by its token: read-only, limited to its scope and what lies inside it (null: the whole city). */
-export interface ScreenPrincipal { kind: 'screen'; name: string; scope: Scope | null }
+export interface ScreenPrincipal {
+  kind: 'screen';
+  name: string;
+  scope: Scope | null;
+}
 
 /** A source system by its ingest token or signature: what it may send. */
-export interface SourcePrincipal { kind: 'source'; source: string; scope: IngestScope }
+export interface SourcePrincipal {
+  kind: 'source';
+  source: string;
+  scope: IngestScope;
+}
 
 /** No token and no session: allowed to read only while no screen token exists (one hall on its own network). */
-export interface AnonymousPrincipal { kind: 'anonymous' }
+export interface AnonymousPrincipal {
+  kind: 'anonymous';
+}
 
 export type Principal = UserPrincipal | ScreenPrincipal | SourcePrincipal | AnonymousPrincipal;
 

@@ -46,10 +46,23 @@ export interface AppendOptions {
 }
 
 export async function appendEvents(
-  redis: RedisClient & ScriptCommands, keys: RedisKeys, source: string, events: ValidEvent[], opts: AppendOptions,
+  redis: RedisClient & ScriptCommands,
+  keys: RedisKeys,
+  source: string,
+  events: ValidEvent[],
+  opts: AppendOptions,
 ): Promise<AppendResult> {
   if (events.length === 0) return { accepted: 0, duplicates: 0, refused: [] };
-  const args: (string | number)[] = [keys.prefix, opts.dedupeDays, opts.now, source, opts.deadline, opts.retentionMs, opts.applyInline ? keys.group : '', keys.alertsGroup];
+  const args: (string | number)[] = [
+    keys.prefix,
+    opts.dedupeDays,
+    opts.now,
+    source,
+    opts.deadline,
+    opts.retentionMs,
+    opts.applyInline ? keys.group : '',
+    keys.alertsGroup,
+  ];
   for (const { event } of events) {
     const record = enrichEvent(event, opts.catalog);
     // the day of the event's `at` also keys its de-duplication set
@@ -72,7 +85,9 @@ export async function appendEvents(
     if (refusals[i + 3]) faults.push(`${valid.event.id}: ${String(refusals[i + 3])}`);
   }
   return {
-    accepted, duplicates, refused,
+    accepted,
+    duplicates,
+    refused,
     ...(faults.length > 0 ? { faults } : {}),
     ...(applied === 1 ? { appliedScopes: touched as Scope[] } : {}),
   };

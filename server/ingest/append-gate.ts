@@ -40,7 +40,9 @@ export function createAppendGate(opts: { timeoutMs: number; graceMs?: number; ma
       // the script must start by here; the reply then has `graceMs` to come back
       const deadline = Date.now() + opts.timeoutMs - graceMs;
       inFlight++;
-      const work = append(deadline).finally(() => { inFlight--; });
+      const work = append(deadline).finally(() => {
+        inFlight--;
+      });
       return new Promise((resolve, reject) => {
         let settled = false;
         const timer = setTimeout(() => {
@@ -53,8 +55,20 @@ export function createAppendGate(opts: { timeoutMs: number; graceMs?: number; ma
           });
         }, opts.timeoutMs);
         work.then(
-          (v) => { if (!settled) { settled = true; clearTimeout(timer); resolve(v); } },
-          (e: unknown) => { if (!settled) { settled = true; clearTimeout(timer); reject(e); } },
+          (v) => {
+            if (!settled) {
+              settled = true;
+              clearTimeout(timer);
+              resolve(v);
+            }
+          },
+          (e: unknown) => {
+            if (!settled) {
+              settled = true;
+              clearTimeout(timer);
+              reject(e);
+            }
+          },
         );
       });
     },

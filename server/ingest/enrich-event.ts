@@ -31,7 +31,9 @@ export interface Enrichment {
 }
 
 /** A stream entry's `r`: the enrichment with the event under `e`, the one JSON the aggregation script decodes. */
-export interface StreamRecord extends Enrichment { e: YgEvent }
+export interface StreamRecord extends Enrichment {
+  e: YgEvent;
+}
 
 export function enrichEvent(event: YgEvent, catalog: CatalogIndex): StreamRecord {
   const ms = Date.parse(event.at);
@@ -40,7 +42,9 @@ export function enrichEvent(event: YgEvent, catalog: CatalogIndex): StreamRecord
   const money = event.type === 'trade.closed' || event.type === 'fee.collected';
   // one object of one shape, serialised once (JSON.stringify) into the stream entry
   return {
-    t: event.type, ms, day,
+    t: event.type,
+    ms,
+    day,
     hh: hourBucket(hour),
     mm: minuteBucket(minute),
     month: monthOfDay(day),

@@ -68,13 +68,22 @@ export function ingestRouter(deps: IngestDeps): Router {
     try {
       appended = await deps.gate.run((deadline) =>
         appendEvents(deps.redis, deps.keys, source, valid, {
-          catalog: deps.catalog, dedupeDays: deps.dedupeDays, retentionMs: deps.eventLogMs, now, deadline: deps.redisClock.toRedis(deadline), applyInline: deps.applyInline,
+          catalog: deps.catalog,
+          dedupeDays: deps.dedupeDays,
+          retentionMs: deps.eventLogMs,
+          now,
+          deadline: deps.redisClock.toRedis(deadline),
+          applyInline: deps.applyInline,
           alertEventTypes: deps.alertEventTypes,
-        }));
+        }),
+      );
     } catch (err) {
-      throw new StoreUnavailable(err, nothingTaken(err)
-        ? 'nothing of this batch was taken; send it again'
-        : 'Redis did not confirm the batch, so it may or may not have been taken; send it again (repeats are counted once)');
+      throw new StoreUnavailable(
+        err,
+        nothingTaken(err)
+          ? 'nothing of this batch was taken; send it again'
+          : 'Redis did not confirm the batch, so it may or may not have been taken; send it again (repeats are counted once)',
+      );
     }
     if (appended.faults) deps.log.error({ faults: appended.faults }, 'the append script failed on events; they were refused, the rest of the batch taken');
     if (appended.appliedScopes) deps.onApplied?.(new Set(appended.appliedScopes), appended.accepted);
@@ -101,11 +110,14 @@ export function ingestRouter(deps: IngestDeps): Router {
  * Redis may have run the script just before it froze, with the reply stuck in its output buffer.
  */
 function nothingTaken(err: unknown): boolean {
-  return err instanceof StoreBusyError || err instanceof AppendDeadlineError
+  return (
+    err instanceof StoreBusyError ||
+    err instanceof AppendDeadlineError ||
     // the client refused to send it: no connection, and no offline queue to wait in
-    || (err instanceof RedisUnreachableError && !err.sent)
+    (err instanceof RedisUnreachableError && !err.sent) ||
     // Redis refuses a script's first write when out of memory, after a failed persistence or on a
     // replica; the append script writes nothing before it has checked everything (compute, then
     // write), and once it has written Redis lets it finish, so these errors mean nothing was taken
-    || ['OOM', 'MISCONF', 'READONLY'].includes(replyCode(err) ?? '');
+    ['OOM', 'MISCONF', 'READONLY'].includes(replyCode(err) ?? '')
+  );
 }

@@ -53,7 +53,8 @@ export async function authenticateSource(req: Request & { rawBody?: Buffer }, de
   const signer = deps.signingKeys?.().get(source);
   if (!signer) throw unauthorized(`unknown source "${source}"`);
   const age = Math.abs(deps.now() / 1000 - Number(ts));
-  if (!Number.isFinite(age) || age > SIGNATURE_MAX_AGE_SEC) throw unauthorized(`ts is more than ${SIGNATURE_MAX_AGE_SEC} s from the hub's clock; check the device clock`);
+  if (!Number.isFinite(age) || age > SIGNATURE_MAX_AGE_SEC)
+    throw unauthorized(`ts is more than ${SIGNATURE_MAX_AGE_SEC} s from the hub's clock; check the device clock`);
   const expected = signRequest(signer.key, ts, nonce, req.rawBody ?? Buffer.alloc(0));
   const given = Buffer.from(sig, 'hex');
   if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) throw unauthorized('signature does not match');

@@ -20,8 +20,14 @@ export interface ValidationContext {
   maxFutureMs?: number;
 }
 
-export interface ValidEvent { index: number; event: YgEvent }
-export interface BatchValidation { valid: ValidEvent[]; rejected: RejectedEvent[] }
+export interface ValidEvent {
+  index: number;
+  event: YgEvent;
+}
+export interface BatchValidation {
+  valid: ValidEvent[];
+  rejected: RejectedEvent[];
+}
 
 export function validateBatch(items: unknown[], ctx: ValidationContext): BatchValidation {
   const valid: ValidEvent[] = [];
@@ -50,9 +56,8 @@ function rawIdOf(item: unknown): string | undefined {
 function zodErrors(error: ZodError): EventError[] {
   return error.issues.slice(0, 10).map((issue) => ({
     path: issue.path.length ? issue.path.join('.') : '(event)',
-    message: issue.code === 'invalid_union' && issue.path.length === 1 && issue.path[0] === 'type'
-      ? 'must be one of the event types of contract v1'
-      : issue.message,
+    message:
+      issue.code === 'invalid_union' && issue.path.length === 1 && issue.path[0] === 'type' ? 'must be one of the event types of contract v1' : issue.message,
   }));
 }
 
@@ -65,11 +70,13 @@ function semanticErrors(event: YgEvent, ctx: ValidationContext): EventError[] {
 
   const at = Date.parse(event.at);
   if (at > ctx.now + (ctx.maxFutureMs ?? 10 * 60_000)) errors.push({ path: 'at', message: 'is more than 10 minutes in the future; check the device clock' });
-  if (at < ctx.now - ctx.maxAgeDays * DAY_MS) errors.push({ path: 'at', message: `is older than ${ctx.maxAgeDays} days, the window in which repeats are recognised` });
+  if (at < ctx.now - ctx.maxAgeDays * DAY_MS)
+    errors.push({ path: 'at', message: `is older than ${ctx.maxAgeDays} days, the window in which repeats are recognised` });
 
   if ('dept' in event && event.dept !== undefined) checkDept(errors, catalog, event.center, event.dept);
   if ('window' in event && event.window !== undefined) checkWindow(errors, catalog, event.center, event.window);
-  if (event.type === 'case.accepted' && !catalog.items.has(event.item)) errors.push({ path: 'item', message: `unknown service item "${event.item}" (see GET /api/v1/catalog)` });
+  if (event.type === 'case.accepted' && !catalog.items.has(event.item))
+    errors.push({ path: 'item', message: `unknown service item "${event.item}" (see GET /api/v1/catalog)` });
   return errors;
 }
 

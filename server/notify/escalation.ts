@@ -42,8 +42,9 @@ export function createEscalation(o: EscalationOptions): Escalation {
     const config = o.config();
     const levelName = config.levels[plan.level - 1]?.name ?? `第${plan.level}级`;
     const message = messageOf(a, plan.level, levelName, o.catalog, o.publicUrl());
-    return plan.contacts.flatMap((contact) => (config.contacts[contact]?.channels ?? [])
-      .map((channel) => ({ alertId: a.id, level: plan.level, contact, channel, message })));
+    return plan.contacts.flatMap((contact) =>
+      (config.contacts[contact]?.channels ?? []).map((channel) => ({ alertId: a.id, level: plan.level, contact, channel, message })),
+    );
   }
 
   /** Tells the plan's people and sets when the next level is due (none: the chain ends). */
@@ -62,7 +63,12 @@ export function createEscalation(o: EscalationOptions): Escalation {
     if (routes.length === 0) return;
     const plan = nextLevel(config, a, routes, 1, new Set(), now());
     if (!plan) return;
-    const next = await tell(a, plan, new Set(), routes.some((r) => r.escalate));
+    const next = await tell(
+      a,
+      plan,
+      new Set(),
+      routes.some((r) => r.escalate),
+    );
     if (next !== null) await redis.zadd(keys.escalations, next, a.id);
   }
 

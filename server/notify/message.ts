@@ -27,7 +27,13 @@ export interface NotifyMessage {
 }
 
 export const RULE_NAME: Record<AlertRule, string> = {
-  'case-yellow': '办件临期', 'case-red': '办件超期', wait: '等候超时', service: '办理超时', window: '窗口无人值守', review: '差评整改', source: '数据源离线',
+  'case-yellow': '办件临期',
+  'case-red': '办件超期',
+  wait: '等候超时',
+  service: '办理超时',
+  window: '窗口无人值守',
+  review: '差评整改',
+  source: '数据源离线',
 };
 
 const minutesBetween = (from: number, to: number) => Math.max(0, Math.round((to - from) / 60_000));
@@ -35,13 +41,20 @@ const minutesBetween = (from: number, to: number) => Math.max(0, Math.round((to 
 /** What happened, in words: the middle of the line. */
 function whatHappened(a: Alert): string {
   switch (a.rule) {
-    case 'case-red': return `办件 ${a.case ?? ''} 已超过承诺办结时限`;
-    case 'case-yellow': return `办件 ${a.case ?? ''} 临近承诺办结时限`;
-    case 'wait': return `号票 ${a.ticket ?? ''} 已等候 ${minutesBetween(a.since, a.openedAt)} 分钟未叫号`;
-    case 'service': return `一笔业务已办理 ${minutesBetween(a.since, a.openedAt)} 分钟未结束`;
-    case 'window': return '窗口暂停或关闭，仍有群众等候';
-    case 'review': return a.severity === 'red' ? `${a.score ?? ''} 星差评整改已逾期` : `收到 ${a.score ?? ''} 星差评，请及时回访整改`;
-    case 'source': return `数据源 ${a.source ?? ''} 已停止上报`;
+    case 'case-red':
+      return `办件 ${a.case ?? ''} 已超过承诺办结时限`;
+    case 'case-yellow':
+      return `办件 ${a.case ?? ''} 临近承诺办结时限`;
+    case 'wait':
+      return `号票 ${a.ticket ?? ''} 已等候 ${minutesBetween(a.since, a.openedAt)} 分钟未叫号`;
+    case 'service':
+      return `一笔业务已办理 ${minutesBetween(a.since, a.openedAt)} 分钟未结束`;
+    case 'window':
+      return '窗口暂停或关闭，仍有群众等候';
+    case 'review':
+      return a.severity === 'red' ? `${a.score ?? ''} 星差评整改已逾期` : `收到 ${a.score ?? ''} 星差评，请及时回访整改`;
+    case 'source':
+      return `数据源 ${a.source ?? ''} 已停止上报`;
   }
 }
 
@@ -61,10 +74,18 @@ export function messageOf(a: Alert, level: number, levelName: string, catalog: C
   const place = placeOf(a, catalog);
   const raised = level > 1 ? `（超时未确认，已升级至${levelName}）` : '';
   return {
-    alertId: a.id, rule: a.rule, severity: a.severity, level, levelName, center: a.center, dept: a.dept ?? null, window: a.window ?? null,
+    alertId: a.id,
+    rule: a.rule,
+    severity: a.severity,
+    level,
+    levelName,
+    center: a.center,
+    dept: a.dept ?? null,
+    window: a.window ?? null,
     subject: `【阳光政务】${card}预警 · ${RULE_NAME[a.rule]} · ${place}`,
     text: `【${card}·${RULE_NAME[a.rule]}】${place}：${whatHappened(a)}${raised}，请尽快处理并在督办台确认。`,
-    link: alertLink(publicUrl, a.id), openedAt: a.openedAt,
+    link: alertLink(publicUrl, a.id),
+    openedAt: a.openedAt,
   };
 }
 
@@ -75,7 +96,9 @@ export function batchMessage(messages: NotifyMessage[], catalog: CatalogIndex, p
   const place = placeOf({ center: first.center, dept: first.dept, window: null }, catalog);
   const rules = [...new Set(messages.map((m) => RULE_NAME[m.rule]))].join('、');
   return {
-    ...first, window: null, alerts: messages.map((m) => m.alertId),
+    ...first,
+    window: null,
+    alerts: messages.map((m) => m.alertId),
     subject: `【阳光政务】黄牌预警 ${messages.length} 张 · ${place}`,
     text: `【黄牌×${messages.length}】${place}：1 分钟内新增 ${messages.length} 张黄牌（${rules}），请到督办台逐一确认。`,
     link: `${publicUrl.replace(/\/$/, '')}/screens/supervisor?dept=${encodeURIComponent(first.dept ?? '')}`,
@@ -84,8 +107,18 @@ export function batchMessage(messages: NotifyMessage[], catalog: CatalogIndex, p
 
 export function testMessage(channelId: string, publicUrl: string): NotifyMessage {
   return {
-    alertId: 'test', rule: 'wait', severity: 'yellow', level: 1, levelName: '测试', center: '', dept: null, window: null,
-    subject: '【阳光政务】测试消息', text: `【测试】这是通道 ${channelId} 的测试消息，收到即表示配置正确，无需处理。`,
-    link: `${publicUrl.replace(/\/$/, '')}/screens/supervisor`, openedAt: 0, test: true,
+    alertId: 'test',
+    rule: 'wait',
+    severity: 'yellow',
+    level: 1,
+    levelName: '测试',
+    center: '',
+    dept: null,
+    window: null,
+    subject: '【阳光政务】测试消息',
+    text: `【测试】这是通道 ${channelId} 的测试消息，收到即表示配置正确，无需处理。`,
+    link: `${publicUrl.replace(/\/$/, '')}/screens/supervisor`,
+    openedAt: 0,
+    test: true,
   };
 }

@@ -33,11 +33,13 @@ export function loadNotifyFile(file: string): NotifyConfig {
 
 /** The configuration with every secret replaced by the mask. */
 export function maskSecrets(c: NotifyConfig): NotifyConfig {
-  const channels = Object.fromEntries(Object.entries(c.channels).map(([id, ch]) => {
-    const copy: Record<string, unknown> = { ...ch };
-    for (const f of SECRET_FIELDS) if (typeof copy[f] === 'string') copy[f] = SECRET_MASK;
-    return [id, copy];
-  }));
+  const channels = Object.fromEntries(
+    Object.entries(c.channels).map(([id, ch]) => {
+      const copy: Record<string, unknown> = { ...ch };
+      for (const f of SECRET_FIELDS) if (typeof copy[f] === 'string') copy[f] = SECRET_MASK;
+      return [id, copy];
+    }),
+  );
   return { ...c, channels: channels as NotifyConfig['channels'] };
 }
 

@@ -34,9 +34,17 @@ export async function deliveriesOf(redis: RedisClient, keys: NotifyKeys, alertId
     const f = await redis.hgetall(keys.delivery(id));
     if (!f.state) continue;
     deliveries.push({
-      delivery: id, level: Number(f.level), contact: f.contact!, name: f.name ?? '', channel: f.channel!, state: f.state as DeliveryState['state'],
-      attempts: Number(f.attempts ?? 0), createdAt: Number(f.createdAt),
-      ...(f.state === 'pending' ? { nextAt: Number(f.nextAt) } : {}), ...(f.sentAt ? { sentAt: Number(f.sentAt) } : {}), ...(f.lastError ? { lastError: f.lastError } : {}),
+      delivery: id,
+      level: Number(f.level),
+      contact: f.contact!,
+      name: f.name ?? '',
+      channel: f.channel!,
+      state: f.state as DeliveryState['state'],
+      attempts: Number(f.attempts ?? 0),
+      createdAt: Number(f.createdAt),
+      ...(f.state === 'pending' ? { nextAt: Number(f.nextAt) } : {}),
+      ...(f.sentAt ? { sentAt: Number(f.sentAt) } : {}),
+      ...(f.lastError ? { lastError: f.lastError } : {}),
     });
   }
   const log = (await redis.lrange(keys.log(alertId), 0, -1)).map((j) => JSON.parse(j) as DeliveryLogEntry);
@@ -61,7 +69,10 @@ export function notifyRouter(d: NotifyRouteDeps): Router {
     const next = parseNotifyInput('notify' in body ? body.notify : body, d.config.current());
     const before = await d.config.replace(next);
     await d.auth.audit.record({
-      actor: userOf(req).username, action: 'config.notify-changed', target: 'notify', ip: clientIp(req),
+      actor: userOf(req).username,
+      action: 'config.notify-changed',
+      target: 'notify',
+      ip: clientIp(req),
       detail: { before: maskSecrets(before), after: maskSecrets(next) },
     });
     res.json({ ok: true, notify: maskSecrets(next) });
@@ -75,8 +86,20 @@ export function notifyRouter(d: NotifyRouteDeps): Router {
     // the first contact reached through this channel, so an SMS or email has somewhere to go
     const contactId = Object.keys(config.contacts).find((c) => config.contacts[c]!.channels.includes(id)) ?? '';
     const result = await sendVia(channel, testMessage(id, d.publicUrl()), contactId, config.contacts[contactId] ?? null);
-    await d.auth.audit.record({ actor: userOf(req).username, action: 'config.notify-tested', target: id, ip: clientIp(req), detail: { ok: result.ok, status: result.status ?? null } });
-    res.json({ ok: result.ok, channel: id, contact: contactId || null, ...(result.status !== undefined ? { status: result.status } : {}), detail: result.detail });
+    await d.auth.audit.record({
+      actor: userOf(req).username,
+      action: 'config.notify-tested',
+      target: id,
+      ip: clientIp(req),
+      detail: { ok: result.ok, status: result.status ?? null },
+    });
+    res.json({
+      ok: result.ok,
+      channel: id,
+      contact: contactId || null,
+      ...(result.status !== undefined ? { status: result.status } : {}),
+      detail: result.detail,
+    });
   });
   return router;
 }

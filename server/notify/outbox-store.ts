@@ -62,9 +62,30 @@ if ARGV[3] == '' then redis.call('ZREM', KEYS[1], ARGV[1]) else redis.call('ZADD
 return 1`;
 
 interface OutboxCommands {
-  ygNotifyEnqueue(d: string, due: string, ofAlert: string, log: string, id: string, nextAt: number, fields: string, entry: string, keepMs: number): Promise<number>;
+  ygNotifyEnqueue(
+    d: string,
+    due: string,
+    ofAlert: string,
+    log: string,
+    id: string,
+    nextAt: number,
+    fields: string,
+    entry: string,
+    keepMs: number,
+  ): Promise<number>;
   ygNotifyClaim(zset: string, now: number, leaseUntil: number, limit: number): Promise<string[]>;
-  ygNotifyFinish(d: string, due: string, log: string, id: string, leaseUntil: number, outcome: string, nextAt: number, fields: string, entry: string, keepMs: number): Promise<number>;
+  ygNotifyFinish(
+    d: string,
+    due: string,
+    log: string,
+    id: string,
+    leaseUntil: number,
+    outcome: string,
+    nextAt: number,
+    fields: string,
+    entry: string,
+    keepMs: number,
+  ): Promise<number>;
   ygNotifyRelease(zset: string, id: string, leaseUntil: number, nextAt: number | ''): Promise<number>;
 }
 export type OutboxRedis = RedisClient & OutboxCommands;

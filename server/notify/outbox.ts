@@ -30,7 +30,13 @@ export interface OutboxOptions {
   leaseMs?: number;
 }
 
-export interface NewDelivery { alertId: string; level: number; contact: string; channel: string; message: NotifyMessage }
+export interface NewDelivery {
+  alertId: string;
+  level: number;
+  contact: string;
+  channel: string;
+  message: NotifyMessage;
+}
 
 export interface Outbox {
   /** Queues deliveries (each once, whoever asks again); yellow ones wait for the batch window. */
@@ -41,7 +47,12 @@ export interface Outbox {
 
 export const defaultRetryDelayMs = (attempt: number): number => Math.min(30_000 * 2 ** (attempt - 1), 3_600_000);
 
-interface Claimed { id: string; f: Record<string, string>; message: NotifyMessage; attempt: number }
+interface Claimed {
+  id: string;
+  f: Record<string, string>;
+  message: NotifyMessage;
+  attempt: number;
+}
 
 export function createOutbox(o: OutboxOptions): Outbox {
   const { redis, keys, now } = o;
@@ -50,12 +61,27 @@ export function createOutbox(o: OutboxOptions): Outbox {
   const leaseMs = o.leaseMs ?? 120_000;
   const contactOf = (id: string): NotifyContact | null => o.config().contacts[id] ?? null;
 
-  const entry = (f: Record<string, string>, id: string, outcome: DeliveryOutcome, attempt: number, at: number, detail?: string): string => logEntry({
-    at, delivery: id, level: Number(f.level), contact: f.contact!, name: contactOf(f.contact!)?.name ?? f.name ?? '', channel: f.channel!, outcome, attempt,
-    ...(detail ? { detail: detail.slice(0, 300) } : {}),
-  } satisfies DeliveryLogEntry);
+  const entry = (f: Record<string, string>, id: string, outcome: DeliveryOutcome, attempt: number, at: number, detail?: string): string =>
+    logEntry({
+      at,
+      delivery: id,
+      level: Number(f.level),
+      contact: f.contact!,
+      name: contactOf(f.contact!)?.name ?? f.name ?? '',
+      channel: f.channel!,
+      outcome,
+      attempt,
+      ...(detail ? { detail: detail.slice(0, 300) } : {}),
+    } satisfies DeliveryLogEntry);
 
-  async function finish(c: Claimed, lease: number, outcome: 'sent' | 'retry' | 'gave-up' | 'defer', nextAt: number, fields: Record<string, string | number>, log: string): Promise<void> {
+  async function finish(
+    c: Claimed,
+    lease: number,
+    outcome: 'sent' | 'retry' | 'gave-up' | 'defer',
+    nextAt: number,
+    fields: Record<string, string | number>,
+    log: string,
+  ): Promise<void> {
     await redis.ygNotifyFinish(keys.delivery(c.id), keys.due, keys.log(c.f.alert!), c.id, lease, outcome, nextAt, JSON.stringify(fields), log, NOTIFY_KEEP_MS);
   }
 
@@ -72,7 +98,15 @@ export function createOutbox(o: OutboxOptions): Outbox {
     const first = group[0]!;
     const channel = o.config().channels[first.f.channel!];
     if (!channel) {
-      for (const c of group) await finish(c, lease, 'gave-up', 0, { state: 'gave-up', lastError: 'channel not configured' }, entry(c.f, c.id, 'gave-up', c.attempt, t, `channel "${c.f.channel}" is no longer configured`));
+      for (const c of group)
+        await finish(
+          c,
+          lease,
+          'gave-up',
+          0,
+          { state: 'gave-up', lastError: 'channel not configured' },
+          entry(c.f, c.id, 'gave-up', c.attempt, t, `channel "${c.f.channel}" is no longer configured`),
+        );
       return;
     }
     if (!(await takeRate(first.f.channel!, perMinuteOf(channel), t))) {
@@ -80,7 +114,14 @@ export function createOutbox(o: OutboxOptions): Outbox {
       for (const c of group) await finish(c, lease, 'defer', next, { nextAt: next }, '');
       return;
     }
-    const msg = group.length > 1 ? batchMessage(group.map((c) => c.message), o.catalog, o.publicUrl()) : first.message;
+    const msg =
+      group.length > 1
+        ? batchMessage(
+            group.map((c) => c.message),
+            o.catalog,
+            o.publicUrl(),
+          )
+        : first.message;
     const result = await sendVia(channel, msg, first.f.contact!, contactOf(first.f.contact!));
     const done = now();
     for (const c of group) {
@@ -90,13 +131,31 @@ export function createOutbox(o: OutboxOptions): Outbox {
       } else {
         const nextAt = done + retryDelayMs(c.attempt);
         if (nextAt - Number(c.f.createdAt) > retryForMs) {
-          await finish(c, lease, 'gave-up', 0, { state: 'gave-up', attempts: c.attempt, lastError: result.detail }, entry(c.f, c.id, 'gave-up', c.attempt, done, result.detail));
+          await finish(
+            c,
+            lease,
+            'gave-up',
+            0,
+            { state: 'gave-up', attempts: c.attempt, lastError: result.detail },
+            entry(c.f, c.id, 'gave-up', c.attempt, done, result.detail),
+          );
         } else {
-          await finish(c, lease, 'retry', nextAt, { attempts: c.attempt, lastError: result.detail, nextAt }, entry(c.f, c.id, 'retry', c.attempt, done, result.detail));
+          await finish(
+            c,
+            lease,
+            'retry',
+            nextAt,
+            { attempts: c.attempt, lastError: result.detail, nextAt },
+            entry(c.f, c.id, 'retry', c.attempt, done, result.detail),
+          );
         }
       }
     }
-    if (!result.ok) o.log.warn({ channel: first.f.channel, contact: first.f.contact, alert: first.f.alert, detail: result.detail }, 'notification failed; it will be retried');
+    if (!result.ok)
+      o.log.warn(
+        { channel: first.f.channel, contact: first.f.contact, alert: first.f.alert, detail: result.detail },
+        'notification failed; it will be retried',
+      );
   }
 
   return {
@@ -111,11 +170,30 @@ export function createOutbox(o: OutboxOptions): Outbox {
         // quiet hours hold yellow cards until they end; red ones go at once
         const nextAt = d.message.severity === 'yellow' ? Math.max(batched, quietUntil(config, t) ?? 0) : batched;
         const fields = {
-          alert: d.alertId, level: d.level, contact: d.contact, name: contactOf(d.contact)?.name ?? '', channel: d.channel, state: 'pending', attempts: 0,
-          createdAt: t, nextAt, severity: d.message.severity, dept: d.message.dept ?? '', message: JSON.stringify(d.message),
+          alert: d.alertId,
+          level: d.level,
+          contact: d.contact,
+          name: contactOf(d.contact)?.name ?? '',
+          channel: d.channel,
+          state: 'pending',
+          attempts: 0,
+          createdAt: t,
+          nextAt,
+          severity: d.message.severity,
+          dept: d.message.dept ?? '',
+          message: JSON.stringify(d.message),
         };
-        await redis.ygNotifyEnqueue(keys.delivery(id), keys.due, keys.ofAlert(d.alertId), keys.log(d.alertId), id, nextAt, JSON.stringify(fields),
-          entry(fields as unknown as Record<string, string>, id, 'queued', 0, t, nextAt > t ? `due ${new Date(nextAt).toISOString()}` : undefined), NOTIFY_KEEP_MS);
+        await redis.ygNotifyEnqueue(
+          keys.delivery(id),
+          keys.due,
+          keys.ofAlert(d.alertId),
+          keys.log(d.alertId),
+          id,
+          nextAt,
+          JSON.stringify(fields),
+          entry(fields as unknown as Record<string, string>, id, 'queued', 0, t, nextAt > t ? `due ${new Date(nextAt).toISOString()}` : undefined),
+          NOTIFY_KEEP_MS,
+        );
       }
     },
     async work() {
@@ -126,7 +204,10 @@ export function createOutbox(o: OutboxOptions): Outbox {
       const claimed: Claimed[] = [];
       for (const id of ids) {
         const f = await redis.hgetall(keys.delivery(id));
-        if (!f.state || f.state !== 'pending') { await redis.ygNotifyRelease(keys.due, id, lease, ''); continue; }
+        if (!f.state || f.state !== 'pending') {
+          await redis.ygNotifyRelease(keys.due, id, lease, '');
+          continue;
+        }
         claimed.push({ id, f, message: JSON.parse(f.message!) as NotifyMessage, attempt: Number(f.attempts ?? 0) + 1 });
       }
       const groups = new Map<string, Claimed[]>();
@@ -135,9 +216,13 @@ export function createOutbox(o: OutboxOptions): Outbox {
         const key = batchable ? `${c.f.channel}|${c.f.contact}|${c.f.dept}|${c.f.level}` : c.id;
         groups.set(key, [...(groups.get(key) ?? []), c]);
       }
-      await Promise.all([...groups.values()].map((g) => sendGroup(g, lease).catch((err: unknown) => {
-        o.log.warn({ err: (err as Error).message }, 'outbox: recording a delivery failed; its lease runs out and it is sent again');
-      })));
+      await Promise.all(
+        [...groups.values()].map((g) =>
+          sendGroup(g, lease).catch((err: unknown) => {
+            o.log.warn({ err: (err as Error).message }, 'outbox: recording a delivery failed; its lease runs out and it is sent again');
+          }),
+        ),
+      );
       return claimed.length;
     },
   };

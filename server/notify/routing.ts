@@ -9,8 +9,13 @@ import { dutyContacts, withinTimes } from './roster.ts';
 import { shanghaiClock } from '../../common/time.ts';
 
 export function matchingRoutes(config: NotifyConfig, a: Alert): NotifyRoute[] {
-  return config.routes.filter((r) => (!r.centers || r.centers.includes(a.center)) && (!r.depts || (a.dept !== null && r.depts.includes(a.dept)))
-    && (!r.rules || r.rules.includes(a.rule)) && (!r.severities || r.severities.includes(a.severity)));
+  return config.routes.filter(
+    (r) =>
+      (!r.centers || r.centers.includes(a.center)) &&
+      (!r.depts || (a.dept !== null && r.depts.includes(a.dept))) &&
+      (!r.rules || r.rules.includes(a.rule)) &&
+      (!r.severities || r.severities.includes(a.severity)),
+  );
 }
 
 export interface LevelPlan {

@@ -53,7 +53,12 @@ export async function startNotify(deps: NotifyDeps): Promise<Notify> {
   const config = await createNotifyConfigStore(redis, keys, loadNotifyFile(deps.notifyFile));
   const common = { redis, keys, catalog, log, now, config: () => config.current(), publicUrl: deps.publicUrl };
   const outbox = createOutbox({ ...common, ...deps.tuning });
-  const escalation = createEscalation({ ...common, outbox, getAlert: (id) => deps.store.get(id), ...(deps.tuning?.leaseMs ? { leaseMs: deps.tuning.leaseMs } : {}) });
+  const escalation = createEscalation({
+    ...common,
+    outbox,
+    getAlert: (id) => deps.store.get(id),
+    ...(deps.tuning?.leaseMs ? { leaseMs: deps.tuning.leaseMs } : {}),
+  });
 
   // rounds of one process run one after another; other processes are kept apart by the leases
   let chain: Promise<void> = Promise.resolve();
@@ -61,7 +66,9 @@ export async function startNotify(deps: NotifyDeps): Promise<Notify> {
   const round = async () => {
     await config.refresh();
     await escalation.work();
-    while ((await outbox.work()) >= 100) { /* a full batch: more may be due */ }
+    while ((await outbox.work()) >= 100) {
+      /* a full batch: more may be due */
+    }
   };
   const tick = () => {
     const run = chain.then(round);
@@ -76,12 +83,20 @@ export async function startNotify(deps: NotifyDeps): Promise<Notify> {
   const timer = setInterval(() => {
     if (busy) return;
     busy = true;
-    tick().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'notify: worker round failed; trying again next tick')).finally(() => { busy = false; });
+    tick()
+      .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'notify: worker round failed; trying again next tick'))
+      .finally(() => {
+        busy = false;
+      });
   }, deps.tuning?.tickMs ?? 1000);
 
   return {
     router: notifyRouter({ auth: deps.auth, store: deps.store, redis, keys, config, publicUrl: deps.publicUrl }),
-    config, outbox, escalation, onAlertMessages, tick,
+    config,
+    outbox,
+    escalation,
+    onAlertMessages,
+    tick,
     async stop() {
       clearInterval(timer);
       await chain;

@@ -58,7 +58,10 @@ export async function checkHealth(redis: RedisClient, keys: RedisKeys, metrics: 
   const [groups, deadLetters, writeError, memoryInfo, persistenceInfo] = await Promise.all([
     redis.xinfo('GROUPS', keys.stream).catch(() => []) as Promise<unknown[][]>,
     redis.xlen(keys.deadLetters).catch(() => null),
-    redis.set(keys.healthProbe, String(Date.now()), 'PX', PROBE_TTL_MS).then(() => null, (err: unknown) => failureCode(err)),
+    redis.set(keys.healthProbe, String(Date.now()), 'PX', PROBE_TTL_MS).then(
+      () => null,
+      (err: unknown) => failureCode(err),
+    ),
     redis.info('memory').catch(() => ''),
     redis.info('persistence').catch(() => ''),
   ]);
@@ -66,9 +69,8 @@ export async function checkHealth(redis: RedisClient, keys: RedisKeys, metrics: 
   const lag = group ? Number(group.lag ?? 0) : null;
   const pending = group ? Number(group.pending ?? 0) : null;
   const memory = memoryOf(memoryInfo);
-  const aofLastWrite = infoField(persistenceInfo, 'aof_enabled') === '1'
-    ? (infoField(persistenceInfo, 'aof_last_write_status') === 'err' ? 'err' : 'ok')
-    : null;
+  const aofLastWrite =
+    infoField(persistenceInfo, 'aof_enabled') === '1' ? (infoField(persistenceInfo, 'aof_last_write_status') === 'err' ? 'err' : 'ok') : null;
 
   if (lag !== null) metrics.consumerLag.set(lag);
   if (pending !== null) metrics.consumerPending.set(pending);
@@ -88,8 +90,12 @@ export async function checkHealth(redis: RedisClient, keys: RedisKeys, metrics: 
     status: reasons.length > 0 ? 'degraded' : 'ok',
     reasons,
     redis: {
-      reachable: true, latencyMs: Math.round(latencyMs * 100) / 100,
-      writable: writeError === null, ...(writeError !== null ? { writeError } : {}), aofLastWrite, memory,
+      reachable: true,
+      latencyMs: Math.round(latencyMs * 100) / 100,
+      writable: writeError === null,
+      ...(writeError !== null ? { writeError } : {}),
+      aofLastWrite,
+      memory,
     },
     consumer: { lag, pending },
     deadLetters,
@@ -98,9 +104,11 @@ export async function checkHealth(redis: RedisClient, keys: RedisKeys, metrics: 
 
 function unreachable(err: Error): Health {
   return {
-    status: 'degraded', reasons: ['redis-unreachable'],
+    status: 'degraded',
+    reasons: ['redis-unreachable'],
     redis: { reachable: false, latencyMs: null, error: err.message, writable: null, aofLastWrite: null, memory: null },
-    consumer: { lag: null, pending: null }, deadLetters: null,
+    consumer: { lag: null, pending: null },
+    deadLetters: null,
   };
 }
 

@@ -15,7 +15,16 @@
  */
 import { z } from 'zod';
 import {
-  alertListQuery, auditQuery, cockpitDayQuery, deadLettersQuery, exportQuery, INTERVALS, pathName, rankingsQuery, seriesQuery, snapshotQuery,
+  alertListQuery,
+  auditQuery,
+  cockpitDayQuery,
+  deadLettersQuery,
+  exportQuery,
+  INTERVALS,
+  pathName,
+  rankingsQuery,
+  seriesQuery,
+  snapshotQuery,
 } from '../../common/api-queries.ts';
 import { ALERT_CONFLICT_CODES, ALERT_RULES, ALERT_STATES, MAX_ALERT_LEVEL, type Alert } from '../../common/alerts.ts';
 import { USER_ROLES, type AuditEntry, type SessionUser, type UserRole } from '../../common/auth.ts';
@@ -88,7 +97,10 @@ export interface ApiRoute {
 // ---- answers: each checked against the hub's own type ----------------------------------------
 
 const scopeValue = z.union([
-  z.literal('city'), z.templateLiteral(['center:', z.string()]), z.templateLiteral(['dept:', z.string()]), z.templateLiteral(['window:', z.string()]),
+  z.literal('city'),
+  z.templateLiteral(['center:', z.string()]),
+  z.templateLiteral(['dept:', z.string()]),
+  z.templateLiteral(['window:', z.string()]),
 ]);
 
 const errorBody = z.object({
@@ -99,37 +111,74 @@ const errorBody = z.object({
 const ingestResult = z.object({
   accepted: z.number().int().min(0),
   duplicates: z.number().int().min(0).meta({ description: 'Events whose id the hub already had: counted once.' }),
-  rejected: z.array(z.object({
-    index: z.number().int().min(0).meta({ description: 'Position in the batch.' }),
-    id: z.string().optional(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })),
-  })),
+  rejected: z.array(
+    z.object({
+      index: z.number().int().min(0).meta({ description: 'Position in the batch.' }),
+      id: z.string().optional(),
+      errors: z.array(z.object({ path: z.string(), message: z.string() })),
+    }),
+  ),
 }) satisfies z.ZodType<IngestResult>;
 
 const sessionUser = z.object({
-  username: z.string(), name: z.string(), role: z.enum(USER_ROLES),
-  depts: z.array(z.string()).meta({ description: 'A supervisor\'s departments; empty for leaders and admins.' }),
+  username: z.string(),
+  name: z.string(),
+  role: z.enum(USER_ROLES),
+  depts: z.array(z.string()).meta({ description: "A supervisor's departments; empty for leaders and admins." }),
 }) satisfies z.ZodType<SessionUser>;
 
-const alertSchema = z.object({
-  id: z.string(), rule: z.enum(ALERT_RULES), severity: z.enum(['yellow', 'red']), state: z.enum(ALERT_STATES),
-  level: z.number().int().min(0).max(MAX_ALERT_LEVEL), subject: z.string(), center: z.string(), dept: z.string().nullable(), window: z.string().nullable(),
-  ticket: z.string().optional(), case: z.string().optional(), source: z.string().optional(), score: z.number().int().optional(),
-  since: z.number(), dueAt: z.number().optional(), openedAt: z.number(), updatedAt: z.number(), scopes: z.array(scopeValue),
-  history: z.array(z.object({
-    at: z.number(), action: z.enum(['opened', 'acknowledged', 'resolved', 'escalated', 'overdue', 'closed']), by: z.string(),
-    note: z.string().optional(), reason: z.string().optional(), level: z.number().int().optional(),
-  })),
-}).meta({ description: 'Times are epoch ms (docs/alerts.md).' }) satisfies z.ZodType<Alert>;
+const alertSchema = z
+  .object({
+    id: z.string(),
+    rule: z.enum(ALERT_RULES),
+    severity: z.enum(['yellow', 'red']),
+    state: z.enum(ALERT_STATES),
+    level: z.number().int().min(0).max(MAX_ALERT_LEVEL),
+    subject: z.string(),
+    center: z.string(),
+    dept: z.string().nullable(),
+    window: z.string().nullable(),
+    ticket: z.string().optional(),
+    case: z.string().optional(),
+    source: z.string().optional(),
+    score: z.number().int().optional(),
+    since: z.number(),
+    dueAt: z.number().optional(),
+    openedAt: z.number(),
+    updatedAt: z.number(),
+    scopes: z.array(scopeValue),
+    history: z.array(
+      z.object({
+        at: z.number(),
+        action: z.enum(['opened', 'acknowledged', 'resolved', 'escalated', 'overdue', 'closed']),
+        by: z.string(),
+        note: z.string().optional(),
+        reason: z.string().optional(),
+        level: z.number().int().optional(),
+      }),
+    ),
+  })
+  .meta({ description: 'Times are epoch ms (docs/alerts.md).' }) satisfies z.ZodType<Alert>;
 
 const auditEntry = z.object({
-  id: z.string(), at: z.number(), actor: z.string(), action: z.string(), target: z.string(), ip: z.string(),
-  dept: z.string().optional(), detail: z.record(z.string(), z.unknown()).optional(),
+  id: z.string(),
+  at: z.number(),
+  actor: z.string(),
+  action: z.string(),
+  target: z.string(),
+  ip: z.string(),
+  dept: z.string().optional(),
+  detail: z.record(z.string(), z.unknown()).optional(),
 }) satisfies z.ZodType<AuditEntry>;
 
 const tokenInfo = z.object({
-  name: z.string(), origin: z.enum(['env', 'rotated', 'revoked']), at: z.number().optional(), by: z.string().optional(),
-  scope: z.string().nullable().optional(), centers: z.array(z.string()).nullable().optional(), types: z.array(z.string()).nullable().optional(),
+  name: z.string(),
+  origin: z.enum(['env', 'rotated', 'revoked']),
+  at: z.number().optional(),
+  by: z.string().optional(),
+  scope: z.string().nullable().optional(),
+  centers: z.array(z.string()).nullable().optional(),
+  types: z.array(z.string()).nullable().optional(),
   note: z.string().optional(),
 }) satisfies z.ZodType<TokenInfo>;
 
@@ -137,8 +186,12 @@ const health = z.object({
   status: z.enum(['ok', 'degraded']),
   reasons: z.array(z.enum(['redis-unreachable', 'redis-refuses-writes', 'aof-write-failed', 'memory-high', 'consumer-lag'])),
   redis: z.object({
-    reachable: z.boolean(), latencyMs: z.number().nullable(), error: z.string().optional(), writable: z.boolean().nullable(),
-    writeError: z.string().optional(), aofLastWrite: z.enum(['ok', 'err']).nullable(),
+    reachable: z.boolean(),
+    latencyMs: z.number().nullable(),
+    error: z.string().optional(),
+    writable: z.boolean().nullable(),
+    writeError: z.string().optional(),
+    aofLastWrite: z.enum(['ok', 'err']).nullable(),
     memory: z.object({ usedBytes: z.number(), maxBytes: z.number(), ratio: z.number().nullable() }).nullable(),
   }),
   consumer: z.object({ lag: z.number().nullable(), pending: z.number().nullable() }),
@@ -146,28 +199,30 @@ const health = z.object({
 }) satisfies z.ZodType<Health>;
 
 const series = z.object({
-  metric: z.string(), scope: scopeValue, interval: z.enum(INTERVALS), from: z.string(), to: z.string(),
+  metric: z.string(),
+  scope: scopeValue,
+  interval: z.enum(INTERVALS),
+  from: z.string(),
+  to: z.string(),
   points: z.array(z.object({ t: z.string().meta({ description: 'ISO 8601 time (+08:00); a date for interval=day.' }), v: z.number().nullable() })),
 }) satisfies z.ZodType<Series>;
 
 const deadLetters = z.object({
-  total: z.number().int(), items: z.array(z.object({ id: z.string(), sid: z.string(), error: z.string(), record: z.string() })),
+  total: z.number().int(),
+  items: z.array(z.object({ id: z.string(), sid: z.string(), error: z.string(), record: z.string() })),
 }) satisfies z.ZodType<{ total: number; items: DeadLetter[] }>;
 
 const catalog = z.object(catalogSchemas) satisfies z.ZodType<Catalog>;
-
 
 /** Every schema the document names under components.schemas, by id. */
 const SCHEMAS: Record<string, z.ZodType> = {
   Error: errorBody,
   ...Object.fromEntries(EVENT_TYPES.map((t) => [`Event.${t}`, eventSchemas[t]])),
   Event: eventSchema,
-  EventBatch: z.union([
-    z.array(eventSchema).max(MAX_BATCH_EVENTS),
-    z.object({ events: z.array(eventSchema).max(MAX_BATCH_EVENTS) }),
-  ]).meta({
-    description: `A JSON array of events, or {"events": [...]}; at most ${MAX_BATCH_EVENTS} events and 1 MiB (413 beyond). `
-      + 'Each event is checked on its own: one that breaks the contract is listed under `rejected` of the 202 answer, and the rest are taken.',
+  EventBatch: z.union([z.array(eventSchema).max(MAX_BATCH_EVENTS), z.object({ events: z.array(eventSchema).max(MAX_BATCH_EVENTS) })]).meta({
+    description:
+      `A JSON array of events, or {"events": [...]}; at most ${MAX_BATCH_EVENTS} events and 1 MiB (413 beyond). ` +
+      'Each event is checked on its own: one that breaks the contract is listed under `rejected` of the 202 answer, and the rest are taken.',
   }),
   IngestResult: ingestResult,
   SignIn: signInSchema,
@@ -187,7 +242,10 @@ const SCHEMAS: Record<string, z.ZodType> = {
   Catalog: catalog,
   HallConfig: hallConfigSchema,
   DeadLetters: deadLetters,
-  NotifyConfig: notifyConfigSchema.meta({ description: 'The `notify` section: channels, contacts, roster, routes, levels, quiet hours (docs/alerts.md, "Notifications"). Secrets are answered as ******; sending ****** keeps the stored one.' }),
+  NotifyConfig: notifyConfigSchema.meta({
+    description:
+      'The `notify` section: channels, contacts, roster, routes, levels, quiet hours (docs/alerts.md, "Notifications"). Secrets are answered as ******; sending ****** keeps the stored one.',
+  }),
 };
 
 const ref = (id: string): Json => {
@@ -195,7 +253,10 @@ const ref = (id: string): Json => {
   return { $ref: `#/components/schemas/${id}` };
 };
 const object = (properties: Record<string, Json>, description?: string): Json => ({
-  type: 'object', properties, required: Object.keys(properties), ...(description ? { description } : {}),
+  type: 'object',
+  properties,
+  required: Object.keys(properties),
+  ...(description ? { description } : {}),
 });
 const arrayOf = (items: Json): Json => ({ type: 'array', items });
 /** An answer of many figures, described in prose elsewhere. */
@@ -229,181 +290,395 @@ const okAnswer = object({ ok: { const: true } });
 export const API_ROUTES: readonly ApiRoute[] = [
   // operations
   {
-    method: 'get', path: '/healthz', tag: 'operations', summary: 'Health of the hub', access: { kind: 'open' },
-    description: '200 when the hub can take events; 503 (status "degraded", with the reasons) when Redis cannot take them or is about to. A lagging aggregator is degraded but 200.',
-    answer: { status: 200, description: 'The hub can take events', body: 'Health' }, errors: [503],
+    method: 'get',
+    path: '/healthz',
+    tag: 'operations',
+    summary: 'Health of the hub',
+    access: { kind: 'open' },
+    description:
+      '200 when the hub can take events; 503 (status "degraded", with the reasons) when Redis cannot take them or is about to. A lagging aggregator is degraded but 200.',
+    answer: { status: 200, description: 'The hub can take events', body: 'Health' },
+    errors: [503],
   },
   {
-    method: 'get', path: '/metrics', tag: 'operations', summary: 'Prometheus metrics', access: { kind: 'open' },
+    method: 'get',
+    path: '/metrics',
+    tag: 'operations',
+    summary: 'Prometheus metrics',
+    access: { kind: 'open' },
     answer: { status: 200, description: 'Prometheus text exposition format', content: { 'text/plain': { type: 'string' } } },
   },
   {
-    method: 'get', path: '/api/v1/openapi.json', tag: 'operations', summary: 'This document', access: { kind: 'open' },
+    method: 'get',
+    path: '/api/v1/openapi.json',
+    tag: 'operations',
+    summary: 'This document',
+    access: { kind: 'open' },
     answer: { status: 200, description: 'The OpenAPI 3.1 document of the HTTP API', body: { type: 'object' } },
   },
   // ingest
   {
-    method: 'post', path: '/api/v1/events', tag: 'ingest', summary: 'Send a batch of events', access: { kind: 'ingest' },
-    description: 'Event contract v1 (common/events.ts). 202 once the accepted events are durable; a repeated id is counted once, so a batch whose answer was lost can be sent again. '
-      + 'A bearer token names the source; sources in INGEST_SIGNED_SOURCES must sign instead (docs/api.md).',
+    method: 'post',
+    path: '/api/v1/events',
+    tag: 'ingest',
+    summary: 'Send a batch of events',
+    access: { kind: 'ingest' },
+    description:
+      'Event contract v1 (common/events.ts). 202 once the accepted events are durable; a repeated id is counted once, so a batch whose answer was lost can be sent again. ' +
+      'A bearer token names the source; sources in INGEST_SIGNED_SOURCES must sign instead (docs/api.md).',
     body: { schema: 'EventBatch', required: true },
     answer: { status: 202, description: 'The batch was read; accepted events are durable', body: 'IngestResult' },
     errors: [503],
   },
   // reads
   {
-    method: 'get', path: '/api/v1/catalog', tag: 'read', summary: 'Reference data: centers, departments, windows, items, staff', access: { kind: 'screen', figures: false },
+    method: 'get',
+    path: '/api/v1/catalog',
+    tag: 'read',
+    summary: 'Reference data: centers, departments, windows, items, staff',
+    access: { kind: 'screen', figures: false },
     answer: { status: 200, description: 'The catalog (config/catalog/)', body: 'Catalog' },
   },
   {
-    method: 'get', path: '/api/v1/snapshot', tag: 'read', summary: 'The figures of a scope for a day', access: { kind: 'screen', figures: true }, query: snapshotQuery,
-    answer: { status: 200, description: 'The snapshot', body: figures('Cases, tickets, ratings, portal, trades, fees, complaints and alerts of the scope and day, plus the window grid and recent calls for a center (docs/api.md, common/snapshot.ts).') },
+    method: 'get',
+    path: '/api/v1/snapshot',
+    tag: 'read',
+    summary: 'The figures of a scope for a day',
+    access: { kind: 'screen', figures: true },
+    query: snapshotQuery,
+    answer: {
+      status: 200,
+      description: 'The snapshot',
+      body: figures(
+        'Cases, tickets, ratings, portal, trades, fees, complaints and alerts of the scope and day, plus the window grid and recent calls for a center (docs/api.md, common/snapshot.ts).',
+      ),
+    },
     errors: [404, 503],
   },
   {
-    method: 'get', path: '/api/v1/series', tag: 'read', summary: 'A metric over time', access: { kind: 'screen', figures: true }, query: seriesQuery,
-    description: 'Whole days from `from` to `to` (defaults: interval=hour, to=today, from=to, or 29 days before for day). At most 2 days of minutes, 62 of hours, 400 of days; which metrics each interval has is in docs/api.md.',
-    answer: { status: 200, description: 'The points', body: 'Series' }, errors: [404, 503],
+    method: 'get',
+    path: '/api/v1/series',
+    tag: 'read',
+    summary: 'A metric over time',
+    access: { kind: 'screen', figures: true },
+    query: seriesQuery,
+    description:
+      'Whole days from `from` to `to` (defaults: interval=hour, to=today, from=to, or 29 days before for day). At most 2 days of minutes, 62 of hours, 400 of days; which metrics each interval has is in docs/api.md.',
+    answer: { status: 200, description: 'The points', body: 'Series' },
+    errors: [404, 503],
   },
   {
-    method: 'get', path: '/api/v1/screens/hall', tag: 'read', summary: 'The hall screen\'s notices', access: { kind: 'screen', figures: false },
-    answer: { status: 200, description: 'config/hall.json', body: 'HallConfig' }, errors: [500],
+    method: 'get',
+    path: '/api/v1/screens/hall',
+    tag: 'read',
+    summary: "The hall screen's notices",
+    access: { kind: 'screen', figures: false },
+    answer: { status: 200, description: 'config/hall.json', body: 'HallConfig' },
+    errors: [500],
   },
   // cockpit
-  ...([
-    ['/api/v1/cockpit/config', 'Coverage figures and targets', undefined, 'The cockpit configuration (config/coverage.json, common/cockpit.ts CockpitConfig)'],
-    ['/api/v1/cockpit/districts', 'The centers compared for a day', cockpitDayQuery, 'One row per center (common/cockpit.ts DistrictComparison)'],
-    ['/api/v1/cockpit/rankings', 'Departments and windows ranked', rankingsQuery, 'Rankings (common/cockpit.ts CockpitRankings)', { limit: 'A whole number from 1 to 200, given as text; default 10' }],
-    ['/api/v1/cockpit/trading', 'Public resource trading', cockpitDayQuery, 'Trading figures (common/cockpit.ts CockpitTrading)'],
-    ['/api/v1/cockpit/compare', 'Today against the same time the day before', cockpitDayQuery, 'The comparison (common/cockpit.ts CockpitComparison)'],
-  ] as const).map(([path, summary, query, answer, queryText]): ApiRoute => ({
-    method: 'get', path, tag: 'cockpit', summary, access: { kind: 'session', roles: COCKPIT }, ...(query ? { query } : {}), ...(queryText ? { queryText } : {}),
+  ...(
+    [
+      [
+        '/api/v1/cockpit/config',
+        'Coverage figures and targets',
+        undefined,
+        'The cockpit configuration (config/coverage.json, common/cockpit.ts CockpitConfig)',
+      ],
+      ['/api/v1/cockpit/districts', 'The centers compared for a day', cockpitDayQuery, 'One row per center (common/cockpit.ts DistrictComparison)'],
+      [
+        '/api/v1/cockpit/rankings',
+        'Departments and windows ranked',
+        rankingsQuery,
+        'Rankings (common/cockpit.ts CockpitRankings)',
+        { limit: 'A whole number from 1 to 200, given as text; default 10' },
+      ],
+      ['/api/v1/cockpit/trading', 'Public resource trading', cockpitDayQuery, 'Trading figures (common/cockpit.ts CockpitTrading)'],
+      ['/api/v1/cockpit/compare', 'Today against the same time the day before', cockpitDayQuery, 'The comparison (common/cockpit.ts CockpitComparison)'],
+    ] as const
+  ).map(([path, summary, query, answer, queryText]): ApiRoute => ({
+    method: 'get',
+    path,
+    tag: 'cockpit',
+    summary,
+    access: { kind: 'session', roles: COCKPIT },
+    ...(query ? { query } : {}),
+    ...(queryText ? { queryText } : {}),
     description: 'docs/cockpit.md. `date` is today or a past day.',
-    answer: { status: 200, description: answer, body: figures(answer) }, errors: query ? [404, 503] : [],
+    answer: { status: 200, description: answer, body: figures(answer) },
+    errors: query ? [404, 503] : [],
   })),
   {
-    method: 'get', path: '/api/v1/cockpit/export', tag: 'cockpit', summary: 'The cockpit as PNG or PDF', access: { kind: 'session', roles: COCKPIT }, query: exportQuery,
-    description: 'Rendered by headless Chromium as the signed-in user sees it; `size` within 960x540 and 3840x2160 (default 1920x1080). 503 with Retry-After: 30 while no browser is available.',
-    answer: { status: 200, description: 'The file, as an attachment', content: { 'image/png': { type: 'string', contentMediaType: 'image/png' }, 'application/pdf': { type: 'string', contentMediaType: 'application/pdf' } } },
+    method: 'get',
+    path: '/api/v1/cockpit/export',
+    tag: 'cockpit',
+    summary: 'The cockpit as PNG or PDF',
+    access: { kind: 'session', roles: COCKPIT },
+    query: exportQuery,
+    description:
+      'Rendered by headless Chromium as the signed-in user sees it; `size` within 960x540 and 3840x2160 (default 1920x1080). 503 with Retry-After: 30 while no browser is available.',
+    answer: {
+      status: 200,
+      description: 'The file, as an attachment',
+      content: { 'image/png': { type: 'string', contentMediaType: 'image/png' }, 'application/pdf': { type: 'string', contentMediaType: 'application/pdf' } },
+    },
     errors: [404, 500, 503],
   },
   // sign-in
   {
-    method: 'post', path: '/api/v1/session', tag: 'session', summary: 'Sign in', access: { kind: 'open' },
+    method: 'post',
+    path: '/api/v1/session',
+    tag: 'session',
+    summary: 'Sign in',
+    access: { kind: 'open' },
     description: `Sets the httpOnly cookie ${SESSION_COOKIE}. Repeated failures lock the user name and the address out for a while (429 with Retry-After).`,
     body: { schema: 'SignIn', required: true },
-    answer: { status: 200, description: 'Signed in', body: object({ ok: { const: true }, user: ref('SessionUser') }) }, errors: [400, 401, 429],
+    answer: { status: 200, description: 'Signed in', body: object({ ok: { const: true }, user: ref('SessionUser') }) },
+    errors: [400, 401, 429],
   },
   {
-    method: 'get', path: '/api/v1/session', tag: 'session', summary: 'Who is signed in', access: { kind: 'cookie' },
+    method: 'get',
+    path: '/api/v1/session',
+    tag: 'session',
+    summary: 'Who is signed in',
+    access: { kind: 'cookie' },
     answer: { status: 200, description: 'The signed-in user', body: object({ ok: { const: true }, user: ref('SessionUser') }) },
   },
   {
-    method: 'delete', path: '/api/v1/session', tag: 'session', summary: 'Sign out', access: { kind: 'cookie' },
+    method: 'delete',
+    path: '/api/v1/session',
+    tag: 'session',
+    summary: 'Sign out',
+    access: { kind: 'cookie' },
     answer: { status: 200, description: 'Signed out (also when nobody was)', body: okAnswer },
   },
   // users and tokens
   {
-    method: 'get', path: '/api/v1/users', tag: 'admin', summary: 'List users', access: { kind: 'session', roles: ADMIN },
-    answer: { status: 200, description: 'The users', body: object({ users: arrayOf({ allOf: [ref('SessionUser')], type: 'object', properties: { createdAt: { type: 'number' }, disabled: { type: 'boolean' } } }) }) },
+    method: 'get',
+    path: '/api/v1/users',
+    tag: 'admin',
+    summary: 'List users',
+    access: { kind: 'session', roles: ADMIN },
+    answer: {
+      status: 200,
+      description: 'The users',
+      body: object({
+        users: arrayOf({ allOf: [ref('SessionUser')], type: 'object', properties: { createdAt: { type: 'number' }, disabled: { type: 'boolean' } } }),
+      }),
+    },
   },
   {
-    method: 'post', path: '/api/v1/users', tag: 'admin', summary: 'Create a user', access: { kind: 'session', roles: ADMIN },
+    method: 'post',
+    path: '/api/v1/users',
+    tag: 'admin',
+    summary: 'Create a user',
+    access: { kind: 'session', roles: ADMIN },
     description: 'A supervisor needs at least one department of the catalog; the password must pass the strength check.',
     body: { schema: 'NewUser', required: true },
-    answer: { status: 201, description: 'Created', body: object({ ok: { const: true }, user: ref('SessionUser') }) }, errors: [400],
+    answer: { status: 201, description: 'Created', body: object({ ok: { const: true }, user: ref('SessionUser') }) },
+    errors: [400],
   },
   {
-    method: 'post', path: '/api/v1/users/:username/password', tag: 'admin', summary: 'Set a user\'s password (ends their sessions)', access: { kind: 'session', roles: ADMIN },
-    body: { schema: 'PasswordChange', required: true }, answer: { status: 200, description: 'Set', body: okAnswer }, errors: [400],
+    method: 'post',
+    path: '/api/v1/users/:username/password',
+    tag: 'admin',
+    summary: "Set a user's password (ends their sessions)",
+    access: { kind: 'session', roles: ADMIN },
+    body: { schema: 'PasswordChange', required: true },
+    answer: { status: 200, description: 'Set', body: okAnswer },
+    errors: [400],
   },
   {
-    method: 'post', path: '/api/v1/users/:username/disabled', tag: 'admin', summary: 'Disable or enable a user', access: { kind: 'session', roles: ADMIN },
-    body: { schema: 'DisabledChange', required: true }, answer: { status: 200, description: 'Changed', body: okAnswer }, errors: [400],
+    method: 'post',
+    path: '/api/v1/users/:username/disabled',
+    tag: 'admin',
+    summary: 'Disable or enable a user',
+    access: { kind: 'session', roles: ADMIN },
+    body: { schema: 'DisabledChange', required: true },
+    answer: { status: 200, description: 'Changed', body: okAnswer },
+    errors: [400],
   },
   {
-    method: 'get', path: '/api/v1/tokens', tag: 'admin', summary: 'List ingest and screen tokens (never the tokens themselves)', access: { kind: 'session', roles: ADMIN },
+    method: 'get',
+    path: '/api/v1/tokens',
+    tag: 'admin',
+    summary: 'List ingest and screen tokens (never the tokens themselves)',
+    access: { kind: 'session', roles: ADMIN },
     answer: { status: 200, description: 'The tokens', body: object({ ingest: arrayOf(ref('TokenInfo')), screen: arrayOf(ref('TokenInfo')) }) },
   },
   {
-    method: 'post', path: '/api/v1/tokens/ingest/:source/rotate', tag: 'admin', summary: 'Issue a new ingest token for a source', access: { kind: 'session', roles: ADMIN },
+    method: 'post',
+    path: '/api/v1/tokens/ingest/:source/rotate',
+    tag: 'admin',
+    summary: 'Issue a new ingest token for a source',
+    access: { kind: 'session', roles: ADMIN },
     description: 'The old token stops working. The new token is shown once, in this answer.',
     body: { schema: 'IngestScope', required: false },
     answer: {
-      status: 200, description: 'The new token',
-      body: object({ ok: { const: true }, source: { type: 'string' }, token: { type: 'string' }, centers: { type: ['array', 'null'], items: { type: 'string' } }, types: { type: ['array', 'null'], items: { type: 'string' } } }),
+      status: 200,
+      description: 'The new token',
+      body: object({
+        ok: { const: true },
+        source: { type: 'string' },
+        token: { type: 'string' },
+        centers: { type: ['array', 'null'], items: { type: 'string' } },
+        types: { type: ['array', 'null'], items: { type: 'string' } },
+      }),
     },
     errors: [400],
   },
   {
-    method: 'post', path: '/api/v1/tokens/ingest/:source/revoke', tag: 'admin', summary: 'Revoke a source\'s ingest token', access: { kind: 'session', roles: ADMIN },
-    answer: { status: 200, description: 'Revoked', body: okAnswer }, errors: [400],
+    method: 'post',
+    path: '/api/v1/tokens/ingest/:source/revoke',
+    tag: 'admin',
+    summary: "Revoke a source's ingest token",
+    access: { kind: 'session', roles: ADMIN },
+    answer: { status: 200, description: 'Revoked', body: okAnswer },
+    errors: [400],
   },
   {
-    method: 'post', path: '/api/v1/tokens/screen/:name/rotate', tag: 'admin', summary: 'Issue a new screen token', access: { kind: 'session', roles: ADMIN },
+    method: 'post',
+    path: '/api/v1/tokens/screen/:name/rotate',
+    tag: 'admin',
+    summary: 'Issue a new screen token',
+    access: { kind: 'session', roles: ADMIN },
     body: { schema: 'ScreenScope', required: false },
-    answer: { status: 200, description: 'The new token, shown once', body: object({ ok: { const: true }, name: { type: 'string' }, token: { type: 'string' } }) }, errors: [400],
+    answer: {
+      status: 200,
+      description: 'The new token, shown once',
+      body: object({ ok: { const: true }, name: { type: 'string' }, token: { type: 'string' } }),
+    },
+    errors: [400],
   },
   {
-    method: 'post', path: '/api/v1/tokens/screen/:name/revoke', tag: 'admin', summary: 'Revoke a screen token', access: { kind: 'session', roles: ADMIN },
-    answer: { status: 200, description: 'Revoked', body: okAnswer }, errors: [400],
+    method: 'post',
+    path: '/api/v1/tokens/screen/:name/revoke',
+    tag: 'admin',
+    summary: 'Revoke a screen token',
+    access: { kind: 'session', roles: ADMIN },
+    answer: { status: 200, description: 'Revoked', body: okAnswer },
+    errors: [400],
   },
   {
-    method: 'get', path: '/api/v1/audit', tag: 'admin', summary: 'The audit trail', access: { kind: 'session', roles: ['admin', 'leader', 'supervisor'] }, query: auditQuery,
+    method: 'get',
+    path: '/api/v1/audit',
+    tag: 'admin',
+    summary: 'The audit trail',
+    access: { kind: 'session', roles: ['admin', 'leader', 'supervisor'] },
+    query: auditQuery,
     queryText: { ...INSTANTS, limit: 'A whole number from 1 to 1000, given as text; default 100' },
-    description: 'Admins read everything; leaders and supervisors only alert actions (action=alert.*), supervisors of their departments (403 for other actions).',
+    description:
+      'Admins read everything; leaders and supervisors only alert actions (action=alert.*), supervisors of their departments (403 for other actions).',
     answer: { status: 200, description: 'Entries, newest first', body: object({ entries: arrayOf(ref('AuditEntry')) }) },
   },
   {
-    method: 'get', path: '/api/v1/admin/dead-letters', tag: 'admin', summary: 'Events aggregation gave up on', access: { kind: 'session', roles: ADMIN }, query: deadLettersQuery,
+    method: 'get',
+    path: '/api/v1/admin/dead-letters',
+    tag: 'admin',
+    summary: 'Events aggregation gave up on',
+    access: { kind: 'session', roles: ADMIN },
+    query: deadLettersQuery,
     answer: { status: 200, description: 'The newest dead letters (count, default 100)', body: 'DeadLetters' },
   },
   // alerts
   {
-    method: 'get', path: '/api/v1/alerts', tag: 'alerts', summary: 'List alerts', access: { kind: 'session', roles: ALERT_USERS }, query: alertListQuery,
+    method: 'get',
+    path: '/api/v1/alerts',
+    tag: 'alerts',
+    summary: 'List alerts',
+    access: { kind: 'session', roles: ALERT_USERS },
+    query: alertListQuery,
     queryText: { ...INSTANTS, limit: 'A whole number from 1 to 1000, given as text; default 200' },
-    description: '`state`: open, acknowledged, resolved, closed or active (open and acknowledged), comma-separated; `dept`: comma-separated department codes. '
-      + 'Supervisors see their departments only (403 when asking for another). `now` is the hub\'s clock (epoch ms).',
+    description:
+      '`state`: open, acknowledged, resolved, closed or active (open and acknowledged), comma-separated; `dept`: comma-separated department codes. ' +
+      "Supervisors see their departments only (403 when asking for another). `now` is the hub's clock (epoch ms).",
     answer: { status: 200, description: 'The alerts', body: object({ alerts: arrayOf(ref('Alert')), now: { type: 'number' } }) },
   },
   {
-    method: 'get', path: '/api/v1/alerts/:id', tag: 'alerts', summary: 'One alert', access: { kind: 'session', roles: ALERT_USERS },
-    answer: { status: 200, description: 'The alert', body: object({ alert: ref('Alert') }) }, errors: [404],
+    method: 'get',
+    path: '/api/v1/alerts/:id',
+    tag: 'alerts',
+    summary: 'One alert',
+    access: { kind: 'session', roles: ALERT_USERS },
+    answer: { status: 200, description: 'The alert', body: object({ alert: ref('Alert') }) },
+    errors: [404],
   },
   {
-    method: 'post', path: '/api/v1/alerts/:id/ack', tag: 'alerts', summary: 'Acknowledge an alert', access: { kind: 'session', roles: ALERT_USERS },
-    answer: { status: 200, description: 'The alert as changed', body: alertAnswer }, errors: [404, 409],
+    method: 'post',
+    path: '/api/v1/alerts/:id/ack',
+    tag: 'alerts',
+    summary: 'Acknowledge an alert',
+    access: { kind: 'session', roles: ALERT_USERS },
+    answer: { status: 200, description: 'The alert as changed', body: alertAnswer },
+    errors: [404, 409],
   },
   {
-    method: 'post', path: '/api/v1/alerts/:id/resolve', tag: 'alerts', summary: 'Resolve an alert with a note', access: { kind: 'session', roles: ALERT_USERS },
+    method: 'post',
+    path: '/api/v1/alerts/:id/resolve',
+    tag: 'alerts',
+    summary: 'Resolve an alert with a note',
+    access: { kind: 'session', roles: ALERT_USERS },
     body: { schema: 'ResolveNote', required: true },
-    answer: { status: 200, description: 'The alert as changed', body: alertAnswer }, errors: [400, 404, 409],
+    answer: { status: 200, description: 'The alert as changed', body: alertAnswer },
+    errors: [400, 404, 409],
   },
   {
-    method: 'post', path: '/api/v1/alerts/:id/escalate', tag: 'alerts', summary: 'Escalate an alert one level', access: { kind: 'session', roles: ALERT_USERS },
+    method: 'post',
+    path: '/api/v1/alerts/:id/escalate',
+    tag: 'alerts',
+    summary: 'Escalate an alert one level',
+    access: { kind: 'session', roles: ALERT_USERS },
     body: { schema: 'Escalation', required: false },
-    answer: { status: 200, description: 'The alert as changed', body: alertAnswer }, errors: [400, 404, 409],
+    answer: { status: 200, description: 'The alert as changed', body: alertAnswer },
+    errors: [400, 404, 409],
   },
   // notifications
   {
-    method: 'get', path: '/api/v1/alerts/:id/deliveries', tag: 'alerts', summary: 'The notifications of an alert', access: { kind: 'session', roles: ALERT_USERS },
-    description: '`deliveries`: one per (level, contact, channel) with its state (pending, sent, gave-up), attempts and last error; `log`: every step (queued, sent, retry, gave-up), oldest first.',
-    answer: { status: 200, description: 'Deliveries and their log', body: object({ deliveries: arrayOf({ type: 'object' }), log: arrayOf({ type: 'object' }) }) }, errors: [404],
+    method: 'get',
+    path: '/api/v1/alerts/:id/deliveries',
+    tag: 'alerts',
+    summary: 'The notifications of an alert',
+    access: { kind: 'session', roles: ALERT_USERS },
+    description:
+      '`deliveries`: one per (level, contact, channel) with its state (pending, sent, gave-up), attempts and last error; `log`: every step (queued, sent, retry, gave-up), oldest first.',
+    answer: {
+      status: 200,
+      description: 'Deliveries and their log',
+      body: object({ deliveries: arrayOf({ type: 'object' }), log: arrayOf({ type: 'object' }) }),
+    },
+    errors: [404],
   },
   {
-    method: 'get', path: '/api/v1/admin/config/notify', tag: 'admin', summary: 'The notification configuration', access: { kind: 'session', roles: ADMIN },
+    method: 'get',
+    path: '/api/v1/admin/config/notify',
+    tag: 'admin',
+    summary: 'The notification configuration',
+    access: { kind: 'session', roles: ADMIN },
     answer: { status: 200, description: 'The configuration in force, secrets masked', body: object({ notify: ref('NotifyConfig') }) },
   },
   {
-    method: 'put', path: '/api/v1/admin/config/notify', tag: 'admin', summary: 'Replace the notification configuration', access: { kind: 'session', roles: ADMIN },
+    method: 'put',
+    path: '/api/v1/admin/config/notify',
+    tag: 'admin',
+    summary: 'Replace the notification configuration',
+    access: { kind: 'session', roles: ADMIN },
     description: 'Checked, stored in Redis and applied by every hub within a second; audited (`config.notify-changed`, before and after, secrets masked).',
     body: { schema: 'NotifyConfig', required: true },
     answer: { status: 200, description: 'The configuration now in force', body: object({ ok: { const: true }, notify: ref('NotifyConfig') }) },
   },
   {
-    method: 'post', path: '/api/v1/admin/notify/channels/:id/test', tag: 'admin', summary: 'Send a test message through a channel', access: { kind: 'session', roles: ADMIN },
-    description: 'To the first contact reached through the channel. `ok` and `detail` are the receiver\'s answer.',
-    answer: { status: 200, description: 'What the receiver answered', body: object({ ok: { type: 'boolean' }, channel: { type: 'string' }, contact: { type: ['string', 'null'] }, detail: { type: 'string' } }) }, errors: [404],
+    method: 'post',
+    path: '/api/v1/admin/notify/channels/:id/test',
+    tag: 'admin',
+    summary: 'Send a test message through a channel',
+    access: { kind: 'session', roles: ADMIN },
+    description: "To the first contact reached through the channel. `ok` and `detail` are the receiver's answer.",
+    answer: {
+      status: 200,
+      description: 'What the receiver answered',
+      body: object({ ok: { type: 'boolean' }, channel: { type: 'string' }, contact: { type: ['string', 'null'] }, detail: { type: 'string' } }),
+    },
+    errors: [404],
   },
 ];
 
@@ -412,7 +687,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
 const STATUS_TEXT: Record<number, string> = {
   400: 'A parameter or the body does not parse; `field` names it',
   401: 'No credentials, or unknown ones',
-  403: 'Not allowed: another role, a scope outside the token\'s, or a write carrying the session cookie from a page of another site',
+  403: "Not allowed: another role, a scope outside the token's, or a write carrying the session cookie from a page of another site",
   404: 'No such thing (an unknown scope code, user, alert …)',
   409: 'Someone else changed the alert first',
   413: `The body is larger than 1 MiB (a batch of events: or holds more than ${MAX_BATCH_EVENTS})`,
@@ -435,7 +710,10 @@ export function openApiPath(expressPath: string): string {
 
 function parametersOf(route: ApiRoute): Json[] {
   const params: Json[] = [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map(([, name]) => ({
-    name, in: 'path', required: true, schema: inputSchema(pathName),
+    name,
+    in: 'path',
+    required: true,
+    schema: inputSchema(pathName),
   }));
   if (route.query) {
     const json = inputSchema(route.query) as { properties?: Record<string, Json>; required?: string[] };
@@ -450,17 +728,23 @@ function parametersOf(route: ApiRoute): Json[] {
 
 function securityOf(access: Access): { security: Json[]; statuses: number[]; note?: string } {
   switch (access.kind) {
-    case 'open': return { security: [], statuses: [] };
-    case 'ingest': return { security: [{ ingestToken: [] }, { ingestSignature: [] }], statuses: [401] };
-    case 'screen': return {
-      // {}: open while no screen token exists
-      security: [{}, { screenToken: [] }, { screenTokenQuery: [] }, { session: [] }],
-      statuses: access.figures ? [401, 403] : [401],
-      note: 'Open while no screen token exists; then a screen token (header or ?token=) or a sign-in'
-        + (access.figures ? ', whose scope covers the requested one (403 otherwise).' : '.'),
-    };
-    case 'session': return { security: [{ session: [] }], statuses: [401, 403], note: `Signed in as ${access.roles.join(', ')}.` };
-    case 'cookie': return { security: [{}, { session: [] }], statuses: [] };
+    case 'open':
+      return { security: [], statuses: [] };
+    case 'ingest':
+      return { security: [{ ingestToken: [] }, { ingestSignature: [] }], statuses: [401] };
+    case 'screen':
+      return {
+        // {}: open while no screen token exists
+        security: [{}, { screenToken: [] }, { screenTokenQuery: [] }, { session: [] }],
+        statuses: access.figures ? [401, 403] : [401],
+        note:
+          'Open while no screen token exists; then a screen token (header or ?token=) or a sign-in' +
+          (access.figures ? ', whose scope covers the requested one (403 otherwise).' : '.'),
+      };
+    case 'session':
+      return { security: [{ session: [] }], statuses: [401, 403], note: `Signed in as ${access.roles.join(', ')}.` };
+    case 'cookie':
+      return { security: [{}, { session: [] }], statuses: [] };
   }
 }
 
@@ -479,26 +763,55 @@ function operationOf(route: ApiRoute): Json {
   if (route.access.kind === 'cookie' && route.method === 'get') errors.add(401);
   const okContent: Record<string, Json> = route.answer.content
     ? Object.fromEntries(Object.entries(route.answer.content).map(([type, schema]) => [type, { schema }]))
-    : route.answer.body !== undefined ? { 'application/json': { schema: typeof route.answer.body === 'string' ? ref(route.answer.body) : route.answer.body } } : {};
-  const responses: Record<string, Json> = { [route.answer.status]: { description: route.answer.description, ...(Object.keys(okContent).length ? { content: okContent } : {}) } };
+    : route.answer.body !== undefined
+      ? { 'application/json': { schema: typeof route.answer.body === 'string' ? ref(route.answer.body) : route.answer.body } }
+      : {};
+  const responses: Record<string, Json> = {
+    [route.answer.status]: { description: route.answer.description, ...(Object.keys(okContent).length ? { content: okContent } : {}) },
+  };
   for (const status of [...errors].sort((a, b) => a - b)) {
     if (status === 503 && route.path === '/healthz') {
       responses[503] = { description: 'Degraded: Redis cannot take events now, or is about to', content: { 'application/json': { schema: ref('Health') } } };
     } else if (status === 409) {
-      responses[409] = { description: STATUS_TEXT[409], content: { 'application/json': { schema: object({ ok: { const: false }, code: { enum: [...ALERT_CONFLICT_CODES], description: 'Why, for programs (the console words each code itself)' }, error: { type: 'string' }, alert: ref('Alert') }) } } };
+      responses[409] = {
+        description: STATUS_TEXT[409],
+        content: {
+          'application/json': {
+            schema: object({
+              ok: { const: false },
+              code: { enum: [...ALERT_CONFLICT_CODES], description: 'Why, for programs (the console words each code itself)' },
+              error: { type: 'string' },
+              alert: ref('Alert'),
+            }),
+          },
+        },
+      };
     } else {
       responses[status] = { $ref: `#/components/responses/E${status}` };
     }
   }
   const description = [route.description, note].filter(Boolean).join('\n\n');
   return {
-    operationId: `${route.method}${openApiPath(route.path).replace(/[{}]/g, '').split(/[/.-]/).filter(Boolean).map((s) => s[0]!.toUpperCase() + s.slice(1)).join('')}`,
-    tags: [route.tag], summary: route.summary, ...(description ? { description } : {}),
+    operationId: `${route.method}${openApiPath(route.path)
+      .replace(/[{}]/g, '')
+      .split(/[/.-]/)
+      .filter(Boolean)
+      .map((s) => s[0]!.toUpperCase() + s.slice(1))
+      .join('')}`,
+    tags: [route.tag],
+    summary: route.summary,
+    ...(description ? { description } : {}),
     security,
     ...(params.length ? { parameters: params } : {}),
-    ...(route.body ? {
-      requestBody: { required: route.body.required, ...(route.body.description ? { description: route.body.description } : {}), content: { 'application/json': { schema: ref(route.body.schema) } } },
-    } : {}),
+    ...(route.body
+      ? {
+          requestBody: {
+            required: route.body.required,
+            ...(route.body.description ? { description: route.body.description } : {}),
+            content: { 'application/json': { schema: ref(route.body.schema) } },
+          },
+        }
+      : {}),
     responses,
     ...(route.access.kind === 'session' ? { 'x-roles': [...route.access.roles] } : {}),
   };
@@ -514,7 +827,10 @@ function componentSchemas(): Record<string, Json> {
     out[id] = rest;
   }
   // the event types, told apart by `type`
-  out.Event = { ...out.Event, discriminator: { propertyName: 'type', mapping: Object.fromEntries(EVENT_TYPES.map((t) => [t, `#/components/schemas/Event.${t}`])) } };
+  out.Event = {
+    ...out.Event,
+    discriminator: { propertyName: 'type', mapping: Object.fromEntries(EVENT_TYPES.map((t) => [t, `#/components/schemas/Event.${t}`])) },
+  };
   return out;
 }
 
@@ -536,26 +852,31 @@ function buildDocument(): Json {
     info: {
       title: '阳光政务 hub API',
       version: 'v1',
-      description: 'The hub\'s HTTP API, generated from the zod schemas it parses requests with (server/http/openapi.ts). '
-        + 'Prose, examples and the realtime (Socket.IO) contract: docs/api.md, docs/auth.md, docs/alerts.md, docs/cockpit.md, docs/realtime.md. '
-        + 'Paths match exactly as written: another case, a trailing or doubled slash is 404. Errors are {"error", "field"?}.',
+      description:
+        "The hub's HTTP API, generated from the zod schemas it parses requests with (server/http/openapi.ts). " +
+        'Prose, examples and the realtime (Socket.IO) contract: docs/api.md, docs/auth.md, docs/alerts.md, docs/cockpit.md, docs/realtime.md. ' +
+        'Paths match exactly as written: another case, a trailing or doubled slash is 404. Errors are {"error", "field"?}.',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
-    tags: [
-      { name: 'operations' }, { name: 'ingest' }, { name: 'read' }, { name: 'cockpit' }, { name: 'session' }, { name: 'admin' }, { name: 'alerts' },
-    ],
+    tags: [{ name: 'operations' }, { name: 'ingest' }, { name: 'read' }, { name: 'cockpit' }, { name: 'session' }, { name: 'admin' }, { name: 'alerts' }],
     paths,
     components: {
       schemas: componentSchemas(),
-      responses: Object.fromEntries(Object.keys(STATUS_TEXT).filter((s) => s !== '409').map((s) => [`E${s}`, errorResponse(Number(s))])),
+      responses: Object.fromEntries(
+        Object.keys(STATUS_TEXT)
+          .filter((s) => s !== '409')
+          .map((s) => [`E${s}`, errorResponse(Number(s))]),
+      ),
       securitySchemes: {
-        ingestToken: { type: 'http', scheme: 'bearer', description: 'A source\'s ingest token (INGEST_TOKENS, or rotated by an admin).' },
+        ingestToken: { type: 'http', scheme: 'bearer', description: "A source's ingest token (INGEST_TOKENS, or rotated by an admin)." },
         ingestSignature: {
-          type: 'http', scheme: 'YG-HMAC-SHA256',
-          description: '`YG-HMAC-SHA256 source=<source>, ts=<unix seconds>, nonce=<nonce>, sig=<hex>`: an HMAC of the body keyed by the token\'s SHA-256 (docs/api.md).',
+          type: 'http',
+          scheme: 'YG-HMAC-SHA256',
+          description:
+            "`YG-HMAC-SHA256 source=<source>, ts=<unix seconds>, nonce=<nonce>, sig=<hex>`: an HMAC of the body keyed by the token's SHA-256 (docs/api.md).",
         },
         screenToken: { type: 'http', scheme: 'bearer', description: 'A screen token (SCREEN_TOKENS, or rotated by an admin).' },
-        screenTokenQuery: { type: 'apiKey', in: 'query', name: 'token', description: 'A screen token in the URL, as a screen\'s address carries it.' },
+        screenTokenQuery: { type: 'apiKey', in: 'query', name: 'token', description: "A screen token in the URL, as a screen's address carries it." },
         session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'The session cookie set by POST /api/v1/session.' },
       },
     },

@@ -3,9 +3,7 @@
  * its name in server/redis/counter-fields.ts, the arithmetic from common/figures.ts. The snapshot,
  * the series, the rankings and the comparisons all take their figures from here.
  */
-import {
-  earlyRate, histogramPercentileSec, meanSec, noShowRate, onTimeRate, ratingFiguresOf, throughputPerHour, yuanOfFen,
-} from '../../common/figures.ts';
+import { earlyRate, histogramPercentileSec, meanSec, noShowRate, onTimeRate, ratingFiguresOf, throughputPerHour, yuanOfFen } from '../../common/figures.ts';
 import type { CaseFigures, RatingFigures, Snapshot, TicketFigures } from '../../common/snapshot.ts';
 import { TRADE_CATEGORIES } from '../../common/events.ts';
 import { ALERT_COUNTS, COUNTERS as C, COUNTER_FAMILIES } from '../redis/counter-fields.ts';
@@ -91,8 +89,12 @@ export function complaintFigures(c: Counters): Snapshot['complaints'] {
 /** The alert counts: unresolved now (`alerts:count:<scope>`), raised on the day (the day hash). */
 export function alertFigures(openCounts: Counters, c: Counters): Snapshot['alerts'] {
   return {
-    open: num(openCounts, ALERT_COUNTS.open), yellow: num(openCounts, ALERT_COUNTS.yellow), red: num(openCounts, ALERT_COUNTS.red),
-    raised: num(c, C.alertsRaised), raisedYellow: num(c, C.alertsRaisedYellow), raisedRed: num(c, C.alertsRaisedRed),
+    open: num(openCounts, ALERT_COUNTS.open),
+    yellow: num(openCounts, ALERT_COUNTS.yellow),
+    red: num(openCounts, ALERT_COUNTS.red),
+    raised: num(c, C.alertsRaised),
+    raisedYellow: num(c, C.alertsRaisedYellow),
+    raisedRed: num(c, C.alertsRaisedRed),
   };
 }
 

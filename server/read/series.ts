@@ -69,15 +69,23 @@ export function isKnownMetric(metric: string, interval: Interval): boolean {
 
 /** `fromDay`..`toDay` inclusive (day indexes); the minute and hour points cover whole days. */
 export async function readSeries(
-  redis: RedisClient, keys: RedisKeys, q: { metric: string; scope: Scope; interval: Interval; fromDay: number; toDay: number },
+  redis: RedisClient,
+  keys: RedisKeys,
+  q: { metric: string; scope: Scope; interval: Interval; fromDay: number; toDay: number },
 ): Promise<Series> {
   const { metric, scope, interval, fromDay, toDay } = q;
   if (!isKnownMetric(metric, interval)) {
-    throw new SeriesRequestError('metric', `unknown metric "${metric}" for interval ${interval}; known: ${[...TIMED_METRICS.keys(), ...(interval === 'day' ? [...DAILY_METRICS.keys(), 'portal.uv'] : [])].join(', ')}`);
+    throw new SeriesRequestError(
+      'metric',
+      `unknown metric "${metric}" for interval ${interval}; known: ${[...TIMED_METRICS.keys(), ...(interval === 'day' ? [...DAILY_METRICS.keys(), 'portal.uv'] : [])].join(', ')}`,
+    );
   }
   const perDay = interval === 'minute' ? 1440 : interval === 'hour' ? 24 : 1;
   if ((toDay - fromDay + 1) * perDay > SERIES_LIMITS[interval]) {
-    throw new SeriesRequestError('to', `too many points for interval ${interval}: at most ${SERIES_LIMITS[interval]} (${SERIES_LIMITS[interval] / perDay} days)`);
+    throw new SeriesRequestError(
+      'to',
+      `too many points for interval ${interval}: at most ${SERIES_LIMITS[interval]} (${SERIES_LIMITS[interval] / perDay} days)`,
+    );
   }
   const days: number[] = [];
   for (let d = fromDay; d <= toDay; d++) days.push(d);

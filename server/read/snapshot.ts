@@ -7,15 +7,22 @@ import type { RedisClient } from '../redis/connect.ts';
 import { COUNTERS as C, GAUGES } from '../redis/counter-fields.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import {
-  alertFigures, caseFigures, complaintFigures, feeFigures, portalFigures, ratingFigures, ticketFigures, tradeFigures, windowFigures, type Counters,
+  alertFigures,
+  caseFigures,
+  complaintFigures,
+  feeFigures,
+  portalFigures,
+  ratingFigures,
+  ticketFigures,
+  tradeFigures,
+  windowFigures,
+  type Counters,
 } from './figures.ts';
 
 /** How far back the in-progress figure of a past day is reconstructed from daily net changes. */
 const MAX_NET_DAYS = 400;
 
-export async function readSnapshot(
-  redis: RedisClient, keys: RedisKeys, scope: Scope, day: number, now: number, catalog: CatalogIndex,
-): Promise<Snapshot> {
+export async function readSnapshot(redis: RedisClient, keys: RedisKeys, scope: Scope, day: number, now: number, catalog: CatalogIndex): Promise<Snapshot> {
   const today = dayIndexOf(now);
   const windowCode = scope.startsWith('window:') ? scope.slice('window:'.length) : null;
   const centerCode = scope.startsWith('center:') ? scope.slice('center:'.length) : null;
@@ -46,7 +53,9 @@ export async function readSnapshot(
   const c = value<Counters>(0);
   const openNow = Number(value<string | null>(3) ?? 0);
   let laterNet = 0;
-  laterDays.forEach((_, i) => { laterNet += Number(value<string | null>(5 + i) ?? 0); });
+  laterDays.forEach((_, i) => {
+    laterNet += Number(value<string | null>(5 + i) ?? 0);
+  });
   const isToday = day === today;
 
   const snapshot: Snapshot = {
@@ -88,9 +97,8 @@ export function windowState(w: Counters, c: Counters, isToday: boolean, day: num
   const status = (['open', 'serving', 'paused', 'closed'] as const).find((s) => s === w.status) ?? 'unknown';
   const since = w.since ? Number(w.since) : null;
   // today, the stretch the window is open in now counts from the later of its start and midnight
-  const currentSec = isToday && since !== null && (status === 'open' || status === 'serving')
-    ? Math.max(0, Math.floor((now - Math.max(since, startOfDayMs(day))) / 1000))
-    : 0;
+  const currentSec =
+    isToday && since !== null && (status === 'open' || status === 'serving') ? Math.max(0, Math.floor((now - Math.max(since, startOfDayMs(day))) / 1000)) : 0;
   const { openSec, throughputPerHour } = windowFigures(c, currentSec);
   const calledToday = isToday && w.calledAt !== undefined && dayIndexOf(Number(w.calledAt)) === day;
   return {

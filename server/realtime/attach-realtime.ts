@@ -37,7 +37,10 @@ export interface RealtimeDeps {
   identity: Identity;
 }
 
-export interface RealtimeStats extends LiveRoomsStats { sockets: number; slowDisconnects: number }
+export interface RealtimeStats extends LiveRoomsStats {
+  sockets: number;
+  slowDisconnects: number;
+}
 
 export interface Realtime {
   /** The Socket.IO server (all namespaces share its adapter and engine options). */
@@ -57,7 +60,8 @@ const MAX_QUEUED_PACKETS = 500;
 export async function attachRealtime(deps: RealtimeDeps): Promise<Realtime> {
   const { config, catalog, keys, log, now } = deps;
   const { tickMs, refreshMs, transports, allowedOrigins } = config.live;
-  if (!deps.identity.readsLocked()) log.warn('SCREEN_TOKENS is empty: anyone who reaches the hub can read the live figures (fine for one hall on its own network; see docs/realtime.md)');
+  if (!deps.identity.readsLocked())
+    log.warn('SCREEN_TOKENS is empty: anyone who reaches the hub can read the live figures (fine for one hall on its own network; see docs/realtime.md)');
 
   // the adapter duplicates this client for its pub/sub connection, which must skip the ready check
   const adapterRedis = connectRealtimeRedis(deps.redisTarget, 'yg-live-adapter', { subscriber: true });
@@ -152,7 +156,15 @@ export async function attachRealtime(deps: RealtimeDeps): Promise<Realtime> {
     kick();
     publishChanged(deps.redis, keys.changedChannel, scopes).catch((err: Error) => log.debug({ err: err.message }, 'live: could not publish changed scopes'));
   });
-  await listenChanged(changedSub, keys.changedChannel, (scopes) => { rooms.markDirty(scopes); kick(); }, log);
+  await listenChanged(
+    changedSub,
+    keys.changedChannel,
+    (scopes) => {
+      rooms.markDirty(scopes);
+      kick();
+    },
+    log,
+  );
 
   return {
     io,
@@ -167,11 +179,16 @@ export async function attachRealtime(deps: RealtimeDeps): Promise<Realtime> {
       // Also closes the HTTP server (the hub closes it next anyway).
       await io.close();
       // QUIT waits for Redis; with Redis away (offline queue on) it would wait forever: cap it.
-      await Promise.all([adapterRedis, changedSub].map(async (c) => {
-        const quit = c.quit().then(() => true, () => false);
-        const gone = await Promise.race([quit, new Promise<false>((r) => setTimeout(() => r(false), 1000).unref())]);
-        if (!gone) c.disconnect();
-      }));
+      await Promise.all(
+        [adapterRedis, changedSub].map(async (c) => {
+          const quit = c.quit().then(
+            () => true,
+            () => false,
+          );
+          const gone = await Promise.race([quit, new Promise<false>((r) => setTimeout(() => r(false), 1000).unref())]);
+          if (!gone) c.disconnect();
+        }),
+      );
     },
   };
 }

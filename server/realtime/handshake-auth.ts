@@ -22,7 +22,9 @@ export class HandshakeRefusedError extends Error {
 }
 
 /** What every `/live` (and `/alerts`) socket carries after the handshake middleware. */
-export interface LiveSocketData { principal: Principal }
+export interface LiveSocketData {
+  principal: Principal;
+}
 
 /**
  * Browsers send `Origin` on the WebSocket upgrade and on cross-site polling; other programs
@@ -41,7 +43,10 @@ export function originAllowed(req: http.IncomingMessage, allowed: readonly strin
 }
 
 /** Any namespace's socket: the middleware only reads the handshake and writes `data.principal`. */
-interface AuthSocket { handshake: Socket['handshake']; data: Partial<LiveSocketData> }
+interface AuthSocket {
+  handshake: Socket['handshake'];
+  data: Partial<LiveSocketData>;
+}
 
 /** Nobody is let in only while no screen token exists (one hall on its own network). */
 export async function authenticateHandshake(handshake: Socket['handshake'], identity: Identity): Promise<Principal> {
@@ -49,11 +54,16 @@ export async function authenticateHandshake(handshake: Socket['handshake'], iden
   try {
     principal = await identity.resolve(handshakeCredentials(handshake));
   } catch (err) {
-    if (err instanceof UnknownTokenError) throw new HandshakeRefusedError('token-invalid', 'unknown or revoked screen token; check the ?token= of the screen URL (SCREEN_TOKENS or the rotated token)');
+    if (err instanceof UnknownTokenError)
+      throw new HandshakeRefusedError(
+        'token-invalid',
+        'unknown or revoked screen token; check the ?token= of the screen URL (SCREEN_TOKENS or the rotated token)',
+      );
     // a fixed text: Redis's own message may name scripts, lines and keys
     throw new HandshakeRefusedError('auth-unavailable', `could not check the session (${storeProblem(err) ?? 'the hub failed'}); retry`);
   }
-  if (principal.kind === 'anonymous' && identity.readsLocked()) throw new HandshakeRefusedError('token-required', 'a screen token (?token=) or a signed-in session is required');
+  if (principal.kind === 'anonymous' && identity.readsLocked())
+    throw new HandshakeRefusedError('token-required', 'a screen token (?token=) or a signed-in session is required');
   return principal;
 }
 

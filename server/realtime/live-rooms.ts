@@ -47,7 +47,13 @@ interface RoomState {
   emptySince: number | null;
 }
 
-export interface LiveRoomsStats { rooms: number; reads: number; deltas: number; snapshots: number; readErrors: number }
+export interface LiveRoomsStats {
+  rooms: number;
+  reads: number;
+  deltas: number;
+  snapshots: number;
+  readErrors: number;
+}
 
 export class LiveRooms {
   private readonly rooms = new Map<Scope, RoomState>();
@@ -68,7 +74,9 @@ export class LiveRooms {
     }
     if (room.snapshot === null) {
       const r = room;
-      r.loading ??= this.load(r).finally(() => { r.loading = null; });
+      r.loading ??= this.load(r).finally(() => {
+        r.loading = null;
+      });
       await r.loading;
     }
     return room as Room;

@@ -19,10 +19,7 @@ export interface ConnectOptions {
 }
 
 /** Where to reach Redis once any private server is running. */
-export type RedisTarget =
-  | { kind: 'url'; url: string }
-  | { kind: 'socket'; path: string }
-  | Extract<HubConfig['redis'], { kind: 'sentinel' | 'cluster' }>;
+export type RedisTarget = { kind: 'url'; url: string } | { kind: 'socket'; path: string } | Extract<HubConfig['redis'], { kind: 'sentinel' | 'cluster' }>;
 
 export function connectRedis(target: RedisTarget, opts: ConnectOptions): RedisClient {
   const base: RedisOptions = {
@@ -39,7 +36,11 @@ export function connectRedis(target: RedisTarget, opts: ConnectOptions): RedisCl
 }
 
 /** One client for any target kind with the given options (Cluster gets them per node). */
-export function connectWith(target: RedisTarget, options: RedisOptions, clusterOptions: { enableOfflineQueue?: boolean; lazyConnect?: boolean } = {}): RedisClient {
+export function connectWith(
+  target: RedisTarget,
+  options: RedisOptions,
+  clusterOptions: { enableOfflineQueue?: boolean; lazyConnect?: boolean } = {},
+): RedisClient {
   switch (target.kind) {
     case 'url':
       return new Redis(target.url, options);
@@ -66,7 +67,8 @@ export async function waitForRedis(client: RedisClient, timeoutMs = 15_000): Pro
     } catch {
       // still loading or reconnecting
     }
-    if (Date.now() > deadline) throw new Error(`Redis did not answer within ${timeoutMs} ms (status ${client.status}); check REDIS_URL and that redis-server runs`);
+    if (Date.now() > deadline)
+      throw new Error(`Redis did not answer within ${timeoutMs} ms (status ${client.status}); check REDIS_URL and that redis-server runs`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -40,28 +40,45 @@ export function keepPrivateRedis(first: PrivateRedis, opts: KeeperOptions): Priv
     if (stopped || restarting || (await alive(current))) return;
     if (stopped || restarting) return;
     log(`the private redis-server (pid ${current.pid ?? '?'}) is gone; starting it again`);
-    restarting = ensurePrivateRedis(opts).then((next) => {
-      if (stopped) return next.stop();
-      current = next;
-      restarts++;
-      watch(next);
-      return undefined;
-    }, (err: unknown) => {
-      // tried again at the next check: a full disk or a missing binary gets no better by hammering
-      log(`could not start the private redis-server again: ${(err as Error).message}`);
-    }).finally(() => { restarting = null; });
+    restarting = ensurePrivateRedis(opts)
+      .then(
+        (next) => {
+          if (stopped) return next.stop();
+          current = next;
+          restarts++;
+          watch(next);
+          return undefined;
+        },
+        (err: unknown) => {
+          // tried again at the next check: a full disk or a missing binary gets no better by hammering
+          log(`could not start the private redis-server again: ${(err as Error).message}`);
+        },
+      )
+      .finally(() => {
+        restarting = null;
+      });
     await restarting;
   };
   // our own child tells us at once when it exits; a reused server is polled
-  const watch = (r: PrivateRedis) => { void r.exited?.then(() => check()); };
+  const watch = (r: PrivateRedis) => {
+    void r.exited?.then(() => check());
+  };
   watch(first);
-  const timer = setInterval(() => { void check(); }, opts.checkEveryMs ?? 1000);
+  const timer = setInterval(() => {
+    void check();
+  }, opts.checkEveryMs ?? 1000);
   timer.unref();
 
   return {
-    get current() { return current; },
-    get socketPath() { return current.socketPath; },
-    get restarts() { return restarts; },
+    get current() {
+      return current;
+    },
+    get socketPath() {
+      return current.socketPath;
+    },
+    get restarts() {
+      return restarts;
+    },
     async stop() {
       stopped = true;
       clearInterval(timer);

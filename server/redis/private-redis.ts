@@ -74,7 +74,12 @@ export async function ensurePrivateRedis(opts: PrivateRedisOptions): Promise<Pri
     // that passes none must not reset the hub's)
     await configSet(socketPath, [
       ...(opts.appendfsync ? [['appendfsync', opts.appendfsync]] : []),
-      ...(opts.maxmemoryBytes !== undefined ? [['maxmemory', String(opts.maxmemoryBytes)], ['maxmemory-policy', 'noeviction']] : []),
+      ...(opts.maxmemoryBytes !== undefined
+        ? [
+            ['maxmemory', String(opts.maxmemoryBytes)],
+            ['maxmemory-policy', 'noeviction'],
+          ]
+        : []),
     ]);
     return { socketPath, startedHere: false, pid, exited: null, stop: async () => undefined };
   }
@@ -88,12 +93,30 @@ export async function ensurePrivateRedis(opts: PrivateRedisOptions): Promise<Pri
   fs.rmSync(socketPath, { force: true });
 
   const binary = opts.binary ?? 'redis-server';
-  const child = spawn(binary, [
-    '--port', '0', '--unixsocket', socketPath, '--unixsocketperm', '700',
-    '--dir', opts.dir, '--pidfile', pidFile, '--daemonize', 'no',
-    ...PERSISTENCE_ARGS, '--appendfsync', opts.appendfsync ?? 'everysec', ...memoryArgs(maxmemory),
-    '--logfile', path.join(opts.dir, 'redis.log'),
-  ], { detached: true, stdio: 'ignore' });
+  const child = spawn(
+    binary,
+    [
+      '--port',
+      '0',
+      '--unixsocket',
+      socketPath,
+      '--unixsocketperm',
+      '700',
+      '--dir',
+      opts.dir,
+      '--pidfile',
+      pidFile,
+      '--daemonize',
+      'no',
+      ...PERSISTENCE_ARGS,
+      '--appendfsync',
+      opts.appendfsync ?? 'everysec',
+      ...memoryArgs(maxmemory),
+      '--logfile',
+      path.join(opts.dir, 'redis.log'),
+    ],
+    { detached: true, stdio: 'ignore' },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
   const ready = waitUntil(() => answers(socketPath), 30_000);

@@ -23,7 +23,9 @@ export async function createRedisClock(redis: RedisClient, refreshEveryMs = 60_0
     offset = Number(sec) * 1000 + Math.floor(Number(usec) / 1000) - (before + after) / 2;
   };
   await measure();
-  const timer = setInterval(() => { measure().catch(() => undefined); }, refreshEveryMs);
+  const timer = setInterval(() => {
+    measure().catch(() => undefined);
+  }, refreshEveryMs);
   timer.unref();
   return {
     toRedis: (localMs) => Math.round(localMs + offset),

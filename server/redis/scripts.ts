@@ -27,7 +27,8 @@ export const LUA_FILES: ReadonlyMap<string, string> = (() => {
     if (!rel.endsWith('.lua')) continue;
     const name = path.basename(rel);
     const known = files.get(name);
-    if (known) throw new Error(`two Lua files are named ${name} (${path.relative(serverDir, known)}, ${rel}): every Lua file name under server/ must be unique`);
+    if (known)
+      throw new Error(`two Lua files are named ${name} (${path.relative(serverDir, known)}, ${rel}): every Lua file name under server/ must be unique`);
     files.set(name, path.join(serverDir, rel));
   }
   return files;
@@ -75,7 +76,13 @@ export interface ScriptCommands {
    * inline (else none), 1 when applied inline else 0, the refusals as flat quadruples: 1-based
    * position in the batch, field, message, and the script's error for a fault ('' for a refusal)].
    */
-  ygAppendEvents(stream: string, sourceSeen: string, alertStream: string, deadLetters: string, ...args: (string | number)[]): Promise<[number[], string[], number, (string | number)[]]>;
+  ygAppendEvents(
+    stream: string,
+    sourceSeen: string,
+    alertStream: string,
+    deadLetters: string,
+    ...args: (string | number)[]
+  ): Promise<[number[], string[], number, (string | number)[]]>;
   /**
    * Reads the next entries of the stream for the group and applies them. Answers [applied,
    * failed stream ids (dead-lettered), scopes touched].

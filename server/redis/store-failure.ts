@@ -124,7 +124,10 @@ export function typedFailures<C extends Redis | Cluster>(client: C, commandTimeo
       sending = false;
       if (commandTimeoutMs !== undefined && !settled) {
         timer = setTimeout(() => command.reject(new RedisTimeoutError(commandTimeoutMs)), commandTimeoutMs);
-        const clear = () => { settled = true; clearTimeout(timer); };
+        const clear = () => {
+          settled = true;
+          clearTimeout(timer);
+        };
         command.promise.then(clear, clear);
       }
     }

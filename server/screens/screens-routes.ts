@@ -34,8 +34,15 @@ export interface ScreensRouterOptions {
  * what it reads anywhere but this hub.
  */
 const SCREEN_CSP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:",
-  "font-src 'self' data:", "connect-src 'self'", "object-src 'none'", "base-uri 'self'", "frame-ancestors 'self'",
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "frame-ancestors 'self'",
 ].join('; ');
 
 export function screensRouter(options: ScreensRouterOptions = {}): Router {
@@ -53,9 +60,15 @@ export function screensRouter(options: ScreensRouterOptions = {}): Router {
     res.set('Cache-Control', 'no-cache').json(parsed);
   });
 
-  router.use('/screens/assets', express.static(path.join(distDir, 'assets'), {
-    immutable: true, maxAge: '365d', index: false, fallthrough: true,
-  }));
+  router.use(
+    '/screens/assets',
+    express.static(path.join(distDir, 'assets'), {
+      immutable: true,
+      maxAge: '365d',
+      index: false,
+      fallthrough: true,
+    }),
+  );
 
   router.get('/screens', (_req, res) => res.redirect(302, '/screens/hall'));
   router.get(['/screens/:name', '/screens/:name/{*rest}'], (req, res) => {

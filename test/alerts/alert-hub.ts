@@ -43,11 +43,13 @@ export async function alertsDrained(hub: Hub, timeoutMs = 10_000): Promise<void>
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const groups = (await hub.redis.xinfo('GROUPS', hub.keys.alertStream)) as unknown[][];
-    const g = groups.map((f) => {
-      const o: Record<string, unknown> = {};
-      for (let i = 0; i < f.length; i += 2) o[String(f[i])] = f[i + 1];
-      return o;
-    }).find((x) => x.name === hub.keys.alertsGroup);
+    const g = groups
+      .map((f) => {
+        const o: Record<string, unknown> = {};
+        for (let i = 0; i < f.length; i += 2) o[String(f[i])] = f[i + 1];
+        return o;
+      })
+      .find((x) => x.name === hub.keys.alertsGroup);
     if (g && Number(g.lag ?? 0) === 0 && Number(g.pending ?? 0) === 0) return;
     if (Date.now() > deadline) throw new Error(`alert engine did not drain in ${timeoutMs} ms: ${JSON.stringify(g)}`);
     await new Promise((r) => setTimeout(r, 20));
@@ -72,16 +74,27 @@ export async function alertCounts(hub: Hub, scope: string): Promise<{ open: numb
   return { open: Number(h.open ?? 0), yellow: Number(h.yellow ?? 0), red: Number(h.red ?? 0) };
 }
 
-export interface ApiAnswer { status: number; body: any; setCookie: string | null }
+export interface ApiAnswer {
+  status: number;
+  body: any;
+  setCookie: string | null;
+}
 
-export async function api(hub: Hub, method: string, path: string, opts: { cookie?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<ApiAnswer> {
+export async function api(
+  hub: Hub,
+  method: string,
+  path: string,
+  opts: { cookie?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<ApiAnswer> {
   // as the consoles' pages do: a write names the page's origin and sends JSON (server/http/same-origin-guard.ts)
   const write = method !== 'GET' && method !== 'HEAD';
   const res = await fetch(`${hub.url}${path}`, {
     method,
     headers: {
-      ...(opts.body !== undefined || write ? { 'content-type': 'application/json' } : {}), ...(write ? { origin: hub.url } : {}),
-      ...(opts.cookie ? { cookie: opts.cookie } : {}), ...opts.headers,
+      ...(opts.body !== undefined || write ? { 'content-type': 'application/json' } : {}),
+      ...(write ? { origin: hub.url } : {}),
+      ...(opts.cookie ? { cookie: opts.cookie } : {}),
+      ...opts.headers,
     },
     ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
   });

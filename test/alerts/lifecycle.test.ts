@@ -88,7 +88,10 @@ describe('acting on alerts', () => {
     clock.set(t('09:31'));
     await settle(hub);
     const [alert] = await waits(hub);
-    const answers = await Promise.all([api(hub, 'POST', `/api/v1/alerts/${alert!.id}/ack`, { cookie: zhang }), api(hub, 'POST', `/api/v1/alerts/${alert!.id}/ack`, { cookie: li })]);
+    const answers = await Promise.all([
+      api(hub, 'POST', `/api/v1/alerts/${alert!.id}/ack`, { cookie: zhang }),
+      api(hub, 'POST', `/api/v1/alerts/${alert!.id}/ack`, { cookie: li }),
+    ]);
     expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
     const winner = answers.find((r) => r.status === 200)!.body.alert.history.at(-1).by;
     const loser = answers.find((r) => r.status === 409)!;
@@ -101,12 +104,18 @@ describe('acting on alerts', () => {
     const resolved = await api(hub, 'POST', `/api/v1/alerts/${alert!.id}/resolve`, { cookie: li, body: { note: '已叫号，群众已办理' } });
     expect(resolved.body).toMatchObject({ ok: true, alert: { state: 'resolved' } });
     expect(resolved.body.alert.history.at(-1)).toMatchObject({ action: 'resolved', by: 'li', note: '已叫号，群众已办理', at: clock.t });
-    expect((await api(hub, 'POST', `/api/v1/alerts/${alert!.id}/resolve`, { cookie: zhang, body: { note: 'x' } }))).toMatchObject({ status: 409, body: { code: 'already-resolved', alert: { state: 'resolved' } } });
+    expect(await api(hub, 'POST', `/api/v1/alerts/${alert!.id}/resolve`, { cookie: zhang, body: { note: 'x' } })).toMatchObject({
+      status: 409,
+      body: { code: 'already-resolved', alert: { state: 'resolved' } },
+    });
     expect(await alertCounts(hub, 'dept:yiyang.agri')).toEqual({ open: 0, yellow: 0, red: 0 });
     // the audit trail has both steps, with who and from where
     const admin = await addUser(hub, 'root', 'admin');
     const audit = await api(hub, 'GET', `/api/v1/audit?target=${alert!.id}`, { cookie: admin });
-    expect(audit.body.entries.map((e: { action: string; actor: string }) => [e.action, e.actor])).toEqual([['alert.resolved', 'li'], ['alert.acknowledged', winner]]);
+    expect(audit.body.entries.map((e: { action: string; actor: string }) => [e.action, e.actor])).toEqual([
+      ['alert.resolved', 'li'],
+      ['alert.acknowledged', winner],
+    ]);
     expect(audit.body.entries[0]).toMatchObject({ ip: expect.stringMatching(/127\.0\.0\.1/), dept: 'yiyang.agri', detail: { note: '已叫号，群众已办理' } });
   });
 
@@ -150,7 +159,11 @@ describe('live alerts on /alerts', () => {
   it('pushes alerts to the supervisors of their department and to leaders, and refuses a socket without a session', async () => {
     const clock = new TestClock(t('09:00'));
     const hub = await hubAt(testPrefix(), clock);
-    const cookies = { agri: await addUser(hub, 'agri-sup', 'supervisor', ['yiyang.agri']), market: await addUser(hub, 'market-sup', 'supervisor', ['yiyang.market']), leader: await addUser(hub, 'boss', 'leader') };
+    const cookies = {
+      agri: await addUser(hub, 'agri-sup', 'supervisor', ['yiyang.agri']),
+      market: await addUser(hub, 'market-sup', 'supervisor', ['yiyang.market']),
+      leader: await addUser(hub, 'boss', 'leader'),
+    };
     const received: Record<string, AlertMessage[]> = { agri: [], market: [], leader: [] };
     const byWho: Record<string, Socket> = {};
     for (const [who, cookie] of Object.entries(cookies)) {
@@ -158,7 +171,10 @@ describe('live alerts on /alerts', () => {
       sockets.push(s);
       byWho[who] = s;
       s.on('alert', (m: AlertMessage) => received[who]!.push(m));
-      await new Promise<void>((resolve, reject) => { s.once('connect', () => resolve()); s.once('connect_error', reject); });
+      await new Promise<void>((resolve, reject) => {
+        s.once('connect', () => resolve());
+        s.once('connect_error', reject);
+      });
     }
     const anonymous = connect(`${hub.url}/alerts`, { transports: ['websocket'], reconnection: false });
     sockets.push(anonymous);

@@ -21,7 +21,10 @@ import { alertCounts, allAlerts, settle, startAlertHub, TestClock } from './aler
 const MIN = 60_000;
 let hub: Hub | null = null;
 let clock: TestClock;
-afterEach(async () => { await hub?.stop(); hub = null; });
+afterEach(async () => {
+  await hub?.stop();
+  hub = null;
+});
 
 async function start(time: string): Promise<Hub> {
   clock = new TestClock(time);
@@ -81,7 +84,11 @@ function latestDay(test: (day: number) => boolean): number {
  * `makeUp` comes one to five workdays after the days off (ending on `lastOff`), which hold a
  * holiday on a weekday; `before` is the last workday before them.
  */
-interface HolidayStory { before: number; lastOff: number; makeUp: number }
+interface HolidayStory {
+  before: number;
+  lastOff: number;
+  makeUp: number;
+}
 function holidayStory(makeUp: number): HolidayStory | null {
   if (!isMakeUp(makeUp) || !isWorkday(makeUp - 1)) return null;
   let d = makeUp - 1;
@@ -127,7 +134,12 @@ describe('case deadlines (yellow and red cards)', () => {
     const [closedYellow] = await ofRule('case-yellow');
     expect(closedYellow!.state).toBe('closed');
     // nobody acknowledged it during the day, so it also went up the levels
-    expect(closedYellow!.history.map((s) => [s.action, s.reason ?? null])).toEqual([['opened', null], ['escalated', null], ['escalated', null], ['closed', 'superseded']]);
+    expect(closedYellow!.history.map((s) => [s.action, s.reason ?? null])).toEqual([
+      ['opened', null],
+      ['escalated', null],
+      ['escalated', null],
+      ['closed', 'superseded'],
+    ]);
     expect(await alertCounts(hub!, 'dept:yiyang.realestate')).toEqual({ open: 1, yellow: 0, red: 1 });
     // each day's snapshot tells what was raised that day, whatever is open now
     const raised = async (day: number) => {
@@ -221,7 +233,10 @@ describe('queue, service and windows', () => {
     await post('queue', [ev.called(t('09:41', d), 'G001', 'yiyang.w020')]);
     await at(t('09:41', d));
     const waits = await ofRule('wait');
-    expect(waits.map((a) => [a.ticket, a.state])).toEqual([['G001', 'closed'], ['B001', 'open']]);
+    expect(waits.map((a) => [a.ticket, a.state])).toEqual([
+      ['G001', 'closed'],
+      ['B001', 'open'],
+    ]);
     expect(waits[0]!.history.at(-1)).toMatchObject({ reason: 'ticket-called' });
     // a ticket that is never called ends with its day
     await at(t('00:00', d + 1));
@@ -339,7 +354,10 @@ describe('escalation', () => {
     await at(t('11:30', d));
     const top = (await hub!.alerts.store.get(a1!.id))!;
     expect(top.level).toBe(2);
-    expect(top.history.filter((s) => s.action === 'escalated').map((s) => [s.level, s.by, s.at - Date.parse(t('09:30', d))])).toEqual([[1, 'system', 30 * MIN], [2, 'system', 60 * MIN]]);
+    expect(top.history.filter((s) => s.action === 'escalated').map((s) => [s.level, s.by, s.at - Date.parse(t('09:30', d))])).toEqual([
+      [1, 'system', 30 * MIN],
+      [2, 'system', 60 * MIN],
+    ]);
     expect((await hub!.alerts.store.get(a2!.id))!.level).toBe(0);
   });
 });

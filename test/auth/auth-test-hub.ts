@@ -22,17 +22,33 @@ export async function startAuthHub(opts: { env?: Record<string, string>; lockout
  * X-Forwarded-For: the test connects over loopback, which the default TRUST_PROXY trusts, so it
  * plays a proxy naming the client.
  */
-export async function signInFrom(hub: Hub, username: string, password: string, from?: string): Promise<{ status: number; body: any; cookie: string | null; retryAfter: string | null }> {
+export async function signInFrom(
+  hub: Hub,
+  username: string,
+  password: string,
+  from?: string,
+): Promise<{ status: number; body: any; cookie: string | null; retryAfter: string | null }> {
   const res = await fetch(`${hub.url}/api/v1/session`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(from ? { 'x-forwarded-for': from } : {}) },
     body: JSON.stringify({ username, password }),
   });
   const setCookie = res.headers.get('set-cookie');
-  return { status: res.status, body: await res.json().catch(() => null), cookie: setCookie ? setCookie.split(';')[0]! : null, retryAfter: res.headers.get('retry-after') };
+  return {
+    status: res.status,
+    body: await res.json().catch(() => null),
+    cookie: setCookie ? setCookie.split(';')[0]! : null,
+    retryAfter: res.headers.get('retry-after'),
+  };
 }
 
-export interface RawAuditEntry { action: string; actor: string; target: string; ip: string; detail: Record<string, unknown> }
+export interface RawAuditEntry {
+  action: string;
+  actor: string;
+  target: string;
+  ip: string;
+  detail: Record<string, unknown>;
+}
 
 /** The audit stream as Redis holds it, oldest first. */
 export async function auditEntries(hub: Hub, action?: string): Promise<RawAuditEntry[]> {
@@ -40,7 +56,13 @@ export async function auditEntries(hub: Hub, action?: string): Promise<RawAuditE
   const entries = raw.map(([, f]) => {
     const o = new Map<string, string>();
     for (let i = 0; i < f.length; i += 2) o.set(f[i]!, f[i + 1]!);
-    return { action: o.get('action') ?? '', actor: o.get('actor') ?? '', target: o.get('target') ?? '', ip: o.get('ip') ?? '', detail: JSON.parse(o.get('detail') || '{}') as Record<string, unknown> };
+    return {
+      action: o.get('action') ?? '',
+      actor: o.get('actor') ?? '',
+      target: o.get('target') ?? '',
+      ip: o.get('ip') ?? '',
+      detail: JSON.parse(o.get('detail') || '{}') as Record<string, unknown>,
+    };
   });
   return action ? entries.filter((e) => e.action === action) : entries;
 }

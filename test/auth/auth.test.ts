@@ -13,7 +13,9 @@ import { ADMIN_PASSWORD, addUser, api, signIn, startAlertHub, TestClock } from '
 
 const run = promisify(execFile);
 const hubs: Hub[] = [];
-afterEach(async () => { for (const h of hubs.splice(0)) await h.stop(); });
+afterEach(async () => {
+  for (const h of hubs.splice(0)) await h.stop();
+});
 const clock = new TestClock(at('09:00'));
 async function hub(prefix = testPrefix()): Promise<Hub> {
   const h = await startAlertHub(prefix, clock);
@@ -22,7 +24,8 @@ async function hub(prefix = testPrefix()): Promise<Hub> {
 }
 async function ingest(h: Hub, token: string): Promise<number> {
   const res = await fetch(`${h.url}/api/v1/events`, {
-    method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify([ev.issued(at('09:00'), 'A001', 'yiyang.agri')]),
   });
   return res.status;
@@ -48,8 +51,13 @@ describe('sign-in and sessions', () => {
     const h = await hub();
     expect((await api(h, 'POST', '/api/v1/session', { body: { username: 'admin', password: 'wrong-password-x' } })).status).toBe(401);
     const cookie = await signIn(h, 'admin', ADMIN_PASSWORD);
-    const { body } = await api(h, 'GET', '/api/v1/audit?action=signin', { cookie }).then(async (ok) => ({ body: { entries: [...ok.body.entries, ...(await api(h, 'GET', '/api/v1/audit?action=signin.failed', { cookie })).body.entries] } }));
-    expect(body.entries.map((e: { action: string; actor: string }) => [e.action, e.actor])).toEqual([['signin', 'admin'], ['signin.failed', 'admin']]);
+    const { body } = await api(h, 'GET', '/api/v1/audit?action=signin', { cookie }).then(async (ok) => ({
+      body: { entries: [...ok.body.entries, ...(await api(h, 'GET', '/api/v1/audit?action=signin.failed', { cookie })).body.entries] },
+    }));
+    expect(body.entries.map((e: { action: string; actor: string }) => [e.action, e.actor])).toEqual([
+      ['signin', 'admin'],
+      ['signin.failed', 'admin'],
+    ]);
     expect(body.entries[1]).toMatchObject({ ip: expect.stringMatching(/127\.0\.0\.1/), detail: { reason: 'password', failures: 1 } });
     const raw = JSON.stringify(await h.redis.xrange(h.keys.audit, '-', '+'));
     expect(raw).not.toContain('wrong-password-x');
@@ -58,7 +66,8 @@ describe('sign-in and sessions', () => {
 
   it('locks a user name out from an address after 5 failures in 15 minutes, even with the right password', async () => {
     const h = await hub();
-    for (let i = 0; i < 5; i++) expect((await api(h, 'POST', '/api/v1/session', { body: { username: 'admin', password: `guess-${i}-xxxx` } })).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await api(h, 'POST', '/api/v1/session', { body: { username: 'admin', password: `guess-${i}-xxxx` } })).status).toBe(401);
     const locked = await api(h, 'POST', '/api/v1/session', { body: { username: 'admin', password: ADMIN_PASSWORD } });
     expect(locked.status).toBe(429);
     expect(locked.body.error).toMatch(/too many failed sign-ins/);
@@ -90,7 +99,14 @@ describe('admin API', () => {
     expect((await api(h, 'POST', '/api/v1/users', { cookie: admin, body: user })).status).toBe(201);
     expect((await api(h, 'POST', '/api/v1/users', { cookie: admin, body: user })).status).toBe(400);
     const list = await api(h, 'GET', '/api/v1/users', { cookie: admin });
-    expect(list.body.users.find((u: { username: string }) => u.username === 'li')).toEqual({ username: 'li', name: '李四', role: 'supervisor', depts: ['yiyang.market'], createdAt: clock.t, disabled: false });
+    expect(list.body.users.find((u: { username: string }) => u.username === 'li')).toEqual({
+      username: 'li',
+      name: '李四',
+      role: 'supervisor',
+      depts: ['yiyang.market'],
+      createdAt: clock.t,
+      disabled: false,
+    });
     expect(JSON.stringify(list.body)).not.toContain('argon2');
     expect((await signIn(h, 'li', 'li-password-1')).startsWith('yg_session=')).toBe(true);
   });
@@ -105,7 +121,7 @@ describe('tokens', () => {
     const rotated = await api(a, 'POST', '/api/v1/tokens/ingest/queue/rotate', { cookie: admin });
     expect(rotated.body).toMatchObject({ ok: true, source: 'queue', token: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/) });
     expect(await ingest(a, TOKENS.queue)).toBe(401);
-    await waitFor('hub b to refuse the rotated token', async () => await ingest(b, TOKENS.queue) === 401, 5000, 100);
+    await waitFor('hub b to refuse the rotated token', async () => (await ingest(b, TOKENS.queue)) === 401, 5000, 100);
     expect(await ingest(b, rotated.body.token)).toBe(202);
     // revoked: nothing for that source works any more; other sources are untouched
     await api(a, 'POST', '/api/v1/tokens/ingest/queue/revoke', { cookie: admin });
@@ -114,7 +130,10 @@ describe('tokens', () => {
     const tokens = await api(a, 'GET', '/api/v1/tokens', { cookie: admin });
     expect(tokens.body.ingest.find((t: { name: string }) => t.name === 'queue')).toMatchObject({ origin: 'revoked', by: 'admin' });
     const audit = await api(a, 'GET', '/api/v1/audit?action=token.', { cookie: admin });
-    expect(audit.body.entries.map((e: { action: string; target: string }) => [e.action, e.target])).toEqual([['token.ingest.revoked', 'queue'], ['token.ingest.rotated', 'queue']]);
+    expect(audit.body.entries.map((e: { action: string; target: string }) => [e.action, e.target])).toEqual([
+      ['token.ingest.revoked', 'queue'],
+      ['token.ingest.rotated', 'queue'],
+    ]);
     expect(JSON.stringify(await a.redis.xrange(a.keys.audit, '-', '+'))).not.toContain(rotated.body.token);
   });
 
@@ -134,10 +153,21 @@ describe('admin CLI', () => {
   it('adds a user, rotates an ingest token and lists the audit from the shell', async () => {
     const prefix = testPrefix();
     const h = await hub(prefix);
-    const env = { ...process.env, REDIS_URL: `redis://127.0.0.1:${redisPort()}`, REDIS_PREFIX: prefix, INGEST_TOKENS: `queue=${TOKENS.queue}`, LOG_LEVEL: 'silent' };
+    const env = {
+      ...process.env,
+      REDIS_URL: `redis://127.0.0.1:${redisPort()}`,
+      REDIS_PREFIX: prefix,
+      INGEST_TOKENS: `queue=${TOKENS.queue}`,
+      LOG_LEVEL: 'silent',
+    };
     const cli = (...args: string[]) => run('node_modules/.bin/tsx', ['scripts/admin.ts', ...args], { env });
-    expect((await cli('add-user', 'wang', '--role', 'supervisor', '--depts', 'yiyang.agri', '--name', '王五', '--password', 'wang-password')).stdout).toMatch(/added supervisor wang \(yiyang.agri\)/);
-    expect((await api(h, 'POST', '/api/v1/session', { body: { username: 'wang', password: 'wang-password' } })).body.user).toMatchObject({ name: '王五', depts: ['yiyang.agri'] });
+    expect((await cli('add-user', 'wang', '--role', 'supervisor', '--depts', 'yiyang.agri', '--name', '王五', '--password', 'wang-password')).stdout).toMatch(
+      /added supervisor wang \(yiyang.agri\)/,
+    );
+    expect((await api(h, 'POST', '/api/v1/session', { body: { username: 'wang', password: 'wang-password' } })).body.user).toMatchObject({
+      name: '王五',
+      depts: ['yiyang.agri'],
+    });
     const token = (await cli('rotate-ingest-token', 'queue')).stdout.trim();
     await h.auth.tokens.refresh();
     expect(await ingest(h, token)).toBe(202);

@@ -11,7 +11,11 @@ import { ADMIN_PASSWORD, auditEntries, signInFrom, startAuthHub } from './auth-t
 
 const EVIL = 'http://evil.example';
 
-interface Write { method: 'POST' | 'DELETE'; path: string; body?: unknown }
+interface Write {
+  method: 'POST' | 'DELETE';
+  path: string;
+  body?: unknown;
+}
 
 /** Every write a signed-in browser can make (docs/auth.md, docs/alerts.md). */
 const WRITES: Write[] = [
@@ -47,7 +51,9 @@ describe('cross-site writes', () => {
     expect(signedIn.status).toBe(200);
     cookie = signedIn.cookie!;
   });
-  afterAll(async () => { await hub.stop(); });
+  afterAll(async () => {
+    await hub.stop();
+  });
 
   it('refuses the rotation from the issue (admin cookie, Origin evil.example, text/plain) with 403, and changes nothing', async () => {
     const before = await state();
@@ -93,7 +99,7 @@ describe('cross-site writes', () => {
     expect(await state()).toEqual(before);
   });
 
-  it('accepts the hub\'s own pages: same Origin, Sec-Fetch-Site same-origin, ALLOWED_ORIGINS, and the Host a proxy passes on', async () => {
+  it("accepts the hub's own pages: same Origin, Sec-Fetch-Site same-origin, ALLOWED_ORIGINS, and the Host a proxy passes on", async () => {
     const rotate = (headers: Record<string, string>) => send({ method: 'POST', path: '/api/v1/tokens/screen/x/rotate', body: { scope: 'city' } }, headers);
     const accepted: Record<string, string>[] = [
       { origin: hub.url, 'content-type': 'application/json' },
@@ -108,9 +114,17 @@ describe('cross-site writes', () => {
     }
     // behind nginx (proxy_set_header Host $host) the page's origin is the public name, as is Host
     const viaProxy = await new Promise<number>((resolve, reject) => {
-      const req = http.request(`${hub.url}/api/v1/tokens/screen/x/revoke`, {
-        method: 'POST', headers: { host: 'screens.example.cn', origin: 'https://screens.example.cn', cookie, 'content-type': 'application/json', 'content-length': '2' },
-      }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+      const req = http.request(
+        `${hub.url}/api/v1/tokens/screen/x/revoke`,
+        {
+          method: 'POST',
+          headers: { host: 'screens.example.cn', origin: 'https://screens.example.cn', cookie, 'content-type': 'application/json', 'content-length': '2' },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end('{}');
     });
@@ -122,16 +136,24 @@ describe('cross-site writes', () => {
   it('leaves requests without the session cookie to the routes: a program signs in without an Origin', async () => {
     expect((await signInFrom(hub, 'admin', ADMIN_PASSWORD)).status).toBe(200);
     // and a write without the cookie is simply not signed in
-    const res = await fetch(`${hub.url}/api/v1/tokens/screen/x/rotate`, { method: 'POST', headers: { origin: EVIL, 'content-type': 'text/plain' }, body: '{}' });
+    const res = await fetch(`${hub.url}/api/v1/tokens/screen/x/rotate`, {
+      method: 'POST',
+      headers: { origin: EVIL, 'content-type': 'text/plain' },
+      body: '{}',
+    });
     expect(res.status).toBe(401);
   });
 
-  it('signs out only from the hub\'s own page; a sign-out without a body needs no content type', async () => {
+  it("signs out only from the hub's own page; a sign-out without a body needs no content type", async () => {
     const { cookie: own } = await signInFrom(hub, 'admin', ADMIN_PASSWORD);
     const out = (headers: Record<string, string>) => fetch(`${hub.url}/api/v1/session`, { method: 'DELETE', headers: { cookie: own!, ...headers } });
     expect((await out({ origin: EVIL })).status).toBe(403);
     expect((await fetch(`${hub.url}/api/v1/session`, { headers: { cookie: own! } })).status).toBe(200);
-    const textBody = await fetch(`${hub.url}/api/v1/session`, { method: 'DELETE', headers: { cookie: own!, origin: hub.url, 'content-type': 'text/plain' }, body: '{}' });
+    const textBody = await fetch(`${hub.url}/api/v1/session`, {
+      method: 'DELETE',
+      headers: { cookie: own!, origin: hub.url, 'content-type': 'text/plain' },
+      body: '{}',
+    });
     expect(textBody.status).toBe(415);
     expect((await out({ origin: hub.url })).status).toBe(200);
     expect((await fetch(`${hub.url}/api/v1/session`, { headers: { cookie: own! } })).status).toBe(401);
@@ -144,9 +166,15 @@ describe('content security policy', () => {
     await prepareScreens();
     hub = await startAuthHub();
   }, 120_000);
-  afterAll(async () => { await hub.stop(); });
+  afterAll(async () => {
+    await hub.stop();
+  });
 
-  const directive = (csp: string | null, name: string) => (csp ?? '').split(';').map((d) => d.trim()).find((d) => d.startsWith(`${name} `));
+  const directive = (csp: string | null, name: string) =>
+    (csp ?? '')
+      .split(';')
+      .map((d) => d.trim())
+      .find((d) => d.startsWith(`${name} `));
 
   it('lets the screens connect to their own origin only', async () => {
     for (const screen of ['hall', 'window/yiyang.w001', 'cockpit', 'supervisor']) {

@@ -24,9 +24,13 @@ const queue = (ticket: string) => [ev.issued(at('09:30'), ticket)];
 const newSecret = () => crypto.randomBytes(32).toString('base64url');
 
 const hubs: Hub[] = [];
-afterEach(async () => { for (const h of hubs.splice(0)) await h.stop(); });
+afterEach(async () => {
+  for (const h of hubs.splice(0)) await h.stop();
+});
 const dirs: string[] = [];
-afterAll(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
 
 async function hub(prefix: string, env: Record<string, string>): Promise<Hub> {
   const h = await startTestHub(prefix, { now: fixedClock('10:00'), env: { ADMIN_PASSWORD, ...env } });
@@ -75,7 +79,7 @@ describe('rotation with a hub secret', () => {
     expect(JSON.stringify(audit)).not.toContain(second.body.token);
   });
 
-  it('refuses to start a hub whose secret is not the deployment\'s', async () => {
+  it("refuses to start a hub whose secret is not the deployment's", async () => {
     const prefix = testPrefix();
     await hub(prefix, { HUB_SECRET: newSecret() });
     const other = hub(prefix, { HUB_SECRET: newSecret() });

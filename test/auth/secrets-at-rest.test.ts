@@ -23,12 +23,20 @@ async function dumpStrings(redis: Redis, prefix: string): Promise<Set<string>> {
   const walk = (v: unknown): void => {
     if (typeof v === 'string') out.add(v);
     else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) { out.add(k); walk(x); }
+    else if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) {
+        out.add(k);
+        walk(x);
+      }
     else if (v !== null && v !== undefined) out.add(String(v));
   };
   const take = (s: string) => {
     out.add(s);
-    try { walk(JSON.parse(s)); } catch { /* not JSON */ }
+    try {
+      walk(JSON.parse(s));
+    } catch {
+      /* not JSON */
+    }
   };
   let cursor = '0';
   do {
@@ -38,13 +46,19 @@ async function dumpStrings(redis: Redis, prefix: string): Promise<Set<string>> {
       out.add(key);
       const type = await redis.type(key);
       const values: string[] =
-        type === 'string' ? [(await redis.get(key)) ?? '']
-        : type === 'hash' ? Object.entries(await redis.hgetall(key)).flat()
-        : type === 'set' ? await redis.smembers(key)
-        : type === 'zset' ? await redis.zrange(key, 0, -1, 'WITHSCORES')
-        : type === 'list' ? await redis.lrange(key, 0, -1)
-        : type === 'stream' ? (await redis.xrange(key, '-', '+')).flatMap(([id, fields]) => [id, ...fields])
-        : [];
+        type === 'string'
+          ? [(await redis.get(key)) ?? '']
+          : type === 'hash'
+            ? Object.entries(await redis.hgetall(key)).flat()
+            : type === 'set'
+              ? await redis.smembers(key)
+              : type === 'zset'
+                ? await redis.zrange(key, 0, -1, 'WITHSCORES')
+                : type === 'list'
+                  ? await redis.lrange(key, 0, -1)
+                  : type === 'stream'
+                    ? (await redis.xrange(key, '-', '+')).flatMap(([id, fields]) => [id, ...fields])
+                    : [];
       values.forEach(take);
     }
   } while (cursor !== '0');
@@ -57,7 +71,10 @@ describe('what Redis stores cannot sign an ingest request', () => {
   let redis: Redis;
   let rotated: string;
   beforeAll(async () => {
-    hub = await startTestHub(prefix, { now: fixedClock('10:00'), env: { HUB_SECRET: crypto.randomBytes(32).toString('base64url'), ADMIN_PASSWORD: 'admin-pass-0001' } });
+    hub = await startTestHub(prefix, {
+      now: fixedClock('10:00'),
+      env: { HUB_SECRET: crypto.randomBytes(32).toString('base64url'), ADMIN_PASSWORD: 'admin-pass-0001' },
+    });
     redis = testRedis();
     const admin = await signIn(hub, 'admin', 'admin-pass-0001');
     const answer = await api(hub, 'POST', '/api/v1/tokens/ingest/rating/rotate', { cookie: admin, body: { centers: ['yiyang'] } });

@@ -10,7 +10,9 @@ import { waitFor } from '../helpers/wait-for.ts';
 import { ADMIN_PASSWORD, auditEntries, keysOf, signInFrom, startAuthHub } from './auth-test-hub.ts';
 
 const hubs: Hub[] = [];
-afterEach(async () => { for (const h of hubs.splice(0)) await h.stop(); });
+afterEach(async () => {
+  for (const h of hubs.splice(0)) await h.stop();
+});
 async function hub(...args: Parameters<typeof startAuthHub>): Promise<Hub> {
   const h = await startAuthHub(...args);
   hubs.push(h);
@@ -101,6 +103,11 @@ describe('sign-in lockout', () => {
     await waitFor('the lockout entry', async () => (await auditEntries(h, 'signin.locked')).length > 0);
     const [locked, ...more] = await auditEntries(h, 'signin.locked');
     expect(more).toEqual([]);
-    expect(locked).toMatchObject({ target: '203.0.113.77', ip: '203.0.113.77', actor: expect.stringMatching(/^spray\d+$/), detail: { lock: 'address', refused: 44 } });
+    expect(locked).toMatchObject({
+      target: '203.0.113.77',
+      ip: '203.0.113.77',
+      actor: expect.stringMatching(/^spray\d+$/),
+      detail: { lock: 'address', refused: 44 },
+    });
   });
 });

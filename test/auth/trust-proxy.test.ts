@@ -8,7 +8,9 @@ import type { Hub } from '../../server/hub.ts';
 import { ADMIN_PASSWORD, auditEntries, signInFrom, startAuthHub } from './auth-test-hub.ts';
 
 const hubs: Hub[] = [];
-afterEach(async () => { for (const h of hubs.splice(0)) await h.stop(); });
+afterEach(async () => {
+  for (const h of hubs.splice(0)) await h.stop();
+});
 async function hub(trustProxy?: string): Promise<Hub> {
   const h = await startAuthHub(trustProxy === undefined ? {} : { env: { TRUST_PROXY: trustProxy } });
   hubs.push(h);
@@ -31,7 +33,7 @@ describe('TRUST_PROXY', () => {
     expect(await recordedAddress(h, '10.9.9.9, 203.0.113.8')).toBe('203.0.113.8');
   });
 
-  it('records the connection\'s own address with false, or when the proxy is not in the trusted list', async () => {
+  it("records the connection's own address with false, or when the proxy is not in the trusted list", async () => {
     for (const setting of ['false', '10.0.0.0/8', '192.0.2.1']) {
       const h = await hub(setting);
       expect(await recordedAddress(h, '203.0.113.7'), setting).toBe('127.0.0.1');
@@ -45,7 +47,7 @@ describe('TRUST_PROXY', () => {
     expect(await recordedAddress(one, '198.51.100.1, 203.0.113.9')).toBe('203.0.113.9');
   });
 
-  it('locks out by the client address behind a trusted proxy, and by the proxy\'s without trust', async () => {
+  it("locks out by the client address behind a trusted proxy, and by the proxy's without trust", async () => {
     const trusted = await hub('loopback');
     for (let i = 0; i < 5; i++) expect((await signInFrom(trusted, 'admin', `wrong-${i}-xxxx`, '203.0.113.7')).status).toBe(401);
     expect((await signInFrom(trusted, 'admin', ADMIN_PASSWORD, '203.0.113.7')).status).toBe(429);
@@ -57,13 +59,20 @@ describe('TRUST_PROXY', () => {
     expect((await signInFrom(untrusted, 'admin', ADMIN_PASSWORD, '203.0.113.8')).status).toBe(429);
   });
 
-  it('parses Express\'s forms and stops the start on anything else, naming the variable', () => {
+  it("parses Express's forms and stops the start on anything else, naming the variable", () => {
     const trust = (value?: string) => loadConfig(value === undefined ? {} : { TRUST_PROXY: value }).trustProxy;
     expect(trust()).toEqual(['loopback']);
     expect(trust('true')).toBe(true);
     expect(trust('false')).toBe(false);
     expect(trust('2')).toBe(2);
-    expect(trust('loopback, 10.0.0.5, 10.1.0.0/16, fd00::/8, 10.2.0.0/255.255.0.0, uniquelocal')).toEqual(['loopback', '10.0.0.5', '10.1.0.0/16', 'fd00::/8', '10.2.0.0/255.255.0.0', 'uniquelocal']);
+    expect(trust('loopback, 10.0.0.5, 10.1.0.0/16, fd00::/8, 10.2.0.0/255.255.0.0, uniquelocal')).toEqual([
+      'loopback',
+      '10.0.0.5',
+      '10.1.0.0/16',
+      'fd00::/8',
+      '10.2.0.0/255.255.0.0',
+      'uniquelocal',
+    ]);
     for (const bad of ['yes', '10.0.0.0/33', 'fd00::/129', '10.0.0', 'nginx.local', '-1', '1000']) {
       expect(() => trust(bad), bad).toThrow(ConfigError);
       expect(() => trust(bad), bad).toThrow(/TRUST_PROXY/);

@@ -25,7 +25,9 @@ describe('cockpit read API (/api/v1/cockpit/*)', () => {
     await drained(hub, 60_000);
     leader = await signedIn(hub, 'mayor', 'leader');
   }, 120_000);
-  afterAll(async () => { await hub?.stop(); });
+  afterAll(async () => {
+    await hub?.stop();
+  });
 
   it('refuses anonymous visitors (401) and supervisors (403), and admits leaders and admins', async () => {
     expect((await getAs(hub, '/api/v1/cockpit/districts', null)).status).toBe(401);
@@ -39,7 +41,14 @@ describe('cockpit read API (/api/v1/cockpit/*)', () => {
     const config = await get<CockpitConfig>('/api/v1/cockpit/config');
     expect(config.coverage.township).toMatchObject({ total: 94, covered: 80 });
     expect(config.coverage.community).toMatchObject({ total: 2005, covered: 641 });
-    expect(config.targets).toEqual({ earlyRate: 0.5, onTimeRate: 0.99, satisfactionRate: 0.99, upheldComplaints: 0, portalDailyAverage: 300_000, portalPeak: 335_000 });
+    expect(config.targets).toEqual({
+      earlyRate: 0.5,
+      onTimeRate: 0.99,
+      satisfactionRate: 0.99,
+      upheldComplaints: 0,
+      portalDailyAverage: 300_000,
+      portalPeak: 335_000,
+    });
   });
 
   it('compares the eight centers with the same figures as their snapshots', async () => {
@@ -49,9 +58,15 @@ describe('cockpit read API (/api/v1/cockpit/*)', () => {
       for (const row of cmp.centers) {
         const snap = await get<Snapshot>(`/api/v1/snapshot?scope=center:${row.center}&date=${date}`);
         expect(row).toMatchObject({
-          accepted: snap.cases.accepted, completed: snap.cases.completed, overdue: snap.cases.overdue,
-          onTimeRate: snap.cases.onTimeRate, earlyRate: snap.cases.earlyRate, satisfactionRate: snap.ratings.satisfactionRate,
-          ratings: snap.ratings.total, waiting: snap.tickets.waiting, avgWaitSec: snap.tickets.avgWaitSec,
+          accepted: snap.cases.accepted,
+          completed: snap.cases.completed,
+          overdue: snap.cases.overdue,
+          onTimeRate: snap.cases.onTimeRate,
+          earlyRate: snap.cases.earlyRate,
+          satisfactionRate: snap.ratings.satisfactionRate,
+          ratings: snap.ratings.total,
+          waiting: snap.tickets.waiting,
+          avgWaitSec: snap.tickets.avgWaitSec,
         });
       }
       expect(cmp.centers.find((c) => c.center === 'yiyang')!.completed).toBeGreaterThan(0);
@@ -66,8 +81,11 @@ describe('cockpit read API (/api/v1/cockpit/*)', () => {
     expect(r.departments.bySatisfaction.map((e) => e.value)).toEqual([...r.departments.bySatisfaction.map((e) => e.value)].sort((a, b) => a - b));
     for (const e of [...byCompleted.slice(0, 3), ...r.departments.bySatisfaction.slice(0, 3), ...r.departments.byAvgWait.slice(0, 3)]) {
       const snap = await get<Snapshot>(`/api/v1/snapshot?scope=${e.scope}&date=${yesterday}`);
-      const expected = r.departments.byCompleted.includes(e) ? snap.cases.completed
-        : r.departments.bySatisfaction.includes(e) ? snap.ratings.satisfactionRate : snap.tickets.avgWaitSec;
+      const expected = r.departments.byCompleted.includes(e)
+        ? snap.cases.completed
+        : r.departments.bySatisfaction.includes(e)
+          ? snap.ratings.satisfactionRate
+          : snap.tickets.avgWaitSec;
       expect(e.value, e.scope).toBe(expected);
     }
     const windows = r.windows.byThroughput;
@@ -113,7 +131,9 @@ describe('cockpit read API (/api/v1/cockpit/*)', () => {
   it('compares today with yesterday up to the same clock time, and a past day with the whole day before', async () => {
     const cmp = await get<CockpitComparison>('/api/v1/cockpit/compare');
     const minute = shanghaiClock(cmp.until === '24:00' ? now : Date.parse(`${dateOfDayIndex(today)}T${cmp.until}:00+08:00`)).minute;
-    const perMinute = await get<{ points: { t: string; v: number }[] }>(`/api/v1/series?metric=cases.accepted&interval=minute&from=${yesterday}&to=${yesterday}`);
+    const perMinute = await get<{ points: { t: string; v: number }[] }>(
+      `/api/v1/series?metric=cases.accepted&interval=minute&from=${yesterday}&to=${yesterday}`,
+    );
     const upToSameTime = perMinute.points.slice(0, minute + 1).reduce((a, p) => a + p.v, 0);
     expect(cmp.previousDate).toBe(yesterday);
     expect(cmp.sameTime.accepted).toBe(upToSameTime);
@@ -122,8 +142,19 @@ describe('cockpit read API (/api/v1/cockpit/*)', () => {
     const past = await get<CockpitComparison>(`/api/v1/cockpit/compare?date=${yesterday}`);
     const snap = await get<Snapshot>(`/api/v1/snapshot?date=${dayBefore}`);
     expect(past.until).toBe('24:00');
-    expect(past.sameTime).toMatchObject({ accepted: snap.cases.accepted, completed: snap.cases.completed, ratings: snap.ratings.total, bad: snap.ratings.bad, satisfactionRate: snap.ratings.satisfactionRate });
-    expect(past.wholeDay).toEqual({ earlyRate: snap.cases.earlyRate, onTimeRate: snap.cases.onTimeRate, complaints: snap.complaints.filed, overdue: snap.cases.overdue });
+    expect(past.sameTime).toMatchObject({
+      accepted: snap.cases.accepted,
+      completed: snap.cases.completed,
+      ratings: snap.ratings.total,
+      bad: snap.ratings.bad,
+      satisfactionRate: snap.ratings.satisfactionRate,
+    });
+    expect(past.wholeDay).toEqual({
+      earlyRate: snap.cases.earlyRate,
+      onTimeRate: snap.cases.onTimeRate,
+      complaints: snap.complaints.filed,
+      overdue: snap.cases.overdue,
+    });
   });
 
   it('answers 400 for a day to come and for a bad export size', async () => {

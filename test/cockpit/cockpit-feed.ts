@@ -40,14 +40,23 @@ export function cockpitMonth(now: number, days: number, seed = 7): Ev[] {
     const t0 = startOfDayMs(day);
     const at = (hour: number, minute = 0) => t0 + hour * 3600_000 + minute * 60_000;
     for (const center of catalog.centers) {
-      const depts = catalog.departments.filter((d) => d.center === center.code).slice(0, center.code === 'yiyang' ? DEPTS_PER_CENTER.yiyang : DEPTS_PER_CENTER.other);
+      const depts = catalog.departments
+        .filter((d) => d.center === center.code)
+        .slice(0, center.code === 'yiyang' ? DEPTS_PER_CENTER.yiyang : DEPTS_PER_CENTER.other);
       let ticketNo = 0;
       for (const dept of depts) {
         const windows = catalog.windows.filter((w) => w.dept === dept.code).slice(0, 2);
         const item = catalog.items.find((i) => i.dept === dept.code);
         for (const w of windows) {
           push('window', at(8, 30), center.code, { type: 'window.status', window: w.code, dept: dept.code, status: 'open', staff: w.staff[0] ?? undefined });
-          if (day < today) push('window', at(17, 30), center.code, { type: 'window.status', window: w.code, dept: dept.code, status: 'closed', staff: w.staff[0] ?? undefined });
+          if (day < today)
+            push('window', at(17, 30), center.code, {
+              type: 'window.status',
+              window: w.code,
+              dept: dept.code,
+              status: 'closed',
+              staff: w.staff[0] ?? undefined,
+            });
         }
         const busy = center.code === 'yiyang' ? 5 + Math.floor(r() * 6) : 2 + Math.floor(r() * 3);
         for (let i = 0; i < busy; i++) {
@@ -67,7 +76,14 @@ export function cockpitMonth(now: number, days: number, seed = 7): Ev[] {
           if (item) {
             const caseId = `c-${day}-${dept.code}-${i}`;
             const promisedDays = r() < 0.3 ? 0 : 1 + Math.floor(r() * 3);
-            push('cases', at(hour, minute + 10), center.code, { type: 'case.accepted', case: caseId, item: item.code, dept: dept.code, ...(w ? { window: w.code } : {}), promisedDays });
+            push('cases', at(hour, minute + 10), center.code, {
+              type: 'case.accepted',
+              case: caseId,
+              item: item.code,
+              dept: dept.code,
+              ...(w ? { window: w.code } : {}),
+              promisedDays,
+            });
             // most cases are done the same day; a few zero-day cases slip to the next (overdue)
             const late = promisedDays === 0 && r() < 0.08;
             const doneAt = late ? startOfDayMs(day + 1) + 10 * 3600_000 : at(hour + 1, minute);
@@ -82,7 +98,12 @@ export function cockpitMonth(now: number, days: number, seed = 7): Ev[] {
       }
       const trades = center.code === 'yiyang' ? 2 + Math.floor(r() * 3) : Math.floor(r() * 2);
       for (let i = 0; i < trades; i++) {
-        push('trade', at(10 + i, 20), center.code, { type: 'trade.closed', deal: `d-${day}-${center.code}-${i}`, category: pick(TRADE_CATEGORIES), amount: Math.round(r() * 5_000_000) / 100 + 10_000 });
+        push('trade', at(10 + i, 20), center.code, {
+          type: 'trade.closed',
+          deal: `d-${day}-${center.code}-${i}`,
+          category: pick(TRADE_CATEGORIES),
+          amount: Math.round(r() * 5_000_000) / 100 + 10_000,
+        });
       }
     }
     // the portal 中国·益阳 belongs to the city center

@@ -8,7 +8,9 @@ export const PASSWORD = 'cockpit-test-password-2026';
 export async function signedIn(hub: Hub, username: string, role: UserRole, depts: string[] = []): Promise<string> {
   await hub.auth.users.create({ username, password: PASSWORD, role, depts });
   const res = await fetch(`${hub.url}/api/v1/session`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
   });
   if (!res.ok) throw new Error(`sign-in of ${username}: ${res.status} ${await res.text()}`);
   const setCookie = res.headers.get('set-cookie') ?? '';

@@ -10,8 +10,13 @@ import { cockpitMonth, sendMonth } from './cockpit-feed.ts';
 
 const config = loadConfig({
   ...process.env,
-  PORT: process.env.PORT ?? '8400', HOST: '127.0.0.1', LOG_LEVEL: 'warn', REDIS_PREFIX: process.env.REDIS_PREFIX ?? 'cockpitdemo:',
-  INGEST_TOKENS: Object.entries(TOKENS).map(([s, t]) => `${s}=${t}`).join(','),
+  PORT: process.env.PORT ?? '8400',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  REDIS_PREFIX: process.env.REDIS_PREFIX ?? 'cockpitdemo:',
+  INGEST_TOKENS: Object.entries(TOKENS)
+    .map(([s, t]) => `${s}=${t}`)
+    .join(','),
 });
 const hub = await startHub({ config, redisTarget: { kind: 'url', url: process.env.REDIS_URL ?? 'redis://127.0.0.1:8401' }, log: createLogger('warn') });
 if (process.env.FEED !== '0') {

@@ -10,23 +10,48 @@ import { RedisProcess } from './processes.ts';
 function aofFiles(dir: string): { incr: string; manifest: string } {
   const aofDir = path.join(dir, 'appendonlydir');
   const files = fs.readdirSync(aofDir);
-  return { incr: path.join(aofDir, files.find((f) => f.endsWith('.incr.aof'))!), manifest: path.join(aofDir, files.find((f) => f.endsWith('.manifest'))!) };
+  return {
+    incr: path.join(
+      aofDir,
+      files.find((f) => f.endsWith('.incr.aof'))!,
+    ),
+    manifest: path.join(
+      aofDir,
+      files.find((f) => f.endsWith('.manifest'))!,
+    ),
+  };
 }
 
 async function xlen(port: number): Promise<number> {
   const r = new Redis(port);
-  try { return await r.xlen('events'); } finally { r.disconnect(); }
+  try {
+    return await r.xlen('events');
+  } finally {
+    r.disconnect();
+  }
 }
 
 /** Starts redis-server on the dir and tells whether it refused to load the AOF (exited) rather than serve (answered PING). */
 async function refusesToStart(r: RedisProcess): Promise<boolean> {
-  const child = spawn('redis-server', ['--port', String(r.port), '--bind', '127.0.0.1', '--dir', r.dir, '--appendonly', 'yes', '--save', ''], { stdio: 'ignore' });
+  const child = spawn('redis-server', ['--port', String(r.port), '--bind', '127.0.0.1', '--dir', r.dir, '--appendonly', 'yes', '--save', ''], {
+    stdio: 'ignore',
+  });
   let code: number | null = null;
-  const exited = new Promise<void>((res) => child.once('exit', (c) => { code = c ?? -1; res(); }));
+  const exited = new Promise<void>((res) =>
+    child.once('exit', (c) => {
+      code = c ?? -1;
+      res();
+    }),
+  );
   const probe = new Redis({ port: r.port, retryStrategy: () => 50, maxRetriesPerRequest: null });
   probe.on('error', () => undefined);
   let served = false;
-  void probe.ping().then(() => { served = true; }, () => undefined);
+  void probe.ping().then(
+    () => {
+      served = true;
+    },
+    () => undefined,
+  );
   try {
     await waitFor('redis-server to serve or to exit', () => served || code !== null);
   } finally {
@@ -41,7 +66,9 @@ async function refusesToStart(r: RedisProcess): Promise<boolean> {
 
 describe('a damaged append-only file', () => {
   let redis: RedisProcess;
-  afterAll(async () => { await redis?.cleanup(); });
+  afterAll(async () => {
+    await redis?.cleanup();
+  });
 
   it('loads past a truncated tail, and the documented redis-check-aof --fix recovers a corrupted one', async () => {
     redis = await RedisProcess.create(['--appendfsync', 'always']);

@@ -63,6 +63,8 @@ describe('kill -9 of a hub while it takes and applies events', () => {
     } finally {
       client.disconnect();
     }
-    console.log(`hub kill -9: ${acked.size} events acknowledged (${ackedBy.get(b.url)} by the killed hub, ${sender.stats.failures} tries retried), each stored and counted once`);
+    console.log(
+      `hub kill -9: ${acked.size} events acknowledged (${ackedBy.get(b.url)} by the killed hub, ${sender.stats.failures} tries retried), each stored and counted once`,
+    );
   }, 120_000);
 });

@@ -28,7 +28,11 @@ describe('midnight rollover under load with the hub process in UTC', () => {
     });
     const sending = sender.run(6);
     // enough batches on both sides of midnight
-    await waitFor('batches before and after midnight', () => sender.stats.acked >= 30_000 && before.n >= 50 && sender.generated() / 100 - before.n >= 50, 30_000);
+    await waitFor(
+      'batches before and after midnight',
+      () => sender.stats.acked >= 30_000 && before.n >= 50 && sender.generated() / 100 - before.n >= 50,
+      30_000,
+    );
     sender.stop();
     await sending;
     await waitDrained(hub.url);

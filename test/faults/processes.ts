@@ -10,7 +10,10 @@ import { waitFor } from '../helpers/wait-for.ts';
 export class RedisProcess {
   child: ChildProcess | null = null;
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yg-fault-redis-'));
-  constructor(readonly port: number, readonly extraArgs: string[] = []) {}
+  constructor(
+    readonly port: number,
+    readonly extraArgs: string[] = [],
+  ) {}
 
   static async create(extraArgs: string[] = []): Promise<RedisProcess> {
     const r = new RedisProcess(await freePort(), extraArgs);
@@ -18,14 +21,39 @@ export class RedisProcess {
     return r;
   }
 
-  get url(): string { return `redis://127.0.0.1:${this.port}`; }
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
 
   async start(): Promise<void> {
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', ...this.extraArgs], { stdio: 'ignore' });
+    this.child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        this.dir,
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'everysec',
+        '--save',
+        '',
+        ...this.extraArgs,
+      ],
+      { stdio: 'ignore' },
+    );
     const probe = new Redis({ port: this.port, retryStrategy: () => 50, maxRetriesPerRequest: null });
     probe.on('error', () => undefined);
     let answered = false;
-    void probe.ping().then(() => { answered = true; }, () => undefined);
+    void probe.ping().then(
+      () => {
+        answered = true;
+      },
+      () => undefined,
+    );
     try {
       await waitFor('redis-server to answer PING', () => answered);
     } finally {
@@ -41,7 +69,9 @@ export class RedisProcess {
     await exited;
   }
 
-  signal(signal: NodeJS.Signals): void { this.child!.kill(signal); }
+  signal(signal: NodeJS.Signals): void {
+    this.child!.kill(signal);
+  }
 
   async cleanup(): Promise<void> {
     if (this.child) await this.kill('SIGKILL');
@@ -51,7 +81,10 @@ export class RedisProcess {
 
 export class HubProcess {
   child!: ChildProcess;
-  constructor(readonly port: number, readonly env: Record<string, string>) {}
+  constructor(
+    readonly port: number,
+    readonly env: Record<string, string>,
+  ) {}
 
   static async start(env: Record<string, string>): Promise<HubProcess> {
     const hub = new HubProcess(await freePort(), env);
@@ -59,17 +92,30 @@ export class HubProcess {
     return hub;
   }
 
-  get url(): string { return `http://127.0.0.1:${this.port}`; }
-  get pid(): number { return this.child.pid!; }
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+  get pid(): number {
+    return this.child.pid!;
+  }
 
   async start(): Promise<void> {
     this.child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       env: { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', LOG_LEVEL: 'error', ...this.env },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    await waitFor('the hub to start', async () => {
-      try { return (await fetch(`${this.url}/healthz`)).status < 500; } catch { return false; /* not up yet */ }
-    }, 30_000, 100);
+    await waitFor(
+      'the hub to start',
+      async () => {
+        try {
+          return (await fetch(`${this.url}/healthz`)).status < 500;
+        } catch {
+          return false; /* not up yet */
+        }
+      },
+      30_000,
+      100,
+    );
   }
 
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {

@@ -29,7 +29,9 @@ describe('kill -9 of Redis during sustained ingest', () => {
       expect(sender.stats.statuses.get(503) ?? 0).toBeGreaterThan(0); // the outage was seen by the sender
       expect(sender.stats.takenDespite503).toBe(0); // a 503 "nothing taken" was true
       expect(await countedPv(hub.url, today())).toBe(sender.stats.acked);
-      console.log(`kill -9 Redis (${durability}): ${sender.stats.acked} events acknowledged, all counted once; ${sender.stats.failures} failed attempts retried`);
+      console.log(
+        `kill -9 Redis (${durability}): ${sender.stats.acked} events acknowledged, all counted once; ${sender.stats.failures} failed attempts retried`,
+      );
     }, 90_000);
   }
 });

@@ -29,10 +29,13 @@ describe(`${SCREENS} screens connected when both hubs restart`, () => {
     const lastSnapshotAt = new Array<number>(SCREENS).fill(0);
     for (let i = 0; i < SCREENS; i++) {
       const client = createLiveClient({ url: hubs[i % 2]!.url });
-      client.subscribe('center:yiyang', (_state, info) => { if (info.kind === 'snapshot') lastSnapshotAt[i] = Date.now(); });
+      client.subscribe('center:yiyang', (_state, info) => {
+        if (info.kind === 'snapshot') lastSnapshotAt[i] = Date.now();
+      });
       clients.push(client);
     }
-    const everyoneSince = (t: number, timeoutMs: number) => waitFor(`every screen to have a snapshot since ${t}`, () => lastSnapshotAt.every((s) => s >= t), timeoutMs, 100);
+    const everyoneSince = (t: number, timeoutMs: number) =>
+      waitFor(`every screen to have a snapshot since ${t}`, () => lastSnapshotAt.every((s) => s >= t), timeoutMs, 100);
     await everyoneSince(1, 60_000);
 
     // both hubs go down at once (a deploy), and come back on the same addresses
@@ -49,6 +52,8 @@ describe(`${SCREENS} screens connected when both hubs restart`, () => {
     const lagMax = Math.max(...(await Promise.all(hubs.map((h) => metric(h.url, 'yg_nodejs_eventloop_lag_max_seconds')))));
     expect(sockets).toBe(SCREENS);
     expect(lagMax).toBeLessThan(0.2);
-    console.log(`${SCREENS} screens: all resynced ${reconnectSec.toFixed(1)} s after both hubs were stopped (restart included); ${sockets} sockets on the hubs; event-loop lag max ${(lagMax * 1000).toFixed(0)} ms`);
+    console.log(
+      `${SCREENS} screens: all resynced ${reconnectSec.toFixed(1)} s after both hubs were stopped (restart included); ${sockets} sockets on the hubs; event-loop lag max ${(lagMax * 1000).toFixed(0)} ms`,
+    );
   }, 180_000);
 });

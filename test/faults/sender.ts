@@ -9,7 +9,11 @@ export const FAULT_TOKEN = 'portal-fault-token';
 export const FAULT_TOKENS_ENV = `portal=${FAULT_TOKEN}`;
 
 export interface SenderStats {
-  acked: number; attempts: number; failures: number; statuses: Map<number | string, number>; maxAnswerMs503: number;
+  acked: number;
+  attempts: number;
+  failures: number;
+  statuses: Map<number | string, number>;
+  maxAnswerMs503: number;
   /** Events found already stored when a batch answered 503 "nothing taken" was sent again: must stay 0. */
   takenDespite503: number;
 }
@@ -30,7 +34,14 @@ export function createSender(urls: () => string, runId: string, opts: SenderOpti
   function makeBatch() {
     const at = toShanghaiIso(opts.at?.() ?? Date.now());
     return Array.from({ length: size }, () => ({
-      id: `${runId}-${seq++}`, type: 'portal.hit', at, source: 'portal', center: 'yiyang', column: '动态信息', path: '/f', visitor: `v${seq % 5000}`,
+      id: `${runId}-${seq++}`,
+      type: 'portal.hit',
+      at,
+      source: 'portal',
+      center: 'yiyang',
+      column: '动态信息',
+      path: '/f',
+      visitor: `v${seq % 5000}`,
     }));
   }
 
@@ -45,7 +56,10 @@ export function createSender(urls: () => string, runId: string, opts: SenderOpti
       const url = urls();
       try {
         const res = await fetch(`${url}/api/v1/events`, {
-          method: 'POST', headers: { authorization: `Bearer ${FAULT_TOKEN}`, 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(5000),
+          method: 'POST',
+          headers: { authorization: `Bearer ${FAULT_TOKEN}`, 'content-type': 'application/json' },
+          body,
+          signal: AbortSignal.timeout(5000),
         });
         stats.statuses.set(res.status, (stats.statuses.get(res.status) ?? 0) + 1);
         if (res.status === 202) {
@@ -77,15 +91,24 @@ export function createSender(urls: () => string, runId: string, opts: SenderOpti
 
   /** Runs `concurrency` loops until stop(); resolves when every generated batch is acknowledged. */
   async function run(concurrency: number, pauseMs = 0): Promise<void> {
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      while (running) {
-        await sendUntilAcked(makeBatch());
-        if (pauseMs) await new Promise((r) => setTimeout(r, pauseMs)); // the pace of the source
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (running) {
+          await sendUntilAcked(makeBatch());
+          if (pauseMs) await new Promise((r) => setTimeout(r, pauseMs)); // the pace of the source
+        }
+      }),
+    );
   }
 
-  return { stats, run, stop: () => { running = false; }, generated: () => seq };
+  return {
+    stats,
+    run,
+    stop: () => {
+      running = false;
+    },
+    generated: () => seq,
+  };
 }
 
 /** Page views the hub counted for a day, read through the public snapshot API. */
@@ -96,14 +119,19 @@ export async function countedPv(url: string, date: string): Promise<number> {
 
 /** Waits until the hub's aggregators have applied everything (consumer lag and pending 0). */
 export async function waitDrained(url: string, timeoutMs = 60_000): Promise<void> {
-  await waitFor('aggregation to drain', async () => {
-    try {
-      const h = (await (await fetch(`${url}/healthz`)).json()) as { consumer: { lag: number | null; pending: number | null } };
-      return h.consumer.lag === 0 && h.consumer.pending === 0;
-    } catch {
-      return false; // hub or redis still coming back
-    }
-  }, timeoutMs, 100);
+  await waitFor(
+    'aggregation to drain',
+    async () => {
+      try {
+        const h = (await (await fetch(`${url}/healthz`)).json()) as { consumer: { lag: number | null; pending: number | null } };
+        return h.consumer.lag === 0 && h.consumer.pending === 0;
+      } catch {
+        return false; // hub or redis still coming back
+      }
+    },
+    timeoutMs,
+    100,
+  );
 }
 
 export const today = () => toShanghaiIso(Date.now()).slice(0, 10);

@@ -16,8 +16,21 @@ export interface CaseEvent {
   promisedDays?: number;
 }
 
-export interface CaseDayFigures { accepted: number; completed: number; completedEarly: number; completedOnTime: number; overdueCompleted: number; returned: number }
-interface Life { scopes: string[]; acceptedDay: number; closedDay: number | null; suspendedNow: boolean; due: number }
+export interface CaseDayFigures {
+  accepted: number;
+  completed: number;
+  completedEarly: number;
+  completedOnTime: number;
+  overdueCompleted: number;
+  returned: number;
+}
+interface Life {
+  scopes: string[];
+  acceptedDay: number;
+  closedDay: number | null;
+  suspendedNow: boolean;
+  due: number;
+}
 
 const RANK: Record<CaseEvent['type'], number> = { 'case.accepted': 1, 'case.suspended': 2, 'case.resumed': 3, 'case.completed': 4, 'case.returned': 4 };
 /** Time order; at the same instant acceptance, suspension, resumption, closing; then the id's bytes. */
@@ -73,7 +86,10 @@ export class CaseReference {
       this.figures(s, acceptedDay).accepted++;
       if (!closing) continue;
       const f = this.figures(s, closedDay!);
-      if (closing.type === 'case.returned') { f.returned++; continue; }
+      if (closing.type === 'case.returned') {
+        f.returned++;
+        continue;
+      }
       f.completed++;
       if (closedDay! < due) f.completedEarly++;
       if (closedDay! <= due) f.completedOnTime++;
@@ -92,8 +108,14 @@ export class CaseReference {
     // accepted by the end of the day and not yet closed then
     const inProgress = mine.filter((l) => l.acceptedDay <= day && (l.closedDay === null || l.closedDay > day)).length;
     return {
-      accepted: f.accepted, completed: f.completed, completedEarly: f.completedEarly, completedOnTime: f.completedOnTime,
-      overdue: f.overdueCompleted + overdueOpen, overdueOpen, returned: f.returned, inProgress,
+      accepted: f.accepted,
+      completed: f.completed,
+      completedEarly: f.completedEarly,
+      completedOnTime: f.completedOnTime,
+      overdue: f.overdueCompleted + overdueOpen,
+      overdueOpen,
+      returned: f.returned,
+      inProgress,
       earlyRate: f.completed > 0 ? f.completedEarly / f.completed : null,
       onTimeRate: f.completed > 0 ? f.completedOnTime / f.completed : null,
     };

@@ -84,13 +84,18 @@ export class CounterModel {
         if (isBadRating(e.score)) this.count(scopes, ms, C.badRatings, 1, true);
         break;
       }
-      case 'complaint.filed': this.count(withDept(e.dept), ms, C.complaintsFiled, 1, false); break;
-      case 'complaint.closed': this.count(withDept(e.dept), ms, C.complaintsClosed, 1, false); break;
+      case 'complaint.filed':
+        this.count(withDept(e.dept), ms, C.complaintsFiled, 1, false);
+        break;
+      case 'complaint.closed':
+        this.count(withDept(e.dept), ms, C.complaintsClosed, 1, false);
+        break;
       case 'ticket.issued': // a ticket number issued once: counted, and waiting until called
         this.count(withDept(e.dept), ms, C.issued, 1, true);
         this.count(withDept(e.dept), ms, C.waiting, 1, false);
         break;
-      default: throw new Error(`the model does not count ${e.type}`);
+      default:
+        throw new Error(`the model does not count ${e.type}`);
     }
   }
 }
@@ -112,7 +117,10 @@ export async function readCounters(client: RedisClient, prefix: string): Promise
   }
   const p = redis.pipeline();
   for (const k of keys) p.hgetall(k);
-  const values = (await p.exec())!.map(([err, v]) => { if (err) throw err; return v as Record<string, string>; });
+  const values = (await p.exec())!.map(([err, v]) => {
+    if (err) throw err;
+    return v as Record<string, string>;
+  });
   const out: Counters = new Map();
   keys.forEach((k, i) => {
     const fields = new Map<string, number>();

@@ -38,14 +38,25 @@ export async function startDedicatedRedis(opts: { fileSizeLimitBytes?: number } 
   client.on('error', () => undefined);
   let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([client.ping(), new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('the dedicated redis-server did not start')), 15_000); })]);
+    await Promise.race([
+      client.ping(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('the dedicated redis-server did not start')), 15_000);
+      }),
+    ]);
   } finally {
     clearTimeout(timer);
   }
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   return {
-    port, dir, client, pid: child.pid!, url: `redis://127.0.0.1:${port}`,
-    freeDisk: () => { execFileSync('prlimit', ['--pid', String(child.pid), '--fsize=unlimited:']); },
+    port,
+    dir,
+    client,
+    pid: child.pid!,
+    url: `redis://127.0.0.1:${port}`,
+    freeDisk: () => {
+      execFileSync('prlimit', ['--pid', String(child.pid), '--fsize=unlimited:']);
+    },
     async stop() {
       client.disconnect();
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

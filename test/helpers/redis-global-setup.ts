@@ -13,18 +13,23 @@ declare module 'vitest' {
   }
 }
 
-
 export default async function setup(project: TestProject) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yg-test-redis-'));
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''],
+    { stdio: 'ignore' },
+  );
   // keeps retrying the connection until the server listens; a fresh connect() per try would race it
   const client = new Redis({ port, retryStrategy: () => 50, maxRetriesPerRequest: null });
   client.on('error', () => undefined);
   let giveUp: NodeJS.Timeout | undefined;
   const started = await Promise.race([
     client.ping().then(() => true),
-    new Promise<false>((r) => { giveUp = setTimeout(() => r(false), 15_000); }),
+    new Promise<false>((r) => {
+      giveUp = setTimeout(() => r(false), 15_000);
+    }),
   ]);
   // a pending timer would keep vitest from exiting for the rest of its 15 s
   clearTimeout(giveUp);

@@ -31,12 +31,30 @@ const alertFireLua = alertLua('fire-timer.lua');
 const alertOpsLua = alertLua('run-ops.lua');
 
 /** fbf306d's WATCHED_EVENT_TYPES: what its ingest copied to the alert log. */
-const WATCHED = new Set(['ticket.issued', 'ticket.called', 'ticket.transferred', 'ticket.noshow', 'ticket.started', 'ticket.finished',
-  'window.status', 'case.accepted', 'case.suspended', 'case.resumed', 'case.completed', 'case.returned', 'rating.submitted']);
+const WATCHED = new Set([
+  'ticket.issued',
+  'ticket.called',
+  'ticket.transferred',
+  'ticket.noshow',
+  'ticket.started',
+  'ticket.finished',
+  'window.status',
+  'case.accepted',
+  'case.suspended',
+  'case.resumed',
+  'case.completed',
+  'case.returned',
+  'rating.submitted',
+]);
 const EVENT_LOG_MS = 3 * 86_400_000;
 const DEDUPE_DAYS = 35;
 
-const scopesOfAlert = (center: string, dept?: string, window?: string) => [...(window ? [`window:${window}`] : []), ...(dept ? [`dept:${dept}`] : []), `center:${center}`, 'city'];
+const scopesOfAlert = (center: string, dept?: string, window?: string) => [
+  ...(window ? [`window:${window}`] : []),
+  ...(dept ? [`dept:${dept}`] : []),
+  `center:${center}`,
+  'city',
+];
 
 /** The alert operations fbf306d's opsOfEvent made of a case event or a rating (the other rules are not needed here). */
 export function oldOpsOfEvent(event: YgEvent, config: AlertConfig, calendar: WorkCalendar): unknown[] {
@@ -46,13 +64,26 @@ export function oldOpsOfEvent(event: YgEvent, config: AlertConfig, calendar: Wor
   switch (event.type) {
     case 'case.accepted': {
       const t = config.thresholdsFor(event.dept);
-      return [{
-        op: 'case', kind: 'accepted', case: event.case, day, ms, promisedDays: event.promisedDays, yellowDays: t.caseYellowDays,
-        spec: {
-          center, dept: event.dept, ...(event.window ? { window: event.window } : {}), case: event.case,
-          since: ms, scopes: scopesOfAlert(center, event.dept, event.window), escalateAfterMs: t.escalateMinutes * 60_000,
+      return [
+        {
+          op: 'case',
+          kind: 'accepted',
+          case: event.case,
+          day,
+          ms,
+          promisedDays: event.promisedDays,
+          yellowDays: t.caseYellowDays,
+          spec: {
+            center,
+            dept: event.dept,
+            ...(event.window ? { window: event.window } : {}),
+            case: event.case,
+            since: ms,
+            scopes: scopesOfAlert(center, event.dept, event.window),
+            escalateAfterMs: t.escalateMinutes * 60_000,
+          },
         },
-      }];
+      ];
     }
     case 'case.suspended':
     case 'case.resumed':
@@ -62,15 +93,26 @@ export function oldOpsOfEvent(event: YgEvent, config: AlertConfig, calendar: Wor
     case 'rating.submitted': {
       if (event.score > 2) return [];
       const t = config.thresholdsFor(event.dept);
-      return [{
-        op: 'open',
-        spec: {
-          rule: 'review', severity: 'yellow', subject: `review:${event.id}`, center, dept: event.dept, window: event.window, score: event.score,
-          ...(event.ticket ? { ticket: event.ticket } : {}), ...(event.case ? { case: event.case } : {}),
-          since: ms, dueAt: startOfDayMs(addWorkingDays(calendar, day, t.badReviewDays) + 1),
-          scopes: scopesOfAlert(center, event.dept, event.window), escalateAfterMs: t.escalateMinutes * 60_000,
+      return [
+        {
+          op: 'open',
+          spec: {
+            rule: 'review',
+            severity: 'yellow',
+            subject: `review:${event.id}`,
+            center,
+            dept: event.dept,
+            window: event.window,
+            score: event.score,
+            ...(event.ticket ? { ticket: event.ticket } : {}),
+            ...(event.case ? { case: event.case } : {}),
+            since: ms,
+            dueAt: startOfDayMs(addWorkingDays(calendar, day, t.badReviewDays) + 1),
+            scopes: scopesOfAlert(center, event.dept, event.window),
+            escalateAfterMs: t.escalateMinutes * 60_000,
+          },
         },
-      }];
+      ];
     }
     default:
       throw new Error(`oldOpsOfEvent: ${event.type} is not needed by the tests`);
@@ -90,7 +132,11 @@ export interface OldRelease {
 }
 
 /** A fbf306d hub's start on `prefix` (calendar, consumer groups), then its scripts. */
-export async function oldRelease(redis: Redis, prefix: string, deps: { catalog: CatalogIndex; calendar: WorkCalendar; alertConfig: AlertConfig }): Promise<OldRelease> {
+export async function oldRelease(
+  redis: Redis,
+  prefix: string,
+  deps: { catalog: CatalogIndex; calendar: WorkCalendar; alertConfig: AlertConfig },
+): Promise<OldRelease> {
   const keys = redisKeys(prefix);
   await syncCalendar(redis, keys, deps.calendar);
   await redis.xgroup('CREATE', keys.stream, keys.group, '0', 'MKSTREAM');
@@ -103,11 +149,18 @@ export async function oldRelease(redis: Redis, prefix: string, deps: { catalog: 
         const record = enrichEvent(e, deps.catalog);
         args.push(e.id, record.day, JSON.stringify(record), WATCHED.has(e.type) ? 1 : 0);
       }
-      const [flags, , applied, failed] = (await redis.eval(appendLua, 4, keys.stream, keys.sourceSeen, keys.alertStream, keys.deadLetters, ...args)) as [number[], string[], number, string[]];
-      if (flags.some((f) => f !== 1) || applied !== 1 || failed.length > 0) throw new Error(`the old ingest did not take and apply the batch: ${JSON.stringify({ flags, applied, failed })}`);
+      const [flags, , applied, failed] = (await redis.eval(appendLua, 4, keys.stream, keys.sourceSeen, keys.alertStream, keys.deadLetters, ...args)) as [
+        number[],
+        string[],
+        number,
+        string[],
+      ];
+      if (flags.some((f) => f !== 1) || applied !== 1 || failed.length > 0)
+        throw new Error(`the old ingest did not take and apply the batch: ${JSON.stringify({ flags, applied, failed })}`);
     },
     async applyAlertLog(now) {
-      const read = (await redis.xreadgroup('GROUP', keys.alertsGroup, 'fbf306d-hub', 'COUNT', 1000, 'STREAMS', keys.alertStream, '>')) as [string, [string, string[]][]][] | null;
+      const read = (await redis.xreadgroup('GROUP', keys.alertsGroup, 'fbf306d-hub', 'COUNT', 1000, 'STREAMS', keys.alertStream, '>')) as
+        [string, [string, string[]][]][] | null;
       const entries = read?.[0]?.[1] ?? [];
       if (entries.length === 0) return;
       const records = entries.map(([sid, fields]) => {
@@ -115,8 +168,21 @@ export async function oldRelease(redis: Redis, prefix: string, deps: { catalog: 
         const ops = oldOpsOfEvent(event, deps.alertConfig, deps.calendar);
         return JSON.stringify(ops.length > 0 ? { sid, ops } : { sid });
       });
-      const result = JSON.parse((await redis.eval(alertApplyLua, 1, keys.alertStream, prefix, now, keys.alertsGroup, 'fbf306d-hub',
-        entries[0]![0], entries[entries.length - 1]![0], entries.length * 2 + 100, ...records)) as string) as { applied?: number };
+      const result = JSON.parse(
+        (await redis.eval(
+          alertApplyLua,
+          1,
+          keys.alertStream,
+          prefix,
+          now,
+          keys.alertsGroup,
+          'fbf306d-hub',
+          entries[0]![0],
+          entries[entries.length - 1]![0],
+          entries.length * 2 + 100,
+          ...records,
+        )) as string,
+      ) as { applied?: number };
       if (result.applied !== entries.length) throw new Error(`the old alert engine applied ${result.applied} of ${entries.length} entries`);
     },
     async fireDue(now) {

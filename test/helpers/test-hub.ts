@@ -16,7 +16,10 @@ export function testPrefix(): string {
 
 export function testConfig(prefix: string, env: Record<string, string> = {}): HubConfig {
   return loadConfig({
-    PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', REDIS_PREFIX: prefix,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    REDIS_PREFIX: prefix,
     // parallel browser suites can starve Redis of CPU for a moment; timeouts are tested in test/faults
     REDIS_COMMAND_TIMEOUT_MS: '5000',
     INGEST_TOKENS: INGEST_TOKENS_ENV,
@@ -63,7 +66,9 @@ export async function drained(hub: Hub, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const groups = (await hub.redis.xinfo('GROUPS', hub.keys.stream)) as unknown[][];
-    const g = groups.map((f) => Object.fromEntries(f.reduce<[string, unknown][]>((a, v, i, arr) => (i % 2 ? a : [...a, [String(v), arr[i + 1]]]), []))).find((x) => x.name === hub.keys.group);
+    const g = groups
+      .map((f) => Object.fromEntries(f.reduce<[string, unknown][]>((a, v, i, arr) => (i % 2 ? a : [...a, [String(v), arr[i + 1]]]), [])))
+      .find((x) => x.name === hub.keys.group);
     if (g && Number(g.lag ?? 0) === 0 && Number(g.pending ?? 0) === 0) return;
     if (Date.now() > deadline) throw new Error(`aggregation did not drain in ${timeoutMs} ms: ${JSON.stringify(g)}`);
     await new Promise((r) => setTimeout(r, 20));
@@ -77,5 +82,12 @@ export async function drained(hub: Hub, timeoutMs = 10_000): Promise<void> {
 export async function startHubPair(prefix: string, now: () => number): Promise<{ hub: Hub; ingestOnly: Hub; stop: () => Promise<void> }> {
   const hub = await startTestHub(prefix, { now });
   const ingestOnly = await startTestHub(prefix, { now, env: { AGGREGATOR: 'off' } });
-  return { hub, ingestOnly, stop: async () => { await ingestOnly.stop(); await hub.stop(); } };
+  return {
+    hub,
+    ingestOnly,
+    stop: async () => {
+      await ingestOnly.stop();
+      await hub.stop();
+    },
+  };
 }

@@ -15,7 +15,10 @@ import { alertCounts, allAlerts, settle, startAlertHub, TestClock } from '../ale
 const DAY_MS = 86_400_000;
 const DEPT = 'yiyang.realestate';
 let hub: Hub | null = null;
-afterEach(async () => { await hub?.stop(); hub = null; });
+afterEach(async () => {
+  await hub?.stop();
+  hub = null;
+});
 
 async function post(source: Parameters<typeof postEvents>[1], events: unknown[]): Promise<void> {
   const res = await postEvents(hub!, source, events);

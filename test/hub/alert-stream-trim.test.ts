@@ -25,7 +25,10 @@ describe('trimming the alert stream', () => {
   };
   const oldLeft = async () => (await hub.redis.xrange(hub.keys.alertStream, '-', `${base + OLD}`)).map(([id]) => id);
   const read = async (count: number) => {
-    const res = (await hub.redis.xreadgroup('GROUP', hub.keys.alertsGroup, 'test-engine', 'COUNT', count, 'STREAMS', hub.keys.alertStream, '>')) as [string, Entry[]][];
+    const res = (await hub.redis.xreadgroup('GROUP', hub.keys.alertsGroup, 'test-engine', 'COUNT', count, 'STREAMS', hub.keys.alertStream, '>')) as [
+      string,
+      Entry[],
+    ][];
     return res[0]![1].map(([id]) => id);
   };
 
@@ -37,7 +40,9 @@ describe('trimming the alert stream', () => {
     // an engine that ran once and stopped: its group exists and has read nothing yet
     await hub.redis.xgroup('CREATE', hub.keys.alertStream, hub.keys.alertsGroup, '0');
   });
-  afterAll(async () => { await hub.stop(); });
+  afterAll(async () => {
+    await hub.stop();
+  });
 
   it('keeps old entries the engines have not read', async () => {
     await postWatched();

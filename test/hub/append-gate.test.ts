@@ -7,7 +7,10 @@ describe('the ingest append gate', () => {
     const gate = createAppendGate({ timeoutMs: 300, graceMs: 100 });
     let deadlineSeen = 0;
     const started = Date.now();
-    await gate.run(async (deadline) => { deadlineSeen = deadline; return 1; });
+    await gate.run(async (deadline) => {
+      deadlineSeen = deadline;
+      return 1;
+    });
     expect(deadlineSeen - started).toBeGreaterThanOrEqual(195);
     expect(deadlineSeen - started).toBeLessThanOrEqual(210);
   });
@@ -15,7 +18,12 @@ describe('the ingest append gate', () => {
   it('answers a timeout when Redis does not reply, and still counts the append until it settles', async () => {
     const gate = createAppendGate({ timeoutMs: 100, graceMs: 20 });
     let release!: () => void;
-    const hanging = gate.run(() => new Promise<void>((r) => { release = r; }));
+    const hanging = gate.run(
+      () =>
+        new Promise<void>((r) => {
+          release = r;
+        }),
+    );
     await expect(hanging).rejects.toBeInstanceOf(StoreTimeoutError);
     expect(gate.inFlight()).toBe(1);
     release();

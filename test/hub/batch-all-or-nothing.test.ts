@@ -19,8 +19,11 @@ const now = fixedClock('12:00');
 
 // Times of events: today before the hub's 12:00, the two days before, and the oldest day still taken.
 const dates = [TODAY, dayFromToday(-1), dayFromToday(-2), dayFromToday(-34)];
-const time = fc.tuple(fc.constantFrom(...dates), fc.integer({ min: 0, max: 12 * 3600 - 1 }))
-  .map(([date, s]) => at(`${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`, date));
+const time = fc
+  .tuple(fc.constantFrom(...dates), fc.integer({ min: 0, max: 12 * 3600 - 1 }))
+  .map(([date, s]) =>
+    at(`${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`, date),
+  );
 // Amounts at and beyond the contract's edges: 0, a fen, half a fen, the maximum (1e10 yuan) and
 // just above it, the old maximum (1e12), huge, negative, the smallest double.
 const amount = fc.oneof(
@@ -37,23 +40,31 @@ const centers = ['yiyang', 'heshan', 'anhua'] as const;
 const center = fc.constantFrom(...centers);
 
 const eventOf: Record<Source, fc.Arbitrary<Record<string, unknown>>> = {
-  portal: fc.record({ at: time, center, visitor: fc.string({ minLength: 1, maxLength: 8 }), column: fc.constantFrom('动态信息', '市长热线') })
+  portal: fc
+    .record({ at: time, center, visitor: fc.string({ minLength: 1, maxLength: 8 }), column: fc.constantFrom('动态信息', '市长热线') })
     .map((e) => ({ ...ev.hit(e.at, e.visitor, e.column), center: e.center })),
-  trade: fc.record({ at: time, center, amount, category: fc.constantFrom('land', 'procurement') })
+  trade: fc
+    .record({ at: time, center, amount, category: fc.constantFrom('land', 'procurement') })
     .map((e) => ({ ...ev.trade(e.at, e.amount, e.category), center: e.center })),
   fee: fc.record({ at: time, center, amount }).map((e) => ({ ...ev.fee(e.at, e.amount), center: e.center, item: `${e.center}.realestate.transfer` })),
-  rating: fc.record({ at: time, center, score: fc.integer({ min: 0, max: 6 }) })
+  rating: fc
+    .record({ at: time, center, score: fc.integer({ min: 0, max: 6 }) })
     .map((e) => ({ ...ev.rating(e.at, e.score, `${e.center}.w001`, `${e.center}.realestate`), center: e.center })),
-  complaint: fc.record({ at: time, center, type: fc.constantFrom('complaint.filed', 'complaint.closed') })
+  complaint: fc
+    .record({ at: time, center, type: fc.constantFrom('complaint.filed', 'complaint.closed') })
     .map((e) => ({ at: e.at, source: 'complaint', center: e.center, type: e.type, complaint: 'C1', dept: `${e.center}.realestate`, channel: '12345' })),
   // ticket numbers are never issued twice here (the model counts issues, not a ticket's later life)
   queue: fc.record({ at: time, center }).map((e) => ({ ...ev.issued(e.at, `T${crypto.randomUUID()}`, `${e.center}.realestate`), center: e.center })),
-  cases: fc.constant({}), window: fc.constant({}),
+  cases: fc.constant({}),
+  window: fc.constant({}),
 };
 // batches of a few events, and now and then one at the limit of 1,000
 const batchOf = (source: Source) => {
   const event = fc.tuple(id, eventOf[source]).map(([i, e]): Record<string, unknown> => ({ ...e, id: i }));
-  return fc.oneof({ weight: 5, arbitrary: fc.array(event, { minLength: 1, maxLength: 60, size: 'max' }) }, { weight: 1, arbitrary: fc.array(event, { minLength: 1000, maxLength: 1000 }) });
+  return fc.oneof(
+    { weight: 5, arbitrary: fc.array(event, { minLength: 1, maxLength: 60, size: 'max' }) },
+    { weight: 1, arbitrary: fc.array(event, { minLength: 1000, maxLength: 1000 }) },
+  );
 };
 const sendable: Source[] = ['portal', 'trade', 'fee', 'rating', 'complaint', 'queue'];
 const batch = fc.constantFrom(...sendable).chain((source) => fc.record({ source: fc.constant(source), events: batchOf(source), backlog: fc.boolean() }));
@@ -64,12 +75,16 @@ const poisonRecords = (ms: number) => {
   const base = { day: dayIndexOf(ms), hh: '10', mm: '0600', ms, month: TODAY.slice(0, 7), scopes: ['center:yiyang', 'city'] };
   const trade = { ...base, t: 'trade.closed', e: ev.trade(at('10:00'), 1) };
   return [
-    { ...trade, fen: 1e17 }, { ...trade, fen: 1.5 }, { ...trade, fen: '100' },
+    { ...trade, fen: 1e17 },
+    { ...trade, fen: 1.5 },
+    { ...trade, fen: '100' },
     { ...base, t: 'portal.hit', e: { ...ev.hit(at('10:00'), 'v'), visitor: undefined } },
     { ...base, t: 'portal.hit', scopes: [], e: ev.hit(at('10:00'), 'v') },
     { ...base, t: 'case.accepted', e: { ...ev.accepted(at('10:00'), 'P1', 1), promisedDays: 1e9 } },
     { ...base, ms: 1.5, t: 'portal.hit', e: ev.hit(at('10:00'), 'v') },
-  ].map((r) => JSON.stringify(r)).concat('{"t": "portal.hit"');
+  ]
+    .map((r) => JSON.stringify(r))
+    .concat('{"t": "portal.hit"');
 };
 
 describe('a batch is applied completely or not at all, and its answer says which', () => {
@@ -80,41 +95,49 @@ describe('a batch is applied completely or not at all, and its answer says which
   beforeAll(async () => {
     ({ hub, ingestOnly, stop } = await startHubPair(prefix, now));
   });
-  afterAll(async () => { await stop(); });
+  afterAll(async () => {
+    await stop();
+  });
 
   it('counts exactly what the answers say was taken, whichever script applies it, and the city is the sum of its centers', async () => {
     const model = new CounterModel(now());
     const taken = new Set<string>();
     let poisoned = 0;
-    await fc.assert(fc.asyncProperty(fc.array(batch, { minLength: 1, maxLength: 4 }), fc.boolean(), async (batches, poison) => {
-      for (const b of batches) {
-        const events = b.events;
-        const res = await postEvents(b.backlog ? ingestOnly : hub, b.source, events);
-        expect(res.status).toBe(202);
-        const rejected = new Set<number>(res.body.rejected.map((r: { index: number }) => r.index));
-        for (const r of res.body.rejected) expect(r.errors[0].path).toBeTruthy();
-        let accepted = 0;
-        let duplicates = 0;
-        events.forEach((e, index) => {
-          if (rejected.has(index)) return;
-          const key = `${dayIndexOf(Date.parse(String(e.at)))}|${String(e.id)}`;
-          if (taken.has(key)) { duplicates++; return; }
-          taken.add(key);
-          accepted++;
-          model.take(e);
-        });
-        expect({ accepted: res.body.accepted, duplicates: res.body.duplicates }).toEqual({ accepted, duplicates });
-      }
-      if (poison) {
-        for (const record of poisonRecords(Date.parse(at('10:00')))) await hub.redis.xadd(hub.keys.stream, '*', 'r', record);
-        poisoned += poisonRecords(0).length;
-      }
-      await drained(hub);
-      const counters = await readCounters(hub.redis, prefix);
-      expect(plain(counters)).toEqual(plain(model.counters));
-      expect(cityMinusCenters(counters)).toEqual({});
-      expect((await readDeadLetters(hub.redis, hub.keys)).total).toBe(poisoned);
-    }), { numRuns: 25 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(batch, { minLength: 1, maxLength: 4 }), fc.boolean(), async (batches, poison) => {
+        for (const b of batches) {
+          const events = b.events;
+          const res = await postEvents(b.backlog ? ingestOnly : hub, b.source, events);
+          expect(res.status).toBe(202);
+          const rejected = new Set<number>(res.body.rejected.map((r: { index: number }) => r.index));
+          for (const r of res.body.rejected) expect(r.errors[0].path).toBeTruthy();
+          let accepted = 0;
+          let duplicates = 0;
+          events.forEach((e, index) => {
+            if (rejected.has(index)) return;
+            const key = `${dayIndexOf(Date.parse(String(e.at)))}|${String(e.id)}`;
+            if (taken.has(key)) {
+              duplicates++;
+              return;
+            }
+            taken.add(key);
+            accepted++;
+            model.take(e);
+          });
+          expect({ accepted: res.body.accepted, duplicates: res.body.duplicates }).toEqual({ accepted, duplicates });
+        }
+        if (poison) {
+          for (const record of poisonRecords(Date.parse(at('10:00')))) await hub.redis.xadd(hub.keys.stream, '*', 'r', record);
+          poisoned += poisonRecords(0).length;
+        }
+        await drained(hub);
+        const counters = await readCounters(hub.redis, prefix);
+        expect(plain(counters)).toEqual(plain(model.counters));
+        expect(cityMinusCenters(counters)).toEqual({});
+        expect((await readDeadLetters(hub.redis, hub.keys)).total).toBe(poisoned);
+      }),
+      { numRuns: 25 },
+    );
   });
 });
 
@@ -129,7 +152,10 @@ describe('amounts', () => {
     hub = await startTestHub(prefix, { now });
     ingestOnly = await startTestHub(prefix, { now, env: { AGGREGATOR: 'off' } });
   });
-  afterAll(async () => { await ingestOnly.stop(); await hub.stop(); });
+  afterAll(async () => {
+    await ingestOnly.stop();
+    await hub.stop();
+  });
 
   it('refuses an amount above the contract maximum naming the field, and takes nothing of it', async () => {
     const res = await postEvents(hub, 'trade', trades(1000, 1e12));
@@ -148,14 +174,20 @@ describe('amounts', () => {
     // 9,007 × 10^12 fen fits below 2^53 (9,007,199,254,740,992); the 9,008th would not
     expect(res.body).toMatchObject({ accepted: 7, duplicates: 0 });
     expect(res.body.rejected).toHaveLength(993);
-    expect(res.body.rejected[0]).toMatchObject({ index: 7, id: last[7]!.id, errors: [{ path: 'amount', message: expect.stringMatching(/^would take the day's sum of trades in center:yiyang past 2\^53 - 1 fen/) }] });
+    expect(res.body.rejected[0]).toMatchObject({
+      index: 7,
+      id: last[7]!.id,
+      errors: [{ path: 'amount', message: expect.stringMatching(/^would take the day's sum of trades in center:yiyang past 2\^53 - 1 fen/) }],
+    });
     for (const scope of ['city', 'center:yiyang']) expect(await snapshot(scope)).toMatchObject({ count: 9007, amount: 9007e10 });
     expect(await hub.redis.hget(hub.keys.day('city', dayIndexOf(Date.parse(at('10:00', date)))), COUNTERS.tradesFen)).toBe('9007000000000000');
 
     // refused, not seen: the same events sent again are refused again, not called repeats
     expect((await postEvents(hub, 'trade', last.slice(7, 17))).body).toMatchObject({ accepted: 0, duplicates: 0 });
     // another center has its own sums (the city's are full: it is refused there)
-    expect((await postEvents(hub, 'trade', [{ ...ev.trade(at('10:00', date), 1e10), center: 'heshan' }])).body.rejected[0].errors[0].message).toMatch(/^would take the day's sum of trades in city past/);
+    expect((await postEvents(hub, 'trade', [{ ...ev.trade(at('10:00', date), 1e10), center: 'heshan' }])).body.rejected[0].errors[0].message).toMatch(
+      /^would take the day's sum of trades in city past/,
+    );
 
     // behind a backlog the append script only appends; the aggregator refuses the event whole
     const late = ev.trade(at('11:00', date), 1e10);
@@ -171,16 +203,28 @@ describe('amounts', () => {
 });
 
 describe('an event the script fails on halfway', () => {
-  it('is left out whole, named in the answer without the script\'s text, and the rest of the batch is applied', async () => {
+  it("is left out whole, named in the answer without the script's text, and the rest of the batch is applied", async () => {
     const hub = await startTestHub(testPrefix(), { now });
     try {
       // a case whose stored outcome is damaged: taking it back fails after its acceptance was taken back
-      const damaged = { a: { day: dayIndexOf(Date.parse(at('09:00'))), hh: '09', mm: '0540' }, s: 'dept:yiyang.market,center:yiyang,city', c: { how: 'done', day: 'x' } };
+      const damaged = {
+        a: { day: dayIndexOf(Date.parse(at('09:00'))), hh: '09', mm: '0540' },
+        s: 'dept:yiyang.market,center:yiyang,city',
+        c: { how: 'done', day: 'x' },
+      };
       await hub.redis.hset(`${hub.keys.prefix}case:yiyang:D1`, 'ev', '[]', 'out', JSON.stringify(damaged), 'status', 'closed');
-      const batch = [ev.accepted(at('09:00'), 'D0', 3, 'yiyang.market', 'yiyang.market.food'), ev.completed(at('10:00'), 'D1'), ev.completed(at('10:00'), 'D0')];
+      const batch = [
+        ev.accepted(at('09:00'), 'D0', 3, 'yiyang.market', 'yiyang.market.food'),
+        ev.completed(at('10:00'), 'D1'),
+        ev.completed(at('10:00'), 'D0'),
+      ];
       const res = await postEvents(hub, 'cases', batch);
       expect(res.status).toBe(202);
-      expect(res.body).toMatchObject({ accepted: 2, duplicates: 0, rejected: [{ index: 1, id: batch[1]!.id, errors: [{ path: '(event)', message: 'cannot be applied (a fault of the hub, logged there)' }] }] });
+      expect(res.body).toMatchObject({
+        accepted: 2,
+        duplicates: 0,
+        rejected: [{ index: 1, id: batch[1]!.id, errors: [{ path: '(event)', message: 'cannot be applied (a fault of the hub, logged there)' }] }],
+      });
       const cases = (await getJson(hub, '/api/v1/snapshot?scope=dept:yiyang.market')).cases;
       // D0 accepted and completed; nothing of D1 (its damaged acceptance was not taken back)
       expect(cases).toMatchObject({ accepted: 1, completed: 1, completedEarly: 1, inProgress: 0 });

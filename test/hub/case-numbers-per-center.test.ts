@@ -23,17 +23,16 @@ describe('the same case number in two centers', () => {
     ]);
     expect([accepted.body.accepted, accepted.body.rejected]).toEqual([3, []]);
     // the number completed in yiyang, suspended in heshan, returned in yiyang: each reaches its own case
-    const rest = await postEvents(hub, 'cases', [
-      ev.completed(at('11:00'), 'C-0001'),
-      heshan(ev.suspended(at('11:30'), 'C-0001')),
-    ]);
+    const rest = await postEvents(hub, 'cases', [ev.completed(at('11:00'), 'C-0001'), heshan(ev.suspended(at('11:30'), 'C-0001'))]);
     expect(rest.body.accepted).toBe(2);
     await drained(hub);
     await alertsDrained(hub);
   });
-  afterAll(async () => { await hub.stop(); });
+  afterAll(async () => {
+    await hub.stop();
+  });
 
-  it('counts both acceptances and closes only the center\'s own case', async () => {
+  it("counts both acceptances and closes only the center's own case", async () => {
     const [yiyang, other, city] = await Promise.all(['center:yiyang', 'center:heshan', 'city'].map((s) => snapshot(hub, s)));
     expect(yiyang.cases).toMatchObject({ accepted: 2, completed: 1, inProgress: 1 });
     // heshan's C-0001 is suspended, not completed by yiyang's completion

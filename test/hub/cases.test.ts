@@ -40,12 +40,18 @@ describe('case deadlines on the Chinese public-holiday calendar', () => {
   let hub: Hub;
   beforeAll(async () => {
     // the story's working days are consecutive, whatever days off lie between them
-    expect([addWorkingDays(testCalendar, ACCEPTED, 1), addWorkingDays(testCalendar, ACCEPTED, 2), addWorkingDays(testCalendar, ACCEPTED, 3)]).toEqual([W1, W2, DUE]);
+    expect([addWorkingDays(testCalendar, ACCEPTED, 1), addWorkingDays(testCalendar, ACCEPTED, 2), addWorkingDays(testCalendar, ACCEPTED, 3)]).toEqual([
+      W1,
+      W2,
+      DUE,
+    ]);
     hub = await startTestHub(testPrefix(), { now: fixedClock('15:00', next) });
     const a = (id: string, date: string, days: number) => ev.accepted(t(date), id, days, dept, item);
     const res = await postEvents(hub, 'cases', [
       // due on DUE (a make-up workday when the calendar has one): the 3 working days after ACCEPTED are W1, W2 and DUE
-      a('early', accepted, 3), a('ontime', accepted, 3), a('late', accepted, 3),
+      a('early', accepted, 3),
+      a('ontime', accepted, 3),
+      a('late', accepted, 3),
       // suspended on W1 (a working day), resumed on W2: the due date moves one working day, to NEXT
       a('paused', accepted, 3),
       // due on W1, still open on NEXT: overdue now
@@ -57,14 +63,19 @@ describe('case deadlines on the Chinese public-holiday calendar', () => {
     ]);
     expect(res.body.rejected).toEqual([]);
     await postEvents(hub, 'cases', [
-      ev.suspended(t(w1), 'paused'), ev.resumed(t(w2), 'paused'),
-      ev.completed(t(w2), 'early'), ev.completed(t(w2, '16:00'), 'instant'),
+      ev.suspended(t(w1), 'paused'),
+      ev.resumed(t(w2), 'paused'),
+      ev.completed(t(w2), 'early'),
+      ev.completed(t(w2, '16:00'), 'instant'),
       ev.completed(t(due), 'ontime'),
-      ev.completed(t(next), 'late'), ev.completed(t(next, '11:00'), 'paused'),
+      ev.completed(t(next), 'late'),
+      ev.completed(t(next, '11:00'), 'paused'),
     ]);
     await drained(hub);
   });
-  afterAll(async () => { await hub.stop(); });
+  afterAll(async () => {
+    await hub.stop();
+  });
 
   it('counts a completion before the due date as early and on time', async () => {
     const s = await snapshot(hub, w2);

@@ -11,7 +11,10 @@ import { ALERT_COUNTS, COUNTER_FAMILIES, COUNTERS, counterFieldsLua, GAUGES } fr
 import { LUA_PRELUDE } from '../../server/redis/scripts.ts';
 
 const SERVER = path.resolve(import.meta.dirname, '../../server');
-const LUA = fs.readdirSync(SERVER, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.lua')).sort();
+const LUA = fs
+  .readdirSync(SERVER, { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.lua'))
+  .sort();
 
 /** Every name the aggregation writes, as the Lua receives it. */
 const FIELDS = new Map<string, string>([COUNTERS, COUNTER_FAMILIES, GAUGES].flatMap((t) => Object.entries(t)).map(([name, field]) => [field, name]));
@@ -21,10 +24,10 @@ const FIELDS = new Map<string, string>([COUNTERS, COUNTER_FAMILIES, GAUGES].flat
  * as a literal, such a word is a counter only as an argument of a call that names a counter.
  */
 const ORDINARY_WORDS: Record<string, string> = {
-  open: 'a case\'s, a window\'s or an alert\'s state',
-  done: 'a case\'s state',
-  returned: 'a case\'s state',
-  overdue: 'an alert timer\'s kind and an alert action',
+  open: "a case's, a window's or an alert's state",
+  done: "a case's state",
+  returned: "a case's state",
+  overdue: "an alert timer's kind and an alert action",
 };
 /** Calls whose arguments name counters: the aggregation's own and Redis's reads and writes of a hash's number. */
 const COUNTER_CALLS = new Set(['bump', 'gauge', 'add', 'monthly', 'moneySums', 'checkRoom', 'storedSum', 'pending']);
@@ -35,11 +38,13 @@ const REDIS_COUNTER_COMMANDS = new Set(['HINCRBY', 'HINCRBYFLOAT', 'HGET', 'HMGE
  * own count hash (ALERT_COUNTS, countDelta), which is not an aggregate counter but spells like the
  * gauge `open`. Each entry fails the test once it is no longer needed.
  */
-const PENDING: { dir: string; literal: string }[] = [
-  { dir: 'alerts/', literal: ALERT_COUNTS.open },
-];
+const PENDING: { dir: string; literal: string }[] = [{ dir: 'alerts/', literal: ALERT_COUNTS.open }];
 
-interface Literal { value: string; line: number; inCounterCall: boolean }
+interface Literal {
+  value: string;
+  line: number;
+  inCounterCall: boolean;
+}
 
 /**
  * The string literals of a Lua text outside its comments, each with whether it is an argument (at
@@ -59,11 +64,14 @@ function literalsOf(text: string): Literal[] {
       const stop = end <= 1 ? text.length : end;
       line += (text.slice(i, stop).match(/\n/g) ?? []).length;
       i = stop - 1;
-    } else if (ch === '\'' || ch === '"') {
+    } else if (ch === "'" || ch === '"') {
       let j = i + 1;
       let value = '';
       while (j < text.length && text[j] !== ch) {
-        if (text[j] === '\\') { value += text[j + 1]; j += 2; } else value += text[j++];
+        if (text[j] === '\\') {
+          value += text[j + 1];
+          j += 2;
+        } else value += text[j++];
       }
       const frame = frames.at(-1);
       if (frame?.redis && frame.command === undefined) frame.command = value;
@@ -90,13 +98,42 @@ function counterLiterals(file: string): string[] {
 describe('counter fields', () => {
   it('keeps the names Redis holds the counters under', () => {
     expect(COUNTERS).toEqual({
-      accepted: 'acc', completed: 'done', completedEarly: 'early', completedOnTime: 'ontime', completedOverdue: 'overdue',
-      returned: 'returned', casesNet: 'net',
-      issued: 'iss', called: 'call', waiting: 'wait', started: 'start', finished: 'fin', noShow: 'noshow', transferred: 'transfer',
-      waitSumSec: 'waitSum', waitCount: 'waitN', serviceSumSec: 'svcSum', serviceCount: 'svcN', windowOpenSec: 'openSec',
-      rated1: 'r1', rated2: 'r2', rated3: 'r3', rated4: 'r4', rated5: 'r5', ratings: 'rt', badRatings: 'bad',
-      complaintsFiled: 'cpF', complaintsClosed: 'cpC', portalViews: 'pv', trades: 'trN', tradesFen: 'trAmt', fees: 'feeN', feesFen: 'feeAmt',
-      alertsRaised: 'alN', alertsRaisedYellow: 'alY', alertsRaisedRed: 'alR',
+      accepted: 'acc',
+      completed: 'done',
+      completedEarly: 'early',
+      completedOnTime: 'ontime',
+      completedOverdue: 'overdue',
+      returned: 'returned',
+      casesNet: 'net',
+      issued: 'iss',
+      called: 'call',
+      waiting: 'wait',
+      started: 'start',
+      finished: 'fin',
+      noShow: 'noshow',
+      transferred: 'transfer',
+      waitSumSec: 'waitSum',
+      waitCount: 'waitN',
+      serviceSumSec: 'svcSum',
+      serviceCount: 'svcN',
+      windowOpenSec: 'openSec',
+      rated1: 'r1',
+      rated2: 'r2',
+      rated3: 'r3',
+      rated4: 'r4',
+      rated5: 'r5',
+      ratings: 'rt',
+      badRatings: 'bad',
+      complaintsFiled: 'cpF',
+      complaintsClosed: 'cpC',
+      portalViews: 'pv',
+      trades: 'trN',
+      tradesFen: 'trAmt',
+      fees: 'feeN',
+      feesFen: 'feeAmt',
+      alertsRaised: 'alN',
+      alertsRaisedYellow: 'alY',
+      alertsRaisedRed: 'alR',
     });
     expect(COUNTER_FAMILIES).toEqual({ waitMinute: 'wh:', portalColumn: 'col:', tradesOfCategory: 'trN:', tradesFenOfCategory: 'trAmt:' });
     expect(GAUGES).toEqual({ openCases: 'open' });
@@ -105,26 +142,33 @@ describe('counter fields', () => {
 
   it('are in the prelude of every script', () => {
     expect(LUA_PRELUDE).toContain(counterFieldsLua());
-    expect(counterFieldsLua()).toContain('local C = { accepted = \'acc\', ');
+    expect(counterFieldsLua()).toContain("local C = { accepted = 'acc', ");
   });
 
   it('finds the literals it looks for (the check itself)', () => {
-    const found = literalsOf([
-      'bump(r.scopes, r, \'acc\', 1, true) -- \'iss\' in a comment',
-      'if status == \'open\' then gauge(scopes, \'open\', 1) end',
-      'redis.call(\'HINCRBY\', key, \'done\', 1); redis.call(\'HSET\', key, \'status\', \'done\')',
-      '--[[ \'fin\'',
-      '\'fin\' ]] local x = "pv"',
-    ].join('\n'));
+    const found = literalsOf(
+      [
+        "bump(r.scopes, r, 'acc', 1, true) -- 'iss' in a comment",
+        "if status == 'open' then gauge(scopes, 'open', 1) end",
+        "redis.call('HINCRBY', key, 'done', 1); redis.call('HSET', key, 'status', 'done')",
+        "--[[ 'fin'",
+        '\'fin\' ]] local x = "pv"',
+      ].join('\n'),
+    );
     expect(found.map((l) => [l.value, l.line, l.inCounterCall])).toEqual([
       ['acc', 1, true],
-      ['open', 2, false], ['open', 2, true],
-      ['HINCRBY', 3, true], ['done', 3, true], ['HSET', 3, false], ['status', 3, false], ['done', 3, false],
+      ['open', 2, false],
+      ['open', 2, true],
+      ['HINCRBY', 3, true],
+      ['done', 3, true],
+      ['HSET', 3, false],
+      ['status', 3, false],
+      ['done', 3, false],
       ['pv', 5, false],
     ]);
   });
 
-  it.each(LUA)('%s writes no counter field as a literal (the prelude\'s C names them)', (file) => {
+  it.each(LUA)("%s writes no counter field as a literal (the prelude's C names them)", (file) => {
     expect(counterLiterals(file)).toEqual([]);
   });
 
@@ -133,15 +177,22 @@ describe('counter fields', () => {
     const names = new Set(FIELDS.values());
     const counting = new Set([.../local COUNTING = \{([^}]*)\}/.exec(counterFieldsLua())![1]!.matchAll(/(\w+) = /g)].map((m) => m[1]!));
     const unknown = [
-      ...[...text.matchAll(/\bC\.(\w+)/g)].map((m) => m[1]!).filter((n) => !names.has(n)).map((n) => `C.${n}`),
-      ...[...text.matchAll(/\bCOUNTING\.(\w+)/g)].map((m) => m[1]!).filter((n) => !counting.has(n)).map((n) => `COUNTING.${n}`),
+      ...[...text.matchAll(/\bC\.(\w+)/g)]
+        .map((m) => m[1]!)
+        .filter((n) => !names.has(n))
+        .map((n) => `C.${n}`),
+      ...[...text.matchAll(/\bCOUNTING\.(\w+)/g)]
+        .map((m) => m[1]!)
+        .filter((n) => !counting.has(n))
+        .map((n) => `COUNTING.${n}`),
     ];
     expect(unknown).toEqual([]);
   });
 
   it.each(PENDING.map((p) => [p.literal, p.dir] as const))('still needs its exception for %s under server/%s', (literal, dir) => {
-    const used = LUA.filter((f) => f.startsWith(dir)).some((f) => literalsOf(fs.readFileSync(path.join(SERVER, f), 'utf8'))
-      .some((l) => l.value === literal && (!(literal in ORDINARY_WORDS) || l.inCounterCall)));
+    const used = LUA.filter((f) => f.startsWith(dir)).some((f) =>
+      literalsOf(fs.readFileSync(path.join(SERVER, f), 'utf8')).some((l) => l.value === literal && (!(literal in ORDINARY_WORDS) || l.inCounterCall)),
+    );
     expect(used, `no Lua under server/${dir} writes '${literal}' any more: remove its entry from PENDING`).toBe(true);
   });
 });

@@ -6,8 +6,12 @@ import { startTestHub, testPrefix } from '../helpers/test-hub.ts';
 
 describe('dates in read queries', () => {
   let hub: Hub;
-  beforeAll(async () => { hub = await startTestHub(testPrefix(), { now: fixedClock('10:00') }); });
-  afterAll(async () => { await hub.stop(); });
+  beforeAll(async () => {
+    hub = await startTestHub(testPrefix(), { now: fixedClock('10:00') });
+  });
+  afterAll(async () => {
+    await hub.stop();
+  });
 
   const get = async (path: string) => {
     const res = await fetch(`${hub.url}${path}`);
@@ -16,8 +20,10 @@ describe('dates in read queries', () => {
 
   it('refuses years before 2000 and after 2100 with a field error', async () => {
     for (const [path, field] of [
-      ['/api/v1/snapshot?date=1999-12-31', 'date'], ['/api/v1/snapshot?date=2101-01-01', 'date'],
-      ['/api/v1/snapshot?date=0000-01-01', 'date'], ['/api/v1/snapshot?date=9999-12-31T00:00:00Z', 'date'],
+      ['/api/v1/snapshot?date=1999-12-31', 'date'],
+      ['/api/v1/snapshot?date=2101-01-01', 'date'],
+      ['/api/v1/snapshot?date=0000-01-01', 'date'],
+      ['/api/v1/snapshot?date=9999-12-31T00:00:00Z', 'date'],
       ['/api/v1/series?metric=portal.pv&interval=day&from=1970-01-01&to=2000-01-05', 'from'],
       ['/api/v1/series?metric=portal.pv&interval=day&from=2100-12-30&to=2101-01-02', 'to'],
     ] as const) {

@@ -47,7 +47,10 @@ describe('/healthz and ingest when the disk is full', () => {
       }
     }
     expect(refused).toHaveLength(1);
-    const health = await waitFor('health to see the failed AOF write', async () => { const h = await healthOf(hub); return h.body.reasons.includes('aof-write-failed') && h; });
+    const health = await waitFor('health to see the failed AOF write', async () => {
+      const h = await healthOf(hub);
+      return h.body.reasons.includes('aof-write-failed') && h;
+    });
     expect(health.status).toBe(503);
     expect(health.body.redis).toMatchObject({ aofLastWrite: 'err', writable: false, writeError: 'MISCONF' });
     expect(health.body.reasons).toContain('redis-refuses-writes');

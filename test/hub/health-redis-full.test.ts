@@ -37,7 +37,11 @@ describe('/healthz and ingest when Redis memory runs out', () => {
   it('is ok with room to spare and reports the memory', async () => {
     const { status, body } = await healthOf(hub);
     expect(status).toBe(200);
-    expect(body).toMatchObject({ status: 'ok', reasons: [], redis: { reachable: true, writable: true, aofLastWrite: 'ok', memory: { maxBytes: 0, ratio: null } } });
+    expect(body).toMatchObject({
+      status: 'ok',
+      reasons: [],
+      redis: { reachable: true, writable: true, aofLastWrite: 'ok', memory: { maxBytes: 0, ratio: null } },
+    });
     expect(body.redis.memory.usedBytes).toBeGreaterThan(0);
   });
 
@@ -53,7 +57,7 @@ describe('/healthz and ingest when Redis memory runs out', () => {
     expect((await postEvents(hub, 'portal', [ev.hit(at('09:00'), 'v1')])).status).toBe(202);
   });
 
-  it('answers 503 once Redis refuses writes, without Redis\'s text, and recovers when memory is freed', async () => {
+  it("answers 503 once Redis refuses writes, without Redis's text, and recovers when memory is freed", async () => {
     const used = (await healthOf(hub)).body.redis.memory.usedBytes as number;
     await redis.client.config('SET', 'maxmemory', String(Math.round(used / 2)));
     const health = await healthOf(hub);
@@ -77,7 +81,10 @@ describe('/healthz and ingest when Redis memory runs out', () => {
 
     const freedAt = Date.now();
     await redis.client.config('SET', 'maxmemory', '0');
-    const back = await waitFor('health back to ok', async () => { const h = await healthOf(hub); return h.status === 200 && h; });
+    const back = await waitFor('health back to ok', async () => {
+      const h = await healthOf(hub);
+      return h.status === 200 && h;
+    });
     expect(back.body).toMatchObject({ status: 'ok', reasons: [], redis: { writable: true } });
     console.log(`health ok ${Date.now() - freedAt} ms after memory was freed`);
     // the refused event was not taken: sent again, it counts once

@@ -12,7 +12,12 @@ import { fixedClock } from '../helpers/test-clock.ts';
 
 const ADMIN_PASSWORD = 'admin-password-hostile-1';
 
-interface Route { method: 'GET' | 'POST'; path: string; query: string[]; pathParams?: string[] }
+interface Route {
+  method: 'GET' | 'POST';
+  path: string;
+  query: string[];
+  pathParams?: string[];
+}
 
 /** The routes and the parameters each reads. `:x` in a path is a path parameter. */
 const ROUTES: Route[] = [
@@ -43,7 +48,26 @@ const ROUTES: Route[] = [
 ];
 
 const PROTOTYPE_NAMES = [...Object.getOwnPropertyNames(Object.prototype), '__proto__', 'prototype', 'constructor.prototype', 'toString', 'then'];
-const ODD_NUMBERS = ['-1', '0', '1e309', '-1e309', '99999999999999999999', '9007199254740993', 'NaN', 'Infinity', '-0', '0x10', '1.5', '1e3', '00001', '2026-02-30', '0000-01-01', '9999-12-31', '275760-09-13', '1969-12-31T23:59:59Z'];
+const ODD_NUMBERS = [
+  '-1',
+  '0',
+  '1e309',
+  '-1e309',
+  '99999999999999999999',
+  '9007199254740993',
+  'NaN',
+  'Infinity',
+  '-0',
+  '0x10',
+  '1.5',
+  '1e3',
+  '00001',
+  '2026-02-30',
+  '0000-01-01',
+  '9999-12-31',
+  '275760-09-13',
+  '1969-12-31T23:59:59Z',
+];
 
 const hostile = fc.oneof(
   fc.constantFrom(...PROTOTYPE_NAMES),
@@ -60,12 +84,16 @@ describe('hostile parameters on every route', () => {
   beforeAll(async () => {
     hub = await startTestHub(testPrefix(), { now: fixedClock('15:00'), env: { ADMIN_PASSWORD } });
     const res = await fetch(`${hub.url}/api/v1/session`, {
-      method: 'POST', headers: { 'content-type': 'application/json', origin: hub.url }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: hub.url },
+      body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
     });
     expect(res.status).toBe(200);
     cookie = res.headers.get('set-cookie')!.split(';')[0]!;
   });
-  afterAll(async () => { await hub.stop(); });
+  afterAll(async () => {
+    await hub.stop();
+  });
 
   const send = async (route: Route, path: string, query: string) => {
     const res = await fetch(`${hub.url}${path}${query ? `?${query}` : ''}`, {
@@ -80,9 +108,8 @@ describe('hostile parameters on every route', () => {
   it('answers every parameter of every route below 500, and stays up', async () => {
     const tried = { requests: 0, parameters: new Set<string>(), values: new Set<string>() };
     const statuses = new Map<number, number>();
-    await fc.assert(fc.asyncProperty(
-      fc.constantFrom(...ROUTES), fc.nat(), hostile, fc.boolean(),
-      async (route, pick, value, twice) => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...ROUTES), fc.nat(), hostile, fc.boolean(), async (route, pick, value, twice) => {
         const params = [...route.query.map((q) => `?${q}`), ...(route.pathParams ?? []).map((p) => `:${p}`)];
         let path = route.path;
         let query = '';
@@ -100,11 +127,14 @@ describe('hostile parameters on every route', () => {
         const status = await send(route, path, query);
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
         expect(status, `${route.method} ${path}?${query.slice(0, 200)}`).toBeLessThan(500);
-      },
-    ), { numRuns: 1500 });
+      }),
+      { numRuns: 1500 },
+    );
     const health = await fetch(`${hub.url}/healthz`);
     expect(health.status).toBe(200);
-    console.log(`hostile requests: ${tried.requests} sent to ${tried.parameters.size} parameters of ${ROUTES.length} routes, ${tried.values.size} distinct values; statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+    console.log(
+      `hostile requests: ${tried.requests} sent to ${tried.parameters.size} parameters of ${ROUTES.length} routes, ${tried.values.size} distinct values; statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
+    );
   });
 
   it('answers the prototype names that once ended the process', async () => {

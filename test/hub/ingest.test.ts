@@ -10,13 +10,22 @@ const now = fixedClock('10:00');
 describe('POST /api/v1/events', () => {
   let hub: Hub;
   const prefix = testPrefix();
-  beforeAll(async () => { hub = await startTestHub(prefix, { now }); });
-  afterAll(async () => { await hub.stop(); });
+  beforeAll(async () => {
+    hub = await startTestHub(prefix, { now });
+  });
+  afterAll(async () => {
+    await hub.stop();
+  });
 
   it('keeps the good events of a mixed batch and names the field of each bad one', async () => {
     const good = ev.issued(at('09:00'), 'B001');
     const { status, body } = await postEvents(hub, 'queue', {
-      events: [good, { ...ev.issued(at('09:01'), 'B002'), dept: 'nowhere' }, { ...ev.called(at('09:02'), 'B001'), at: `${TODAY} 09:02` }, { type: 'ticket.teleported', id: 'x1' }],
+      events: [
+        good,
+        { ...ev.issued(at('09:01'), 'B002'), dept: 'nowhere' },
+        { ...ev.called(at('09:02'), 'B001'), at: `${TODAY} 09:02` },
+        { type: 'ticket.teleported', id: 'x1' },
+      ],
     });
     expect(status).toBe(202);
     expect(body.accepted).toBe(1);
@@ -41,7 +50,7 @@ describe('POST /api/v1/events', () => {
     expect(snap.tickets.issued).toBe(1);
   });
 
-  it('rejects an event whose source is not the token\'s source', async () => {
+  it("rejects an event whose source is not the token's source", async () => {
     const { body } = await postEvents(hub, 'rating', [ev.issued(at('09:20'), 'A001', 'yiyang.agri')]);
     expect(body.rejected[0].errors).toContainEqual({ path: 'source', message: 'must be "rating", the source of this token' });
   });

@@ -15,9 +15,31 @@ import { assembleScript, LUA_FILES, LUA_PRELUDE, readLua, resolveIncludes } from
 
 /** The names Redis's Lua 5.1 sandbox gives every script (the base library and the loaded libraries). */
 const LUA_NAMES = new Set([
-  'redis', 'cjson', 'cmsgpack', 'bit', 'struct', 'string', 'math', 'table',
-  'assert', 'error', 'ipairs', 'next', 'pairs', 'pcall', 'rawequal', 'rawget', 'rawset', 'select',
-  'setmetatable', 'getmetatable', 'tonumber', 'tostring', 'type', 'unpack', 'xpcall',
+  'redis',
+  'cjson',
+  'cmsgpack',
+  'bit',
+  'struct',
+  'string',
+  'math',
+  'table',
+  'assert',
+  'error',
+  'ipairs',
+  'next',
+  'pairs',
+  'pcall',
+  'rawequal',
+  'rawget',
+  'rawset',
+  'select',
+  'setmetatable',
+  'getmetatable',
+  'tonumber',
+  'tostring',
+  'type',
+  'unpack',
+  'xpcall',
 ]);
 /** What a script receives from the caller; a module receives it as parameters instead. */
 const SCRIPT_INPUTS = new Set(['KEYS', 'ARGV']);
@@ -29,7 +51,10 @@ const parse = (text: string): ScopedChunk => luaparse.parse(text, { scope: true,
 
 function walk(node: unknown, visit: (n: Node) => void): void {
   if (!node || typeof node !== 'object') return;
-  if (Array.isArray(node)) { for (const n of node) walk(n, visit); return; }
+  if (Array.isArray(node)) {
+    for (const n of node) walk(n, visit);
+    return;
+  }
   const n = node as Node;
   if (typeof n.type === 'string') visit(n);
   for (const [k, v] of Object.entries(n)) if (k !== 'loc' && k !== 'range') walk(v, visit);
@@ -54,7 +79,11 @@ const freeNames = (chunk: ScopedChunk): string[] => [...new Set(chunk.globals.ma
 const includedNames = (text: string) => [...text.matchAll(/^--#include ([\w-]+\.lua)$/gm)].map((m) => m[1]!);
 /** The modules a file includes, and those they include. */
 function includesOf(name: string, found = new Set<string>()): Set<string> {
-  for (const m of includedNames(readLua(name))) if (!found.has(m)) { found.add(m); includesOf(m, found); }
+  for (const m of includedNames(readLua(name)))
+    if (!found.has(m)) {
+      found.add(m);
+      includesOf(m, found);
+    }
   return found;
 }
 const MODULES = new Set([...LUA_FILES.keys()].flatMap((name) => includedNames(readLua(name))));
@@ -74,17 +103,28 @@ function preludeNames(prelude: string): string[] {
   return parse(prelude).body.flatMap((s) => (s.type === 'LocalStatement' ? s.variables.map((v) => v.name) : []));
 }
 
-describe('the hub\'s Lua', () => {
+describe("the hub's Lua", () => {
   it('has a unique name for every file, and the scripts and modules it is made of', () => {
     const all = fs.readdirSync(path.resolve('server'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.lua'));
     expect(new Set(all.map((f) => path.basename(f))).size).toBe(all.length);
     expect(LUA_FILES.size).toBe(all.length);
-    expect(SCRIPTS).toEqual(expect.arrayContaining(['append-events.lua', 'aggregate-backlog.lua', 'alert-apply-entries.lua', 'alert-fire-timer.lua', 'alert-run-ops.lua', 'alert-act.lua']));
-    expect([...MODULES].sort()).toEqual(expect.arrayContaining(['aggregate-events.lua', 'case-lifecycle.lua', 'working-days.lua', 'alert-core.lua', 'alert-cases.lua']));
+    expect(SCRIPTS).toEqual(
+      expect.arrayContaining([
+        'append-events.lua',
+        'aggregate-backlog.lua',
+        'alert-apply-entries.lua',
+        'alert-fire-timer.lua',
+        'alert-run-ops.lua',
+        'alert-act.lua',
+      ]),
+    );
+    expect([...MODULES].sort()).toEqual(
+      expect.arrayContaining(['aggregate-events.lua', 'case-lifecycle.lua', 'working-days.lua', 'alert-core.lua', 'alert-cases.lua']),
+    );
     expect(LUA_PRELUDE).toMatch(/^local TIME = /);
   });
 
-  it.each(SCRIPTS)('%s, as Redis runs it, assigns no global and reads only Lua\'s and Redis\'s own names', (script) => {
+  it.each(SCRIPTS)("%s, as Redis runs it, assigns no global and reads only Lua's and Redis's own names", (script) => {
     const chunk = parse(assembleScript(script));
     expect(globalsAssigned(chunk)).toEqual([]);
     expect(freeNames(chunk).filter((n) => !LUA_NAMES.has(n) && !SCRIPT_INPUTS.has(n))).toEqual([]);
@@ -97,12 +137,20 @@ describe('the hub\'s Lua', () => {
     const name = tableOf(module);
     const first = body[0]!;
     expect(first.type === 'LocalStatement' && first.variables.map((v) => v.name), `${module} starts with local ${name} = {}`).toEqual([name]);
-    const leaks = body.slice(1).filter((s: Statement) => !(
-      s.type === 'DoStatement'
-      || (s.type === 'FunctionDeclaration' && s.identifier?.type === 'MemberExpression')
-      || (s.type === 'AssignmentStatement' && s.variables.every((v) => v.type === 'MemberExpression'))
-    ));
-    expect(leaks.map((s) => `${s.type} (line ${s.loc!.start.line})`), `${module} declares nothing else at its top level`).toEqual([]);
+    const leaks = body
+      .slice(1)
+      .filter(
+        (s: Statement) =>
+          !(
+            s.type === 'DoStatement' ||
+            (s.type === 'FunctionDeclaration' && s.identifier?.type === 'MemberExpression') ||
+            (s.type === 'AssignmentStatement' && s.variables.every((v) => v.type === 'MemberExpression'))
+          ),
+      );
+    expect(
+      leaks.map((s) => `${s.type} (line ${s.loc!.start.line})`),
+      `${module} declares nothing else at its top level`,
+    ).toEqual([]);
 
     // what it reads: its own names, the modules it includes, and a prelude of a script using it
     const script = SCRIPTS.find((s) => includesOf(s).has(module))!;
@@ -110,7 +158,10 @@ describe('the hub\'s Lua', () => {
     const prelude = preludeOf(script);
     const chunk = parse(`${prelude}\n${resolveIncludes(own, new Set([module]))}`);
     expect(globalsAssigned(chunk)).toEqual([]);
-    expect(freeNames(chunk).filter((n) => !LUA_NAMES.has(n)), `${module} reads no KEYS, ARGV or local of its includer`).toEqual([]);
+    expect(
+      freeNames(chunk).filter((n) => !LUA_NAMES.has(n)),
+      `${module} reads no KEYS, ARGV or local of its includer`,
+    ).toEqual([]);
     expect(preludeNames(prelude)).toContain('TIME');
   });
 });

@@ -16,24 +16,34 @@ describe('ticket, rating, portal, trade and fee figures', () => {
   beforeAll(async () => {
     hub = await startTestHub(testPrefix(), { now: fixedClock('16:30') });
     await postEvents(hub, 'queue', [
-      ev.issued(t('09:00:00'), 'B001', D), ev.issued(t('09:01:00'), 'B002', D), ev.issued(t('09:02:00'), 'B003', D),
+      ev.issued(t('09:00:00'), 'B001', D),
+      ev.issued(t('09:01:00'), 'B002', D),
+      ev.issued(t('09:02:00'), 'B003', D),
       ev.called(t('09:10:00'), 'B001', W),
       // a call that arrives before its issue (out of order): the wait still counts, the waiting count not
-      ev.called(t('09:20:00'), 'B009', W), ev.issued(t('09:05:00'), 'B009', D),
+      ev.called(t('09:20:00'), 'B009', W),
+      ev.issued(t('09:05:00'), 'B009', D),
       ev.called(t('09:10:30'), 'B001', W), // a recall: counted once
     ]);
     await postEvents(hub, 'window', [
       ev.windowStatus(t('08:30:00'), 'open', W, D),
-      ev.started(t('09:11:00'), 'B001', W), ev.finished(t('09:21:00'), 'B001', W),
+      ev.started(t('09:11:00'), 'B001', W),
+      ev.finished(t('09:21:00'), 'B001', W),
       ev.windowStatus(t('11:30:00'), 'paused', W, D),
     ]);
-    await postEvents(hub, 'rating', [5, 4, 3, 2, 1].map((s) => ev.rating(t('09:30:00'), s, W, D)));
+    await postEvents(
+      hub,
+      'rating',
+      [5, 4, 3, 2, 1].map((s) => ev.rating(t('09:30:00'), s, W, D)),
+    );
     await postEvents(hub, 'portal', [ev.hit(t('10:00:00'), 'v1'), ev.hit(t('10:00:10'), 'v1', '市长热线'), ev.hit(t('10:01:00'), 'v2')]);
     await postEvents(hub, 'trade', [ev.trade(t('10:00:00'), 0.1), ev.trade(t('10:00:00'), 0.2, 'land')]);
     await postEvents(hub, 'fee', [ev.fee(t('10:00:00'), 12.5), ev.fee(t('10:05:00'), 80)]);
     await drained(hub);
   });
-  afterAll(async () => { await hub.stop(); });
+  afterAll(async () => {
+    await hub.stop();
+  });
 
   it('computes waiting count, wait and service times from the ticket flow', async () => {
     const s = await getJson(hub, `/api/v1/snapshot?scope=dept:${D}`);
@@ -91,7 +101,10 @@ describe('ticket, rating, portal, trade and fee figures', () => {
 
   it('serves daily rates as a series', async () => {
     const s = await getJson(hub, `/api/v1/series?metric=ratings.satisfactionRate&scope=window:${W}&interval=day&from=${YESTERDAY}&to=${TODAY}`);
-    expect(s.points).toEqual([{ t: YESTERDAY, v: null }, { t: TODAY, v: 0.6 }]);
+    expect(s.points).toEqual([
+      { t: YESTERDAY, v: null },
+      { t: TODAY, v: 0.6 },
+    ]);
   });
 
   it('answers a bad series request with the field and the reason', async () => {

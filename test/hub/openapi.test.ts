@@ -25,7 +25,9 @@ const isScreenPage = (path: string) => path === '/screens' || path.startsWith('/
  */
 async function expressAppOf(hub: Hub): Promise<any> {
   let seen: IncomingMessage | undefined;
-  const listener = (req: IncomingMessage) => { seen = req; };
+  const listener = (req: IncomingMessage) => {
+    seen = req;
+  };
   hub.server.prependListener('request', listener);
   try {
     await (await fetch(`${hub.url}/healthz`)).text();
@@ -57,7 +59,10 @@ function servedRoutes(app: any): string[] {
   return out;
 }
 
-interface Operation { parameters?: { name: string; in: string; required: boolean; schema: { enum?: string[] } }[]; security?: object[] }
+interface Operation {
+  parameters?: { name: string; in: string; required: boolean; schema: { enum?: string[] } }[];
+  security?: object[];
+}
 type Doc = { openapi: string; paths: Record<string, Record<string, Operation>> };
 
 describe('the OpenAPI document', () => {
@@ -69,7 +74,9 @@ describe('the OpenAPI document', () => {
     // screen tokens configured: reads need credentials, and the document still does not
     hub = await startTestHub(testPrefix(), { now: testNow, env: { SCREEN_TOKENS: `hall=${SCREEN_TOKEN}:center:yiyang`, ADMIN_PASSWORD } });
     const login = await fetch(`${hub.url}/api/v1/session`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
     });
     expect(login.status).toBe(200);
     cookie = login.headers.get('set-cookie')!.split(';')[0]!;
@@ -77,7 +84,9 @@ describe('the OpenAPI document', () => {
     served = { status: res.status, type: res.headers.get('content-type') };
     doc = await res.json();
   });
-  afterAll(async () => { await hub?.stop(); });
+  afterAll(async () => {
+    await hub?.stop();
+  });
 
   it('is served to anyone, as JSON, while the reads need a token', async () => {
     expect((await fetch(`${hub.url}/api/v1/catalog`)).status).toBe(401);
@@ -96,11 +105,17 @@ describe('the OpenAPI document', () => {
     expect(JSON.stringify(doc)).not.toContain('"$schema"');
   });
 
-  it('declares each path template\'s parameters (which the validator does not check)', () => {
+  it("declares each path template's parameters (which the validator does not check)", () => {
     for (const [path, ops] of Object.entries(doc.paths)) {
       const names = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).sort();
       for (const [method, op] of Object.entries(ops)) {
-        expect((op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name).sort(), `${method} ${path}`).toEqual(names);
+        expect(
+          (op.parameters ?? [])
+            .filter((p) => p.in === 'path')
+            .map((p) => p.name)
+            .sort(),
+          `${method} ${path}`,
+        ).toEqual(names);
       }
     }
   });
@@ -121,7 +136,10 @@ describe('the OpenAPI document', () => {
     expect(param('interval').required).toBe(false);
     // the INPUT of the transforms: a date is text, not the day index it becomes
     expect(param('from').schema).toMatchObject({ type: 'string' });
-    expect(doc.paths['/api/v1/cockpit/rankings']!.get!.parameters!.find((p) => p.name === 'limit')!.schema).toMatchObject({ type: 'string', pattern: '^\\d{1,6}$' });
+    expect(doc.paths['/api/v1/cockpit/rankings']!.get!.parameters!.find((p) => p.name === 'limit')!.schema).toMatchObject({
+      type: 'string',
+      pattern: '^\\d{1,6}$',
+    });
     expect(doc.paths['/api/v1/alerts/{id}']!.get!.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path', required: true })]);
   });
 
@@ -147,7 +165,9 @@ describe('the OpenAPI document', () => {
       const op = ops.get;
       if (!op?.parameters || path.includes('{')) continue;
       for (const p of op.parameters.filter((x) => x.in === 'query' && x.schema.enum)) {
-        const base = op.parameters.filter((x) => x.name !== p.name && (x.required || x.name === 'scope')).map((x) => `${x.name}=${encodeURIComponent(filler[x.name] ?? '')}`);
+        const base = op.parameters
+          .filter((x) => x.name !== p.name && (x.required || x.name === 'scope'))
+          .map((x) => `${x.name}=${encodeURIComponent(filler[x.name] ?? '')}`);
         const ask = async (value: string) => {
           const res = await fetch(`${hub.url}${path}?${[...base, `${p.name}=${encodeURIComponent(value)}`].join('&')}`, { headers: { cookie } });
           return { status: res.status, field: ((await res.json().catch(() => ({}))) as { field?: string }).field };
@@ -165,7 +185,11 @@ describe('the OpenAPI document', () => {
   });
 
   it('marks the routes that need no credentials, and only those', () => {
-    const open = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).filter(([, op]) => op.security?.length === 0).map(([m]) => `${m} ${path}`));
+    const open = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) => op.security?.length === 0)
+        .map(([m]) => `${m} ${path}`),
+    );
     expect(open.sort()).toEqual(['get /api/v1/openapi.json', 'get /healthz', 'get /metrics', 'post /api/v1/session']);
   });
 });

@@ -51,9 +51,14 @@ function spellings(pathAndQuery: string): string[] {
 describe('guarded routes under every spelling', () => {
   let hub: Hub;
   beforeAll(async () => {
-    hub = await startTestHub(testPrefix(), { now: fixedClock('15:00'), env: { SCREEN_TOKENS: `hall=${HALL_TOKEN}:center:yiyang`, ADMIN_PASSWORD: 'admin-password-spell-1' } });
+    hub = await startTestHub(testPrefix(), {
+      now: fixedClock('15:00'),
+      env: { SCREEN_TOKENS: `hall=${HALL_TOKEN}:center:yiyang`, ADMIN_PASSWORD: 'admin-password-spell-1' },
+    });
   });
-  afterAll(async () => { await hub.stop(); });
+  afterAll(async () => {
+    await hub.stop();
+  });
 
   it('never answers 200 to a reader with no credentials, however the path is spelled', async () => {
     let tried = 0;

@@ -9,7 +9,9 @@ describe('HTTP reads once screen tokens are configured', () => {
   beforeAll(async () => {
     hub = await startTestHub(testPrefix(), { env: { SCREEN_TOKENS: `hall=${TOKEN}:center:yiyang`, ADMIN_PASSWORD: 'admin-password-1' } });
   });
-  afterAll(async () => { await hub.stop(); });
+  afterAll(async () => {
+    await hub.stop();
+  });
 
   const get = (path: string, headers: Record<string, string> = {}) => fetch(`${hub.url}${path}`, { headers });
 
@@ -34,7 +36,11 @@ describe('HTTP reads once screen tokens are configured', () => {
   });
 
   it('lets a signed-in leader or admin read any scope', async () => {
-    const login = await fetch(`${hub.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin-password-1' }) });
+    const login = await fetch(`${hub.url}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'admin-password-1' }),
+    });
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
     expect((await get('/api/v1/snapshot?scope=center:heshan', { cookie })).status).toBe(200);
     expect((await get('/api/v1/series?metric=portal.pv&scope=city', { cookie })).status).toBe(200);

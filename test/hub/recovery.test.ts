@@ -37,7 +37,16 @@ describe('aggregation after a crash', () => {
     try {
       await postEvents(hub, 'queue', [ev.issued(at, 'R1', 'yiyang.tax'), ev.issued(at, 'R2', 'yiyang.tax')]);
       await drained(hub);
-      const [applied, failed] = await hub.redis.ygApplyEvents(hub.keys.stream, hub.keys.deadLetters, hub.keys.group, 'another-hub', hub.keys.prefix, 100, DAY_MS, NOW);
+      const [applied, failed] = await hub.redis.ygApplyEvents(
+        hub.keys.stream,
+        hub.keys.deadLetters,
+        hub.keys.group,
+        'another-hub',
+        hub.keys.prefix,
+        100,
+        DAY_MS,
+        NOW,
+      );
       expect([applied, failed]).toEqual([0, []]);
       expect((await getJson(hub, '/api/v1/snapshot?scope=dept:yiyang.tax')).tickets.issued).toBe(2);
     } finally {
@@ -50,7 +59,11 @@ describe('aggregation after a crash', () => {
     const hub = await startTestHub(prefix, { now, env: { AGGREGATOR: 'off' } });
     try {
       for (let b = 0; b < 10; b++) {
-        await postEvents(hub, 'portal', Array.from({ length: 100 }, (_, i) => ev.hit(at, `t${b}-${i}`)));
+        await postEvents(
+          hub,
+          'portal',
+          Array.from({ length: 100 }, (_, i) => ev.hit(at, `t${b}-${i}`)),
+        );
       }
       await ensureGroup(hub.redis, hub.keys);
       // a retention of 0: everything applied may go
@@ -61,7 +74,7 @@ describe('aggregation after a crash', () => {
       expect(left).toBeGreaterThanOrEqual(550);
       const [rest] = await hub.redis.ygApplyEvents(hub.keys.stream, hub.keys.deadLetters, hub.keys.group, 'apply', hub.keys.prefix, 1000, 0, NOW);
       expect(rest).toBe(550);
-      expect(Number((await hub.redis.hget(hub.keys.day('city', dayIndexOf(Date.parse(at))), COUNTERS.portalViews)))).toBe(1000);
+      expect(Number(await hub.redis.hget(hub.keys.day('city', dayIndexOf(Date.parse(at))), COUNTERS.portalViews))).toBe(1000);
     } finally {
       await hub.stop();
     }
@@ -79,12 +92,18 @@ describe('aggregation after a crash', () => {
       const sends = [];
       for (let i = 0; i < 15; i++) {
         const hub = [a, b, ingestOnly][i % 3]!;
-        sends.push(postEvents(hub, 'portal', Array.from({ length: 200 }, (_, j) => ev.hit(at, `v${i}-${j}`))));
+        sends.push(
+          postEvents(
+            hub,
+            'portal',
+            Array.from({ length: 200 }, (_, j) => ev.hit(at, `v${i}-${j}`)),
+          ),
+        );
       }
       await Promise.all(sends);
       await drained(a);
       expect((await getJson(b, '/api/v1/snapshot?scope=city')).portal.pv).toBe(3000);
-      expect(await applied(a) + await applied(b) + await applied(ingestOnly)).toBe(3000);
+      expect((await applied(a)) + (await applied(b)) + (await applied(ingestOnly))).toBe(3000);
       expect(await applied(ingestOnly)).toBe(0);
     } finally {
       await a.stop();

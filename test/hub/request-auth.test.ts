@@ -13,16 +13,22 @@ const at = atTime('10:00');
 describe('ingest request authentication', () => {
   let hub: Hub;
   beforeAll(async () => {
-    hub = await startTestHub(testPrefix(), { now: fixedClock('12:00'), env: { INGEST_SIGNED_SOURCES: 'rating', ALLOWED_ORIGINS: 'https://wall.yiyang.example' } });
+    hub = await startTestHub(testPrefix(), {
+      now: fixedClock('12:00'),
+      env: { INGEST_SIGNED_SOURCES: 'rating', ALLOWED_ORIGINS: 'https://wall.yiyang.example' },
+    });
   });
-  afterAll(async () => { await hub.stop(); });
+  afterAll(async () => {
+    await hub.stop();
+  });
 
   const signedPost = (body: string, opts: { ts?: number; nonce?: string; token?: string } = {}) => {
     const ts = String(Math.floor((opts.ts ?? NOW) / 1000));
     const nonce = opts.nonce ?? crypto.randomBytes(12).toString('hex');
     const sig = signRequest(signingKeyOf(opts.token ?? TOKENS.rating), ts, nonce, body).toString('hex');
     return fetch(`${hub.url}/api/v1/events`, {
-      method: 'POST', body,
+      method: 'POST',
+      body,
       headers: { 'content-type': 'application/json', authorization: `YG-HMAC-SHA256 source=rating, ts=${ts}, nonce=${nonce}, sig=${sig}` },
     });
   };

@@ -14,8 +14,12 @@ function outcome(url: string): Promise<string> {
 
 describe('the root namespace', () => {
   let hub: Hub;
-  beforeAll(async () => { hub = await startTestHub(testPrefix()); });
-  afterAll(async () => { await hub.stop(); });
+  beforeAll(async () => {
+    hub = await startTestHub(testPrefix());
+  });
+  afterAll(async () => {
+    await hub.stop();
+  });
 
   it('refuses connections, with or without a trailing slash, while /live connects', async () => {
     expect(await outcome(hub.url)).toBe('namespace-refused');

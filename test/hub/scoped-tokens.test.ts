@@ -29,11 +29,15 @@ describe('scoped ingest tokens', () => {
   let hub: Hub;
   let admin: string;
   beforeAll(async () => {
-    const env = Object.entries(TOKENS).map(([s, t]) => (s === 'queue' ? `queue=${t}@heshan#ticket.*` : `${s}=${t}`)).join(',');
+    const env = Object.entries(TOKENS)
+      .map(([s, t]) => (s === 'queue' ? `queue=${t}@heshan#ticket.*` : `${s}=${t}`))
+      .join(',');
     hub = await startTestHub(prefix, { now: fixedClock('10:00'), env: { INGEST_TOKENS: env, HUB_SECRET, ADMIN_PASSWORD } });
     admin = await signIn(hub, 'admin', ADMIN_PASSWORD);
   });
-  afterAll(async () => { await hub.stop(); });
+  afterAll(async () => {
+    await hub.stop();
+  });
 
   it('refuses the events of other centers (field center) and other types (field type), and takes the rest of the batch', async () => {
     const heshanIssued = { ...ev.issued(at('09:00'), 'A001', 'heshan.realestate'), center: 'heshan' };
@@ -46,7 +50,11 @@ describe('scoped ingest tokens', () => {
     ]);
     expect(answer.status).toBe(202);
     expect(answer.body.accepted).toBe(2);
-    expect(paths(answer)).toEqual([[1, ['center']], [2, ['type']], [3, ['center', 'type']]]);
+    expect(paths(answer)).toEqual([
+      [1, ['center']],
+      [2, ['type']],
+      [3, ['center', 'type']],
+    ]);
     expect(answer.body.rejected[0].errors[0].message).toBe('this token may send for heshan only');
     expect(answer.body.rejected[1].errors[0].message).toBe('this token may send ticket.* only');
     await drained(hub);
@@ -80,8 +88,12 @@ describe('scoped ingest tokens', () => {
   it('answers 400 naming the field for a scope that names no center or type of the contract', async () => {
     const rotate = (body: unknown) => api(hub, 'POST', '/api/v1/tokens/ingest/trade/rotate', { cookie: admin, body });
     for (const [body, field] of [
-      [{ centers: ['nowhere'] }, 'centers'], [{ centers: [] }, 'centers'], [{ centers: 'yiyang' }, 'centers'],
-      [{ types: ['ticket.bogus'] }, 'types'], [{ types: ['hasOwnProperty'] }, 'types'], [{ types: ['__proto__.*'] }, 'types'],
+      [{ centers: ['nowhere'] }, 'centers'],
+      [{ centers: [] }, 'centers'],
+      [{ centers: 'yiyang' }, 'centers'],
+      [{ types: ['ticket.bogus'] }, 'types'],
+      [{ types: ['hasOwnProperty'] }, 'types'],
+      [{ types: ['__proto__.*'] }, 'types'],
     ] as const) {
       const answer = await rotate(body);
       expect([answer.status, answer.body.field], JSON.stringify(body)).toEqual([400, field]);
@@ -91,7 +103,14 @@ describe('scoped ingest tokens', () => {
   });
 
   it('rotates a scoped token from the shell, and lists scopes in the INGEST_TOKENS notation', async () => {
-    const env = { ...process.env, REDIS_URL: `redis://127.0.0.1:${redisPort()}`, REDIS_PREFIX: prefix, HUB_SECRET, INGEST_TOKENS: `queue=${TOKENS.queue}@heshan#ticket.*`, LOG_LEVEL: 'silent' };
+    const env = {
+      ...process.env,
+      REDIS_URL: `redis://127.0.0.1:${redisPort()}`,
+      REDIS_PREFIX: prefix,
+      HUB_SECRET,
+      INGEST_TOKENS: `queue=${TOKENS.queue}@heshan#ticket.*`,
+      LOG_LEVEL: 'silent',
+    };
     const cli = (...args: string[]) => promisify(execFile)('node_modules/.bin/tsx', ['scripts/admin.ts', ...args], { env });
     const token = (await cli('rotate-ingest-token', 'fee', '--centers', 'heshan,ziyang', '--types', 'fee.collected')).stdout.trim();
     await hub.auth.tokens.refresh();
@@ -101,7 +120,9 @@ describe('scoped ingest tokens', () => {
     const list = (await cli('list-tokens')).stdout;
     expect(list).toMatch(/ingest\tfee\trotated\t@heshan\|ziyang#fee\.collected\t/);
     expect(list).toMatch(/ingest\tqueue\tenv\t@heshan#ticket\.\*\t/);
-    await expect(cli('rotate-ingest-token', 'fee', '--centers', 'nowhere')).rejects.toMatchObject({ stderr: expect.stringMatching(/"nowhere" is not a center/) });
+    await expect(cli('rotate-ingest-token', 'fee', '--centers', 'nowhere')).rejects.toMatchObject({
+      stderr: expect.stringMatching(/"nowhere" is not a center/),
+    });
   }, 60_000);
 });
 
@@ -112,7 +133,15 @@ describe('INGEST_TOKENS scope syntax', () => {
     const { scope, token } = load('queue=abcdefgh1234@heshan|ziyang#ticket.*|window.status').ingestTokens.get('queue')!;
     expect(token).toBe('abcdefgh1234');
     expect([...scope.centers!]).toEqual(['heshan', 'ziyang']);
-    expect([...scope.types!].sort()).toEqual(['ticket.called', 'ticket.finished', 'ticket.issued', 'ticket.noshow', 'ticket.started', 'ticket.transferred', 'window.status']);
+    expect([...scope.types!].sort()).toEqual([
+      'ticket.called',
+      'ticket.finished',
+      'ticket.issued',
+      'ticket.noshow',
+      'ticket.started',
+      'ticket.transferred',
+      'window.status',
+    ]);
     expect(load('rating=abcdefgh1234#rating.submitted').ingestTokens.get('rating')!.scope.centers).toBeNull();
     expect(load('rating=abcdefgh1234').ingestTokens.get('rating')!.scope).toMatchObject({ centers: null, types: null });
     // the mock reads the same variable and sends with the token alone

@@ -18,13 +18,17 @@ const LEAKS = /[0-9a-f]{40}|user_script|script:|WRONGTYPE|seen:|@/;
 
 describe('the text of a 503', () => {
   it('maps Redis errors to fixed texts by their class and code, and keeps the detail for the log', () => {
-    const scriptError = new ReplyError("OOM command not allowed when used memory > 'maxmemory'. script: 6dee20530b98af29aede2283e1e46670101fd16c, on @user_script:57.");
+    const scriptError = new ReplyError(
+      "OOM command not allowed when used memory > 'maxmemory'. script: 6dee20530b98af29aede2283e1e46670101fd16c, on @user_script:57.",
+    );
     const err = new StoreUnavailable(scriptError);
     expect(err.message).toBe('the event store is unavailable (Redis is full (maxmemory reached)); nothing of this request was taken; retry later');
     expect(err.detail).toContain('@user_script:57');
     expect(storeProblem(new ReplyError('MISCONF Errors writing to the AOF file: No space left on device'))).toBe('Redis cannot write to its disk');
     expect(storeProblem(new RedisTimeoutError(750))).toBe('Redis did not answer in time');
-    expect(storeProblem(new RedisUnreachableError(false, new Error("Stream isn't writeable and enableOfflineQueue options is false")))).toBe('Redis is unreachable');
+    expect(storeProblem(new RedisUnreachableError(false, new Error("Stream isn't writeable and enableOfflineQueue options is false")))).toBe(
+      'Redis is unreachable',
+    );
     expect(storeProblem(new ReplyError('ERR user_script:3: Script attempted to access nonexistent global variable'))).toBe('Redis failed');
     expect(storeProblem(new StoreBusyError(64))).toBe('64 batches are already waiting for Redis');
     // the text alone decides nothing: a plain error saying "timed out" is no store failure
@@ -33,8 +37,12 @@ describe('the text of a 503', () => {
 
   describe('from a hub whose append script fails', () => {
     let hub: Hub;
-    beforeAll(async () => { hub = await startTestHub(testPrefix(), { now: fixedClock('10:00') }); });
-    afterAll(async () => { await hub.stop(); });
+    beforeAll(async () => {
+      hub = await startTestHub(testPrefix(), { now: fixedClock('10:00') });
+    });
+    afterAll(async () => {
+      await hub.stop();
+    });
 
     it('answers 503 without the script hash, line or key, and takes the batch once the cause is gone', async () => {
       const event = ev.hit(at('09:00'), 'v1');

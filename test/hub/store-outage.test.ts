@@ -15,7 +15,11 @@ import { waitFor } from '../helpers/wait-for.ts';
 
 const OUTAGE = { error: 'the event store is unavailable (Redis is unreachable); nothing of this request was taken; retry later' };
 
-interface Answer { status: number; retryAfter: string | null; body: unknown }
+interface Answer {
+  status: number;
+  retryAfter: string | null;
+  body: unknown;
+}
 
 async function ask(hub: Hub, method: 'GET' | 'POST', path: string, opts: { cookie?: string; body?: unknown } = {}): Promise<Answer> {
   const res = await fetch(`${hub.url}${path}`, {

@@ -6,7 +6,12 @@ import { throttledWarn } from '../../server/http/throttled-log.ts';
 describe('a throttled warning', () => {
   it('is logged once, then once per interval with the repeats it held back, per key', () => {
     const lines: Record<string, unknown>[] = [];
-    const sink = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } });
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    });
     let t = 0;
     const warn = throttledWarn(pino({ level: 'warn' }, sink), 10_000, () => t);
 
@@ -15,6 +20,10 @@ describe('a throttled warning', () => {
     t = 10_000;
     warn('503 /api/v1/events', { i: 100 }, 'request failed');
 
-    expect(lines.map((l) => [l.i ?? null, l.repeatsSinceLast ?? 0])).toEqual([[0, 0], [null, 0], [100, 99]]);
+    expect(lines.map((l) => [l.i ?? null, l.repeatsSinceLast ?? 0])).toEqual([
+      [0, 0],
+      [null, 0],
+      [100, 99],
+    ]);
   });
 });

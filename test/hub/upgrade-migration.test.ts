@@ -40,7 +40,9 @@ const quiet = { info: () => undefined, warn: () => undefined };
 const NOW_DAY = dayIndexOfDate(findDay(kindOfDay.workday));
 const workdayBefore = (day: number, n: number) => {
   let d = day;
-  for (let i = 0; i < n; i++) do d -= 1; while (!testCalendar.isWorkday(d));
+  for (let i = 0; i < n; i++)
+    do d -= 1;
+    while (!testCalendar.isWorkday(d));
   return d;
 };
 const [ACC, W5, W2] = [6, 5, 2].map((n) => dateOfDayIndex(workdayBefore(NOW_DAY, n))) as [string, string, string];
@@ -97,12 +99,18 @@ async function dump(redis: Redis, prefix: string): Promise<Record<string, unknow
   for (const key of await scan(redis, `${prefix}*`)) {
     const type = await redis.type(key);
     const ttl = (await redis.pttl(key)) > 0 ? 'expires' : 'kept';
-    const content = type === 'hash' ? await redis.hgetall(key)
-      : type === 'zset' ? await redis.zrange(key, 0, -1, 'WITHSCORES')
-        : type === 'set' ? (await redis.smembers(key)).sort()
-          : type === 'list' ? await redis.lrange(key, 0, -1)
-            : type === 'stream' ? await redis.xrange(key, '-', '+')
-              : (await redis.getBuffer(key))?.toString('base64');
+    const content =
+      type === 'hash'
+        ? await redis.hgetall(key)
+        : type === 'zset'
+          ? await redis.zrange(key, 0, -1, 'WITHSCORES')
+          : type === 'set'
+            ? (await redis.smembers(key)).sort()
+            : type === 'list'
+              ? await redis.lrange(key, 0, -1)
+              : type === 'stream'
+                ? await redis.xrange(key, '-', '+')
+                : (await redis.getBuffer(key))?.toString('base64');
     out[key.slice(prefix.length)] = { type, ttl, content };
   }
   return out;
@@ -131,10 +139,19 @@ async function view(hub: Hub, leaveOut: (subject: string) => boolean) {
   const alertCases = (await scan(redis, `${keys.prefix}alerts:case:*`)).map((k) => k.slice(keys.prefix.length));
   const alerts = await allAlerts(hub);
   const subjectOf = new Map(alerts.map((a) => [a.id, a.subject]));
-  const shown = alerts.filter((a) => !leaveOut(a.subject)).map((a) => ({
-    rule: a.rule, subject: a.subject, state: a.state, severity: a.severity, level: a.level, center: a.center, case: a.case ?? null,
-    ended: [...a.history].reverse().find((h) => h.action === 'closed')?.reason ?? null,
-  })).sort((x, y) => x.subject.localeCompare(y.subject));
+  const shown = alerts
+    .filter((a) => !leaveOut(a.subject))
+    .map((a) => ({
+      rule: a.rule,
+      subject: a.subject,
+      state: a.state,
+      severity: a.severity,
+      level: a.level,
+      center: a.center,
+      case: a.case ?? null,
+      ended: [...a.history].reverse().find((h) => h.action === 'closed')?.reason ?? null,
+    }))
+    .sort((x, y) => x.subject.localeCompare(y.subject));
   // timers by what they are about: an alert's by its subject, since alert ids may differ
   const flat = await redis.zrange(keys.alertTimers, 0, -1, 'WITHSCORES');
   const timers: string[] = [];
@@ -193,7 +210,9 @@ describe('upgrading from release fbf306d', () => {
     expect(await redis.zrange(`${M}open:city`, 0, -1)).toEqual(expect.arrayContaining(['A', 'C', 'H', 'yiyang:77', 'ghost']));
     expect(await redis.hget(`${M}alerts:case:C`, 'status')).toBe('open');
     expect(await redis.hget(`${M}alerts:case:E`, 'status')).toBe('done');
-    expect(Object.keys(await redis.hgetall(keys.alertActive)).sort()).toEqual(['case-red:A', 'case-red:H', `review:${oldReview.id}`, `review:${review.id}`].sort());
+    expect(Object.keys(await redis.hgetall(keys.alertActive)).sort()).toEqual(
+      ['case-red:A', 'case-red:H', `review:${oldReview.id}`, `review:${review.id}`].sort(),
+    );
     expect(await redis.zscore(keys.alertTimers, 'case-yellow:C')).not.toBeNull();
     expect(await redis.exists(keys.schema)).toBe(0);
   });
@@ -207,13 +226,20 @@ describe('upgrading from release fbf306d', () => {
     expect(dryRun).toMatchObject({ outcome: 'dry-run', from: 0, legacyIngestTokens: ['legacy-src'] });
     const [cases, alertCases, expiry] = dryRun.steps.map((s) => s.report);
     expect(Object.fromEntries(cases!.changed)).toEqual({
-      'case records to move (open)': 4, 'case records to move (suspended)': 1, 'case records to move (done)': 1, 'case records to move (early-close)': 1,
-      'open-set members to rename': 12, 'open-set members naming no case record, to remove': 1,
+      'case records to move (open)': 4,
+      'case records to move (suspended)': 1,
+      'case records to move (done)': 1,
+      'case records to move (early-close)': 1,
+      'open-set members to rename': 12,
+      'open-set members naming no case record, to remove': 1,
     });
     expect(cases!.problems).toEqual([expect.stringContaining(`${M}case:Z (open): its center cannot be known`)]);
     expect(Object.fromEntries(alertCases!.changed)).toEqual({
-      'alert case records to move (open)': 4, 'alert case records to move (suspended)': 1, 'alert case records to move (done)': 2,
-      'case timers to rename': 4, 'unresolved case cards to rename': 2,
+      'alert case records to move (open)': 4,
+      'alert case records to move (suspended)': 1,
+      'alert case records to move (done)': 2,
+      'case timers to rename': 4,
+      'unresolved case cards to rename': 2,
     });
     expect(alertCases!.problems).toEqual([]);
     expect(Object.fromEntries(expiry!.changed)).toEqual({
@@ -227,8 +253,15 @@ describe('upgrading from release fbf306d', () => {
     expect(await redis.get(keys.schema)).toBe(String(SCHEMA_VERSION));
     expect(await redis.exists(keys.schemaLock)).toBe(0);
     const moved = await scan(redis, `${M}case:*`);
-    expect(moved.map((k) => k.slice(M.length))).toEqual(['case:Z', 'case:heshan:H', ...['A', 'B', 'C', 'D', 'E', 'yiyang:77'].map((c) => `case:yiyang:${c}`)].sort());
-    for (const [key, caseNo] of [['heshan:H', 'H'], ['yiyang:A', 'A'], ['yiyang:E', 'E'], ['yiyang:yiyang:77', 'yiyang:77']]) {
+    expect(moved.map((k) => k.slice(M.length))).toEqual(
+      ['case:Z', 'case:heshan:H', ...['A', 'B', 'C', 'D', 'E', 'yiyang:77'].map((c) => `case:yiyang:${c}`)].sort(),
+    );
+    for (const [key, caseNo] of [
+      ['heshan:H', 'H'],
+      ['yiyang:A', 'A'],
+      ['yiyang:E', 'E'],
+      ['yiyang:yiyang:77', 'yiyang:77'],
+    ]) {
       expect(await redis.hget(`${M}case:${key}`, 'movedFrom'), key).toBe(caseNo);
     }
     // the completion waiting for its acceptance now expires as this release keeps one (60 days); a closed case keeps its own
@@ -237,8 +270,15 @@ describe('upgrading from release fbf306d', () => {
     // each member renamed with its deadline
     expect(await redis.zscore(`${M}open:dept:yiyang.market`, 'yiyang:C')).toBe(dryRunScores.C);
     expect((await redis.zrange(`${M}open:city`, 0, -1)).sort()).toEqual(['heshan:H', 'yiyang:A', 'yiyang:C', 'yiyang:yiyang:77']);
-    expect((await scan(redis, `${M}alerts:case:*`)).map((k) => k.slice(M.length + 'alerts:case:'.length)))
-      .toEqual(['heshan:H', 'yiyang:A', 'yiyang:B', 'yiyang:C', 'yiyang:D', 'yiyang:E', 'yiyang:yiyang:77']);
+    expect((await scan(redis, `${M}alerts:case:*`)).map((k) => k.slice(M.length + 'alerts:case:'.length))).toEqual([
+      'heshan:H',
+      'yiyang:A',
+      'yiyang:B',
+      'yiyang:C',
+      'yiyang:D',
+      'yiyang:E',
+      'yiyang:yiyang:77',
+    ]);
     // (the 181-day-old review may already have been closed by the engine's first tick: checked below)
     const active = Object.keys(await redis.hgetall(keys.alertActive)).filter((s) => s !== `review:${oldReview.id}`);
     expect(active.sort()).toEqual(['case-red:heshan:H', 'case-red:yiyang:A', `review:${review.id}`].sort());
@@ -250,7 +290,10 @@ describe('upgrading from release fbf306d', () => {
     const alerts = await allAlerts(hub);
     const old = alerts.find((a) => a.subject === `review:${oldReview.id}`)!;
     await settle(hub);
-    expect((await hub.alerts.store.get(old.id))).toMatchObject({ state: 'closed', history: expect.arrayContaining([expect.objectContaining({ action: 'closed', reason: 'expired' })]) });
+    expect(await hub.alerts.store.get(old.id)).toMatchObject({
+      state: 'closed',
+      history: expect.arrayContaining([expect.objectContaining({ action: 'closed', reason: 'expired' })]),
+    });
     const red = alerts.find((a) => a.subject === 'case-red:yiyang:A')!;
     expect(await redis.zscore(keys.alertTimers, `expire:${red.id}`)).toBe(String(red.openedAt + 180 * DAY_MS));
   });
@@ -285,7 +328,11 @@ describe('upgrading from release fbf306d', () => {
     const before = await dump(redis, M);
     const again = await runMigrations({ redis, keys, catalog: catalog.catalog, log: quiet, now: () => NOW, again: true });
     expect(again.outcome).toBe('ran');
-    expect(again.steps.map((s) => [s.migration.version, Object.fromEntries(s.report.changed)])).toEqual([[1, {}], [2, {}], [3, {}]]);
+    expect(again.steps.map((s) => [s.migration.version, Object.fromEntries(s.report.changed)])).toEqual([
+      [1, {}],
+      [2, {}],
+      [3, {}],
+    ]);
     expect(again.steps[0]!.report.problems).toEqual([expect.stringContaining(`${M}case:Z (open)`)]);
     expect(await dump(redis, M)).toEqual(before);
     hub = await startAlertHub(M, new TestClock(new Date(NOW).toISOString()));

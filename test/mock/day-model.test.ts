@@ -30,8 +30,11 @@ const wed = day('2026-11-25');
 const buildWed = buildDay(shared, wed);
 /** The `count` days of the calendar's exceptions of a kind (holiday: false, make-up workday: true) nearest to today. */
 const nearestExceptions = (work: boolean, count = 1) => {
-  const days = [...calendar.exceptions()].filter(([, w]) => w === work).map(([d]) => d)
-    .sort((a, b) => Math.abs(a - TODAY_INDEX) - Math.abs(b - TODAY_INDEX) || a - b).slice(0, count);
+  const days = [...calendar.exceptions()]
+    .filter(([, w]) => w === work)
+    .map(([d]) => d)
+    .sort((a, b) => Math.abs(a - TODAY_INDEX) - Math.abs(b - TODAY_INDEX) || a - b)
+    .slice(0, count);
   if (days.length < count) throw new Error(`the calendar knows fewer than ${count} ${work ? 'make-up workdays' : 'holidays'}`);
   return days;
 };
@@ -62,7 +65,9 @@ describe('the day model', { timeout: 120_000 }, () => {
     expect(Math.min(...issued)).toBeGreaterThanOrEqual(8 * 60 + 30);
     expect(issued.filter((m) => m >= 11 * 60 + 45 && m < 14 * 60)).toEqual([]);
     expect(Math.max(...issued)).toBeLessThan(17 * 60 + 15);
-    const statuses = hall.filter((t) => t.event.type === 'window.status' && t.event.window === 'yiyang.w001').map((t) => [minuteOf(t), (t.event as YgEvent & { status: string }).status] as const);
+    const statuses = hall
+      .filter((t) => t.event.type === 'window.status' && t.event.window === 'yiyang.w001')
+      .map((t) => [minuteOf(t), (t.event as YgEvent & { status: string }).status] as const);
     expect(statuses[0]).toEqual([expect.any(Number), 'open']);
     expect(statuses[0]![0]).toBeLessThan(8 * 60 + 35);
     const paused = statuses.find(([, s]) => s === 'paused')!;
@@ -80,9 +85,10 @@ describe('the day model', { timeout: 120_000 }, () => {
   });
 
   it('restarts ticket numbers every day per queue letter and center, shared by the departments of a letter', () => {
-    const numbers = (d: number) => (d === wed ? buildWed : buildDay(shared, d)).timeline
-      .filter((t) => t.event.type === 'ticket.issued' && t.event.center === 'yiyang' && t.event.queue === 'D')
-      .map((t) => (t.event as YgEvent & { ticket: string }).ticket);
+    const numbers = (d: number) =>
+      (d === wed ? buildWed : buildDay(shared, d)).timeline
+        .filter((t) => t.event.type === 'ticket.issued' && t.event.center === 'yiyang' && t.event.queue === 'D')
+        .map((t) => (t.event as YgEvent & { ticket: string }).ticket);
     const d1 = numbers(wed);
     expect(d1[0]).toBe('D001');
     expect(new Set(d1).size).toBe(d1.length); // 人社 and 医保 share queue D without clashes
@@ -97,7 +103,10 @@ describe('the day model', { timeout: 120_000 }, () => {
       expect(kindOfDay.dayOff(d), date).toBe(true);
       const b = buildDay(shared, d);
       expect(b.serviceDay, date).toBe(false);
-      expect(b.timeline.filter((t) => HALL.has(t.event.source)), date).toEqual([]);
+      expect(
+        b.timeline.filter((t) => HALL.has(t.event.source)),
+        date,
+      ).toEqual([]);
       expect(b.portal.total, date).toBeGreaterThan(200_000); // the portal never closes
     }
     expect(kindOfDay.weekday(makeUpDay)).toBe(false); // a Saturday or Sunday worked for a holiday break
@@ -118,7 +127,9 @@ describe('the day model', { timeout: 120_000 }, () => {
     expect(f.cases.earlyRate!).toBeGreaterThan(0.5);
     expect(f.cases.onTimeRate!).toBeGreaterThan(0.99);
     // every completion of the day belongs to a case whose acceptance was sent (carried over or today)
-    const accepted = new Set([...carryOver(c, d), ...buildWed.timeline].filter((t) => t.event.type === 'case.accepted').map((t) => (t.event as { case: string }).case));
+    const accepted = new Set(
+      [...carryOver(c, d), ...buildWed.timeline].filter((t) => t.event.type === 'case.accepted').map((t) => (t.event as { case: string }).case),
+    );
     const completed = buildWed.timeline.filter((t) => t.event.type === 'case.completed').map((t) => (t.event as { case: string }).case);
     expect(completed.length).toBeGreaterThan(1000);
     expect(completed.filter((id) => !accepted.has(id))).toEqual([]);
@@ -163,11 +174,16 @@ describe('the day model', { timeout: 120_000 }, () => {
 describe('scenarios in the day model', { timeout: 120_000 }, () => {
   const d = wed;
   const start = startOfDayMs(d) + 10 * 3600_000;
-  const all = buildDay(shared, d, resolveScenarios(['queue-surge', 'unattended-window', 'bad-reviews', 'silent-device', 'portal-spike', 'overdue-case'], start));
+  const all = buildDay(
+    shared,
+    d,
+    resolveScenarios(['queue-surge', 'unattended-window', 'bad-reviews', 'silent-device', 'portal-spike', 'overdue-case'], start),
+  );
   const plain = buildWed;
 
   it('queue-surge brings extra citizens to 人社 from 10:00', () => {
-    const hrss = (b: typeof all) => b.timeline.filter((t) => t.event.type === 'ticket.issued' && t.event.dept === 'yiyang.hrss' && t.at >= start && t.at < start + 45 * 60_000).length;
+    const hrss = (b: typeof all) =>
+      b.timeline.filter((t) => t.event.type === 'ticket.issued' && t.event.dept === 'yiyang.hrss' && t.at >= start && t.at < start + 45 * 60_000).length;
     expect(hrss(all) - hrss(plain)).toBeGreaterThanOrEqual(80);
   });
 
@@ -196,7 +212,8 @@ describe('scenarios in the day model', { timeout: 120_000 }, () => {
   });
 
   it('portal-spike multiplies 人事信息 views in its half hour', () => {
-    const views = (b: typeof all) => portalHits(b.portal, 10, 'x').filter((t) => t.event.type === 'portal.hit' && t.event.column === '人事信息' && t.at < start + 30 * 60_000).length;
+    const views = (b: typeof all) =>
+      portalHits(b.portal, 10, 'x').filter((t) => t.event.type === 'portal.hit' && t.event.column === '人事信息' && t.at < start + 30 * 60_000).length;
     expect(views(all)).toBeGreaterThan(views(plain) * 4);
   });
 

@@ -34,14 +34,19 @@ async function settle(hub: Hub, timeoutMs = 600_000): Promise<void> {
 
 /** The snapshot, asked again while a busy Redis answers 503. */
 function snapshot(hub: Hub, query: string): Promise<Snapshot> {
-  return waitFor(`the ${query} snapshot`, async () => {
-    try {
-      return (await getJson(hub, `/api/v1/snapshot?${query}`)) as Snapshot;
-    } catch (err) {
-      if (!/: 503 /.test((err as Error).message)) throw err;
-      return null;
-    }
-  }, 5000, 250);
+  return waitFor(
+    `the ${query} snapshot`,
+    async () => {
+      try {
+        return (await getJson(hub, `/api/v1/snapshot?${query}`)) as Snapshot;
+      } catch (err) {
+        if (!/: 503 /.test((err as Error).message)) throw err;
+        return null;
+      }
+    },
+    5000,
+    250,
+  );
 }
 /** A Wednesday of an ordinary week (no holiday or make-up workday from the week before it to the day after), before today. */
 const ordinaryWeek = (d: number) => Array.from({ length: 12 }, (_, i) => d - 10 + i).every((x) => testCalendar.isWorkday(x) === kindOfDay.weekday(x));
@@ -50,14 +55,22 @@ const NOW = fixedClock('08:00', dateOfDayIndex(dayIndexOfDate(DATE) + 1))(); // 
 
 function expectSame(snap: Snapshot, t: TallyFigures): void {
   expect(snap.cases).toMatchObject({
-    accepted: t.cases.accepted, completed: t.cases.completed, completedEarly: t.cases.completedEarly,
-    completedOnTime: t.cases.completedOnTime, returned: t.cases.returned,
+    accepted: t.cases.accepted,
+    completed: t.cases.completed,
+    completedEarly: t.cases.completedEarly,
+    completedOnTime: t.cases.completedOnTime,
+    returned: t.cases.returned,
   });
   expect(snap.cases.earlyRate).toBeCloseTo(t.cases.earlyRate!, 10);
   expect(snap.cases.onTimeRate).toBeCloseTo(t.cases.onTimeRate!, 10);
   expect(snap.tickets).toMatchObject({
-    issued: t.tickets.issued, called: t.tickets.called, started: t.tickets.started, finished: t.tickets.finished,
-    noShow: t.tickets.noShow, transferred: t.tickets.transferred, avgWaitSec: t.tickets.avgWaitSec,
+    issued: t.tickets.issued,
+    called: t.tickets.called,
+    started: t.tickets.started,
+    finished: t.tickets.finished,
+    noShow: t.tickets.noShow,
+    transferred: t.tickets.transferred,
+    avgWaitSec: t.tickets.avgWaitSec,
   });
   expect(snap.ratings).toEqual({ total: t.ratings.total, byScore: t.ratings.byScore, satisfactionRate: t.ratings.satisfactionRate, bad: t.ratings.bad });
   expect(snap.portal.pv).toBe(t.portal.pv);
@@ -72,8 +85,12 @@ describe('mock replay into a real hub', { timeout: 900_000 }, () => {
   let hub: Hub;
   let result: RunResult;
   const day = dayIndexOfDate(DATE);
-  beforeAll(async () => { hub = await startTestHub(testPrefix(), { now: () => NOW }); });
-  afterAll(async () => { await hub?.stop(); });
+  beforeAll(async () => {
+    hub = await startTestHub(testPrefix(), { now: () => NOW });
+  });
+  afterAll(async () => {
+    await hub?.stop();
+  });
 
   it('replays a whole working day at full speed, and the hub counts exactly what the mock sent', async () => {
     const started = performance.now();
@@ -81,7 +98,9 @@ describe('mock replay into a real hub', { timeout: 900_000 }, () => {
     const sendSec = (performance.now() - started) / 1000;
     await settle(hub);
     const totalSec = (performance.now() - started) / 1000;
-    console.log(`replay ${DATE}: ${result.totals.sent} events sent in ${sendSec.toFixed(1)} s (${Math.round(result.totals.sent / sendSec)} events/s), aggregated by ${totalSec.toFixed(1)} s`);
+    console.log(
+      `replay ${DATE}: ${result.totals.sent} events sent in ${sendSec.toFixed(1)} s (${Math.round(result.totals.sent / sendSec)} events/s), aggregated by ${totalSec.toFixed(1)} s`,
+    );
 
     expect(result.totals.rejected).toBe(0);
     expect(result.totals.accepted + result.totals.duplicates).toBe(result.totals.sent);
@@ -156,14 +175,21 @@ describe('mock scenarios in a real hub', { timeout: 600_000 }, () => {
   beforeAll(async () => {
     hub = await startTestHub(testPrefix(), { now: () => now });
     const r = await runReplay({
-      url: hub.url, tokens, date, speed: 'max', seed: '1', now: () => now,
+      url: hub.url,
+      tokens,
+      date,
+      speed: 'max',
+      seed: '1',
+      now: () => now,
       only: ['queue', 'window', 'rating', 'cases'],
       scenarios,
     });
     expect(r.totals.rejected).toBe(0);
     await settle(hub);
   }, 600_000);
-  afterAll(async () => { await hub?.stop(); });
+  afterAll(async () => {
+    await hub?.stop();
+  });
 
   it('queue-surge makes citizens of 人社 wait long', async () => {
     const hrss = await snapshot(hub, `scope=dept:yiyang.hrss&date=${date}`);

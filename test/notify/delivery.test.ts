@@ -23,7 +23,9 @@ afterEach(async () => {
 });
 async function hubOf(prefix: string, clock: TestClock, file: string, tuning = {}): Promise<Hub> {
   const hub = await startNotifyHub(prefix, clock, file, tuning);
-  cleanups.push(async () => { if (hub.server.listening) await hub.stop(); });
+  cleanups.push(async () => {
+    if (hub.server.listening) await hub.stop();
+  });
   return hub;
 }
 async function receiver(): Promise<HttpReceiver> {
@@ -32,29 +34,47 @@ async function receiver(): Promise<HttpReceiver> {
   return r;
 }
 async function openWaits(hub: Hub, clock: TestClock, tickets: string[]): Promise<void> {
-  await postEvents(hub, 'queue', tickets.map((x) => ev.issued(t('09:00'), x, DEPT)));
+  await postEvents(
+    hub,
+    'queue',
+    tickets.map((x) => ev.issued(t('09:00'), x, DEPT)),
+  );
   await settle(hub);
   clock.set(t('09:30'));
   await settle(hub);
 }
 const contacts = {
-  zhang: { name: '张科长', channels: ['hook'] }, li: { name: '李主任', channels: ['hook'] }, wang: { name: '王局长', channels: ['hook'] },
+  zhang: { name: '张科长', channels: ['hook'] },
+  li: { name: '李主任', channels: ['hook'] },
+  wang: { name: '王局长', channels: ['hook'] },
 };
 const told = (r: HttpReceiver) => r.on('/hook').map((x) => [x.json.contact, x.json.level]);
 
 describe('escalation', () => {
-  it('tells the next level\'s new people when nobody acknowledges within the level\'s minutes, and stops at the acknowledgement', async () => {
+  it("tells the next level's new people when nobody acknowledges within the level's minutes, and stops at the acknowledgement", async () => {
     const http = await receiver();
     const clock = new TestClock(t('09:00'));
-    const hub = await hubOf(testPrefix(), clock, notifyFile({
-      channels: { hook: { type: 'webhook', url: `${http.url}/hook` } }, contacts,
-      // zhang is named by the route and on the roster's level 1: told once
-      roster: [{ center: 'yiyang', dept: DEPT, level: 1, contacts: ['zhang'] }, { center: 'yiyang', dept: DEPT, level: 2, contacts: ['li', 'zhang'] },
-        { center: 'yiyang', level: 3, contacts: ['wang'], from: '08:00', to: '18:00' }],
-      routes: [{ depts: [DEPT], contacts: ['zhang'] }],
-      levels: [{ name: '窗口负责人', minutes: 0.5 }, { name: '科室负责人', minutes: 1.5 }, { name: '中心效能监察', minutes: 10 }],
-      batchYellowSeconds: 0,
-    }));
+    const hub = await hubOf(
+      testPrefix(),
+      clock,
+      notifyFile({
+        channels: { hook: { type: 'webhook', url: `${http.url}/hook` } },
+        contacts,
+        // zhang is named by the route and on the roster's level 1: told once
+        roster: [
+          { center: 'yiyang', dept: DEPT, level: 1, contacts: ['zhang'] },
+          { center: 'yiyang', dept: DEPT, level: 2, contacts: ['li', 'zhang'] },
+          { center: 'yiyang', level: 3, contacts: ['wang'], from: '08:00', to: '18:00' },
+        ],
+        routes: [{ depts: [DEPT], contacts: ['zhang'] }],
+        levels: [
+          { name: '窗口负责人', minutes: 0.5 },
+          { name: '科室负责人', minutes: 1.5 },
+          { name: '中心效能监察', minutes: 10 },
+        ],
+        batchYellowSeconds: 0,
+      }),
+    );
     await openWaits(hub, clock, ['B001']);
     await hub.notify.tick();
     await waitFor('level 1', () => http.received.length === 1);
@@ -64,7 +84,10 @@ describe('escalation', () => {
     clock.advance(1_000); // 0.5 minutes
     await hub.notify.tick();
     await waitFor('level 2', () => http.received.length === 2);
-    expect(told(http)).toEqual([['zhang', 1], ['li', 2]]);
+    expect(told(http)).toEqual([
+      ['zhang', 1],
+      ['li', 2],
+    ]);
     expect(http.received[1]!.json.text).toContain('已升级至科室负责人');
 
     const admin = await signIn(hub, 'admin', ADMIN_PASSWORD);
@@ -73,19 +96,34 @@ describe('escalation', () => {
     clock.advance(30 * 60_000);
     await hub.notify.tick();
     expect(await hub.redis.zcard(`${hub.keys.prefix}notify:esc`)).toBe(0);
-    expect(told(http)).toEqual([['zhang', 1], ['li', 2]]);
+    expect(told(http)).toEqual([
+      ['zhang', 1],
+      ['li', 2],
+    ]);
   });
 
-  it('goes on to level 3 while still unacknowledged, and a person\'s 上报 moves the chain at once', async () => {
+  it("goes on to level 3 while still unacknowledged, and a person's 上报 moves the chain at once", async () => {
     const http = await receiver();
     const clock = new TestClock(t('09:00'));
-    const hub = await hubOf(testPrefix(), clock, notifyFile({
-      channels: { hook: { type: 'webhook', url: `${http.url}/hook` } }, contacts,
-      roster: [{ center: 'yiyang', dept: DEPT, level: 2, contacts: ['li'] }, { center: 'yiyang', level: 3, contacts: ['wang'] }],
-      routes: [{ depts: [DEPT], contacts: ['zhang'] }],
-      levels: [{ name: '窗口负责人', minutes: 60 }, { name: '科室负责人', minutes: 60 }, { name: '中心效能监察', minutes: 60 }],
-      batchYellowSeconds: 0,
-    }));
+    const hub = await hubOf(
+      testPrefix(),
+      clock,
+      notifyFile({
+        channels: { hook: { type: 'webhook', url: `${http.url}/hook` } },
+        contacts,
+        roster: [
+          { center: 'yiyang', dept: DEPT, level: 2, contacts: ['li'] },
+          { center: 'yiyang', level: 3, contacts: ['wang'] },
+        ],
+        routes: [{ depts: [DEPT], contacts: ['zhang'] }],
+        levels: [
+          { name: '窗口负责人', minutes: 60 },
+          { name: '科室负责人', minutes: 60 },
+          { name: '中心效能监察', minutes: 60 },
+        ],
+        batchYellowSeconds: 0,
+      }),
+    );
     await openWaits(hub, clock, ['B002']);
     await hub.notify.tick();
     const admin = await signIn(hub, 'admin', ADMIN_PASSWORD);
@@ -96,7 +134,11 @@ describe('escalation', () => {
     clock.advance(60 * 60_000);
     await hub.notify.tick();
     await waitFor('level 3', () => http.received.length === 3);
-    expect(told(http)).toEqual([['zhang', 1], ['li', 2], ['wang', 3]]);
+    expect(told(http)).toEqual([
+      ['zhang', 1],
+      ['li', 2],
+      ['wang', 3],
+    ]);
   });
 });
 
@@ -104,9 +146,15 @@ describe('batching and rate limits', () => {
   it('sends the yellow cards of one department within a minute as one message', async () => {
     const http = await receiver();
     const clock = new TestClock(t('09:00'));
-    const hub = await hubOf(testPrefix(), clock, notifyFile({
-      channels: { hook: { type: 'webhook', url: `${http.url}/hook` } }, contacts, routes: [{ depts: [DEPT], contacts: ['zhang'], escalate: false }],
-    }));
+    const hub = await hubOf(
+      testPrefix(),
+      clock,
+      notifyFile({
+        channels: { hook: { type: 'webhook', url: `${http.url}/hook` } },
+        contacts,
+        routes: [{ depts: [DEPT], contacts: ['zhang'], escalate: false }],
+      }),
+    );
     await openWaits(hub, clock, ['C001', 'C002', 'C003']);
     await hub.notify.tick();
     expect(http.received).toHaveLength(0); // the batch window is still open
@@ -120,10 +168,16 @@ describe('batching and rate limits', () => {
   it('keeps a channel to its messages a minute', async () => {
     const http = await receiver();
     const clock = new TestClock(t('09:00'));
-    const hub = await hubOf(testPrefix(), clock, notifyFile({
-      channels: { hook: { type: 'webhook', url: `${http.url}/hook`, perMinute: 2 } }, contacts,
-      routes: [{ depts: [DEPT], contacts: ['zhang'], escalate: false }], batchYellowSeconds: 0,
-    }));
+    const hub = await hubOf(
+      testPrefix(),
+      clock,
+      notifyFile({
+        channels: { hook: { type: 'webhook', url: `${http.url}/hook`, perMinute: 2 } },
+        contacts,
+        routes: [{ depts: [DEPT], contacts: ['zhang'], escalate: false }],
+        batchYellowSeconds: 0,
+      }),
+    );
     await openWaits(hub, clock, ['D001', 'D002', 'D003']);
     await hub.notify.tick();
     await waitFor('two messages', () => http.received.length === 2);
@@ -142,8 +196,10 @@ describe('delivery that survives', () => {
     const clock = new TestClock(t('09:00'));
     const prefix = testPrefix();
     const file = notifyFile({
-      channels: { hook: { type: 'webhook', url: `${http.url}/hook`, secret: 's' } }, contacts,
-      routes: [{ depts: [DEPT], contacts: ['zhang'], escalate: false }], batchYellowSeconds: 0,
+      channels: { hook: { type: 'webhook', url: `${http.url}/hook`, secret: 's' } },
+      contacts,
+      routes: [{ depts: [DEPT], contacts: ['zhang'], escalate: false }],
+      batchYellowSeconds: 0,
     });
     const tuning = { retryDelayMs: () => 20_000 };
     const a = await hubOf(prefix, clock, file, tuning);
@@ -153,7 +209,10 @@ describe('delivery that survives', () => {
     // two minutes by the hubs' clock, both hubs working; one restarts in the middle
     for (let step = 0; clock.t < downUntil; step++) {
       await Promise.all([a.notify.tick(), b.notify.tick()]);
-      if (step === 3) { await b.stop(); b = await hubOf(prefix, clock, file, tuning); }
+      if (step === 3) {
+        await b.stop();
+        b = await hubOf(prefix, clock, file, tuning);
+      }
       clock.advance(10_000);
     }
     http.up = true;
@@ -174,11 +233,21 @@ describe('delivery that survives', () => {
     const http = await receiver();
     http.up = false;
     const clock = new TestClock(t('09:00'));
-    const hub = await hubOf(testPrefix(), clock, notifyFile({
-      channels: { hook: { type: 'webhook', url: `${http.url}/hook` } }, contacts, routes: [{ depts: [DEPT], contacts: ['zhang'], escalate: false }], batchYellowSeconds: 0,
-    }));
+    const hub = await hubOf(
+      testPrefix(),
+      clock,
+      notifyFile({
+        channels: { hook: { type: 'webhook', url: `${http.url}/hook` } },
+        contacts,
+        routes: [{ depts: [DEPT], contacts: ['zhang'], escalate: false }],
+        batchYellowSeconds: 0,
+      }),
+    );
     await openWaits(hub, clock, ['F001']);
-    for (let i = 0; i < 40; i++) { await hub.notify.tick(); clock.advance(3_600_000); }
+    for (let i = 0; i < 40; i++) {
+      await hub.notify.tick();
+      clock.advance(3_600_000);
+    }
     const [alert] = await allAlerts(hub);
     const admin = await signIn(hub, 'admin', ADMIN_PASSWORD);
     const { body } = await api(hub, 'GET', `/api/v1/alerts/${alert!.id}/deliveries`, { cookie: admin });
@@ -202,7 +271,11 @@ describe('the notify configuration API', () => {
     const bad = await api(a, 'PUT', '/api/v1/admin/config/notify', { cookie: admin, body: { ...got.body.notify, routes: [{ contacts: ['nobody'] }] } });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toContain('unknown contact');
-    const next = { ...got.body.notify, channels: { hook: { ...got.body.notify.channels.hook, url: `${http.url}/new` } }, routes: [{ depts: [DEPT], contacts: ['zhang'] }] };
+    const next = {
+      ...got.body.notify,
+      channels: { hook: { ...got.body.notify.channels.hook, url: `${http.url}/new` } },
+      routes: [{ depts: [DEPT], contacts: ['zhang'] }],
+    };
     expect((await api(a, 'PUT', '/api/v1/admin/config/notify', { cookie: admin, body: next })).status).toBe(200);
     await b.notify.tick();
     expect(b.notify.config.current().channels.hook).toMatchObject({ url: `${http.url}/new`, secret: 'top-secret' });

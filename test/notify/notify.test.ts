@@ -35,7 +35,11 @@ async function receiver(): Promise<HttpReceiver> {
 
 /** One waiting ticket per name, issued at 09:00; at 09:30 their wait alerts open. */
 async function openWaits(hub: Hub, clock: TestClock, tickets: string[]): Promise<void> {
-  await postEvents(hub, 'queue', tickets.map((x) => ev.issued(t('09:00'), x, DEPT)));
+  await postEvents(
+    hub,
+    'queue',
+    tickets.map((x) => ev.issued(t('09:00'), x, DEPT)),
+  );
   await settle(hub);
   clock.set(t('09:30'));
   await settle(hub);
@@ -59,18 +63,30 @@ describe('channels, with real receivers', () => {
     const smtp = await startSmtpReceiver();
     cleanups.push(() => smtp.close());
     const clock = new TestClock(t('09:00'));
-    const hub = await hubOf(testPrefix(), clock, notifyFile({
-      channels: {
-        hook: { type: 'webhook', url: `${http.url}/hook`, secret: 'hook-secret' },
-        wecom: { type: 'wecom', url: `${http.url}/wecom?key=robot-key` },
-        ding: { type: 'dingtalk', url: `${http.url}/ding?access_token=tok`, secret: 'SEC-ding' },
-        sms: { type: 'sms', url: `${http.url}/sms/send?to={phone}`, headers: { 'x-api-key': 'k1' }, body: '{"mobile":"{phone}","content":"{text}"}', okPattern: '"OK"' },
-        mail: { type: 'email', host: '127.0.0.1', port: smtp.port, from: '阳光政务 <yg@example.gov.cn>' },
-      },
-      contacts: { zhang: { name: '张科长', phone: '13800000001', email: 'zhang@example.gov.cn', wecom: 'ZhangKe', channels: ['hook', 'wecom', 'ding', 'sms', 'mail'] } },
-      routes: [{ depts: [DEPT], rules: ['wait'], contacts: ['zhang'] }],
-      batchYellowSeconds: 0,
-    }));
+    const hub = await hubOf(
+      testPrefix(),
+      clock,
+      notifyFile({
+        channels: {
+          hook: { type: 'webhook', url: `${http.url}/hook`, secret: 'hook-secret' },
+          wecom: { type: 'wecom', url: `${http.url}/wecom?key=robot-key` },
+          ding: { type: 'dingtalk', url: `${http.url}/ding?access_token=tok`, secret: 'SEC-ding' },
+          sms: {
+            type: 'sms',
+            url: `${http.url}/sms/send?to={phone}`,
+            headers: { 'x-api-key': 'k1' },
+            body: '{"mobile":"{phone}","content":"{text}"}',
+            okPattern: '"OK"',
+          },
+          mail: { type: 'email', host: '127.0.0.1', port: smtp.port, from: '阳光政务 <yg@example.gov.cn>' },
+        },
+        contacts: {
+          zhang: { name: '张科长', phone: '13800000001', email: 'zhang@example.gov.cn', wecom: 'ZhangKe', channels: ['hook', 'wecom', 'ding', 'sms', 'mail'] },
+        },
+        routes: [{ depts: [DEPT], rules: ['wait'], contacts: ['zhang'] }],
+        batchYellowSeconds: 0,
+      }),
+    );
     await openWaits(hub, clock, ['A001']);
     await hub.notify.tick();
     await waitFor('four HTTP messages and a mail', () => http.received.length === 4 && smtp.mails.length === 1);
@@ -113,12 +129,17 @@ describe('channels, with real receivers', () => {
     const admin = await signIn(hub, 'admin', ADMIN_PASSWORD);
     const log = await api(hub, 'GET', `/api/v1/alerts/${encodeURIComponent(msg.alertId)}/deliveries`, { cookie: admin });
     expect(log.status).toBe(200);
-    expect(log.body.deliveries.map((d: any) => [d.channel, d.state, d.attempts]).sort()).toEqual(
-      [['ding', 'sent', 1], ['hook', 'sent', 1], ['mail', 'sent', 1], ['sms', 'sent', 1], ['wecom', 'sent', 1]]);
+    expect(log.body.deliveries.map((d: any) => [d.channel, d.state, d.attempts]).sort()).toEqual([
+      ['ding', 'sent', 1],
+      ['hook', 'sent', 1],
+      ['mail', 'sent', 1],
+      ['sms', 'sent', 1],
+      ['wecom', 'sent', 1],
+    ]);
     expect(log.body.log.filter((e: any) => e.outcome === 'sent')).toHaveLength(5);
   });
 
-  it('answers a channel test with the receiver\'s result', async () => {
+  it("answers a channel test with the receiver's result", async () => {
     const http = await receiver();
     const clock = new TestClock(t('09:00'));
     const hub = await hubOf(testPrefix(), clock, notifyFile(webhookOnly(http.url)));

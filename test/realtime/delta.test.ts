@@ -11,7 +11,9 @@ function roundTrip(prev: unknown, next: unknown): unknown {
 }
 
 const base = {
-  scope: 'center:yiyang', date: TODAY, asOf: at('09:00'),
+  scope: 'center:yiyang',
+  date: TODAY,
+  asOf: at('09:00'),
   cases: { accepted: 3, earlyRate: null as number | null },
   windows: { 'yiyang.w001': { status: 'open', staff: 's0001', ticket: null as string | null } } as Record<string, unknown>,
   calls: [{ ticket: 'A001', window: 'yiyang.w001', at: at('09:00') }],
@@ -72,7 +74,10 @@ describe('snapshot deltas', () => {
   it('never mutates the state it applies to and shares unchanged branches', () => {
     const frozen = structuredClone(base);
     const before = JSON.stringify(frozen);
-    const next = applyChanges(frozen, [[['cases', 'accepted'], 9], [['windows', 'yiyang.w009'], { status: 'closed' }]]);
+    const next = applyChanges(frozen, [
+      [['cases', 'accepted'], 9],
+      [['windows', 'yiyang.w009'], { status: 'closed' }],
+    ]);
     expect(JSON.stringify(frozen)).toBe(before);
     expect(next.cases.accepted).toBe(9);
     expect(next.calls).toBe(frozen.calls);

@@ -12,12 +12,17 @@ import { waitFor } from '../helpers/wait-for.ts';
 import { emitAck, rawSocket, watchScope } from './live-helpers.ts';
 import { startTcpProxy } from './tcp-proxy.ts';
 
-const SCREEN_TOKENS = 'hall=hall-token-0001:center:yiyang,win1=window-token-01:window:yiyang.w001,cockpit=cockpit-token-01,recover=recover-token-01:center:yiyang';
+const SCREEN_TOKENS =
+  'hall=hall-token-0001:center:yiyang,win1=window-token-01:window:yiyang.w001,cockpit=cockpit-token-01,recover=recover-token-01:center:yiyang';
 
 const ADMIN_PASSWORD = 'admin-pass-live-01';
 
 async function signIn(hub: Hub, username: string, password: string): Promise<string> {
-  const res = await fetch(`${hub.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const res = await fetch(`${hub.url}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   expect(res.status).toBe(200);
   return res.headers.get('set-cookie')!.split(';')[0]!;
 }
@@ -25,13 +30,21 @@ async function signIn(hub: Hub, username: string, password: string): Promise<str
 /** Connects and resolves with 'connected' or the refusal's code. */
 function connectOutcome(url: string, opts: { token?: string; origin?: string }): Promise<string> {
   const socket = io(`${url}${LIVE_NAMESPACE}`, {
-    transports: ['websocket'], reconnection: false, forceNew: true,
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
     auth: opts.token ? { token: opts.token } : {},
     ...(opts.origin ? { extraHeaders: { origin: opts.origin } } : {}),
   });
   return new Promise((resolve) => {
-    socket.on('connect', () => { socket.close(); resolve('connected'); });
-    socket.on('connect_error', (err: Error & { data?: { code?: string } }) => { socket.close(); resolve(err.data?.code ?? err.message); });
+    socket.on('connect', () => {
+      socket.close();
+      resolve('connected');
+    });
+    socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
+      socket.close();
+      resolve(err.data?.code ?? err.message);
+    });
   });
 }
 
@@ -40,7 +53,9 @@ describe('/live handshake and scope rules', () => {
   beforeAll(async () => {
     hub = await startTestHub(testPrefix(), { env: { SCREEN_TOKENS, ALLOWED_ORIGINS: 'https://screens.example.cn', ADMIN_PASSWORD } });
   });
-  afterAll(async () => { await hub.stop(); });
+  afterAll(async () => {
+    await hub.stop();
+  });
 
   it('refuses a connection without a token, or with an unknown one, once screen tokens are set', async () => {
     expect(await connectOutcome(hub.url, {})).toBe('token-required');
@@ -73,7 +88,10 @@ describe('/live handshake and scope rules', () => {
       expect(await emitAck(sock, 'subscribe', 'center:yiyang')).toMatchObject({ ok: false });
       const emitRaw = sock as unknown as { emit: (e: string, p: unknown, cb: (r: unknown) => void) => void };
       for (const action of ['alert:ack', 'alert:resolve', 'ack']) {
-        expect(await new Promise((resolve) => emitRaw.emit(action, { id: 'x' }, resolve))).toMatchObject({ ok: false, error: expect.stringContaining('unknown event') });
+        expect(await new Promise((resolve) => emitRaw.emit(action, { id: 'x' }, resolve))).toMatchObject({
+          ok: false,
+          error: expect.stringContaining('unknown event'),
+        });
       }
     } finally {
       sock.close();
@@ -93,7 +111,11 @@ describe('/live handshake and scope rules', () => {
 
   it('accepts a rotated screen token with its new scope and refuses the token it replaced', async () => {
     const admin = await signIn(hub, 'admin', ADMIN_PASSWORD);
-    const res = await fetch(`${hub.url}/api/v1/tokens/screen/win1/rotate`, { method: 'POST', headers: { cookie: admin, origin: hub.url, 'content-type': 'application/json' }, body: JSON.stringify({ scope: 'window:yiyang.w002' }) });
+    const res = await fetch(`${hub.url}/api/v1/tokens/screen/win1/rotate`, {
+      method: 'POST',
+      headers: { cookie: admin, origin: hub.url, 'content-type': 'application/json' },
+      body: JSON.stringify({ scope: 'window:yiyang.w002' }),
+    });
     const { token } = (await res.json()) as { token: string };
     await waitFor('the rotated token', async () => (await connectOutcome(hub.url, { token })) === 'connected');
     expect(await connectOutcome(hub.url, { token: 'window-token-01' })).toBe('token-invalid');
@@ -109,7 +131,13 @@ describe('/live handshake and scope rules', () => {
 
   it('recovers a dropped connection through the adapter, and runs the auth again when it does', async () => {
     const proxy = await startTcpProxy(() => [hub.port]);
-    const socket = io(`http://127.0.0.1:${proxy.port}${LIVE_NAMESPACE}`, { transports: ['websocket'], forceNew: true, auth: { token: 'recover-token-01' }, reconnectionDelay: 100, reconnectionDelayMax: 200 });
+    const socket = io(`http://127.0.0.1:${proxy.port}${LIVE_NAMESPACE}`, {
+      transports: ['websocket'],
+      forceNew: true,
+      auth: { token: 'recover-token-01' },
+      reconnectionDelay: 100,
+      reconnectionDelayMax: 200,
+    });
     const redis = testRedis();
     // A recovering client names the last adapter-stream entry it saw. /live sends nothing through
     // the stream (room broadcasts such as alerts do), so add an entry without a namespace (the
@@ -127,9 +155,18 @@ describe('/live handshake and scope rules', () => {
       expect(socket.recovered).toBe(true);
 
       const admin = await signIn(hub, 'admin', ADMIN_PASSWORD);
-      expect((await fetch(`${hub.url}/api/v1/tokens/screen/recover/revoke`, { method: 'POST', headers: { cookie: admin, origin: hub.url, 'content-type': 'application/json' } })).status).toBe(200);
+      expect(
+        (
+          await fetch(`${hub.url}/api/v1/tokens/screen/recover/revoke`, {
+            method: 'POST',
+            headers: { cookie: admin, origin: hub.url, 'content-type': 'application/json' },
+          })
+        ).status,
+      ).toBe(200);
       await waitFor('revocation', async () => (await connectOutcome(hub.url, { token: 'recover-token-01' })) === 'token-invalid');
-      const refused = new Promise<string>((resolve) => socket.once('connect_error', (err: Error & { data?: { code?: string } }) => resolve(err.data?.code ?? err.message)));
+      const refused = new Promise<string>((resolve) =>
+        socket.once('connect_error', (err: Error & { data?: { code?: string } }) => resolve(err.data?.code ?? err.message)),
+      );
       await lastEntry();
       proxy.cut(50);
       expect(await refused).toBe('token-invalid');
@@ -147,13 +184,23 @@ describe('/live handshake and scope rules', () => {
     try {
       await waitFor('snapshot', () => w.state());
       const admin = await signIn(hub, 'admin', ADMIN_PASSWORD);
-      expect((await fetch(`${hub.url}/api/v1/tokens/screen/hall/revoke`, { method: 'POST', headers: { cookie: admin, origin: hub.url, 'content-type': 'application/json' } })).status).toBe(200);
+      expect(
+        (
+          await fetch(`${hub.url}/api/v1/tokens/screen/hall/revoke`, {
+            method: 'POST',
+            headers: { cookie: admin, origin: hub.url, 'content-type': 'application/json' },
+          })
+        ).status,
+      ).toBe(200);
       await waitFor('revocation', async () => (await connectOutcome(hub.url, { token: 'hall-token-0001' })) === 'token-invalid');
       const before = proxy.connections().accepted;
       proxy.cut(50);
       await waitFor('the drop', () => !w.client.status().connected);
       // the client comes back through the proxy and is turned away: a connection after the cut, come and gone
-      await waitFor('a refused reconnect', () => { const c = proxy.connections(); return c.accepted > before && c.open === 0; });
+      await waitFor('a refused reconnect', () => {
+        const c = proxy.connections();
+        return c.accepted > before && c.open === 0;
+      });
       expect(w.client.status().connected).toBe(false);
       expect(w.client.status().reconnects).toBe(0);
     } finally {

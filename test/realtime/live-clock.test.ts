@@ -14,7 +14,9 @@ describe('/live and the clock', () => {
   beforeAll(async () => {
     hub = await startTestHub(testPrefix(), { now: () => clock, env: { LIVE_TICK_MS: '100', LIVE_REFRESH_MS: '1000' } });
   });
-  afterAll(async () => { await hub.stop(); });
+  afterAll(async () => {
+    await hub.stop();
+  });
 
   it('sends the new asOf alone as a heartbeat when nothing else changed for a refresh interval', async () => {
     const sock = rawSocket(hub.url);
@@ -51,8 +53,12 @@ const nowIso = (): string => toShanghaiIso(testNow());
 describe('/live rooms of a case', () => {
   let hub: Hub;
   // No refresh during the test: only the marks of applied batches can bring a delta.
-  beforeAll(async () => { hub = await startTestHub(testPrefix(), { now: testNow, env: { LIVE_REFRESH_MS: '600000' } }); });
-  afterAll(async () => { await hub.stop(); });
+  beforeAll(async () => {
+    hub = await startTestHub(testPrefix(), { now: testNow, env: { LIVE_REFRESH_MS: '600000' } });
+  });
+  afterAll(async () => {
+    await hub.stop();
+  });
 
   it('updates the department room when a case accepted there completes (a case event names only its center)', async () => {
     const sock = rawSocket(hub.url);
@@ -72,8 +78,12 @@ describe('/live rooms of a case', () => {
 
 describe('/live and alert counts', () => {
   let hub: Hub;
-  beforeAll(async () => { hub = await startTestHub(testPrefix(), { now: testNow, env: { LIVE_REFRESH_MS: '600000' } }); });
-  afterAll(async () => { await hub.stop(); });
+  beforeAll(async () => {
+    hub = await startTestHub(testPrefix(), { now: testNow, env: { LIVE_REFRESH_MS: '600000' } });
+  });
+  afterAll(async () => {
+    await hub.stop();
+  });
 
   it('pushes the open alert count of a department when the alert engine raises a bad-review alert', async () => {
     const sock = rawSocket(hub.url);

@@ -28,18 +28,36 @@ export function watchScope(url: string, scope: Scope, opts: Omit<LiveClientOptio
   let state: Snapshot | null = null;
   const kinds = { snapshot: 0, delta: 0 };
   const errors: string[] = [];
-  const unsubscribe = client.subscribe(scope, (s, info) => {
-    state = s;
-    kinds[info.kind]++;
-  }, { onError: (e) => errors.push(e) });
-  return { client, state: () => state, kinds, errors, stop: () => { unsubscribe(); client.close(); } };
+  const unsubscribe = client.subscribe(
+    scope,
+    (s, info) => {
+      state = s;
+      kinds[info.kind]++;
+    },
+    { onError: (e) => errors.push(e) },
+  );
+  return {
+    client,
+    state: () => state,
+    kinds,
+    errors,
+    stop: () => {
+      unsubscribe();
+      client.close();
+    },
+  };
 }
 
 export type RawLiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** A bare socket.io-client on /live, for tests that look at the wire (seq, counts, refusals). */
 export function rawSocket(url: string, token?: string): RawLiveSocket & { snapshots: SnapshotMessage[]; deltas: (DeltaMessage & { at: number })[] } {
-  const socket = io(`${url}${LIVE_NAMESPACE}`, { transports: ['websocket'], auth: token ? { token } : {}, reconnection: false, forceNew: true }) as RawLiveSocket & { snapshots: SnapshotMessage[]; deltas: (DeltaMessage & { at: number })[] };
+  const socket = io(`${url}${LIVE_NAMESPACE}`, {
+    transports: ['websocket'],
+    auth: token ? { token } : {},
+    reconnection: false,
+    forceNew: true,
+  }) as RawLiveSocket & { snapshots: SnapshotMessage[]; deltas: (DeltaMessage & { at: number })[] };
   socket.snapshots = [];
   socket.deltas = [];
   socket.on('snapshot', (m) => socket.snapshots.push(m));

@@ -34,7 +34,7 @@ describe('/live across two hub processes', () => {
     }
   });
 
-  it('brings a client cut off for 5 s during a burst back to exactly the hub\'s snapshot', async () => {
+  it("brings a client cut off for 5 s during a burst back to exactly the hub's snapshot", async () => {
     const proxy = await startTcpProxy(() => [hubB.port]);
     const w = watchScope(`http://127.0.0.1:${proxy.port}`, 'center:yiyang');
     try {
@@ -58,8 +58,11 @@ describe('/live across two hub processes', () => {
       await burst;
       await drained(hubA);
       const http = await getJson(hubB, '/api/v1/snapshot?scope=center:yiyang');
-      await waitFor('state equal to the hub snapshot', () => JSON.stringify(comparable(w.state()!)) === JSON.stringify(comparable(http)) || undefined, 5000)
-        .catch(() => expect(comparable(w.state()!)).toEqual(comparable(http)));
+      await waitFor(
+        'state equal to the hub snapshot',
+        () => JSON.stringify(comparable(w.state()!)) === JSON.stringify(comparable(http)) || undefined,
+        5000,
+      ).catch(() => expect(comparable(w.state()!)).toEqual(comparable(http)));
     } finally {
       w.stop();
       await proxy.close();
@@ -75,7 +78,9 @@ describe('/live when one of two hubs stops', () => {
     hubA = await startTestHub(prefix);
     hubC = await startTestHub(prefix);
   });
-  afterAll(async () => { await hubC.stop(); });
+  afterAll(async () => {
+    await hubC.stop();
+  });
 
   it('moves the clients of a stopped hub to the other hub, where they resync and keep up', async () => {
     // The proxy plays the load balancer: A first, C when A is gone.

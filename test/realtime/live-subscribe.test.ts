@@ -9,8 +9,12 @@ import { comparable, emitAck, nowIso, rawSocket, watchScope } from './live-helpe
 
 describe('/live on one hub', () => {
   let hub: Hub;
-  beforeAll(async () => { hub = await startTestHub(testPrefix(), { env: { LIVE_TICK_MS: '250' } }); });
-  afterAll(async () => { await hub.stop(); });
+  beforeAll(async () => {
+    hub = await startTestHub(testPrefix(), { env: { LIVE_TICK_MS: '250' } });
+  });
+  afterAll(async () => {
+    await hub.stop();
+  });
 
   it('sends a snapshot on subscribe, then a delta that brings the client level with the hub', async () => {
     const w = watchScope(hub.url, 'center:yiyang');
@@ -81,7 +85,7 @@ describe('/live on one hub', () => {
     }
   });
 
-  it('answers a resync after a gap with a snapshot equal to the hub\'s', async () => {
+  it("answers a resync after a gap with a snapshot equal to the hub's", async () => {
     const sock = rawSocket(hub.url);
     try {
       expect(await emitAck(sock, 'subscribe', 'dept:yiyang.market')).toEqual({ ok: true });
@@ -108,7 +112,9 @@ describe('/live on one hub', () => {
     try {
       const first = await waitFor('snapshot', () => w.state());
       let second: unknown = null;
-      const stop = w.client.subscribe('window:yiyang.w001', (state) => { second = state; });
+      const stop = w.client.subscribe('window:yiyang.w001', (state) => {
+        second = state;
+      });
       expect(second).toBe(first);
       w.client.resync('window:yiyang.w001');
       await waitFor('resync snapshot', () => w.kinds.snapshot === 2);
@@ -124,7 +130,9 @@ describe('/live on one hub', () => {
     try {
       expect(await emitAck(sock, 'subscribe', 'dept:nowhere')).toEqual({ ok: false, error: 'unknown scope dept:nowhere' });
       expect(await emitAck(sock, 'subscribe', 'planet:mars')).toMatchObject({ ok: false });
-      const ackOfAlert = await new Promise((resolve) => (sock as unknown as { emit: (e: string, p: unknown, cb: (r: unknown) => void) => void }).emit('alert:ack', { id: 'a1' }, resolve));
+      const ackOfAlert = await new Promise((resolve) =>
+        (sock as unknown as { emit: (e: string, p: unknown, cb: (r: unknown) => void) => void }).emit('alert:ack', { id: 'a1' }, resolve),
+      );
       expect(ackOfAlert).toMatchObject({ ok: false, error: expect.stringContaining('unknown event') });
       const closed = new Promise<string>((resolve) => sock.on('disconnect', (reason) => resolve(reason)));
       sock.emit('subscribe', { scope: 'x'.repeat(20_000) as 'city' }, () => undefined);

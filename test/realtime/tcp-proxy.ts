@@ -19,13 +19,14 @@ export async function startTcpProxy(targets: () => number[]): Promise<TcpProxy> 
   let refuseUntil = 0;
   let accepted = 0;
 
-  const connectFirst = (ports: number[]): Promise<net.Socket | null> => new Promise((resolve) => {
-    const [port, ...rest] = ports;
-    if (port === undefined) return resolve(null);
-    const upstream = net.connect(port, '127.0.0.1');
-    upstream.once('connect', () => resolve(upstream));
-    upstream.once('error', () => resolve(connectFirst(rest)));
-  });
+  const connectFirst = (ports: number[]): Promise<net.Socket | null> =>
+    new Promise((resolve) => {
+      const [port, ...rest] = ports;
+      if (port === undefined) return resolve(null);
+      const upstream = net.connect(port, '127.0.0.1');
+      upstream.once('connect', () => resolve(upstream));
+      upstream.once('error', () => resolve(connectFirst(rest)));
+    });
 
   const server = net.createServer((client) => {
     if (Date.now() < refuseUntil) return client.destroy();
@@ -41,7 +42,10 @@ export async function startTcpProxy(targets: () => number[]): Promise<TcpProxy> 
         return;
       }
       open.add(upstream);
-      upstream.once('close', () => { open.delete(upstream); client.destroy(); });
+      upstream.once('close', () => {
+        open.delete(upstream);
+        client.destroy();
+      });
       upstream.on('error', () => undefined);
       client.once('close', () => upstream.destroy());
       client.pipe(upstream);

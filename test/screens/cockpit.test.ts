@@ -11,14 +11,21 @@ import { drained, startTestHub, testPrefix } from '../helpers/test-hub.ts';
 import { cockpitMonth, sendMonth } from '../cockpit/cockpit-feed.ts';
 import { getAs, PASSWORD, signedIn } from '../cockpit/cockpit-session.ts';
 
-interface TileReading { value: string; text: string }
+interface TileReading {
+  value: string;
+  text: string;
+}
 const TILE_KEYS = ['accepted', 'completed', 'early', 'ontime', 'satisfaction', 'bad', 'alerts', 'complaints'] as const;
 
 async function readTiles(page: Page): Promise<Record<string, TileReading>> {
-  return page.$$eval('[data-testid^="tile-"]', (els) => Object.fromEntries(els.map((el) => [
-    el.getAttribute('data-testid')!.slice(5),
-    { value: el.getAttribute('data-value') ?? '', text: (el.querySelector('[data-part="value"]')?.firstChild?.textContent ?? '').trim() },
-  ])));
+  return page.$$eval('[data-testid^="tile-"]', (els) =>
+    Object.fromEntries(
+      els.map((el) => [
+        el.getAttribute('data-testid')!.slice(5),
+        { value: el.getAttribute('data-value') ?? '', text: (el.querySelector('[data-part="value"]')?.firstChild?.textContent ?? '').trim() },
+      ]),
+    ),
+  );
 }
 
 /** What the tiles must show for a snapshot: the raw figure and its formatted text. */
@@ -26,10 +33,15 @@ function expectedTiles(s: Snapshot, today = s.date === dateOfDayIndex(dayIndexOf
   const n = (v: number | null) => ({ value: v === null ? '' : String(v), text: formatInt(v) });
   const r = (v: number | null) => ({ value: v === null ? '' : String(v), text: formatRate(v) });
   return {
-    accepted: n(s.cases.accepted), completed: n(s.cases.completed), early: r(s.cases.earlyRate), ontime: r(s.cases.onTimeRate),
-    satisfaction: r(s.ratings.satisfactionRate), bad: n(s.ratings.bad),
+    accepted: n(s.cases.accepted),
+    completed: n(s.cases.completed),
+    early: r(s.cases.earlyRate),
+    ontime: r(s.cases.onTimeRate),
+    satisfaction: r(s.ratings.satisfactionRate),
+    bad: n(s.ratings.bad),
     // today: the alerts open now; a past day: the alerts raised that day
-    alerts: n(today ? s.alerts.open : s.alerts.raised), complaints: n(s.complaints.filed),
+    alerts: n(today ? s.alerts.open : s.alerts.raised),
+    complaints: n(s.complaints.filed),
   };
 }
 
@@ -147,7 +159,10 @@ describe('leadership cockpit (/screens/cockpit)', () => {
   });
 
   it('looks right at 1920x1080 and 2560x1440 (screenshots), with no text cut off and no console errors', async () => {
-    for (const [width, height] of [[1920, 1080], [2560, 1440]] as const) {
+    for (const [width, height] of [
+      [1920, 1080],
+      [2560, 1440],
+    ] as const) {
       const p = await browser.open(`${hub.url}/screens/cockpit`, { width, height });
       await ready(p);
       await animationsDone(p); // the KPI counters roll to their values

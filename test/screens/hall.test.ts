@@ -49,18 +49,20 @@ describe('hall LED wall (/screens/hall)', () => {
     expect(snap.tickets.issued).toBeGreaterThan(100); // the seed really landed
     const tiles = Object.values(snap.windows ?? {});
     const count = (s: string) => tiles.filter((t) => t.status === s).length;
-    await expect.poll(() => readHall(page), { timeout: 5000 }).toEqual({
-      waiting: { value: String(snap.tickets.waiting), text: formatInt(snap.tickets.waiting) },
-      avgWait: { value: String(snap.tickets.avgWaitSec ?? ''), text: formatMinutes(snap.tickets.avgWaitSec) },
-      accepted: { value: String(snap.cases.accepted), text: formatInt(snap.cases.accepted) },
-      completed: { value: String(snap.cases.completed), text: formatInt(snap.cases.completed) },
-      satisfaction: { value: String(snap.ratings.satisfactionRate ?? ''), text: formatRate(snap.ratings.satisfactionRate) },
-      ratingsTotal: `（共 ${formatInt(snap.ratings.total)} 次评价）`,
-      onTime: { value: String(snap.cases.onTimeRate ?? ''), text: formatRate(snap.cases.onTimeRate) },
-      early: { value: String(snap.cases.earlyRate ?? ''), text: formatRate(snap.cases.earlyRate) },
-      windows: { serving: count('serving'), open: count('open'), paused: count('paused'), closed: count('closed') },
-      latestCall: snap.calls?.[0]?.ticket ?? null,
-    });
+    await expect
+      .poll(() => readHall(page), { timeout: 5000 })
+      .toEqual({
+        waiting: { value: String(snap.tickets.waiting), text: formatInt(snap.tickets.waiting) },
+        avgWait: { value: String(snap.tickets.avgWaitSec ?? ''), text: formatMinutes(snap.tickets.avgWaitSec) },
+        accepted: { value: String(snap.cases.accepted), text: formatInt(snap.cases.accepted) },
+        completed: { value: String(snap.cases.completed), text: formatInt(snap.cases.completed) },
+        satisfaction: { value: String(snap.ratings.satisfactionRate ?? ''), text: formatRate(snap.ratings.satisfactionRate) },
+        ratingsTotal: `（共 ${formatInt(snap.ratings.total)} 次评价）`,
+        onTime: { value: String(snap.cases.onTimeRate ?? ''), text: formatRate(snap.cases.onTimeRate) },
+        early: { value: String(snap.cases.earlyRate ?? ''), text: formatRate(snap.cases.earlyRate) },
+        windows: { serving: count('serving'), open: count('open'), paused: count('paused'), closed: count('closed') },
+        latestCall: snap.calls?.[0]?.ticket ?? null,
+      });
   });
 
   it('shows a called ticket within a second of its acceptance by the hub', async () => {
@@ -79,7 +81,13 @@ describe('hall LED wall (/screens/hall)', () => {
 
   it('fits every text in its box at 1920x1080, 3840x2160, 3840x1080, 5760x1080 and 1920x540, and saves screenshots', async () => {
     const problems: string[] = [];
-    for (const [width, height] of [[1920, 1080], [3840, 2160], [3840, 1080], [5760, 1080], [1920, 540]] as const) {
+    for (const [width, height] of [
+      [1920, 1080],
+      [3840, 2160],
+      [3840, 1080],
+      [5760, 1080],
+      [1920, 540],
+    ] as const) {
       await page.setViewportSize({ width, height });
       await layoutSettled(page, { width, height }); // the throttled resize, then the charts'
       await browser.screenshot(page, `hall-${width}x${height}`);
@@ -121,7 +129,7 @@ describe('hall LED wall (/screens/hall)', () => {
     await page.waitForSelector(`[data-testid="call-latest"][data-ticket="${ticket}"]`, { timeout: 3000 });
   }, 60_000);
 
-  it('boots from the snapshot it kept, marked with its age, when the hub\'s data is unreachable', async () => {
+  it("boots from the snapshot it kept, marked with its age, when the hub's data is unreachable", async () => {
     const p = await browser.context.newPage();
     await p.setViewportSize({ width: 1920, height: 1080 });
     // The page itself loads; the live connection and the API do not (hub up, data path down).

@@ -60,8 +60,9 @@ function smallestText(page: Page): Promise<{ size: number; text: string }> {
       if (!text || !el) continue;
       const range = document.createRange();
       range.selectNodeContents(n);
-      const visible = [...range.getClientRects()].some((r) => r.width > 0 && r.height > 0 && r.right > 0 && r.left < innerWidth)
-        && el.checkVisibility({ opacityProperty: true, visibilityProperty: true });
+      const visible =
+        [...range.getClientRects()].some((r) => r.width > 0 && r.height > 0 && r.right > 0 && r.left < innerWidth) &&
+        el.checkVisibility({ opacityProperty: true, visibilityProperty: true });
       if (!visible) continue;
       const size = parseFloat(getComputedStyle(el).fontSize);
       if (size < best.size) best = { size, text };
@@ -109,8 +110,10 @@ describe('supervisor console on a phone (/screens/supervisor at 390x844)', () =>
     hub = await startHub({
       config: testConfig(testPrefix(), { ADMIN_PASSWORD: 'admin-pass-0001' }),
       redisTarget: { kind: 'url', url: `redis://127.0.0.1:${redisPort()}` },
-      log: createLogger('silent'), now: () => clock,
-      aggregator: { idleMs: 50 }, alerts: { tickMs: 100 },
+      log: createLogger('silent'),
+      now: () => clock,
+      aggregator: { idleMs: 50 },
+      alerts: { tickMs: 100 },
     });
     await hub.auth.users.create({ ...SUPERVISOR, role: 'supervisor', depts: ['yiyang.realestate', 'yiyang.hrss'] });
     // accepted on ACCEPTED: 1 working day → due DUE1 (red since 00:00 of DUE2); 2 → due DUE2 (yellow); 2 tickets waiting at 人社 since 09:30
@@ -118,7 +121,11 @@ describe('supervisor console on a phone (/screens/supervisor at 390x844)', () =>
       ...['BDC-0101', 'BDC-0102'].map((c) => ev.accepted(at('09:00', ACCEPTED), c, 1, 'yiyang.realestate', 'yiyang.realestate.mortgage')),
       ev.accepted(at('09:30', ACCEPTED), 'BDC-0103', 2, 'yiyang.realestate', 'yiyang.realestate.mortgage'),
     ]);
-    await post(hub, 'queue', ['D001', 'D002'].map((t) => ev.issued(at('09:30', DUE2), t, 'yiyang.hrss')));
+    await post(
+      hub,
+      'queue',
+      ['D001', 'D002'].map((t) => ev.issued(at('09:30', DUE2), t, 'yiyang.hrss')),
+    );
     await drained(hub);
     await waitFor('the 5 alerts', async () => (await hub.alerts.store.list({ states: ['open', 'acknowledged'], depts: null })).length === 5);
     clock = SHOWN;
@@ -132,12 +139,14 @@ describe('supervisor console on a phone (/screens/supervisor at 390x844)', () =>
 
   const watch = (p: Page) => {
     p.setDefaultTimeout(10_000); // a stuck action names itself before the test's 30 s
-    p.on('console', (m) => { if (m.type() === 'error' && !/status of 401/.test(m.text())) errors.push(m.text()); });
+    p.on('console', (m) => {
+      if (m.type() === 'error' && !/status of 401/.test(m.text())) errors.push(m.text());
+    });
     p.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
     return p;
   };
 
-  it('keeps the desktop layout at 1920x1080 (a screenshot with the page clock frozen at the hub\'s)', async () => {
+  it("keeps the desktop layout at 1920x1080 (a screenshot with the page clock frozen at the hub's)", async () => {
     const desk = await browser.newContext({ viewport: DESKTOP, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'UTC' });
     const p = watch(await desk.newPage());
     await p.clock.setFixedTime(SHOWN);
@@ -191,7 +200,7 @@ describe('supervisor console on a phone (/screens/supervisor at 390x844)', () =>
     await waitFor('5 cards again', async () => (await cards(page).count()) === 5);
   });
 
-  it('opens a card: the detail with its history; back (the button or the phone\'s back) returns to the cards', async () => {
+  it("opens a card: the detail with its history; back (the button or the phone's back) returns to the cards", async () => {
     const id = (await cards(page).first().getAttribute('data-alert-id'))!;
     await cards(page).first().tap();
     await page.waitForSelector(`[data-testid="alert-detail"][data-alert-id="${id}"]`);
@@ -207,7 +216,7 @@ describe('supervisor console on a phone (/screens/supervisor at 390x844)', () =>
     await cards(page).first().tap();
     await page.waitForSelector('[data-testid="alert-detail"]');
     await page.goBack();
-    await waitFor('the cards after the phone\'s back', async () => (await cards(page).count()) === 5);
+    await waitFor("the cards after the phone's back", async () => (await cards(page).count()) === 5);
     expect(await page.locator('[data-testid="alert-detail"]').count()).toBe(0);
   });
 
@@ -242,7 +251,10 @@ describe('supervisor console on a phone (/screens/supervisor at 390x844)', () =>
     const wait = page.locator('[data-testid="alert-card"][data-rule="wait"]').first();
     const waitId = (await wait.getAttribute('data-alert-id'))!;
     await wait.locator('[data-testid="card-ack"]').tap();
-    await waitFor('the wait alert acknowledged', async () => (await page.getAttribute(`[data-testid="alert-card"][data-alert-id="${waitId}"]`, 'data-state')) === 'acknowledged');
+    await waitFor(
+      'the wait alert acknowledged',
+      async () => (await page.getAttribute(`[data-testid="alert-card"][data-alert-id="${waitId}"]`, 'data-state')) === 'acknowledged',
+    );
     expect(await page.locator('[data-testid="alert-detail"]').count()).toBe(0);
   });
 
@@ -261,7 +273,9 @@ describe('supervisor console on a phone (/screens/supervisor at 390x844)', () =>
   it('fits the windows, history and audit tabs to the phone too', async () => {
     for (const tab of ['windows', 'history', 'audit'] as const) {
       await page.tap(`[data-testid="tab-${tab}"]`);
-      await page.waitForSelector({ windows: '[data-testid="window-tile"]', history: '[data-testid="history-table"] >> text=已电话督促', audit: '[data-testid="audit-row"]' }[tab]);
+      await page.waitForSelector(
+        { windows: '[data-testid="window-tile"]', history: '[data-testid="history-table"] >> text=已电话督促', audit: '[data-testid="audit-row"]' }[tab],
+      );
       await fitsPhone(page, tab);
       await shot(page, `supervisor-phone-${tab}`);
     }

@@ -33,7 +33,9 @@ let offset = 0;
  * (`now`) and the alerts' times and keeps the offset (screens/supervisor/stores/alerts.ts).
  */
 const hubNow = () => Date.now() + offset;
-const runFrom = (iso: string) => { offset = Date.parse(iso) - Date.now(); };
+const runFrom = (iso: string) => {
+  offset = Date.parse(iso) - Date.now();
+};
 /** The real time at which the hub's clock shows `iso`. */
 const realAt = (iso: string) => Date.parse(iso) - offset;
 
@@ -46,7 +48,10 @@ const rows = (page: Page, rule: string) => page.locator(`[data-testid="alert-row
 
 /** Waits until `count` rows of a rule are shown and returns when (real ms) that happened. */
 async function shownAt(page: Page, rule: string, count: number): Promise<number> {
-  await page.waitForFunction(([r, n]) => document.querySelectorAll(`[data-testid="alert-row"][data-rule="${r}"]`).length >= (n as number), [rule, count], { polling: 50, timeout: 15_000 });
+  await page.waitForFunction(([r, n]) => document.querySelectorAll(`[data-testid="alert-row"][data-rule="${r}"]`).length >= (n as number), [rule, count], {
+    polling: 50,
+    timeout: 15_000,
+  });
   return Date.now();
 }
 
@@ -61,8 +66,10 @@ describe('supervisor console (/screens/supervisor)', () => {
     hub = await startHub({
       config: testConfig(testPrefix(), { ADMIN_PASSWORD: 'admin-pass-0001' }),
       redisTarget: { kind: 'url', url: `redis://127.0.0.1:${redisPort()}` },
-      log: createLogger('silent'), now: hubNow,
-      aggregator: { idleMs: 50 }, alerts: { tickMs: 250 },
+      log: createLogger('silent'),
+      now: hubNow,
+      aggregator: { idleMs: 50 },
+      alerts: { tickMs: 250 },
     });
     await hub.auth.users.create({ ...SUPERVISOR, role: 'supervisor', depts: ['yiyang.realestate', 'yiyang.hrss'] });
     browser = await launchScreenBrowser(['--autoplay-policy=no-user-gesture-required']);
@@ -85,7 +92,7 @@ describe('supervisor console (/screens/supervisor)', () => {
     await p.close();
   });
 
-  it('asks for a sign-in, then shows the console of the supervisor\'s departments', async () => {
+  it("asks for a sign-in, then shows the console of the supervisor's departments", async () => {
     page = await browser.open(`${hub.url}/screens/supervisor`, { width: 1920, height: 1080 });
     await page.waitForSelector('[data-testid="signin"]');
     await browser.screenshot(page, 'supervisor-signin');
@@ -120,7 +127,11 @@ describe('supervisor console (/screens/supervisor)', () => {
 
   it('raises wait alerts for the queue-surge situation within 2 s of their 30 minutes', async () => {
     runFrom(at('09:59:50', DUE2));
-    await post(hub, 'queue', Array.from({ length: 20 }, (_, i) => ev.issued(at('09:30', DUE2), `D${String(i + 1).padStart(3, '0')}`, 'yiyang.hrss')));
+    await post(
+      hub,
+      'queue',
+      Array.from({ length: 20 }, (_, i) => ev.issued(at('09:30', DUE2), `D${String(i + 1).padStart(3, '0')}`, 'yiyang.hrss')),
+    );
     await drained(hub);
     const due = realAt(at('10:00', DUE2));
     const shown = await shownAt(page, 'wait', 20);
@@ -151,9 +162,14 @@ describe('supervisor console (/screens/supervisor)', () => {
 
     await page.click('[data-testid="tab-audit"]');
     await page.waitForSelector('[data-testid="audit-row"]');
-    const audit = await page.$$eval('[data-testid="audit-row"]', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')));
+    const audit = await page.$$eval('[data-testid="audit-row"]', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')),
+    );
     const forTarget = audit.filter((r) => r[3] === target);
-    expect(forTarget.map((r) => [r[1], r[2]])).toEqual([['lixiao', '办结预警'], ['lixiao', '确认预警']]);
+    expect(forTarget.map((r) => [r[1], r[2]])).toEqual([
+      ['lixiao', '办结预警'],
+      ['lixiao', '确认预警'],
+    ]);
     expect(forTarget[0]![5]).toBe('已督促不动产登记中心当日办结，并向申请人致歉');
     await browser.screenshot(page, 'supervisor-audit');
 
@@ -165,7 +181,7 @@ describe('supervisor console (/screens/supervisor)', () => {
     await browser.screenshot(page, 'supervisor-windows');
     // the 401s of "not signed in yet" and of the wrong password are the only failed requests
     const unexpected = browser.errors.get(page)!.filter((e) => !/status of 401/.test(e));
-    expect(unexpected, unexpected.join("\n")).toEqual([]);
+    expect(unexpected, unexpected.join('\n')).toEqual([]);
   });
 
   it('words a refused action by its code: someone else acknowledged first', async () => {

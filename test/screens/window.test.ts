@@ -50,7 +50,10 @@ describe('window LED (/screens/window/<code>)', () => {
   });
 
   it('reads on 640x160 and 320x64 LED strips, and takes the short form /screens/window/<number>', async () => {
-    for (const [width, height] of [[640, 160], [320, 64]] as const) {
+    for (const [width, height] of [
+      [640, 160],
+      [320, 64],
+    ] as const) {
       const page = await browser.open(`${hub.url}/screens/window/5`, { width, height });
       await page.waitForSelector(`[data-testid="window-ticket"]:text("${ticket}")`);
       expect(await page.getAttribute('.yg-viewport', 'data-variant')).toBe('strip');

@@ -34,5 +34,7 @@ export function scheduleNightlyReload(hhmm: string | null): () => void {
     timer = setTimeout(() => void tryReload(), 60_000);
   };
   timer = setTimeout(() => void tryReload(), first);
-  return () => { if (timer) clearTimeout(timer); };
+  return () => {
+    if (timer) clearTimeout(timer);
+  };
 }

@@ -14,7 +14,9 @@ export interface ScreenDebug {
 }
 
 declare global {
-  interface Window { __yg?: ScreenDebug }
+  interface Window {
+    __yg?: ScreenDebug;
+  }
 }
 
 export function screenDebug(): ScreenDebug {

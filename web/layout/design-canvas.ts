@@ -36,9 +36,7 @@ export interface CanvasLayout<V extends string> {
   variant: V;
 }
 
-export function computeCanvas<V extends string>(
-  spec: CanvasSpec<V>, viewport: { width: number; height: number }, fit: FitMode = 'fill',
-): CanvasLayout<V> {
+export function computeCanvas<V extends string>(spec: CanvasSpec<V>, viewport: { width: number; height: number }, fit: FitMode = 'fill'): CanvasLayout<V> {
   const vw = Math.max(1, viewport.width);
   const vh = Math.max(1, viewport.height);
   const baseAspect = spec.baseWidth / spec.baseHeight;

@@ -23,7 +23,10 @@ export interface LiveStatus {
   reconnects: number;
 }
 
-export interface StateInfo { seq: number; kind: 'snapshot' | 'delta' }
+export interface StateInfo {
+  seq: number;
+  kind: 'snapshot' | 'delta';
+}
 export type StateListener = (state: Snapshot, info: StateInfo) => void;
 
 export interface SubscribeOptions {

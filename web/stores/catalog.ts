@@ -34,7 +34,10 @@ export const useCatalogStore = defineStore('catalog', () => {
     }
   }
   void load();
-  onScopeDispose(() => { disposed = true; if (retry) clearTimeout(retry); });
+  onScopeDispose(() => {
+    disposed = true;
+    if (retry) clearTimeout(retry);
+  });
 
   /** "5" for yiyang.w005 (the number people read), falling back to the code. */
   function windowNumber(code: string): string {

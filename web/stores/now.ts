@@ -11,6 +11,8 @@ export const useNowStore = defineStore('now', () => {
     timer = setTimeout(tick, 1000 - (now.value % 1000) + 5);
   };
   tick();
-  onScopeDispose(() => { if (timer) clearTimeout(timer); });
+  onScopeDispose(() => {
+    if (timer) clearTimeout(timer);
+  });
   return { now };
 });

@@ -14,7 +14,10 @@ import { injectLiveClient } from './live-client-key.ts';
 /** How often, at most, the latest snapshot is written to localStorage. */
 const PERSIST_EVERY_MS = 10_000;
 
-interface StoredSnapshot { savedAt: number; snapshot: Snapshot }
+interface StoredSnapshot {
+  savedAt: number;
+  snapshot: Snapshot;
+}
 
 export function useScopeSnapshotStore(scope: Scope) {
   return defineStore(`snapshot:${scope}`, () => {
@@ -34,21 +37,30 @@ export function useScopeSnapshotStore(scope: Scope) {
     const persist = () => {
       persistTimer = null;
       lastPersist = Date.now();
-      if (snapshot.value && source.value === 'live') writeStored(storageKey, { savedAt: receivedAt.value ?? lastPersist, snapshot: snapshot.value } satisfies StoredSnapshot);
+      if (snapshot.value && source.value === 'live')
+        writeStored(storageKey, { savedAt: receivedAt.value ?? lastPersist, snapshot: snapshot.value } satisfies StoredSnapshot);
     };
 
     const debug = screenDebug();
-    const unsubscribe = client.subscribe(scope, (state, info) => {
-      snapshot.value = state;
-      source.value = 'live';
-      receivedAt.value = Date.now();
-      seq.value = info.seq;
-      refused.value = null;
-      if (info.kind === 'snapshot') debug.snapshots++;
-      else debug.deltas++;
-      debug.lastSeq = info.seq;
-      if (!persistTimer) persistTimer = setTimeout(persist, Math.max(0, lastPersist + PERSIST_EVERY_MS - Date.now()));
-    }, { onError: (error) => { refused.value = error; } });
+    const unsubscribe = client.subscribe(
+      scope,
+      (state, info) => {
+        snapshot.value = state;
+        source.value = 'live';
+        receivedAt.value = Date.now();
+        seq.value = info.seq;
+        refused.value = null;
+        if (info.kind === 'snapshot') debug.snapshots++;
+        else debug.deltas++;
+        debug.lastSeq = info.seq;
+        if (!persistTimer) persistTimer = setTimeout(persist, Math.max(0, lastPersist + PERSIST_EVERY_MS - Date.now()));
+      },
+      {
+        onError: (error) => {
+          refused.value = error;
+        },
+      },
+    );
 
     onScopeDispose(() => {
       unsubscribe();

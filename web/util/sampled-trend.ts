@@ -18,7 +18,13 @@ export function useSampledTrend(value: Ref<number | null>, options: { everyMs: n
   };
   const timer = setInterval(sample, options.everyMs);
   // The first point as soon as there is a value, so the chart is not empty for a minute.
-  const first = setInterval(() => { if (points.value.length === 0) sample(); else clearInterval(first); }, 1000);
-  onScopeDispose(() => { clearInterval(timer); clearInterval(first); });
+  const first = setInterval(() => {
+    if (points.value.length === 0) sample();
+    else clearInterval(first);
+  }, 1000);
+  onScopeDispose(() => {
+    clearInterval(timer);
+    clearInterval(first);
+  });
   return points;
 }

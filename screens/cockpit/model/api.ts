@@ -1,7 +1,10 @@
 /** JSON reads of the hub's HTTP API for the cockpit, with the hub's error message on failure. */
 export class ApiError extends Error {
   override name = 'ApiError';
-  constructor(public readonly status: number, message: string) {
+  constructor(
+    public readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }

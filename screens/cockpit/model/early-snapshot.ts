@@ -11,7 +11,10 @@ export function startEarlySnapshot(scope: string, date: string | null): void {
   const query = new URLSearchParams({ scope, ...(date ? { date } : {}) });
   early = {
     key: `${scope}|${date ?? ''}`,
-    promise: fetch(`/api/v1/snapshot?${query}`, { cache: 'no-store' }).then((r) => (r.ok ? (r.json() as Promise<Snapshot>) : null), () => null),
+    promise: fetch(`/api/v1/snapshot?${query}`, { cache: 'no-store' }).then(
+      (r) => (r.ok ? (r.json() as Promise<Snapshot>) : null),
+      () => null,
+    ),
   };
 }
 

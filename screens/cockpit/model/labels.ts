@@ -4,8 +4,24 @@ import type { PORTAL_COLUMNS as PortalColumns, TRADE_CATEGORIES as TradeCategori
 
 // The lists of common/events.ts, repeated here (type-checked against them, and tested equal) so
 // the cockpit bundle does not pull in zod with the event schemas.
-export const TRADE_CATEGORY_CODES = ['construction', 'land', 'state-assets', 'procurement', 'public-housing', 'medical'] as const satisfies typeof TradeCategories;
-export const PORTAL_COLUMN_NAMES = ['动态信息', '公告信息', '人事信息', '市民留言', '市长热线', '建言献策', '舆情在线', '行政效能投诉'] as const satisfies typeof PortalColumns;
+export const TRADE_CATEGORY_CODES = [
+  'construction',
+  'land',
+  'state-assets',
+  'procurement',
+  'public-housing',
+  'medical',
+] as const satisfies typeof TradeCategories;
+export const PORTAL_COLUMN_NAMES = [
+  '动态信息',
+  '公告信息',
+  '人事信息',
+  '市民留言',
+  '市长热线',
+  '建言献策',
+  '舆情在线',
+  '行政效能投诉',
+] as const satisfies typeof PortalColumns;
 
 export const TRADE_CATEGORY_NAMES: Record<string, { full: string; short: string }> = {
   construction: { full: '工程建设招投标', short: '工程建设' },
@@ -38,7 +54,10 @@ export interface ScopeNames {
   windowDept(code: string): string | undefined;
 }
 
-export interface Crumb { scope: Scope; label: string }
+export interface Crumb {
+  scope: Scope;
+  label: string;
+}
 
 /** 全市 › 市中心 › 不动产登记中心 › 5号窗口 */
 export function breadcrumb(scope: Scope, names: ScopeNames): Crumb[] {
@@ -48,8 +67,14 @@ export function breadcrumb(scope: Scope, names: ScopeNames): Crumb[] {
   let center: string | undefined;
   let dept: string | undefined;
   if (scope.startsWith('center:')) center = code;
-  if (scope.startsWith('dept:')) { dept = code; center = names.deptCenter(code); }
-  if (scope.startsWith('window:')) { dept = names.windowDept(code); center = dept ? names.deptCenter(dept) : undefined; }
+  if (scope.startsWith('dept:')) {
+    dept = code;
+    center = names.deptCenter(code);
+  }
+  if (scope.startsWith('window:')) {
+    dept = names.windowDept(code);
+    center = dept ? names.deptCenter(dept) : undefined;
+  }
   if (center) crumbs.push({ scope: `center:${center}`, label: names.centerName(center) ?? center });
   if (dept) crumbs.push({ scope: `dept:${dept}`, label: names.deptName(dept) ?? dept });
   if (scope.startsWith('window:')) crumbs.push({ scope, label: names.windowName(code) ?? code });

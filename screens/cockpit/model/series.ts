@@ -17,7 +17,5 @@ export function splitDays(points: readonly SeriesPoint[], laterDate: string): { 
 /** The last `count` minutes up to `untilMinute` (inclusive) of a per-minute series of one day. */
 export function lastMinutes(points: readonly SeriesPoint[], untilMinute: number, count: number): { minute: number; value: number }[] {
   const from = Math.max(0, untilMinute - count + 1);
-  return points
-    .map((p) => ({ minute: minuteOf(p.t), value: p.v ?? 0 }))
-    .filter((p) => p.minute >= from && p.minute <= untilMinute);
+  return points.map((p) => ({ minute: minuteOf(p.t), value: p.v ?? 0 })).filter((p) => p.minute >= from && p.minute <= untilMinute);
 }

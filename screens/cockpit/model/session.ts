@@ -4,9 +4,7 @@
  */
 import type { SessionUser } from '../../../common/auth.ts';
 
-export type Access =
-  | { kind: 'allowed'; user: SessionUser }
-  | { kind: 'signin'; reason: 'anonymous' | 'role'; user: SessionUser | null };
+export type Access = { kind: 'allowed'; user: SessionUser } | { kind: 'signin'; reason: 'anonymous' | 'role'; user: SessionUser | null };
 
 export const COCKPIT_ROLES: readonly string[] = ['leader', 'admin'];
 

@@ -53,7 +53,7 @@ function countCompare(now: number, before: number | null, label: string, upIsGoo
     label,
     text: d === 0 ? '持平' : `${formatInt(Math.abs(d))}`,
     direction: d > 0 ? 'up' : d < 0 ? 'down' : 'flat',
-    good: d === 0 || upIsGood === null ? null : (d > 0) === upIsGood,
+    good: d === 0 || upIsGood === null ? null : d > 0 === upIsGood,
   };
 }
 
@@ -82,54 +82,125 @@ export function kpiTiles(s: Snapshot | null, targets: CockpitTargets | null, cmp
 
   return [
     {
-      key: 'accepted', label: isToday ? '今日受理' : '当日受理', value: s?.cases.accepted ?? null, text: formatInt(s?.cases.accepted), unit: '件',
-      note: `办理中 ${formatInt(s?.cases.inProgress)} 件`, target: '', gap: '', state: 'none',
+      key: 'accepted',
+      label: isToday ? '今日受理' : '当日受理',
+      value: s?.cases.accepted ?? null,
+      text: formatInt(s?.cases.accepted),
+      unit: '件',
+      note: `办理中 ${formatInt(s?.cases.inProgress)} 件`,
+      target: '',
+      gap: '',
+      state: 'none',
       compare: s && same ? countCompare(s.cases.accepted, same.accepted, sameLabel, null) : null,
     },
     {
-      key: 'completed', label: isToday ? '今日办结' : '当日办结', value: s?.cases.completed ?? null, text: formatInt(s?.cases.completed), unit: '件',
-      note: `超期 ${formatInt(s?.cases.overdue)} 件`, target: '', gap: '', state: s && s.cases.overdue > 0 ? 'warn' : 'none',
+      key: 'completed',
+      label: isToday ? '今日办结' : '当日办结',
+      value: s?.cases.completed ?? null,
+      text: formatInt(s?.cases.completed),
+      unit: '件',
+      note: `超期 ${formatInt(s?.cases.overdue)} 件`,
+      target: '',
+      gap: '',
+      state: s && s.cases.overdue > 0 ? 'warn' : 'none',
       compare: s && same ? countCompare(s.cases.completed, same.completed, sameLabel, true) : null,
     },
     {
-      key: 'early', label: '提前办结率', value: early, text: formatRate(early), unit: '',
-      note: `提前办结 ${formatInt(s?.cases.completedEarly)} 件`, target: pct(targets?.earlyRate), ...earlyGap,
+      key: 'early',
+      label: '提前办结率',
+      value: early,
+      text: formatRate(early),
+      unit: '',
+      note: `提前办结 ${formatInt(s?.cases.completedEarly)} 件`,
+      target: pct(targets?.earlyRate),
+      ...earlyGap,
       compare: rateCompare(early, whole?.earlyRate ?? null, wholeLabel),
     },
     {
-      key: 'ontime', label: '按时办结率', value: onTime, text: formatRate(onTime), unit: '',
-      note: `按时办结 ${formatInt(s?.cases.completedOnTime)} 件`, target: pct(targets?.onTimeRate), ...onTimeGap,
+      key: 'ontime',
+      label: '按时办结率',
+      value: onTime,
+      text: formatRate(onTime),
+      unit: '',
+      note: `按时办结 ${formatInt(s?.cases.completedOnTime)} 件`,
+      target: pct(targets?.onTimeRate),
+      ...onTimeGap,
       compare: rateCompare(onTime, whole?.onTimeRate ?? null, wholeLabel),
     },
     {
-      key: 'satisfaction', label: '满意率', value: satisfaction, text: formatRate(satisfaction), unit: '',
-      note: `共 ${formatInt(s?.ratings.total)} 次评价`, target: pct(targets?.satisfactionRate), ...satGap,
+      key: 'satisfaction',
+      label: '满意率',
+      value: satisfaction,
+      text: formatRate(satisfaction),
+      unit: '',
+      note: `共 ${formatInt(s?.ratings.total)} 次评价`,
+      target: pct(targets?.satisfactionRate),
+      ...satGap,
       compare: rateCompare(satisfaction, same?.satisfactionRate ?? null, sameLabel),
       extra: { ratings: s?.ratings.total ?? 0 },
     },
     {
-      key: 'bad', label: '差评', value: bad, text: formatInt(bad), unit: '条',
-      note: '1-2 星评价，须回访', target: '目标 0', ...(bad === null ? { gap: '', state: 'none' as const } : zeroGap(bad, '条')),
+      key: 'bad',
+      label: '差评',
+      value: bad,
+      text: formatInt(bad),
+      unit: '条',
+      note: '1-2 星评价，须回访',
+      target: '目标 0',
+      ...(bad === null ? { gap: '', state: 'none' as const } : zeroGap(bad, '条')),
       compare: bad !== null && same ? countCompare(bad, same.bad, sameLabel, false) : null,
     },
-    isToday ? {
-      key: 'alerts', label: '超时预警', value: alerts?.open ?? null, text: formatInt(alerts?.open), unit: '张',
-      note: `黄牌 ${formatInt(alerts?.yellow)} · 红牌 ${formatInt(alerts?.red)} · 今日新增 ${formatInt(alerts?.raised)}`, target: '红牌 0',
-      ...(alerts === null ? { gap: '', state: 'none' as const } : alerts.red > 0 ? { gap: `红牌 ${formatInt(alerts.red)} 张待处理`, state: 'bad' as const } : alerts.yellow > 0 ? { gap: `黄牌 ${formatInt(alerts.yellow)} 张`, state: 'warn' as const } : { gap: '无待处理', state: 'ok' as const }),
-      compare: null,
-      extra: { yellow: alerts?.yellow ?? 0, red: alerts?.red ?? 0 },
-    } : {
-      // a past day: what was raised that day, not what happens to be open now
-      key: 'alerts', label: '当日预警', value: alerts?.raised ?? null, text: formatInt(alerts?.raised), unit: '张',
-      note: `黄牌 ${formatInt(alerts?.raisedYellow)} · 红牌 ${formatInt(alerts?.raisedRed)}`, target: '红牌 0',
-      ...(alerts === null ? { gap: '', state: 'none' as const } : alerts.raisedRed > 0 ? { gap: `当日红牌 ${formatInt(alerts.raisedRed)} 张`, state: 'bad' as const } : alerts.raisedYellow > 0 ? { gap: `当日黄牌 ${formatInt(alerts.raisedYellow)} 张`, state: 'warn' as const } : { gap: '当日无预警', state: 'ok' as const }),
-      compare: null,
-      extra: { yellow: alerts?.raisedYellow ?? 0, red: alerts?.raisedRed ?? 0 },
-    },
+    isToday
+      ? {
+          key: 'alerts',
+          label: '超时预警',
+          value: alerts?.open ?? null,
+          text: formatInt(alerts?.open),
+          unit: '张',
+          note: `黄牌 ${formatInt(alerts?.yellow)} · 红牌 ${formatInt(alerts?.red)} · 今日新增 ${formatInt(alerts?.raised)}`,
+          target: '红牌 0',
+          ...(alerts === null
+            ? { gap: '', state: 'none' as const }
+            : alerts.red > 0
+              ? { gap: `红牌 ${formatInt(alerts.red)} 张待处理`, state: 'bad' as const }
+              : alerts.yellow > 0
+                ? { gap: `黄牌 ${formatInt(alerts.yellow)} 张`, state: 'warn' as const }
+                : { gap: '无待处理', state: 'ok' as const }),
+          compare: null,
+          extra: { yellow: alerts?.yellow ?? 0, red: alerts?.red ?? 0 },
+        }
+      : {
+          // a past day: what was raised that day, not what happens to be open now
+          key: 'alerts',
+          label: '当日预警',
+          value: alerts?.raised ?? null,
+          text: formatInt(alerts?.raised),
+          unit: '张',
+          note: `黄牌 ${formatInt(alerts?.raisedYellow)} · 红牌 ${formatInt(alerts?.raisedRed)}`,
+          target: '红牌 0',
+          ...(alerts === null
+            ? { gap: '', state: 'none' as const }
+            : alerts.raisedRed > 0
+              ? { gap: `当日红牌 ${formatInt(alerts.raisedRed)} 张`, state: 'bad' as const }
+              : alerts.raisedYellow > 0
+                ? { gap: `当日黄牌 ${formatInt(alerts.raisedYellow)} 张`, state: 'warn' as const }
+                : { gap: '当日无预警', state: 'ok' as const }),
+          compare: null,
+          extra: { yellow: alerts?.raisedYellow ?? 0, red: alerts?.raisedRed ?? 0 },
+        },
     {
-      key: 'complaints', label: '效能投诉', value: complaints, text: formatInt(complaints), unit: '件',
-      note: `已办结 ${formatInt(s?.complaints.closed)} 件`, target: `有效投诉 ${targets?.upheldComplaints ?? 0}`,
-      ...(complaints === null ? { gap: '', state: 'none' as const } : complaints === 0 ? { gap: '无投诉', state: 'ok' as const } : { gap: `待核实 ${formatInt(Math.max(0, complaints - (s?.complaints.closed ?? 0)))} 件`, state: 'warn' as const }),
+      key: 'complaints',
+      label: '效能投诉',
+      value: complaints,
+      text: formatInt(complaints),
+      unit: '件',
+      note: `已办结 ${formatInt(s?.complaints.closed)} 件`,
+      target: `有效投诉 ${targets?.upheldComplaints ?? 0}`,
+      ...(complaints === null
+        ? { gap: '', state: 'none' as const }
+        : complaints === 0
+          ? { gap: '无投诉', state: 'ok' as const }
+          : { gap: `待核实 ${formatInt(Math.max(0, complaints - (s?.complaints.closed ?? 0)))} 件`, state: 'warn' as const }),
       compare: complaints !== null && whole ? countCompare(complaints, whole.complaints, wholeLabel, false) : null,
     },
   ];

@@ -69,7 +69,7 @@ export const useCockpitData = defineStore('cockpit-data', () => {
 
   async function loadSnapshot(gen: number): Promise<void> {
     const early = takeEarlySnapshot(view.scope, view.isToday ? null : view.date);
-    const snap = (early && (await early)) ?? await getJson<Snapshot>('/api/v1/snapshot', { scope: view.scope, date: view.date });
+    const snap = (early && (await early)) ?? (await getJson<Snapshot>('/api/v1/snapshot', { scope: view.scope, date: view.date }));
     // a live snapshot that already arrived is at least as fresh
     if (gen === generation && !(liveSeq.value !== null && view.isToday)) {
       snapshot.value = snap;
@@ -109,7 +109,15 @@ export const useCockpitData = defineStore('cockpit-data', () => {
     trading.value = tr;
     areaSnapshot.value = areaSnap;
     const [hourAccepted, hourCompleted, dayCompleted, dayAccepted, dayOnTime, daySatisfaction, pv] = sr as Series[];
-    series.value = { hourAccepted: hourAccepted!, hourCompleted: hourCompleted!, dayCompleted: dayCompleted!, dayAccepted: dayAccepted!, dayOnTime: dayOnTime!, daySatisfaction: daySatisfaction!, pv: pv! };
+    series.value = {
+      hourAccepted: hourAccepted!,
+      hourCompleted: hourCompleted!,
+      dayCompleted: dayCompleted!,
+      dayAccepted: dayAccepted!,
+      dayOnTime: dayOnTime!,
+      daySatisfaction: daySatisfaction!,
+      pv: pv!,
+    };
     error.value = null;
   }
 
@@ -140,7 +148,9 @@ export const useCockpitData = defineStore('cockpit-data', () => {
     trading.value = null;
     series.value = null;
     follow();
-    Promise.all([loadSnapshot(gen), loadSlow(gen)]).then(() => { if (gen === generation) complete.value = true; }, onError);
+    Promise.all([loadSnapshot(gen), loadSlow(gen)]).then(() => {
+      if (gen === generation) complete.value = true;
+    }, onError);
   }
 
   watch(() => [view.scope, view.date] as const, reload, { immediate: true });
@@ -160,7 +170,20 @@ export const useCockpitData = defineStore('cockpit-data', () => {
   const portalSnapshot = computed(() => (areaScope.value === view.scope ? snapshot.value : areaSnapshot.value));
 
   return {
-    snapshot, portalSnapshot, areaScope, config, comparison, rankings, districts, trading, series,
-    liveSeq, receivedAt, error, unauthorized, firstDataAt, complete,
+    snapshot,
+    portalSnapshot,
+    areaScope,
+    config,
+    comparison,
+    rankings,
+    districts,
+    trading,
+    series,
+    liveSeq,
+    receivedAt,
+    error,
+    unauthorized,
+    firstDataAt,
+    complete,
   };
 });

@@ -7,14 +7,21 @@ import type { AuditEntry, SessionUser } from '../../../common/auth.ts';
 
 export class ApiError extends Error {
   override name = 'ApiError';
-  constructor(public readonly status: number, message: string, public readonly alert?: Alert, public readonly code?: AlertConflictCode) {
+  constructor(
+    public readonly status: number,
+    message: string,
+    public readonly alert?: Alert,
+    public readonly code?: AlertConflictCode,
+  ) {
     super(message);
   }
 }
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
-    method, credentials: 'same-origin', cache: 'no-store',
+    method,
+    credentials: 'same-origin',
+    cache: 'no-store',
     ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
   });
   const data = (await res.json().catch(() => ({}))) as T & { error?: string; alert?: Alert; code?: AlertConflictCode };

@@ -14,13 +14,27 @@ export const RULE_LABEL: Record<AlertRule, string> = {
 export const STATE_LABEL: Record<AlertState, string> = { open: '待确认', acknowledged: '已确认', resolved: '已办结', closed: '已自动关闭' };
 
 export const ACTION_LABEL: Record<AlertAction, string> = {
-  opened: '产生预警', acknowledged: '确认', resolved: '办结', escalated: '上报', overdue: '整改逾期', closed: '自动关闭',
+  opened: '产生预警',
+  acknowledged: '确认',
+  resolved: '办结',
+  escalated: '上报',
+  overdue: '整改逾期',
+  closed: '自动关闭',
 };
 
 export const REASON_LABEL: Record<string, string> = {
-  'ticket-called': '已叫号', 'ticket-noshow': '过号未到', 'ticket-transferred': '已转移队列', 'service-finished': '办理结束',
-  'window-reopened': '窗口恢复服务', 'source-heard': '数据源恢复', 'case-completed': '已办结', 'case-returned': '已退件',
-  'case-suspended': '暂停计时', 'deadline-moved': '时限顺延', superseded: '已升级为红牌', 'day-ended': '当日结束',
+  'ticket-called': '已叫号',
+  'ticket-noshow': '过号未到',
+  'ticket-transferred': '已转移队列',
+  'service-finished': '办理结束',
+  'window-reopened': '窗口恢复服务',
+  'source-heard': '数据源恢复',
+  'case-completed': '已办结',
+  'case-returned': '已退件',
+  'case-suspended': '暂停计时',
+  'deadline-moved': '时限顺延',
+  superseded: '已升级为红牌',
+  'day-ended': '当日结束',
   expired: '超过180天未处理',
 };
 
@@ -36,13 +50,32 @@ export const CONFLICT_LABEL: Record<AlertConflictCode, (a: Alert) => string> = {
 };
 
 export const AUDIT_LABEL: Record<string, string> = {
-  'alert.acknowledged': '确认预警', 'alert.resolved': '办结预警', 'alert.escalated': '上报预警',
-  signin: '登录', 'signin.failed': '登录失败', 'signin.locked': '登录锁定', signout: '退出登录',
-  'user.created': '新增用户', 'user.password-set': '重置密码', 'user.disabled': '停用用户', 'user.enabled': '启用用户',
-  'token.ingest.rotated': '更换接入令牌', 'token.ingest.revoked': '吊销接入令牌', 'token.screen.rotated': '更换大屏令牌', 'token.screen.revoked': '吊销大屏令牌',
+  'alert.acknowledged': '确认预警',
+  'alert.resolved': '办结预警',
+  'alert.escalated': '上报预警',
+  signin: '登录',
+  'signin.failed': '登录失败',
+  'signin.locked': '登录锁定',
+  signout: '退出登录',
+  'user.created': '新增用户',
+  'user.password-set': '重置密码',
+  'user.disabled': '停用用户',
+  'user.enabled': '启用用户',
+  'token.ingest.rotated': '更换接入令牌',
+  'token.ingest.revoked': '吊销接入令牌',
+  'token.screen.rotated': '更换大屏令牌',
+  'token.screen.revoked': '吊销大屏令牌',
 };
 
-const timeFormat = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+const timeFormat = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
 
 /** MM/DD hh:mm:ss in Asia/Shanghai. */
 export function formatTime(ms: number): string {

@@ -10,7 +10,9 @@ export const PHONE_QUERY = '(max-width: 900px)';
 const query = typeof matchMedia === 'function' ? matchMedia(PHONE_QUERY) : null;
 /** True while the window is phone-sized; follows rotation and resizing. */
 export const phoneLayout = ref(query?.matches ?? false);
-query?.addEventListener('change', (e) => { phoneLayout.value = e.matches; });
+query?.addEventListener('change', (e) => {
+  phoneLayout.value = e.matches;
+});
 
 /** The alert a link names: `/screens/supervisor?alert=<id>` (the notifications send such links). */
 export function linkedAlertId(): string | null {

@@ -7,7 +7,14 @@
 export type SoundLevel = 'red' | 'yellow' | 'off';
 
 const PATTERN: Record<Exclude<SoundLevel, 'off'>, { every: number; tones: [freq: number, at: number, dur: number][] }> = {
-  red: { every: 2500, tones: [[1320, 0, 0.16], [1320, 0.22, 0.16], [990, 0.44, 0.22]] },
+  red: {
+    every: 2500,
+    tones: [
+      [1320, 0, 0.16],
+      [1320, 0.22, 0.16],
+      [990, 0.44, 0.22],
+    ],
+  },
   yellow: { every: 6000, tones: [[660, 0, 0.28]] },
 };
 

@@ -6,7 +6,15 @@
 import { defineStore } from 'pinia';
 import { io, type Socket } from 'socket.io-client';
 import { computed, onScopeDispose, ref, shallowRef, triggerRef } from 'vue';
-import { ALERTS_NAMESPACE, compareAlerts, isUnresolved, type Alert, type AlertMessage, type AlertsClientToServerEvents, type AlertsServerToClientEvents } from '../../../common/alerts.ts';
+import {
+  ALERTS_NAMESPACE,
+  compareAlerts,
+  isUnresolved,
+  type Alert,
+  type AlertMessage,
+  type AlertsClientToServerEvents,
+  type AlertsServerToClientEvents,
+} from '../../../common/alerts.ts';
 import { actOn, ApiError, listAlerts } from '../model/api.ts';
 import { CONFLICT_LABEL } from '../model/labels.ts';
 
@@ -20,7 +28,9 @@ export const useAlertsStore = defineStore('alerts', () => {
   /** Hub clock minus this PC's clock. */
   const offset = ref(0);
   const now = ref(Date.now());
-  const ticker = setInterval(() => { now.value = Date.now() + offset.value; }, 1000);
+  const ticker = setInterval(() => {
+    now.value = Date.now() + offset.value;
+  }, 1000);
   let socket: Socket<AlertsServerToClientEvents, AlertsClientToServerEvents> | null = null;
 
   const active = computed(() => [...byId.value.values()].filter((a) => isUnresolved(a.state)).sort(compareAlerts));
@@ -30,7 +40,9 @@ export const useAlertsStore = defineStore('alerts', () => {
   });
 
   // Every minute: the full list again (heals a lost message) and the hub's clock again.
-  const resync = setInterval(() => { if (connected.value) load().catch(() => undefined); }, 60_000);
+  const resync = setInterval(() => {
+    if (connected.value) load().catch(() => undefined);
+  }, 60_000);
 
   function put(alert: Alert): void {
     // a change stamped later than our estimate of the hub's clock: the estimate is behind
@@ -57,10 +69,15 @@ export const useAlertsStore = defineStore('alerts', () => {
       connected.value = true;
       load().catch(() => undefined);
     });
-    socket.on('disconnect', () => { connected.value = false; });
+    socket.on('disconnect', () => {
+      connected.value = false;
+    });
     socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
       connected.value = false;
-      if (err.data?.code === 'sign-in-required') { signInRequired.value = true; socket?.disconnect(); }
+      if (err.data?.code === 'sign-in-required') {
+        signInRequired.value = true;
+        socket?.disconnect();
+      }
     });
     socket.on('alert', (m: AlertMessage) => put(m.alert));
   }
@@ -77,7 +94,10 @@ export const useAlertsStore = defineStore('alerts', () => {
       return true;
     } catch (err) {
       if (err instanceof ApiError && err.alert) put(err.alert);
-      say('error', err instanceof ApiError ? `操作未完成：${err.code && err.alert ? CONFLICT_LABEL[err.code](err.alert) : err.message}` : '无法连接服务器，请稍后再试');
+      say(
+        'error',
+        err instanceof ApiError ? `操作未完成：${err.code && err.alert ? CONFLICT_LABEL[err.code](err.alert) : err.message}` : '无法连接服务器，请稍后再试',
+      );
       return false;
     }
   }
@@ -86,7 +106,11 @@ export const useAlertsStore = defineStore('alerts', () => {
     socket?.disconnect();
     socket = null;
   }
-  onScopeDispose(() => { clearInterval(ticker); clearInterval(resync); close(); });
+  onScopeDispose(() => {
+    clearInterval(ticker);
+    clearInterval(resync);
+    close();
+  });
 
   return { byId, active, connected, signInRequired, notice, now, offset, soundLevel, connect, close, load, put, act, say };
 });

@@ -10,12 +10,19 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 export async function sendEmail(ch: z.infer<typeof emailChannel>, msg: NotifyMessage, contact: NotifyContact | null): Promise<SendResult> {
   if (!contact?.email) return { ok: false, detail: 'the contact has no email address' };
   const transport = nodemailer.createTransport({
-    host: ch.host, port: ch.port, secure: ch.secure, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 15_000,
+    host: ch.host,
+    port: ch.port,
+    secure: ch.secure,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 15_000,
     ...(ch.user ? { auth: { user: ch.user, pass: ch.pass ?? '' } } : {}),
   });
   try {
     const info = await transport.sendMail({
-      from: ch.from, to: `${contact.name} <${contact.email}>`, subject: msg.subject,
+      from: ch.from,
+      to: `${contact.name} <${contact.email}>`,
+      subject: msg.subject,
       text: `${msg.text}\n\n级别：${msg.levelName}\n打开预警：${msg.link}\n`,
       html: `<p>${escapeHtml(msg.text)}</p><p>级别：${escapeHtml(msg.levelName)}</p><p><a href="${escapeHtml(msg.link)}">打开预警</a></p>`,
       headers: { 'X-Yg-Alert': msg.alertId },

@@ -18,10 +18,15 @@ export function perMinuteOf(ch: NotifyChannel): number {
 
 export function sendVia(ch: NotifyChannel, msg: NotifyMessage, contactId: string, contact: NotifyContact | null): Promise<SendResult> {
   switch (ch.type) {
-    case 'webhook': return sendWebhook(ch, msg, { contact: contactId, name: contact?.name ?? '' });
-    case 'wecom': return sendWecom(ch, msg, contact);
-    case 'dingtalk': return sendDingtalk(ch, msg, contact);
-    case 'sms': return sendSms(ch, msg, contact);
-    case 'email': return sendEmail(ch, msg, contact);
+    case 'webhook':
+      return sendWebhook(ch, msg, { contact: contactId, name: contact?.name ?? '' });
+    case 'wecom':
+      return sendWecom(ch, msg, contact);
+    case 'dingtalk':
+      return sendDingtalk(ch, msg, contact);
+    case 'sms':
+      return sendSms(ch, msg, contact);
+    case 'email':
+      return sendEmail(ch, msg, contact);
   }
 }

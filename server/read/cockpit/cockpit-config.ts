@@ -4,11 +4,13 @@ import { z } from 'zod';
 import type { CockpitConfig } from '../../../common/cockpit.ts';
 import { ConfigError } from '../../config/env.ts';
 
-const coverageFigure = z.object({
-  label: z.string().min(1).max(40),
-  total: z.number().int().positive(),
-  covered: z.number().int().min(0),
-}).refine((c) => c.covered <= c.total, { message: 'covered must not exceed total' });
+const coverageFigure = z
+  .object({
+    label: z.string().min(1).max(40),
+    total: z.number().int().positive(),
+    covered: z.number().int().min(0),
+  })
+  .refine((c) => c.covered <= c.total, { message: 'covered must not exceed total' });
 const rate = z.number().min(0).max(1);
 
 const schema = z.object({

@@ -54,8 +54,14 @@ export interface CockpitExporter {
 }
 
 export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 export function createCockpitExporter(options: CockpitExporterOptions = {}): CockpitExporter {
@@ -90,7 +96,8 @@ export function createCockpitExporter(options: CockpitExporterOptions = {}): Coc
       const url = `${req.origin}/screens/cockpit?${new URLSearchParams({ date: req.date, scope: req.scope, export: '1', w: String(req.width), h: String(req.height) })}`;
       await page.goto(url, { waitUntil: 'load', timeout: timeoutMs });
       const ready = await page.waitForSelector('[data-cockpit-ready="1"], [data-testid="signin"]', { timeout: timeoutMs });
-      if ((await ready.getAttribute('data-testid')) === 'signin') throw new ExportForbiddenError('the cockpit asked the rendering browser to sign in: export with a leader or admin session');
+      if ((await ready.getAttribute('data-testid')) === 'signin')
+        throw new ExportForbiddenError('the cockpit asked the rendering browser to sign in: export with a leader or admin session');
       if (req.format === 'png') return await page.screenshot({ type: 'png', fullPage: false });
       await page.emulateMedia({ media: 'screen' });
       return await page.pdf({ width: `${req.width}px`, height: `${req.height}px`, printBackground: true, pageRanges: '1' });
@@ -104,7 +111,11 @@ export function createCockpitExporter(options: CockpitExporterOptions = {}): Coc
     render(req) {
       if (waiting >= maxQueued) return Promise.reject(new ExportUnavailableError('too many exports at once; retry in a minute'));
       waiting++;
-      const run = queue.then(() => renderOnce(req)).finally(() => { waiting--; });
+      const run = queue
+        .then(() => renderOnce(req))
+        .finally(() => {
+          waiting--;
+        });
       queue = run.catch(() => undefined);
       return run;
     },

@@ -69,9 +69,12 @@ export function cockpitRouter(deps: CockpitDeps): Router {
     const q = parseQuery(req, rankingsQuery);
     const scope = scopeOf(q.scope);
     const day = pastDay(q.date, now);
-    res.json(await readRankings(deps.redis, deps.keys, deps.catalog, scope, day, now, {
-      limit: q.limit ?? 10, minRatingsForSatisfaction: config.rankings.minRatingsForSatisfaction,
-    }));
+    res.json(
+      await readRankings(deps.redis, deps.keys, deps.catalog, scope, day, now, {
+        limit: q.limit ?? 10,
+        minRatingsForSatisfaction: config.rankings.minRatingsForSatisfaction,
+      }),
+    );
   });
 
   router.get('/api/v1/cockpit/trading', guard, async (req, res) => {
@@ -100,13 +103,23 @@ export function cockpitRouter(deps: CockpitDeps): Router {
     const local = req.socket.localAddress ?? '127.0.0.1';
     const host = local.includes(':') ? (local.startsWith('::ffff:') ? local.slice(7) : `[${local}]`) : local;
     // an unexpected failure is the error handler's 500: the browser's message (its call log) goes to the log
-    const file = await exporter.render({ origin: `http://${host}:${req.socket.localPort}`, format, date, scope, width, height, session: sessionCookie(req.get('cookie')) });
+    const file = await exporter.render({
+      origin: `http://${host}:${req.socket.localPort}`,
+      format,
+      date,
+      scope,
+      width,
+      height,
+      session: sessionCookie(req.get('cookie')),
+    });
     const name = `cockpit-${scope.replace(/[^A-Za-z0-9.-]/g, '_')}-${date}.${format}`;
-    res.set({
-      'Content-Type': format === 'png' ? 'image/png' : 'application/pdf',
-      'Content-Disposition': `attachment; filename="${name}"`,
-      'Cache-Control': 'no-store',
-    }).send(file);
+    res
+      .set({
+        'Content-Type': format === 'png' ? 'image/png' : 'application/pdf',
+        'Content-Disposition': `attachment; filename="${name}"`,
+        'Cache-Control': 'no-store',
+      })
+      .send(file);
   });
   return router;
 }

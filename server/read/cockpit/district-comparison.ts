@@ -8,7 +8,11 @@ import { caseFigures, ratingFigures, ticketFigures, type Counters } from '../fig
 import { pipelineValues } from './pipeline-values.ts';
 
 export async function readDistrictComparison(
-  redis: RedisClient, keys: RedisKeys, catalog: CatalogIndex, day: number, now: number,
+  redis: RedisClient,
+  keys: RedisKeys,
+  catalog: CatalogIndex,
+  day: number,
+  now: number,
 ): Promise<DistrictComparison> {
   const centers = catalog.catalog.centers;
   const isToday = day === dayIndexOf(now);
@@ -25,7 +29,10 @@ export async function readDistrictComparison(
     const ratings = ratingFigures(counters);
     const tickets = ticketFigures(counters);
     return {
-      center: c.code, name: c.name, short: c.short, level: c.level,
+      center: c.code,
+      name: c.name,
+      short: c.short,
+      level: c.level,
       accepted: cases.accepted,
       completed: cases.completed,
       overdue: cases.overdue,

@@ -27,7 +27,7 @@ export function placeOf(scope: Scope, catalog: CatalogIndex): ScopePlace {
       areaScope: scope,
     };
   }
-  const deptCode = kind === 'dept' ? code : catalog.windows.get(code)?.dept ?? '';
+  const deptCode = kind === 'dept' ? code : (catalog.windows.get(code)?.dept ?? '');
   const dept = catalog.departments.get(deptCode);
   if (!dept) return { center: null, departments: [], windows: [], areaScope: 'city' };
   return {

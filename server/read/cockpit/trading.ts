@@ -15,7 +15,10 @@ import { tradeCategoryFen, yuanOfFen, type Counters } from '../figures.ts';
 import { pipelineValues } from './pipeline-values.ts';
 import { placeOf } from './scope-tree.ts';
 
-interface Fen { count: number; fen: number }
+interface Fen {
+  count: number;
+  fen: number;
+}
 
 export async function readTrading(redis: RedisClient, keys: RedisKeys, catalog: CatalogIndex, scope: Scope, day: number): Promise<CockpitTrading> {
   const area = placeOf(scope, catalog).areaScope;

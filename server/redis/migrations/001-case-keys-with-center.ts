@@ -22,7 +22,20 @@
  * under its name can never leave its set (no event finds it) and only inflates "overdue now", so it
  * is removed; one whose record stayed under the old name is left and reported.
  */
-import { chunks, parseJson, isRecord, keysStartingWith, runBatch, scanKeys, scanSortedSet, str, StepReport, type CenterLookup, type Migration, type MigrationContext } from './migration.ts';
+import {
+  chunks,
+  parseJson,
+  isRecord,
+  keysStartingWith,
+  runBatch,
+  scanKeys,
+  scanSortedSet,
+  str,
+  StepReport,
+  type CenterLookup,
+  type Migration,
+  type MigrationContext,
+} from './migration.ts';
 import { DAY_MS } from '../../../common/time.ts';
 
 /** A completion still waiting for its acceptance is kept 60 days, as the aggregator keeps one today (CLOSED_CASE_TTL). */
@@ -116,16 +129,21 @@ async function moveCaseRecords(ctx: MigrationContext, report: StepReport): Promi
       const [evErr, hasEv] = answers[i * 2 + 1] ?? [];
       if (fieldsErr || evErr) throw fieldsErr ?? evErr;
       const c: OldCase = {};
-      FIELDS.forEach((f, j) => { const v = (values as (string | null)[])[j]; if (v !== null && v !== undefined) c[f] = v; });
+      FIELDS.forEach((f, j) => {
+        const v = (values as (string | null)[])[j];
+        if (v !== null && v !== undefined) c[f] = v;
+      });
       if (hasEv === 1) return report.saw('case records in the new layout');
       if (c.movedFrom !== undefined) return report.saw('case records moved by an earlier run');
       const caseNo = key.slice(base.length);
       if (!c.status) return report.problem(`${key}: no status, not a case record the hub wrote; left as it is`);
       const where = centerOfOldCase(c, ctx.centers);
       if (!where) {
-        report.problem(`${key} (${c.status}): its center cannot be known (scopes "${c.scopes ?? ''}", department "${c.dept ?? ''}", item "${c.item ?? ''}"); `
-          + 'left under its old name: the hub no longer reads it, what it counted stays in the figures, and its next event starts a new case '
-          + '(who knows its center: HSET the key\'s field center, then npm run admin -- migrate --again)');
+        report.problem(
+          `${key} (${c.status}): its center cannot be known (scopes "${c.scopes ?? ''}", department "${c.dept ?? ''}", item "${c.item ?? ''}"); ` +
+            'left under its old name: the hub no longer reads it, what it counted stays in the figures, and its next event starts a new case ' +
+            "(who knows its center: HSET the key's field center, then npm run admin -- migrate --again)",
+        );
         return;
       }
       moves.push({ caseNo, center: where.center, scopes: (c.scopes ?? '').split(',').filter(Boolean), status: c.status });
@@ -138,13 +156,19 @@ async function moveCaseRecords(ctx: MigrationContext, report: StepReport): Promi
           pipe.exists(`${base}${m.center}:${m.caseNo}`);
           for (const s of m.scopes) pipe.zscore(`${keys.prefix}open:${s}`, m.caseNo);
         }
-        const res = ((await pipe.exec()) ?? []).map(([err, v]) => { if (err) throw err; return v; });
+        const res = ((await pipe.exec()) ?? []).map(([err, v]) => {
+          if (err) throw err;
+          return v;
+        });
         let at = 0;
         for (const m of batch) {
           const taken = res[at++] === 1;
           const members = m.scopes.filter(() => res[at++] !== null).length;
           if (taken) conflict(report, base, m.caseNo, m.center);
-          else { report.change(`case records to move (${m.status})`); report.change('open-set members to rename', members); }
+          else {
+            report.change(`case records to move (${m.status})`);
+            report.change('open-set members to rename', members);
+          }
         }
         continue;
       }
@@ -154,15 +178,20 @@ async function moveCaseRecords(ctx: MigrationContext, report: StepReport): Promi
         if (r === 'gone') report.saw('case records gone before they were moved');
         else if (r === 'new') report.saw('case records rewritten by the hub before they were moved');
         else if (r === 'conflict') conflict(report, base, m.caseNo, m.center);
-        else { report.change(`case records moved (${m.status})`); report.change('open-set members renamed', Number(r)); }
+        else {
+          report.change(`case records moved (${m.status})`);
+          report.change('open-set members renamed', Number(r));
+        }
       });
     }
   }
 }
 
 function conflict(report: StepReport, base: string, caseNo: string, center: string): void {
-  report.problem(`${base}${caseNo} and ${base}${center}:${caseNo} both exist (a hub of this release took events for the case before the migration): `
-    + 'the second is the case the hub counts; the first is left as it is, with its open-set members, and what it counted stays in the figures');
+  report.problem(
+    `${base}${caseNo} and ${base}${center}:${caseNo} both exist (a hub of this release took events for the case before the migration): ` +
+      'the second is the case the hub counts; the first is left as it is, with its open-set members, and what it counted stays in the figures',
+  );
 }
 
 async function sweepOpenSets(ctx: MigrationContext, report: StepReport): Promise<void> {
@@ -179,7 +208,10 @@ async function sweepOpenSets(ctx: MigrationContext, report: StepReport): Promise
           pipe.hexists(record, 'ev');
           pipe.hexists(record, 'movedFrom');
         }
-        const res = ((await pipe.exec()) ?? []).map(([err, v]) => { if (err) throw err; return v; });
+        const res = ((await pipe.exec()) ?? []).map(([err, v]) => {
+          if (err) throw err;
+          return v;
+        });
         const orphans: string[] = [];
         page.forEach(([member], i) => {
           const [exists, ev, moved] = [res[i * 3], res[i * 3 + 1], res[i * 3 + 2]];
@@ -198,7 +230,16 @@ async function sweepOpenSets(ctx: MigrationContext, report: StepReport): Promise
         if (ctx.dryRun) report.change('open-set members naming no case record, to remove', orphans.length);
         else {
           for (const batch of chunks(orphans, 200)) {
-            report.change('open-set members naming no case record, removed', Number(await runBatch(ctx, SWEEP_LUA, batch.flatMap((m) => [scope, m]))));
+            report.change(
+              'open-set members naming no case record, removed',
+              Number(
+                await runBatch(
+                  ctx,
+                  SWEEP_LUA,
+                  batch.flatMap((m) => [scope, m]),
+                ),
+              ),
+            );
           }
         }
       }

@@ -23,7 +23,19 @@
  * `movedFrom` (the case number), so a second run passes them by.
  */
 import { centerOfOldCase } from './001-case-keys-with-center.ts';
-import { chunks, isRecord, keysStartingWith, parseJson, runBatch, scanHash, scanKeys, str, StepReport, type Migration, type MigrationContext } from './migration.ts';
+import {
+  chunks,
+  isRecord,
+  keysStartingWith,
+  parseJson,
+  runBatch,
+  scanHash,
+  scanKeys,
+  str,
+  StepReport,
+  type Migration,
+  type MigrationContext,
+} from './migration.ts';
 import { DAY_MS } from '../../../common/time.ts';
 
 /** An open or suspended case's record is kept 2 years after its last event (CASE_OPEN_TTL, server/alerts/lua/alert-cases.lua). */
@@ -118,12 +130,20 @@ async function centerOfCaseNumber(ctx: MigrationContext, caseNo: string): Promis
   const [fields, hasEv] = await Promise.all([redis.hmget(old, 'movedFrom', 'status', 'scopes', 'dept', 'item', 'early', 'center'), redis.hexists(old, 'ev')]);
   const [movedFrom, status, scopes, dept, item, early, center] = fields;
   if (status && !movedFrom && hasEv === 0) {
-    const c = centerOfOldCase({ ...(scopes ? { scopes } : {}), ...(dept ? { dept } : {}), ...(item ? { item } : {}), ...(early ? { early } : {}), ...(center ? { center } : {}) }, centers);
+    const c = centerOfOldCase(
+      { ...(scopes ? { scopes } : {}), ...(dept ? { dept } : {}), ...(item ? { item } : {}), ...(early ? { early } : {}), ...(center ? { center } : {}) },
+      centers,
+    );
     if (c) return c.center;
   }
   const pipe = redis.pipeline();
   for (const c of centers.centers) pipe.exists(`${keys.prefix}case:${c}:${caseNo}`);
-  const found = ((await pipe.exec()) ?? []).map(([err, v], i) => { if (err) throw err; return v === 1 ? centers.centers[i] : undefined; }).filter(Boolean);
+  const found = ((await pipe.exec()) ?? [])
+    .map(([err, v], i) => {
+      if (err) throw err;
+      return v === 1 ? centers.centers[i] : undefined;
+    })
+    .filter(Boolean);
   return found.length === 1 ? found[0] : undefined;
 }
 
@@ -146,14 +166,23 @@ async function moveCaseStates(ctx: MigrationContext, report: StepReport): Promis
       const [movedFrom, status, specJson] = values as (string | null)[];
       const id = key.slice(base.length);
       // a record the engine keeps its events in (`ev`) is one it wrote under the new name
-      if (hasEv === 1) { report.saw('alert case records in the new layout'); continue; }
-      if (movedFrom !== null && movedFrom !== undefined) { report.saw('alert case records moved by an earlier run'); continue; }
+      if (hasEv === 1) {
+        report.saw('alert case records in the new layout');
+        continue;
+      }
+      if (movedFrom !== null && movedFrom !== undefined) {
+        report.saw('alert case records moved by an earlier run');
+        continue;
+      }
       const spec = parseJson(specJson);
       let center: string | undefined;
       if (isRecord(spec)) {
         const c = str(spec.center);
         const caseNo = str(spec.case);
-        if (c && caseNo && id === `${c}:${caseNo}`) { report.saw('alert case records in the new layout'); continue; }
+        if (c && caseNo && id === `${c}:${caseNo}`) {
+          report.saw('alert case records in the new layout');
+          continue;
+        }
         if (!c || caseNo !== id) {
           report.problem(`${key}: its spec names center "${String(spec.center)}", case "${String(spec.case)}", which do not fit its name; left as it is`);
           continue;
@@ -161,11 +190,16 @@ async function moveCaseStates(ctx: MigrationContext, report: StepReport): Promis
         center = c;
       } else {
         // a completion that came before the acceptance: no spec
-        if (startsWithCenter(id)) { report.saw('alert case records in the new layout'); continue; }
+        if (startsWithCenter(id)) {
+          report.saw('alert case records in the new layout');
+          continue;
+        }
         center = await centerOfCaseNumber(ctx, id);
         if (!center) {
-          report.problem(`${key} (${status ?? 'no status'}, no spec): its center cannot be known (no record of case ${id} in the aggregator); `
-            + 'left under its old name: it expires by itself within 60 days, and an acceptance of the case after the upgrade is taken for a new case');
+          report.problem(
+            `${key} (${status ?? 'no status'}, no spec): its center cannot be known (no record of case ${id} in the aggregator); ` +
+              'left under its old name: it expires by itself within 60 days, and an acceptance of the case after the upgrade is taken for a new case',
+          );
           continue;
         }
       }
@@ -212,10 +246,19 @@ async function moveTimers(ctx: MigrationContext, report: StepReport): Promise<vo
       const spec = isRecord(payload) && isRecord(payload.spec) ? payload.spec : undefined;
       const center = str(spec?.center);
       const caseNo = str(spec?.case);
-      if (!center || !caseNo) { report.problem(`timer ${timer}: its card names no center or case; left as it is`); continue; }
+      if (!center || !caseNo) {
+        report.problem(`timer ${timer}: its card names no center or case; left as it is`);
+        continue;
+      }
       const next = `${subject[0]}:${center}:${caseNo}`;
-      if (timer === next) { report.saw('case timers in the new layout'); continue; }
-      if (subject[1] !== caseNo) { report.problem(`timer ${timer}: its card is about case ${caseNo} of ${center}, which does not fit its name; left as it is`); continue; }
+      if (timer === next) {
+        report.saw('case timers in the new layout');
+        continue;
+      }
+      if (subject[1] !== caseNo) {
+        report.problem(`timer ${timer}: its card is about case ${caseNo} of ${center}, which does not fit its name; left as it is`);
+        continue;
+      }
       moves.push([timer, next, json]);
       report.example(`timer ${timer} → ${next}`);
     }
@@ -247,14 +290,22 @@ async function moveSubjects(ctx: MigrationContext, report: StepReport): Promise<
     const moves: [old: string, next: string, id: string][] = [];
     candidates.forEach(([subject, id], i) => {
       const alert = parseJson(alerts[i]);
-      if (!isRecord(alert)) { report.problem(`unresolved ${subject}: its alert ${id} does not exist; left as it is`); return; }
+      if (!isRecord(alert)) {
+        report.problem(`unresolved ${subject}: its alert ${id} does not exist; left as it is`);
+        return;
+      }
       const rule = str(alert.rule);
       const center = str(alert.center);
       const caseNo = str(alert.case);
       const next = `${rule}:${center}:${caseNo}`;
-      if (subject === next) { report.saw('unresolved case cards in the new layout'); return; }
+      if (subject === next) {
+        report.saw('unresolved case cards in the new layout');
+        return;
+      }
       if (!rule || !center || !caseNo || subject !== `${rule}:${caseNo}`) {
-        report.problem(`unresolved ${subject}: its alert ${id} (${String(alert.rule)}, ${String(alert.center)}, ${String(alert.case)}) does not fit the subject; left as it is`);
+        report.problem(
+          `unresolved ${subject}: its alert ${id} (${String(alert.rule)}, ${String(alert.center)}, ${String(alert.case)}) does not fit the subject; left as it is`,
+        );
         return;
       }
       moves.push([subject, next, id]);
@@ -272,7 +323,8 @@ async function moveSubjects(ctx: MigrationContext, report: StepReport): Promise<
       const res = (await runBatch(ctx, MOVE_SUBJECT_LUA, batch.flat())) as string[];
       batch.forEach(([old, next, id], i) => {
         if (res[i] === 'moved') report.change('unresolved case cards renamed');
-        else if (res[i] === 'conflict') report.problem(`unresolved ${old} and ${next} both exist: the second is the engine's; the first (alert ${id}) is left as it is`);
+        else if (res[i] === 'conflict')
+          report.problem(`unresolved ${old} and ${next} both exist: the second is the engine's; the first (alert ${id}) is left as it is`);
         else if (res[i] === 'missing') report.problem(`unresolved ${old}: its alert ${id} does not exist; left as it is`);
         else report.saw('case cards that ended or changed before they were renamed');
       });

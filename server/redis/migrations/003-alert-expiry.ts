@@ -54,13 +54,17 @@ export const alertExpiry: Migration = {
         pipe.zscore(keys.alertTimers, `expire:${id}`);
         pipe.get(keys.alert(id));
       }
-      const res = ((await pipe.exec()) ?? []).map(([err, v]) => { if (err) throw err; return v as string | null; });
+      const res = ((await pipe.exec()) ?? []).map(([err, v]) => {
+        if (err) throw err;
+        return v as string | null;
+      });
       const arms: { id: string; at: number }[] = [];
       ids.forEach((id, i) => {
         if (res[i * 2] !== null) return report.saw('unresolved alerts with an expiry');
         const alert = parseJson(res[i * 2 + 1]);
         if (!isRecord(alert)) return report.problem(`${keys.alertsUnresolved} names alert ${id}, which does not exist; left as it is`);
-        if (alert.state !== 'open' && alert.state !== 'acknowledged') return report.problem(`${keys.alertsUnresolved} names alert ${id}, which is ${String(alert.state)}; left as it is`);
+        if (alert.state !== 'open' && alert.state !== 'acknowledged')
+          return report.problem(`${keys.alertsUnresolved} names alert ${id}, which is ${String(alert.state)}; left as it is`);
         const openedAt = Number(alert.openedAt);
         if (!Number.isSafeInteger(openedAt)) return report.problem(`alert ${id} has no opening time; left without an expiry`);
         arms.push({ id, at: openedAt + MAX_OPEN_MS });

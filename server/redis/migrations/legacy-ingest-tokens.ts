@@ -20,5 +20,5 @@ export async function legacyIngestTokens(redis: RedisClient, keys: RedisKeys): P
 }
 
 export const legacyTokenAdvice = (sources: string[]) =>
-  `ingest tokens rotated before the hub secret existed (bearer only, signed requests refused): ${sources.join(', ')}; `
-  + `rotate each (npm run admin -- rotate-ingest-token <source>) and give the source its new token`;
+  `ingest tokens rotated before the hub secret existed (bearer only, signed requests refused): ${sources.join(', ')}; ` +
+  `rotate each (npm run admin -- rotate-ingest-token <source>) and give the source its new token`;

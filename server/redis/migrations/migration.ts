@@ -69,7 +69,9 @@ export class StepReport {
     if (this.examples.length < StepReport.MAX_EXAMPLES) this.examples.push(text);
   }
   /** Nothing was (or would be) changed. */
-  get unchanged(): boolean { return this.changed.size === 0; }
+  get unchanged(): boolean {
+    return this.changed.size === 0;
+  }
 }
 
 /** A glob pattern matching exactly the keys that start with `prefix`. */

@@ -71,9 +71,12 @@ async function readVersion(redis: RedisClient, keys: RedisKeys): Promise<number>
   const raw = await redis.get(keys.schema);
   if (raw === null) return 0;
   const v = Number(raw);
-  if (!Number.isSafeInteger(v) || v < 0) throw new SchemaError(`${keys.schema} holds "${raw}", not a schema version; set it right (0 runs every migration again) and start again`);
+  if (!Number.isSafeInteger(v) || v < 0)
+    throw new SchemaError(`${keys.schema} holds "${raw}", not a schema version; set it right (0 runs every migration again) and start again`);
   if (v > SCHEMA_VERSION) {
-    throw new SchemaError(`Redis holds data of schema ${v} (${keys.schema}), and this release reads schema ${SCHEMA_VERSION}: a newer release wrote it. Run that release, or restore a backup taken before it`);
+    throw new SchemaError(
+      `Redis holds data of schema ${v} (${keys.schema}), and this release reads schema ${SCHEMA_VERSION}: a newer release wrote it. Run that release, or restore a backup taken before it`,
+    );
   }
   return v;
 }
@@ -97,7 +100,8 @@ export async function runMigrations(opts: MigrationOptions): Promise<MigrationRu
   let waited = false;
   for (;;) {
     const version = await readVersion(redis, keys);
-    if (!opts.again && version >= SCHEMA_VERSION) return { from: first, to: version, outcome: waited ? 'waited' : 'current', steps: [], legacyIngestTokens: [] };
+    if (!opts.again && version >= SCHEMA_VERSION)
+      return { from: first, to: version, outcome: waited ? 'waited' : 'current', steps: [], legacyIngestTokens: [] };
     if ((await redis.set(keys.schemaLock, holder, 'PX', lockTtlMs, 'NX')) === 'OK') break;
     if (!waited) log.info(`schema migration: waiting for ${(await redis.get(keys.schemaLock)) ?? 'another process'}, which is migrating ${keys.prefix}`);
     waited = true;
@@ -106,13 +110,19 @@ export async function runMigrations(opts: MigrationOptions): Promise<MigrationRu
 
   // ours until released or expired: renewed while the migrations run
   let lost = false;
-  const renew = setInterval(() => {
-    redis.eval(RENEW_LUA, 1, keys.schemaLock, holder, lockTtlMs).then((ok) => {
-      if (ok === 1 || lost) return;
-      lost = true;
-      log.warn('schema migration: lost its lock (Redis did not answer in time); carrying on: each change is checked again where it is written');
-    }, () => undefined);
-  }, Math.max(100, Math.floor(lockTtlMs / 3)));
+  const renew = setInterval(
+    () => {
+      redis.eval(RENEW_LUA, 1, keys.schemaLock, holder, lockTtlMs).then(
+        (ok) => {
+          if (ok === 1 || lost) return;
+          lost = true;
+          log.warn('schema migration: lost its lock (Redis did not answer in time); carrying on: each change is checked again where it is written');
+        },
+        () => undefined,
+      );
+    },
+    Math.max(100, Math.floor(lockTtlMs / 3)),
+  );
   try {
     const from = await readVersion(redis, keys);
     const todo = pending(from);
@@ -133,7 +143,8 @@ export async function runMigrations(opts: MigrationOptions): Promise<MigrationRu
       steps.push({ migration, report });
       for (const line of describeStep(migration, report, false)) log.info(line);
       for (const p of report.problems) log.warn(`schema migration ${migration.version}: ${p}`);
-      if (report.problemCount > report.problems.length) log.warn(`schema migration ${migration.version}: and ${report.problemCount - report.problems.length} more not listed`);
+      if (report.problemCount > report.problems.length)
+        log.warn(`schema migration ${migration.version}: and ${report.problemCount - report.problems.length} more not listed`);
       log.info(`schema migration ${migration.version} done in ${Date.now() - started} ms`);
     }
     const legacy = await legacyIngestTokens(redis, keys);
@@ -147,7 +158,9 @@ export async function runMigrations(opts: MigrationOptions): Promise<MigrationRu
 
 /** A step's report as lines (the hub's log, the admin CLI). */
 export function describeStep(migration: Migration, report: StepReport, dryRun: boolean): string[] {
-  const lines = [`schema migration ${migration.version} (${migration.name}): ${report.unchanged ? (dryRun ? 'would change nothing' : 'changed nothing') : ''}`.trimEnd()];
+  const lines = [
+    `schema migration ${migration.version} (${migration.name}): ${report.unchanged ? (dryRun ? 'would change nothing' : 'changed nothing') : ''}`.trimEnd(),
+  ];
   for (const [what, n] of report.changed) lines.push(`  ${what}: ${n}`);
   for (const [what, n] of report.found) lines.push(`  (${what}: ${n})`);
   return lines;

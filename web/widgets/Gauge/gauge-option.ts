@@ -14,25 +14,27 @@ export function gaugeOption({ rate, target, color = '#35e08a' }: GaugeInput): Co
   const below = '#ffaa33';
   const progressColor = target !== undefined && rate !== null && rate < target ? below : color;
   return {
-    series: [{
-      type: 'gauge',
-      startAngle: 220,
-      endAngle: -40,
-      min: 0,
-      max: 100,
-      radius: '96%',
-      center: ['50%', '56%'],
-      animation: false,
-      progress: { show: true, width: 18, roundCap: true, itemStyle: { color: progressColor } },
-      axisLine: { roundCap: true, lineStyle: { width: 18, color: [[1, 'rgba(40, 80, 140, 0.45)']] } },
-      pointer: { show: false },
-      axisTick: { show: false },
-      splitLine: { show: false },
-      axisLabel: { show: false },
-      anchor: { show: false },
-      title: { show: false },
-      detail: { show: false },
-      data: [{ value }],
-    }],
+    series: [
+      {
+        type: 'gauge',
+        startAngle: 220,
+        endAngle: -40,
+        min: 0,
+        max: 100,
+        radius: '96%',
+        center: ['50%', '56%'],
+        animation: false,
+        progress: { show: true, width: 18, roundCap: true, itemStyle: { color: progressColor } },
+        axisLine: { roundCap: true, lineStyle: { width: 18, color: [[1, 'rgba(40, 80, 140, 0.45)']] } },
+        pointer: { show: false },
+        axisTick: { show: false },
+        splitLine: { show: false },
+        axisLabel: { show: false },
+        anchor: { show: false },
+        title: { show: false },
+        detail: { show: false },
+        data: [{ value }],
+      },
+    ],
   };
 }

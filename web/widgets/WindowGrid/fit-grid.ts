@@ -3,7 +3,10 @@
  * readable size; when all windows fit, the arrangement that makes tiles biggest; otherwise as
  * many as fit, and the grid pages.
  */
-export interface GridFit { columns: number; rows: number }
+export interface GridFit {
+  columns: number;
+  rows: number;
+}
 
 export function fitGrid(count: number, width: number, height: number, minTile: { width: number; height: number }, gap: number): GridFit {
   const maxCols = Math.max(1, Math.floor((width + gap) / (minTile.width + gap)));
@@ -19,7 +22,10 @@ export function fitGrid(count: number, width: number, height: number, minTile: {
     const tileH = (height - gap * (rows - 1)) / rows;
     // Grow both sides alike: a tile twice as tall as needed but barely wide enough reads badly.
     const score = Math.min(tileW / minTile.width, tileH / minTile.height);
-    if (score > bestScore) { bestScore = score; best = { columns, rows }; }
+    if (score > bestScore) {
+      bestScore = score;
+      best = { columns, rows };
+    }
   }
   return best;
 }

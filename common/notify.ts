@@ -136,6 +136,18 @@ export const notifyConfigSchema = z
 export type NotifyConfig = z.infer<typeof notifyConfigSchema>;
 export type NotifyConfigInput = z.input<typeof notifyConfigSchema>;
 
+/**
+ * A channel or contact by id, own keys only: ids come from requests and from configuration an
+ * admin PUTs, and a plain lookup would answer `constructor` or `toString` with Object's own.
+ */
+export function channelOf(config: NotifyConfig, id: string): NotifyChannel | null {
+  return Object.hasOwn(config.channels, id) ? config.channels[id]! : null;
+}
+
+export function contactOf(config: NotifyConfig, id: string): NotifyContact | null {
+  return Object.hasOwn(config.contacts, id) ? config.contacts[id]! : null;
+}
+
 /** What a delivery went through, newest last (GET /api/v1/alerts/:id/deliveries). */
 export type DeliveryOutcome = 'queued' | 'sent' | 'failed' | 'retry' | 'gave-up' | 'deferred';
 

@@ -8,6 +8,7 @@
 import type { Logger } from 'pino';
 import type { Alert, AlertMessage } from '../../common/alerts.ts';
 import type { NotifyConfig } from '../../common/notify.ts';
+import { contactOf } from '../../common/notify.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
 import { messageOf } from './message.ts';
 import type { NewDelivery, Outbox } from './outbox.ts';
@@ -43,7 +44,7 @@ export function createEscalation(o: EscalationOptions): Escalation {
     const levelName = config.levels[plan.level - 1]?.name ?? `第${plan.level}级`;
     const message = messageOf(a, plan.level, levelName, o.catalog, o.publicUrl());
     return plan.contacts.flatMap((contact) =>
-      (config.contacts[contact]?.channels ?? []).map((channel) => ({ alertId: a.id, level: plan.level, contact, channel, message })),
+      (contactOf(config, contact)?.channels ?? []).map((channel) => ({ alertId: a.id, level: plan.level, contact, channel, message })),
     );
   }
 

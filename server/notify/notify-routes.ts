@@ -4,6 +4,7 @@
  */
 import type { Router } from 'express';
 import type { DeliveryLogEntry, DeliveryState } from '../../common/notify.ts';
+import { channelOf, contactOf } from '../../common/notify.ts';
 import { pathName } from '../../common/api-queries.ts';
 import { visibleAlert } from '../alerts/alert-access.ts';
 import type { AlertStore } from '../alerts/alert-store.ts';
@@ -81,11 +82,11 @@ export function notifyRouter(d: NotifyRouteDeps): Router {
   router.post('/api/v1/admin/notify/channels/:id/test', admin, async (req, res) => {
     const id = parsePathParam(req, 'id', pathName);
     const config = d.config.current();
-    const channel = config.channels[id];
+    const channel = channelOf(config, id);
     if (!channel) throw new NotFound(`no channel "${id}" in the notify configuration`);
     // the first contact reached through this channel, so an SMS or email has somewhere to go
     const contactId = Object.keys(config.contacts).find((c) => config.contacts[c]!.channels.includes(id)) ?? '';
-    const result = await sendVia(channel, testMessage(id, d.publicUrl()), contactId, config.contacts[contactId] ?? null);
+    const result = await sendVia(channel, testMessage(id, d.publicUrl()), contactId, contactOf(config, contactId));
     await d.auth.audit.record({
       actor: userOf(req).username,
       action: 'config.notify-tested',

@@ -7,6 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { DeliveryLogEntry, DeliveryOutcome, NotifyConfig, NotifyContact } from '../../common/notify.ts';
+import { channelOf, contactOf } from '../../common/notify.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
 import { perMinuteOf, sendVia } from './channels/index.ts';
 import { batchMessage, type NotifyMessage } from './message.ts';
@@ -59,7 +60,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
   const retryDelayMs = o.retryDelayMs ?? defaultRetryDelayMs;
   const retryForMs = o.retryForMs ?? DAY_MS;
   const leaseMs = o.leaseMs ?? 120_000;
-  const contactOf = (id: string): NotifyContact | null => o.config().contacts[id] ?? null;
+  const contactNamed = (id: string): NotifyContact | null => contactOf(o.config(), id);
 
   const entry = (f: Record<string, string>, id: string, outcome: DeliveryOutcome, attempt: number, at: number, detail?: string): string =>
     logEntry({
@@ -67,7 +68,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
       delivery: id,
       level: Number(f.level),
       contact: f.contact!,
-      name: contactOf(f.contact!)?.name ?? f.name ?? '',
+      name: contactNamed(f.contact!)?.name ?? f.name ?? '',
       channel: f.channel!,
       outcome,
       attempt,
@@ -96,7 +97,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
   async function sendGroup(group: Claimed[], lease: number): Promise<void> {
     const t = now();
     const first = group[0]!;
-    const channel = o.config().channels[first.f.channel!];
+    const channel = channelOf(o.config(), first.f.channel!);
     if (!channel) {
       for (const c of group)
         await finish(
@@ -122,7 +123,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
             o.publicUrl(),
           )
         : first.message;
-    const result = await sendVia(channel, msg, first.f.contact!, contactOf(first.f.contact!));
+    const result = await sendVia(channel, msg, first.f.contact!, contactNamed(first.f.contact!));
     const done = now();
     for (const c of group) {
       if (result.ok) {
@@ -173,7 +174,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
           alert: d.alertId,
           level: d.level,
           contact: d.contact,
-          name: contactOf(d.contact)?.name ?? '',
+          name: contactNamed(d.contact)?.name ?? '',
           channel: d.channel,
           state: 'pending',
           attempts: 0,

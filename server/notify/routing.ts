@@ -5,6 +5,7 @@
  */
 import type { Alert } from '../../common/alerts.ts';
 import type { NotifyConfig, NotifyRoute } from '../../common/notify.ts';
+import { contactOf } from '../../common/notify.ts';
 import { dutyContacts, withinTimes } from './roster.ts';
 import { shanghaiClock } from '../../common/time.ts';
 
@@ -31,7 +32,7 @@ export function nextLevel(config: NotifyConfig, a: Alert, routes: NotifyRoute[],
   const last = routes.some((r) => r.escalate) ? config.levels.length : 1;
   for (let level = from; level <= last; level++) {
     const named = level === 1 ? routes.flatMap((r) => r.contacts) : [];
-    const contacts = [...new Set([...named, ...dutyContacts(config, a, level, now)])].filter((c) => !told.has(c) && config.contacts[c]);
+    const contacts = [...new Set([...named, ...dutyContacts(config, a, level, now)])].filter((c) => !told.has(c) && contactOf(config, c) !== null);
     if (contacts.length > 0) return { level, contacts };
   }
   return null;

@@ -44,6 +44,10 @@ const ROUTES: Route[] = [
   { method: 'POST', path: '/api/v1/tokens/ingest/:source/revoke', query: [], pathParams: ['source'] },
   { method: 'POST', path: '/api/v1/tokens/screen/:name/revoke', query: [], pathParams: ['name'] },
   { method: 'GET', path: '/api/v1/session', query: [] },
+  { method: 'GET', path: '/api/v1/alerts/:id/deliveries', query: [], pathParams: ['id'] },
+  { method: 'GET', path: '/api/v1/admin/config/notify', query: [] },
+  { method: 'POST', path: '/api/v1/admin/notify/channels/:id/test', query: [], pathParams: ['id'] },
+  { method: 'GET', path: '/api/v1/openapi.json', query: [] },
   { method: 'GET', path: '/screens/:name', query: [], pathParams: ['name'] },
 ];
 

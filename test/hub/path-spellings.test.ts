@@ -24,6 +24,8 @@ const GUARDED = [
   '/api/v1/users',
   '/api/v1/tokens',
   '/api/v1/admin/dead-letters',
+  '/api/v1/admin/config/notify',
+  '/api/v1/alerts/A1/deliveries',
 ];
 
 /** Other spellings of a path that a lenient router could take for it. */

@@ -6,8 +6,23 @@ import type { Scope } from './catalog.ts';
 
 export const ALERTS_NAMESPACE = '/alerts';
 
-export const ALERT_RULES = ['case-yellow', 'case-red', 'wait', 'service', 'window', 'review', 'source'] as const;
+export const ALERT_RULES = ['case-yellow', 'case-red', 'wait', 'service', 'window', 'review', 'source', 'screen-offline'] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
+
+/** The zh-CN name of each rule, as the console, the messages and the reports show it. */
+export const ALERT_RULE_NAMES: Record<AlertRule, string> = {
+  'case-yellow': '办件临期（黄牌）',
+  'case-red': '办件超期（红牌）',
+  wait: '等候超时',
+  service: '办理超时',
+  window: '窗口无人值守',
+  review: '差评整改',
+  source: '数据源离线',
+  'screen-offline': '屏幕离线',
+};
+
+/** The name without its card colour (办件超期), for a text that names the card already. */
+export const alertRuleShortName = (rule: AlertRule): string => ALERT_RULE_NAMES[rule].replace(/（[^）]*）$/, '');
 
 export const ALERT_STATES = ['open', 'acknowledged', 'resolved', 'closed'] as const;
 /** `closed`: ended by itself because its cause ended (ticket called, case completed …). */

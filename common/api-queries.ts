@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ALERT_RULES, ALERT_STATES, type AlertState } from './alerts.ts';
 import { isScope, type Scope } from './catalog.ts';
+import { PERIOD_KINDS } from './periods.ts';
 import { DAY_MS, dayIndexOf, dayIndexOfDate } from './time.ts';
 
 /** Years a date parameter may name: the hub holds nothing before 2000, and nobody plans past 2100. */
@@ -109,6 +110,50 @@ export const exportQuery = cockpitDayQuery.extend({
   ),
 });
 
+/** `GET /api/v1/cockpit/period`: the period of a kind holding `date` (default today), with 环比 and 同比. */
+export const periodQuery = cockpitDayQuery.extend({
+  period: optional(z.enum(PERIOD_KINDS, 'must be day, week, month, quarter or year')),
+});
+
+const REPORT_FORMAT_RULE = 'must be json, xlsx or pdf';
+const reportFormat = z.enum(['json', 'xlsx', 'pdf'], REPORT_FORMAT_RULE);
+
+/** `GET /api/v1/reports/daily`: 日报 of a day (default yesterday). */
+export const dailyReportQuery = cockpitDayQuery.extend({ format: optional(reportFormat) });
+
+/** `YYYY-MM` within the years above; gives the month's first day index. */
+export const monthParam = z
+  .string()
+  .max(7)
+  .transform((raw, ctx) => {
+    const day = /^\d{4}-\d{2}$/.test(raw) ? dayIndexOfDate(`${raw}-01`) : Number.NaN;
+    const year = Number(raw.slice(0, 4));
+    if (Number.isNaN(day) || year < FIRST_YEAR || year > LAST_YEAR) {
+      ctx.addIssue({ code: 'custom', message: `must be a month YYYY-MM from ${FIRST_YEAR} to ${LAST_YEAR}` });
+      return z.NEVER;
+    }
+    return day;
+  });
+
+/** `GET /api/v1/reports/monthly`: 月报 of a month (default the month before this one). */
+export const monthlyReportQuery = z.object({ scope: optional(scopeParam), month: optional(monthParam), format: optional(reportFormat) });
+
+/** `GET /api/v1/reports`: the reports kept. */
+export const reportListQuery = z.object({
+  scope: optional(scopeParam),
+  kind: optional(z.enum(['daily', 'monthly'], 'must be daily or monthly')),
+  limit: optional(countParam(1, 500)),
+});
+
+/** `GET /api/v1/reports/kept/:id`: a kept report, `<daily|monthly>~<scope>~<YYYY-MM-DD|YYYY-MM>`. */
+export const keptReportId = z
+  .string()
+  .max(120)
+  .regex(/^(daily~[A-Za-z0-9:._-]{1,80}~\d{4}-\d{2}-\d{2}|monthly~[A-Za-z0-9:._-]{1,80}~\d{4}-\d{2})$/, 'must be a kept report id, e.g. daily~city~2026-11-29');
+
+/** `GET /api/v1/reports/kept/:id?format=`. */
+export const keptReportQuery = z.object({ format: optional(reportFormat) });
+
 const STATES_RULE = 'state must be open, acknowledged, resolved, closed or active (open and acknowledged), comma-separated';
 
 /** `open,acknowledged`, `active` (both), `resolved` …: the alert states asked for. */
@@ -152,12 +197,18 @@ export const auditQuery = z.object({
 
 export const deadLettersQuery = z.object({ count: optional(countParam(1, 1000)) });
 
+/** GET /api/v1/reviews/follow-ups: the bad reviews of a day (default today) in a scope (default city). */
+export const reviewFollowUpsQuery = z.object({ scope: optional(scopeParam), date: optional(dayParam) });
+
 /** A name in a path (a user, a source, a screen, an alert id): short, printable, no separators. */
 export const pathName = z
   .string()
   .min(1)
   .max(80)
   .regex(/^[A-Za-z0-9._:@-]+$/, 'must be letters, digits and . _ : @ -');
+
+/** A screen of the fleet in `/api/v1/screens/<id>/…`: a screen token's name or a `?screen=` id (common/fleet.ts). */
+export const screenIdParam = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a screen id is 1-64 of A-Z a-z 0-9 . _ -');
 
 /** A screen's name in `/screens/<name>`: a folder of screens/ (`assets` is the bundles' own path). */
 export const screenName = z

@@ -31,3 +31,25 @@ export interface AuditEntry {
   dept?: string;
   detail?: Record<string, unknown>;
 }
+
+/** A user as the admin list shows it (GET /api/v1/users). */
+export type ListedUser = SessionUser & { createdAt: number; disabled: boolean; lastSignIn: number | null };
+
+/** A token as the admin list shows it (GET /api/v1/tokens); never the token itself. */
+export interface TokenInfo {
+  name: string;
+  origin: 'env' | 'rotated' | 'revoked';
+  at?: number;
+  by?: string;
+  /** Screen tokens: the scope read (null: city). */
+  scope?: string | null;
+  /** Ingest tokens: centers and event types it may send (null: all). */
+  centers?: string[] | null;
+  types?: string[] | null;
+  /** Why a rotated token does not work as expected (made with another hub secret, or bearer only). */
+  note?: string;
+  /** When the token last authenticated (to the minute: written at most once a minute); null: not seen. */
+  lastUsed: number | null;
+  /** Ingest tokens: when the hub last received an event of the source (`sourceSeen`); null: none yet. */
+  lastEventAt?: number | null;
+}

@@ -21,6 +21,8 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
 
 /** config/holidays.json (HOLIDAYS_FILE): every list may be left out. */
 export const holidayOverridesSchema = z.object({
+  /** A note for whoever edits the file; kept through the config API and export. */
+  _comment: z.string().optional(),
   years: z.array(z.number().int().min(2000).max(2100)).default([]),
   holidays: z.array(isoDate).default([]),
   workdays: z.array(isoDate).default([]),

@@ -58,6 +58,12 @@ export const isBadRating = (score: number): boolean => score <= BAD_RATING_MAX_S
 /** 满意率: ratings that are not bad (3 stars, 基本满意, and better) / all ratings. */
 export const satisfactionRate = (ratings: number, bad: number): number | null => ratio(ratings - bad, ratings);
 
+/**
+ * 整改率: bad reviews followed up in time (by the end of their due working day, `badReviewDays`
+ * after the review) / bad reviews, both of the reviews' day (docs/metrics.md).
+ */
+export const rectificationRate = (followedUpInTime: number, bad: number): number | null => ratio(followedUpInTime, bad);
+
 /** The rating figures from the count of each star. */
 export function ratingFiguresOf(byScore: RatingFigures['byScore']): RatingFigures {
   let total = 0;

@@ -5,7 +5,7 @@
  * lists. Shared by the hub (which enforces it) and the mock (which reads the same variable).
  */
 import { z } from 'zod';
-import { CENTER_CODES, EVENT_TYPES, type EventType } from './events.ts';
+import { CENTER_CODE_RE, EVENT_TYPES, type EventType } from './events.ts';
 
 /** The scope as written and stored: absent lists mean "all". */
 export interface IngestScopeSpec {
@@ -35,7 +35,6 @@ export class ScopeInputError extends Error {
   }
 }
 
-const CENTERS: ReadonlySet<string> = new Set(CENTER_CODES);
 const TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 /** `ticket.*` stands for every `ticket.…` type. */
 const FAMILIES = new Map<string, EventType[]>();
@@ -53,15 +52,20 @@ export const ingestScopeBody = z
   })
   .strict();
 
-/** Checks a spec against the centers and event types of contract v1 and builds its Sets. */
-export function makeScope(spec: IngestScopeSpec): IngestScope {
+/**
+ * Checks a spec against the event types of contract v1 and, given `knownCenters` (the live
+ * catalog's), against the centers; without it a center is only checked to be a center code (the
+ * hub checks INGEST_TOKENS against the catalog at start). Builds its Sets.
+ */
+export function makeScope(spec: IngestScopeSpec, knownCenters?: ReadonlySet<string>): IngestScope {
   const out: IngestScopeSpec = {};
   let centers: Set<string> | null = null;
   let types: Set<EventType> | null = null;
   if (spec.centers !== undefined) {
     if (spec.centers.length === 0) throw new ScopeInputError('centers is empty: name at least one center, or leave it out for all', 'centers');
     for (const c of spec.centers) {
-      if (!CENTERS.has(c)) throw new ScopeInputError(`"${c}" is not a center (${CENTER_CODES.join(', ')})`, 'centers');
+      if (knownCenters ? !knownCenters.has(c) : !CENTER_CODE_RE.test(c))
+        throw new ScopeInputError(`"${c}" is not a center${knownCenters ? ` (${[...knownCenters].join(', ')})` : ''}`, 'centers');
     }
     centers = new Set(spec.centers);
     out.centers = [...centers];

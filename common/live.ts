@@ -4,7 +4,9 @@
  * A client that sees a gap, reconnects, or asks (`resync`) gets a fresh snapshot.
  */
 import type { Scope } from './catalog.ts';
+import type { ConfigChangedMessage } from './config-sections.ts';
 import type { Snapshot } from './snapshot.ts';
+import type { FleetCommand } from './fleet.ts';
 
 export const LIVE_NAMESPACE = '/live';
 
@@ -31,10 +33,18 @@ export type Ack = { ok: true } | { ok: false; error: string; retryAfterMs?: numb
 export interface ServerToClientEvents {
   snapshot: (msg: SnapshotMessage) => void;
   delta: (msg: DeltaMessage) => void;
+  /** A command for this screen (common/fleet.ts); the screen answers `screen:ack` before acting on it. */
+  'screen:command': (cmd: FleetCommand) => void;
+  /** A configuration section changed (docs/admin.md): a screen refetches what it shows of it (the hall its notices). */
+  config: (msg: ConfigChangedMessage) => void;
 }
 
 export interface ClientToServerEvents {
   subscribe: (req: { scope: Scope }, ack: (res: Ack) => void) => void;
   unsubscribe: (req: { scope: Scope }, ack: (res: Ack) => void) => void;
   resync: (req: { scope: Scope }, ack: (res: Ack) => void) => void;
+  /** The screen's figures (`screenReportSchema`, common/fleet.ts), every 30 s and at each connect. */
+  'screen:report': (report: unknown, ack: (res: Ack) => void) => void;
+  /** The screen has a command in hand: `{id}`. */
+  'screen:ack': (req: { id: string }, ack: (res: Ack) => void) => void;
 }

@@ -151,13 +151,23 @@ export function contactOf(config: NotifyConfig, id: string): NotifyContact | nul
 /** What a delivery went through, newest last (GET /api/v1/alerts/:id/deliveries). */
 export type DeliveryOutcome = 'queued' | 'sent' | 'failed' | 'retry' | 'gave-up' | 'deferred';
 
+/**
+ * The contact of a delivery to a group destination (a robot, a webhook): one message for everyone
+ * the channel reaches at a level, listed in `contacts` (no contact id is `*`).
+ */
+export const GROUP_CONTACT = '*';
+
 export interface DeliveryLogEntry {
   at: number;
-  /** `<alert>|<level>|<contact>|<channel>` */
+  /** `<alert>|<level>|<contact>|<channel>`; a group destination's: `<alert>|<level>|*|<channel>` */
   delivery: string;
   level: number;
+  /** The contact id, or `*` for a group destination (then `contacts`). */
   contact: string;
+  /** The contact's name; a group destination's: its contacts' names joined with 、 */
   name: string;
+  /** A group destination's contacts (ids). */
+  contacts?: string[];
   channel: string;
   outcome: DeliveryOutcome;
   attempt: number;
@@ -168,8 +178,10 @@ export interface DeliveryLogEntry {
 export interface DeliveryState {
   delivery: string;
   level: number;
+  /** The contact id, or `*` for a group destination (then `contacts`). */
   contact: string;
   name: string;
+  contacts?: string[];
   channel: string;
   state: 'pending' | 'sent' | 'gave-up';
   attempts: number;

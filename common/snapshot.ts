@@ -41,8 +41,11 @@ export interface WindowState {
   status: 'open' | 'serving' | 'paused' | 'closed' | 'unknown';
   since: string | null;
   staff: string | null;
+  /** The ticket called to this window today and not yet finished, missed or transferred. */
   ticket: string | null;
   calledAt: string | null;
+  /** `called`: the ticket is called and not yet started (the LED says 请 B417 号); `serving`: started. */
+  ticketState: 'called' | 'serving' | null;
   /** Seconds open or serving today, including the current stretch. */
   openSec: number;
   /** Tickets finished per open hour today (null before an hour's worth of data). */

@@ -10,7 +10,7 @@ import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { USER_ROLES, type UserRole } from '../common/auth.ts';
 import { createAuth } from '../server/auth/auth-service.ts';
-import { loadCatalog } from '../server/catalog/load-catalog.ts';
+import { indexCatalog, loadCatalog } from '../server/catalog/load-catalog.ts';
 import { ConfigError, loadConfig } from '../server/config/env.ts';
 import { createLogger } from '../server/observability/logger.ts';
 import { connectRedis, waitForRedis, type RedisClient, type RedisTarget } from '../server/redis/connect.ts';
@@ -21,6 +21,7 @@ import type { Catalog } from '../common/catalog.ts';
 import { ensurePrivateRedis } from '../server/redis/private-redis.ts';
 import { claimHubSecret, loadHubSecret } from '../server/auth/hub-secret.ts';
 import { formatScope } from '../common/ingest-scope.ts';
+import { ConfigCommandError, configCommand, currentCatalog, seedFilesOf } from './admin-config.ts';
 
 const USAGE = `usage: npm run admin -- <command> [options]
 
@@ -38,6 +39,11 @@ const USAGE = `usage: npm run admin -- <command> [options]
   adopt-hub-secret                             records this hub secret as the deployment's (after
                                                changing it on purpose; docs/deploy.md)
   audit [--limit n] [--action a] [--actor u]
+  config export [--dir D] [--section S]       writes the configuration sections as the files of config/
+                                               (default D: config; the catalog as catalog/*.json)
+  config import [--dir D] [--section S]       checks every section read from D against the others,
+                                               then stores them all or nothing; every hub applies
+                                               them within 2 s (docs/admin.md)
   migrate [--dry-run] [--again]                brings the data an older release left in Redis to this
                                                release's layout, as a hub does when it starts;
                                                --dry-run prints what it would change, changing
@@ -108,6 +114,8 @@ async function main(argv: string[]): Promise<void> {
       centers: { type: 'string' },
       types: { type: 'string' },
       'dry-run': { type: 'boolean' },
+      dir: { type: 'string' },
+      section: { type: 'string' },
       again: { type: 'boolean' },
     },
   });
@@ -144,6 +152,25 @@ async function main(argv: string[]): Promise<void> {
     }
     return;
   }
+  if (command === 'config') {
+    // the configuration needs no hub secret either
+    try {
+      await configCommand({
+        redis,
+        keys,
+        seed: seedFilesOf(config),
+        action: arg1,
+        dir: values.dir ?? 'config',
+        section: values.section,
+        actor: `cli:${os.userInfo().username}`,
+        print: (line) => console.log(line),
+      });
+    } finally {
+      redis.disconnect();
+      await stopRedis();
+    }
+    return;
+  }
   const hubSecret = loadHubSecret({ hubSecret: config.hubSecret, dataDir: config.dataDir });
   if (hubSecret.warning) console.error(`admin: ${hubSecret.warning}`);
   if (command === 'adopt-hub-secret') {
@@ -156,7 +183,8 @@ async function main(argv: string[]): Promise<void> {
   const auth = createAuth({
     redis,
     keys,
-    catalog: loadCatalog(config.catalogDir),
+    // the catalog as the hubs have it (the configuration in Redis; seeded from the files when empty)
+    catalog: indexCatalog(await currentCatalog(redis, keys, config)),
     log: createLogger('silent'),
     now: Date.now,
     ingestTokens: config.ingestTokens,
@@ -259,6 +287,7 @@ main(process.argv.slice(2)).catch((err: unknown) => {
     err instanceof UsageError ||
     err instanceof ConfigError ||
     err instanceof SchemaError ||
+    err instanceof ConfigCommandError ||
     ['UserInputError', 'WeakPasswordError', 'TokenInputError', 'ScopeInputError'].includes(e.name);
   console.error(`admin: ${expected ? e.message : e.stack}`);
   process.exit(expected ? 2 : 1);

@@ -26,7 +26,17 @@ const LOCK = path.join(dist, '.server-build-lock');
 /** What tsc writes under dist/ (rootDir is the repo root). */
 const OUTPUT_DIRS = ['server', 'common', 'mock', 'scripts'];
 /** The sources of the compiled part: a change to any of them makes it stale. */
-const SOURCES = ['server', 'common', 'mock', 'scripts/admin.ts', 'scripts/ensure-system-deps.ts', 'scripts/build.mjs', 'tsconfig.json', 'tsconfig.build.json'];
+const SOURCES = [
+  'server',
+  'common',
+  'mock',
+  'scripts/admin.ts',
+  'scripts/admin-config.ts',
+  'scripts/ensure-system-deps.ts',
+  'scripts/build.mjs',
+  'tsconfig.json',
+  'tsconfig.build.json',
+];
 /** A lock older than this belongs to a build that died. */
 const STALE_LOCK_MS = 5 * 60_000;
 

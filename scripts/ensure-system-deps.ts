@@ -4,7 +4,11 @@
  * with apt-get; otherwise it says exactly what to install.
  *   tsx scripts/ensure-system-deps.ts redis            (npm run demo; npm start runs the build of it,
  *                                                       node dist/scripts/ensure-system-deps.js redis)
- *   tsx scripts/ensure-system-deps.ts redis browser    (npm test)
+ *   tsx scripts/ensure-system-deps.ts redis browser voice
+ *                                                      (npm test; voice is espeak-ng, which makes
+ *                                                       the hall's voice clips: test/screens/
+ *                                                       voice-clips.test.ts makes them again)
+ *   tsx scripts/ensure-system-deps.ts voice            (npm run voice:clips)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,6 +18,7 @@ const packages: string[] = [];
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 
 if (wanted.has('redis') && !process.env.REDIS_URL && !has('redis-server')) packages.push('redis-server');
+if (wanted.has('voice') && !has('espeak-ng')) packages.push('espeak-ng');
 if (wanted.has('browser')) {
   if (!fs.existsSync('/usr/bin/chromium')) packages.push('chromium');
   if (!fs.existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc')) packages.push('fonts-noto-cjk');

@@ -22,9 +22,16 @@ export abstract class FieldError extends DomainError {
   }
 }
 
-/** 400: what the client sent is not acceptable; `field` names the part. */
+/** 400: what the client sent is not acceptable; `field` names the part, `issues` (when given) every problem found. */
 export class InputError extends FieldError {
   override name = 'InputError';
+  constructor(
+    message: string,
+    field?: string,
+    readonly issues?: { path: string; message: string }[],
+  ) {
+    super(message, field);
+  }
 }
 
 /** 401: no or wrong credentials. */

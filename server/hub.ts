@@ -8,9 +8,13 @@ import type { Logger } from 'pino';
 import type { Scope } from '../common/catalog.ts';
 import { createAggregator, type Aggregator, type AggregatorOptions } from './aggregate/aggregator.ts';
 import { syncCalendar } from './aggregate/calendar-sync.ts';
-import { loadCalendar, missingCalendarYears } from './catalog/load-calendar.ts';
-import { loadCatalog, type CatalogIndex } from './catalog/load-catalog.ts';
-import { checkScreenTokenScopes } from './catalog/scopes.ts';
+import { missingCalendarYears } from './catalog/load-calendar.ts';
+import type { CatalogIndex } from './catalog/load-catalog.ts';
+import { checkIngestTokenScopes, checkScreenTokenScopes } from './catalog/scopes.ts';
+import { createConfigStore, type ConfigStore } from './config-store/config-store.ts';
+import { configRouter } from './config-store/config-routes.ts';
+import { liveConfig } from './config-store/live-config.ts';
+import { seedFilesOf } from './config-store/sections.ts';
 import type { HubConfig } from './config/env.ts';
 import { createApp } from './http/app.ts';
 import { ingestRouter } from './ingest/ingest-route.ts';
@@ -25,6 +29,7 @@ import { cockpitRouter } from './read/cockpit/cockpit-routes.ts';
 import { deadLetterRouter } from './aggregate/dead-letter-routes.ts';
 import { requireRole } from './auth/middleware.ts';
 import { screensRouter } from './screens/screens-routes.ts';
+import { startFleet, type Fleet, type FleetTuning } from './screens/start-fleet.ts';
 import { readGuard } from './http/read-guard.ts';
 import { attachRealtime, type Realtime } from './realtime/attach-realtime.ts';
 import { connectRedis, waitForRedis, type RedisClient, type RedisTarget } from './redis/connect.ts';
@@ -38,6 +43,9 @@ import { startAlerts, type AlertEngineTuning, type Alerts } from './alerts/start
 import { WATCHED_EVENT_TYPES } from './alerts/event-ops.ts';
 import { openApiRouter } from './openapi/openapi-routes.ts';
 import { startNotify, type Notify, type NotifyTuning } from './notify/start-notify.ts';
+import { createFollowUps } from './reviews/follow-ups.ts';
+import { reviewRouter } from './reviews/review-routes.ts';
+import { startReports } from './reports/start-reports.ts';
 import type { AlertMessage } from '../common/alerts.ts';
 
 export interface HubOptions {
@@ -53,6 +61,8 @@ export interface HubOptions {
   lockout?: AuthOptions['lockout'];
   /** Notification outbox tuning (tests tick faster and retry sooner). */
   notify?: NotifyTuning;
+  /** Screen fleet tuning (tests shorten the online window). */
+  fleet?: FleetTuning;
 }
 
 export interface Hub {
@@ -61,13 +71,17 @@ export interface Hub {
   server: http.Server;
   redis: RedisClient & ScriptCommands;
   keys: RedisKeys;
+  /** The live catalog (the `catalog` configuration section, read at each use). */
   catalog: CatalogIndex;
+  /** The configuration sections (server/config-store/, docs/admin.md). */
+  config: ConfigStore;
   metrics: HubMetrics;
   log: Logger;
   aggregator: Aggregator | null;
   auth: Auth;
   alerts: Alerts;
   notify: Notify;
+  fleet: Fleet;
   /** Subscribe to the scopes changed by each applied batch (this process only). */
   onApplied(listener: (scopes: Set<Scope>) => void): () => void;
   stop(): Promise<void>;
@@ -78,15 +92,6 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const log = opts.log ?? createLogger(config.logLevel);
   const now = opts.now ?? Date.now;
   const keys = redisKeys(config.keyPrefix);
-  const catalog = loadCatalog(config.catalogDir);
-  checkScreenTokenScopes(config.screenTokens, catalog);
-  const calendar = loadCalendar(config.holidaysFile);
-  const missing = missingCalendarYears(calendar, now());
-  if (missing.length > 0) {
-    log.warn(
-      `holiday calendar: no published schedule for ${missing.join(', ')}; deadlines in ${missing.length > 1 ? 'those years' : 'that year'} count Monday to Friday only. Add the schedule to ${config.holidaysFile} when the State Council publishes it.`,
-    );
-  }
   if (config.ingestTokens.size === 0) log.warn('INGEST_TOKENS is empty: POST /api/v1/events will refuse every request (401)');
   // kept outside Redis: rotated ingest tokens are derived with it (docs/auth.md, "Secrets at rest")
   const hubSecret = loadHubSecret({ hubSecret: config.hubSecret, dataDir: config.dataDir });
@@ -105,9 +110,43 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     ingestRedis.disconnect();
     throw err;
   });
+  // the configuration: Redis has it; the files seed a fresh Redis (docs/admin.md)
+  let configStore: ConfigStore;
+  try {
+    configStore = await createConfigStore({
+      redis,
+      redisTarget: opts.redisTarget,
+      keys,
+      log,
+      now,
+      seed: seedFilesOf(config),
+    });
+  } catch (err) {
+    redis.disconnect();
+    ingestRedis.disconnect();
+    throw err;
+  }
+  const live = liveConfig(configStore, { redis, keys, log });
+  const { catalog, calendar } = live;
+  try {
+    checkScreenTokenScopes(config.screenTokens, catalog);
+    checkIngestTokenScopes(config.ingestTokens, catalog);
+  } catch (err) {
+    await configStore.close();
+    redis.disconnect();
+    ingestRedis.disconnect();
+    throw err;
+  }
+  const missing = missingCalendarYears(calendar, now());
+  if (missing.length > 0) {
+    log.warn(
+      `holiday calendar: no published schedule for ${missing.join(', ')}; deadlines in ${missing.length > 1 ? 'those years' : 'that year'} count Monday to Friday only. Add the schedule to the holidays section (PUT /api/v1/admin/config/holidays, docs/admin.md) when the State Council publishes it.`,
+    );
+  }
   await syncCalendar(redis, keys, calendar);
   // what an older release left in Redis, in this release's layout before anything reads or writes it (docs/deploy.md, "Upgrading")
-  await runMigrations({ redis, keys, catalog: catalog.catalog, log, now }).catch((err: unknown) => {
+  await runMigrations({ redis, keys, catalog: catalog.catalog, log, now }).catch(async (err: unknown) => {
+    await configStore.close();
     redis.disconnect();
     ingestRedis.disconnect();
     throw err;
@@ -157,7 +196,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   let notify: Notify | null = null;
   const early: AlertMessage[][] = [];
   const alerts = await startAlerts({
-    alertsFile: config.alertsFile,
+    config: live.alerts,
     runEngine: config.runAggregator,
     redis,
     redisTarget: opts.redisTarget,
@@ -172,7 +211,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   });
   let publicUrl = config.publicUrl ?? '';
   const startedNotify: Notify = await startNotify({
-    notifyFile: config.notifyFile,
+    config: live.notify,
     redis,
     prefix: keys.prefix,
     catalog,
@@ -188,6 +227,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
 
   // attached to each route it guards (server/http/api-router.ts says why)
   const screenReads = readGuard({ identity: auth.identity, catalog });
+  const fleet = startFleet({ redis, keys, auth, log, now, ...(opts.fleet ? { tuning: opts.fleet } : {}) });
+  const reports = startReports({ redis, keys, catalog, now, log, config: live.cockpit, guard: requireRole(auth, 'leader', 'admin'), schedule: config.reports });
   const app = createApp(
     {
       machine: [
@@ -198,6 +239,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
           metrics,
           tokens: () => auth.tokens.ingestTokens(),
           signingKeys: () => auth.tokens.ingestSigners(),
+          onAuthenticated: (source) => auth.tokens.noteUsed('ingest', source),
           signedSources: config.signedSources,
           dedupeDays: config.dedupeDays,
           eventLogMs: config.eventLogMs,
@@ -216,12 +258,16 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
         opsRouter({ redis, keys, metrics }),
         openApiRouter(),
         readRouter({ redis, keys, catalog, now, guard: screenReads }),
-        cockpitRouter({ redis, keys, catalog, now, guard: requireRole(auth, 'leader', 'admin') }),
-        screensRouter({ guard: screenReads.reference }),
+        cockpitRouter({ redis, keys, catalog, now, config: live.cockpit, guard: requireRole(auth, 'leader', 'admin') }),
+        screensRouter({ guard: screenReads.reference, officeHours: () => alerts.officeHours(), hallConfig: live.hall }),
+        configRouter({ auth, store: configStore }),
+        fleet.router,
         authRouter(auth),
         deadLetterRouter({ redis, keys, guard: requireRole(auth, 'admin') }),
         alerts.router,
         startedNotify.router,
+        reviewRouter({ auth, catalog, now, followUps: createFollowUps({ redis, keys, store: alerts.store, now }) }),
+        reports.router,
       ],
     },
     log,
@@ -257,6 +303,11 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     identity: auth.identity,
   });
   alerts.attach(realtime);
+  // every hub applies a change and tells its own screens (the hall refetches its notices)
+  configStore.onChange((section, version) => {
+    realtime.live.local.emit('config', { section, version });
+  });
+  fleet.attach(realtime);
   registerLiveMetrics(metrics, realtime);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
@@ -271,12 +322,14 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     redis,
     keys,
     catalog,
+    config: configStore,
     metrics,
     log,
     aggregator,
     auth,
     alerts,
     notify: startedNotify,
+    fleet,
     onApplied,
     async stop() {
       // Requests in flight get a grace second; then every socket still open is cut, or the
@@ -290,6 +343,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       await aggregator?.stop();
       await alerts.stop();
       await startedNotify.stop();
+      reports.stop();
+      await configStore.close();
       auth.stop();
       redisClock.stop();
       ingestRedis.disconnect();

@@ -41,9 +41,26 @@ do
         bump(r.scopes, r, C.waiting, 1, false)
       end
     end
+    -- The window's LED shows the ticket called to it from the call until the ticket is finished,
+    -- missed or sent on (win fields ticket, calledAt, and ticketStartedAt once it is served). A
+    -- late event never takes back a later call: each compares its time with the call shown.
+    local function shownCall(r)
+      local win = stateOf(P .. 'win:' .. r.e.window)
+      if win.cur.ticket ~= r.e.ticket or r.ms < (tonumber(win.cur.calledAt) or 0) then return nil end
+      return win
+    end
+    local function clearShown(r)
+      local win = shownCall(r)
+      if win then drop(win, 'ticket'); drop(win, 'calledAt'); drop(win, 'ticketStartedAt') end
+    end
+
     ticketHandlers['ticket.called'] = function(r, s, st)
-      local win = stateOf(P .. 'win:' .. r.e.window, true)
-      put(win, 'ticket', r.e.ticket); put(win, 'calledAt', r.ms)
+      local win = stateOf(P .. 'win:' .. r.e.window)
+      local over = tonumber(st.finishedAt or st.noShowAt or '')
+      -- a call that arrives after its ticket's end (out of order) or after a later call is not shown
+      if r.ms >= (tonumber(win.cur.calledAt) or 0) and not (over and over >= r.ms) then
+        put(win, 'ticket', r.e.ticket); put(win, 'calledAt', r.ms); drop(win, 'ticketStartedAt')
+      end
       -- the calling board shows recalls too: a citizen who missed the first call hears it again
       push(P .. 'calls:' .. r.e.center, cjson.encode({ ticket = r.e.ticket, window = r.e.window, at = r.ms }))
       if st.calledAt then return end -- a repeated call of the same ticket
@@ -55,24 +72,29 @@ do
       end
     end
     ticketHandlers['ticket.started'] = function(r, s, st)
+      local win = shownCall(r)
+      if win then put(win, 'ticketStartedAt', r.ms) end
       if st.startedAt then return end
       put(s, 'startedAt', r.ms); put(s, 'svcScopes', table.concat(r.scopes, ','))
       bump(r.scopes, r, C.started, 1, false)
       if st.finishedAt then recordService(r.scopes, r, (tonumber(st.finishedAt) - r.ms) / 1000) end
     end
     ticketHandlers['ticket.finished'] = function(r, s, st)
+      clearShown(r)
       if st.finishedAt then return end
       put(s, 'finishedAt', r.ms)
       bump(r.scopes, r, C.finished, 1, true)
       if st.startedAt then recordService(r.scopes, r, (r.ms - tonumber(st.startedAt)) / 1000) end
     end
     ticketHandlers['ticket.noshow'] = function(r, s, st)
+      clearShown(r)
       if st.noShowAt then return end
       put(s, 'noShowAt', r.ms)
       bump(r.scopes, r, C.noShow, 1, false)
     end
     ticketHandlers['ticket.transferred'] = function(r, s, st)
       -- back in a queue: waiting again from now, and called (and counted as a call) again later
+      clearShown(r)
       local queueScopes = st.queueScopes or table.concat(r.scopes, ',')
       bump(r.scopes, r, C.transferred, 1, false)
       bump(split(queueScopes), r, C.waiting, 1, false)

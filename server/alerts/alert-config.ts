@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import { z } from 'zod';
+import type { ConfigIssue } from '../../common/config-sections.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
 import { ConfigError } from '../config/env.ts';
 
@@ -27,11 +28,28 @@ export type Thresholds = z.infer<typeof thresholdsSchema>;
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
 const fileSchema = z.object({
+  /** A note for whoever edits the file; kept through the config API and export. */
+  _comment: z.string().optional(),
   officeHours: z.array(z.object({ from: hhmm, to: hhmm })).min(1),
   defaults: thresholdsSchema,
   departments: z.record(z.string(), thresholdsSchema.partial()).default({}),
   sources: z.record(z.string(), z.object({ sourceSilentMinutes: minutes })).default({}),
 });
+
+/** The `alerts` configuration section (docs/admin.md): config/alerts.json's shape. */
+export const alertsSectionSchema = fileSchema.superRefine((cfg, ctx) => {
+  cfg.officeHours.forEach((p, i) => {
+    if (minuteOfDay(p.to) <= minuteOfDay(p.from)) ctx.addIssue({ code: 'custom', path: ['officeHours', i, 'to'], message: 'must be after from' });
+  });
+});
+export type AlertsSection = z.infer<typeof fileSchema>;
+
+/** The departments the section names that the catalog does not have (a cross-check of a PUT). */
+export function alertsCatalogIssues(cfg: AlertsSection, departments: { has(code: string): boolean }): ConfigIssue[] {
+  return Object.keys(cfg.departments)
+    .filter((dept) => !departments.has(dept))
+    .map((dept) => ({ path: `departments.${dept}`, message: `department "${dept}" is not in the catalog` }));
+}
 
 /** An office period as minutes of the day, [from, to). */
 export interface OfficePeriod {
@@ -58,19 +76,37 @@ export function parseAlertConfig(raw: unknown, catalog: CatalogIndex, origin = '
     if (!catalog.departments.has(dept))
       throw new ConfigError(`${origin}: departments names "${dept}", which is not in the catalog; use a department code such as yiyang.realestate`);
   }
+  for (const p of cfg.officeHours)
+    if (minuteOfDay(p.to) <= minuteOfDay(p.from))
+      throw new ConfigError(`${origin}: an office period ends before it starts; write it as {"from": "08:30", "to": "12:00"}`);
+  return buildAlertConfig(cfg);
+}
+
+/** The rules' view of a checked section. */
+export function buildAlertConfig(cfg: AlertsSection): AlertConfig {
   const officeHours = cfg.officeHours.map((p) => ({ from: minuteOfDay(p.from), to: minuteOfDay(p.to) })).sort((a, b) => a.from - b.from);
-  for (const p of officeHours)
-    if (p.to <= p.from) throw new ConfigError(`${origin}: an office period ends before it starts; write it as {"from": "08:30", "to": "12:00"}`);
   const cache = new Map<string, Thresholds>();
   return {
     officeHours,
     thresholdsFor(dept) {
       if (!dept) return cfg.defaults;
       let t = cache.get(dept);
-      if (!t) cache.set(dept, (t = { ...cfg.defaults, ...cfg.departments[dept] }));
+      // own keys only: a department code comes from an event
+      if (!t) cache.set(dept, (t = { ...cfg.defaults, ...(Object.hasOwn(cfg.departments, dept) ? cfg.departments[dept] : {}) }));
       return t;
     },
-    silenceMinutesOf: (source) => cfg.sources[source]?.sourceSilentMinutes ?? cfg.defaults.sourceSilentMinutes,
+    silenceMinutesOf: (source) => (Object.hasOwn(cfg.sources, source) ? cfg.sources[source]!.sourceSilentMinutes : cfg.defaults.sourceSilentMinutes),
+  };
+}
+
+/** An alert config that always answers the current section (a PUT applies at the engine's next use). */
+export function liveAlertConfig(current: () => AlertConfig): AlertConfig {
+  return {
+    get officeHours() {
+      return current().officeHours;
+    },
+    thresholdsFor: (dept) => current().thresholdsFor(dept),
+    silenceMinutesOf: (source) => current().silenceMinutesOf(source),
   };
 }
 

@@ -1,8 +1,10 @@
 /**
  * The alert engine of one hub process: reads the alert stream (the events some rule watches,
  * copied there at ingest) in its own consumer group (`alerts`), turns events into timers and
- * alerts atomically with their acknowledgement, and on each tick fires the timers that came due (exactly once across processes) and checks the
- * sources for silence. Timers live in Redis, so a restarted hub fires what fell due meanwhile.
+ * alerts atomically with their acknowledgement (and moves the sources' watermarks), and on each
+ * tick checks the sources for silence and fires the timers that came due by the clock and by
+ * their source's watermark (exactly once across processes; watermarks.ts). Timers live in Redis,
+ * so a restarted hub fires what fell due meanwhile.
  */
 import crypto from 'node:crypto';
 import os from 'node:os';
@@ -17,7 +19,9 @@ import { replyCode } from '../redis/store-failure.ts';
 import { parseScriptResult, type AlertRedis, type ScriptResult } from './alert-scripts.ts';
 import { opsOfEvent, type AlertOp, type RuleContext, type TimerPayload } from './event-ops.ts';
 import { sourceSilenceOps } from './source-silence.ts';
+import { screenSilenceOps } from './screen-silence.ts';
 import { decideTimer } from './timer-decision.ts';
+import { readWatermarks, watermarkField, type WatermarkView } from './watermarks.ts';
 
 type StreamEntry = [id: string, fields: string[]];
 
@@ -77,10 +81,18 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
 
   async function applyBatch(entries: StreamEntry[]): Promise<void> {
     if (entries.length === 0) return;
+    // per center and source, the batch's latest event time and when the hub took the latest entry: the watermarks (watermarks.ts)
+    const marks = new Map<string, [at: number, taken: number]>();
     const records = entries.map(([sid, fields]) => {
       let ops: AlertOp[] = [];
       try {
-        ops = opsOfEvent(eventOfEntry(fields), rules);
+        const event = eventOfEntry(fields);
+        ops = opsOfEvent(event, rules);
+        const field = watermarkField(event.center, event.source);
+        const ms = Date.parse(event.at);
+        const taken = takenAt(fields) ?? now();
+        const mark = marks.get(field);
+        if (Number.isFinite(ms)) marks.set(field, mark ? [Math.max(mark[0], ms), Math.max(mark[1], taken)] : [ms, taken]);
       } catch (err) {
         // the aggregator moves unreadable entries to the dead-letter stream; here they are skipped
         log.error({ sid, err: (err as Error).message }, 'alert engine cannot read a stream entry; skipping it');
@@ -97,6 +109,7 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
         entries[0]![0],
         entries[entries.length - 1]![0],
         entries.length * 2 + 100,
+        JSON.stringify(Object.fromEntries(marks)),
         ...records,
       ),
     );
@@ -135,7 +148,7 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
     }
   }
 
-  async function fireDue(): Promise<void> {
+  async function fireDue(marks: WatermarkView): Promise<void> {
     for (let round = 0; round < 20; round++) {
       const t = now();
       const flat = await redis.zrangebyscore(keys.alertTimers, '-inf', t, 'WITHSCORES', 'LIMIT', 0, FIRE_BATCH);
@@ -152,10 +165,18 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
       for (let i = 0; i < ids.length; i++) {
         const payload = payloads[i];
         const decision = payload
-          ? decideTimer(payload, { now: t, config: rules.config, office: rules.office, waiting: (d) => waiting.get(d) ?? 0 })
+          ? decideTimer(payload, Number(scores[i]), {
+              now: t,
+              config: rules.config,
+              office: rules.office,
+              waiting: (d) => waiting.get(d) ?? 0,
+              reportedUpTo: marks.upTo,
+            })
           : { do: 'drop' as const };
-        const result = parseScriptResult(await redis.ygAlertFire(keys.prefix, t, ids[i]!, scores[i]!, decision.do, decision.do === 'move' ? decision.at : 0));
+        const arg = decision.do === 'move' ? decision.at : decision.do === 'hold' ? decision.held : 0;
+        const result = parseScriptResult(await redis.ygAlertFire(keys.prefix, t, ids[i]!, scores[i]!, decision.do, arg));
         stats.fired += result.fired ?? 0;
+        // a held timer left the due set, so the next round reads the ones after it
         if (decision.do !== 'move') acted++;
         deliver(result);
       }
@@ -180,8 +201,12 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
   }
 
   async function doTick(): Promise<void> {
-    await fireDue();
+    // silence first: a silent source's timers then wait for it (watermarks.ts)
     await runOps(await sourceSilenceOps(redis, keys, rules, now()));
+    await runOps(await screenSilenceOps(redis, keys, rules, now()));
+    const marks = await readWatermarks(redis, keys, now());
+    await marks.release();
+    await fireDue(marks);
   }
 
   // Ticks of one process run one after another (a caller's tick starts after the running one,
@@ -222,6 +247,13 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
       await chain;
     },
   };
+}
+
+/** When the hub took an alert stream entry (`in`, the hub's clock; absent in entries written before). */
+function takenAt(fields: string[]): number | undefined {
+  const i = fields.indexOf('in');
+  const ms = i >= 0 ? Number(fields[i + 1]) : NaN;
+  return Number.isFinite(ms) ? ms : undefined;
 }
 
 /** The event of an alert stream entry: `r` holds the stream record, the event under `e` (StreamRecord in server/ingest/enrich-event.ts). */

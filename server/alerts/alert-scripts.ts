@@ -22,6 +22,7 @@ export interface AlertScriptCommands {
   ygAlertFire(...args: (string | number)[]): Promise<string>;
   ygAlertOps(...args: (string | number)[]): Promise<string>;
   ygAlertTransition(...args: (string | number)[]): Promise<string>;
+  ygAlertRelease(...args: (string | number)[]): Promise<number>;
 }
 
 export type AlertRedis = RedisClient & AlertScriptCommands;
@@ -31,6 +32,7 @@ export function withAlertScripts(client: RedisClient): AlertRedis {
   client.defineCommand('ygAlertFire', { numberOfKeys: 0, lua: assembleScript('alert-fire-timer.lua') });
   client.defineCommand('ygAlertOps', { numberOfKeys: 0, lua: assembleScript('alert-run-ops.lua') });
   client.defineCommand('ygAlertTransition', { numberOfKeys: 0, lua: assembleScript('alert-act.lua') });
+  client.defineCommand('ygAlertRelease', { numberOfKeys: 0, lua: assembleScript('alert-release-held.lua') });
   return client as AlertRedis;
 }
 

@@ -37,13 +37,19 @@ export interface AlertSpec {
 }
 
 export type TimerPayload =
-  | { kind: 'open'; spec: AlertSpec; day?: number }
+  /**
+   * `src`: the source whose event armed it, and whose later event would end it (the queue machine
+   * issues and calls a ticket, a window terminal starts and finishes a service and reports the
+   * window, the approval system accepts and completes a case): it fires only once that source has
+   * reported up to its time (server/alerts/watermarks.ts). Absent in timers armed before.
+   */
+  | { kind: 'open'; spec: AlertSpec; day?: number; src?: string }
   | { kind: 'escalate'; alert: string; every: number }
   /** `reason`: `day-ended` (a ticket's day) or `expired` (unresolved for the longest an alert lives); absent in older timers. */
   | { kind: 'expire'; alert: string; reason?: 'day-ended' | 'expired' }
   | { kind: 'overdue'; alert: string };
 
-export type CloseReason = 'ticket-called' | 'ticket-noshow' | 'ticket-transferred' | 'service-finished' | 'window-reopened' | 'source-heard';
+export type CloseReason = 'ticket-called' | 'ticket-noshow' | 'ticket-transferred' | 'service-finished' | 'window-reopened' | 'source-heard' | 'screen-heard';
 
 export type AlertOp =
   | { op: 'arm'; timer: string; at: number; payload: TimerPayload; ifAbsent?: boolean }
@@ -60,6 +66,8 @@ export type AlertOp =
       ms: number;
       promisedDays: number;
       yellowDays: number;
+      /** The source of the acceptance: the case's cards wait for it (TimerPayload's `src`). */
+      src: string;
       spec: Omit<AlertSpec, 'rule' | 'severity' | 'subject'>;
     }
   | { op: 'case'; kind: 'suspended' | 'resumed' | 'completed' | 'returned'; case: string; id: string; day: number; ms: number };
@@ -125,6 +133,7 @@ export function opsOfEvent(event: YgEvent, ctx: RuleContext): AlertOp[] {
     payload: {
       kind: 'open',
       day,
+      src: event.source,
       spec: {
         rule: 'wait',
         severity: 'yellow',
@@ -161,6 +170,7 @@ export function opsOfEvent(event: YgEvent, ctx: RuleContext): AlertOp[] {
           payload: {
             kind: 'open',
             day,
+            src: event.source,
             spec: {
               rule: 'service',
               severity: 'yellow',
@@ -193,6 +203,7 @@ export function opsOfEvent(event: YgEvent, ctx: RuleContext): AlertOp[] {
           at: officeTimeAfter(ctx.office, ms, idle),
           payload: {
             kind: 'open',
+            src: event.source,
             spec: {
               rule: 'window',
               severity: 'red',
@@ -220,6 +231,7 @@ export function opsOfEvent(event: YgEvent, ctx: RuleContext): AlertOp[] {
           ms,
           promisedDays: event.promisedDays,
           yellowDays: t.caseYellowDays,
+          src: event.source,
           spec: {
             center,
             dept: event.dept,

@@ -11,7 +11,7 @@ import type { CatalogIndex } from '../catalog/load-catalog.ts';
 import { connectRedis, waitForRedis, type RedisClient, type RedisTarget } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import type { Realtime } from '../realtime/attach-realtime.ts';
-import { loadAlertConfig } from './alert-config.ts';
+import type { AlertConfig, OfficePeriod } from './alert-config.ts';
 import { createAlertEngine, type AlertEngine, type AlertEngineOptions } from './alert-engine.ts';
 import { alertRouter } from './alert-routes.ts';
 import { withAlertScripts } from './alert-scripts.ts';
@@ -21,7 +21,8 @@ import { attachAlertsNamespace } from './alerts-namespace.ts';
 export type AlertEngineTuning = Partial<Pick<AlertEngineOptions, 'tickMs' | 'batchSize' | 'claimIdleMs' | 'claimEveryMs' | 'blockMs' | 'consumerName'>>;
 
 export interface AlertsDeps {
-  alertsFile: string;
+  /** The thresholds and office hours; the hub hands a live one (the `alerts` section, read at each use). */
+  config: AlertConfig;
   runEngine: boolean;
   redis: RedisClient;
   redisTarget: RedisTarget;
@@ -42,12 +43,14 @@ export interface Alerts {
   router: Router;
   /** Serves `/alerts` on the realtime layer's Socket.IO server. */
   attach(realtime: Pick<Realtime, 'io' | 'authenticate'>): void;
+  /** The office hours now (the hall's voice is silent outside them: GET /api/v1/screens/hall). */
+  officeHours(): OfficePeriod[];
   stop(): Promise<void>;
 }
 
 export async function startAlerts(deps: AlertsDeps): Promise<Alerts> {
   const { keys, catalog, log, now } = deps;
-  const config = loadAlertConfig(deps.alertsFile, catalog);
+  const { config } = deps;
   const redis = withAlertScripts(deps.redis);
   let emit: (messages: AlertMessage[]) => void = () => undefined;
   const onMessages = (messages: AlertMessage[]) => {
@@ -69,7 +72,17 @@ export async function startAlerts(deps: AlertsDeps): Promise<Alerts> {
       log,
       now,
       onMessages,
-      rules: { config, catalog, office: { calendar: deps.calendar, periods: config.officeHours } },
+      rules: {
+        config,
+        catalog,
+        office: {
+          calendar: deps.calendar,
+          // read at each use: a PUT of the office hours applies without a restart
+          get periods() {
+            return config.officeHours;
+          },
+        },
+      },
       ...deps.tuning,
     });
     await engine.start();
@@ -78,6 +91,7 @@ export async function startAlerts(deps: AlertsDeps): Promise<Alerts> {
     engine,
     store,
     router: alertRouter(deps.auth, store, now),
+    officeHours: () => config.officeHours,
     attach(realtime) {
       const nsp = attachAlertsNamespace(realtime.io, realtime.authenticate);
       emit = nsp.emit;

@@ -5,10 +5,11 @@
  */
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { InputError } from '../domain-errors.ts';
+import { InputError, NotFound } from '../domain-errors.ts';
 import type { Auth } from './auth-service.ts';
 import { clientIp, requireRole, userOf } from './middleware.ts';
 import type { Actor } from './token-store.ts';
+import { userChangeSchema } from './users.ts';
 import { apiRouter } from '../http/api-router.ts';
 import { auditQuery, pathName } from '../../common/api-queries.ts';
 import { parsePathParam, parseQuery } from '../http/parse-request.ts';
@@ -17,6 +18,14 @@ import { ingestScopeBody } from '../../common/ingest-scope.ts';
 export const passwordSchema = z.object({ password: z.string() });
 export const disableSchema = z.object({ disabled: z.boolean() });
 export const screenScopeSchema = z.object({ scope: z.string().nullable().optional() });
+/** PATCH /api/v1/tokens/screen/:name: the scope is required (null: the city). */
+export const screenScopeChangeSchema = z.object({ scope: z.string().max(200).nullable() }).strict();
+
+/** The first problem of a body as a 400 naming its field. */
+function bodyError(error: z.ZodError, hint: string): InputError {
+  const issue = error.issues[0]!;
+  return new InputError(`${issue.message} (${hint})`, issue.path.length ? issue.path.join('.') : 'body');
+}
 
 const actorOf = (req: Request): Actor => ({ actor: userOf(req).username, ip: clientIp(req) });
 const param = (req: Request, name: string) => parsePathParam(req, name, pathName);
@@ -32,6 +41,21 @@ export function adminRouter(auth: Auth): Router {
     const user = await auth.users.create(req.body as Parameters<typeof auth.users.create>[0]);
     await auth.audit.record({ ...actorOf(req), action: 'user.created', target: user.username, detail: { role: user.role, depts: user.depts } });
     res.status(201).json({ ok: true, user });
+  });
+  router.patch('/api/v1/users/:username', admin, async (req, res) => {
+    const username = param(req, 'username');
+    const body = userChangeSchema.safeParse(req.body ?? {});
+    if (!body.success) throw bodyError(body.error, 'send {"role": "supervisor", "depts": ["yiyang.realestate"]}');
+    const { before, after } = await auth.users.update(username, body.data);
+    await auth.audit.record({ ...actorOf(req), action: 'user.changed', target: username, detail: { before, after } });
+    res.json({ ok: true, user: after });
+  });
+  router.post('/api/v1/users/:username/sessions/end', admin, async (req, res) => {
+    const username = param(req, 'username');
+    if (!(await auth.users.get(username))) throw new NotFound(`there is no user "${username}"`, 'username');
+    const ended = await auth.sessions.endAll(username);
+    await auth.audit.record({ ...actorOf(req), action: 'user.sessions-ended', target: username, detail: { ended } });
+    res.json({ ok: true, ended });
   });
   router.post('/api/v1/users/:username/password', admin, async (req, res) => {
     const body = passwordSchema.safeParse(req.body);
@@ -61,6 +85,18 @@ export function adminRouter(auth: Auth): Router {
       );
     const { token, scope } = await auth.tokens.rotateIngest(param(req, 'source'), body.data, actorOf(req));
     res.json({ ok: true, source: param(req, 'source'), token, centers: scope.centers ?? null, types: scope.types ?? null });
+  });
+  router.patch('/api/v1/tokens/ingest/:source', admin, async (req, res) => {
+    const body = ingestScopeBody.safeParse(req.body ?? {});
+    if (!body.success) throw bodyError(body.error, 'send {"centers": ["yiyang"] | null, "types": ["ticket.*"] | null}');
+    const spec = await auth.tokens.setIngestScope(param(req, 'source'), body.data, actorOf(req));
+    res.json({ ok: true, source: param(req, 'source'), centers: spec.centers ?? null, types: spec.types ?? null });
+  });
+  router.patch('/api/v1/tokens/screen/:name', admin, async (req, res) => {
+    const body = screenScopeChangeSchema.safeParse(req.body ?? {});
+    if (!body.success) throw bodyError(body.error, 'send {"scope": "center:yiyang"} or {"scope": null} for the city');
+    await auth.tokens.setScreenScope(param(req, 'name'), body.data.scope, actorOf(req));
+    res.json({ ok: true, name: param(req, 'name'), scope: body.data.scope });
   });
   router.post('/api/v1/tokens/ingest/:source/revoke', admin, async (req, res) => {
     await auth.tokens.revokeIngest(param(req, 'source'), actorOf(req));

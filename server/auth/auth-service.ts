@@ -83,6 +83,7 @@ export function createAuth(opts: AuthOptions): Auth {
     envScreen: opts.screenTokens,
     refreshMs: opts.tokenRefreshMs,
     warn: (message) => log.warn(message),
+    knownCenters: () => new Set(opts.catalog.centers.keys()),
   });
 
   async function userOfSession(cookieValue: string): Promise<SessionUser | null> {
@@ -153,6 +154,7 @@ export function createAuth(opts: AuthOptions): Auth {
       }
       await limiter.succeeded(username, ip);
       const cookie = await sessions.create(stored.username, ip);
+      await users.noteSignIn(stored.username);
       await audit.record({ actor: stored.username, action: 'signin', target: stored.username, ip, detail: { role: stored.role } });
       return { cookie, user: publicUser(stored) };
     },

@@ -10,6 +10,7 @@
  */
 import crypto from 'node:crypto';
 import { z } from 'zod';
+import type { TokenInfo } from '../../common/auth.ts';
 import { isScope, type Scope } from '../../common/catalog.ts';
 import { makeScope, ScopeInputError, type IngestScope, type IngestScopeSpec } from '../../common/ingest-scope.ts';
 import type { RedisClient } from '../redis/connect.ts';
@@ -19,7 +20,7 @@ import type { HubSecret } from './hub-secret.ts';
 import type { ScreenPrincipal, SourcePrincipal } from '../identity/principal.ts';
 import { deriveIngestToken, IngestCredentials, newSalt, type IngestSigner } from './ingest-credentials.ts';
 import { sha256 } from './sessions.ts';
-import { InputError } from '../domain-errors.ts';
+import { Conflict, InputError } from '../domain-errors.ts';
 
 export class TokenInputError extends InputError {
   override name = 'TokenInputError';
@@ -41,19 +42,8 @@ const storedSchema = z.object({
 });
 type StoredToken = z.infer<typeof storedSchema>;
 
-export interface TokenInfo {
-  name: string;
-  origin: 'env' | 'rotated' | 'revoked';
-  at?: number;
-  by?: string;
-  /** Screen tokens: the scope read (null: city). */
-  scope?: string | null;
-  /** Ingest tokens: centers and event types it may send (null: all). */
-  centers?: string[] | null;
-  types?: string[] | null;
-  /** Why a rotated token does not work as expected (made with another hub secret, or bearer only). */
-  note?: string;
-}
+/** How often at most one hub writes a token's `lastUsed`: ingest speed must not pay for it. */
+export const LAST_USED_EVERY_MS = 60_000;
 
 /** A rotation's scope change: a list sets it, null means all, absent keeps the current one. */
 export interface IngestScopeChange {
@@ -93,6 +83,15 @@ export interface TokenStore {
   revokeIngest(source: string, by: Actor): Promise<void>;
   rotateScreen(name: string, scope: string | null, by: Actor): Promise<string>;
   revokeScreen(name: string, by: Actor): Promise<void>;
+  /**
+   * Changes what a source's current token may send, the token unchanged. Only a token this store
+   * holds (rotated): one from INGEST_TOKENS is refused with 409 `env-token` (rotate it first).
+   */
+  setIngestScope(source: string, change: IngestScopeChange, by: Actor): Promise<IngestScopeSpec>;
+  /** Changes what a screen's current token reads, the token unchanged (an INGEST/SCREEN_TOKENS one is taken over by its hash). */
+  setScreenScope(name: string, scope: string | null, by: Actor): Promise<void>;
+  /** Notes that a token authenticated; at most one Redis write per token per minute, never awaited. */
+  noteUsed(kind: 'ingest' | 'screen', name: string): void;
   list(): Promise<{ ingest: TokenInfo[]; screen: TokenInfo[] }>;
 }
 
@@ -112,6 +111,8 @@ export function createTokenStore(opts: {
   /** name → token and scope (SCREEN_TOKENS) */
   envScreen: Map<string, EnvScreenToken>;
   refreshMs?: number;
+  /** The centers a new scope may name: the live catalog's. @default any center code */
+  knownCenters?: () => ReadonlySet<string>;
   /** Told once per source about a rotated token that cannot work as stored. */
   warn?: (message: string) => void;
 }): TokenStore {
@@ -195,12 +196,30 @@ export function createTokenStore(opts: {
     return opts.envIngest.get(source)?.scope.spec ?? {};
   }
 
-  const info = (names: Set<string>, stored: Map<string, StoredToken>, extra: (name: string, t: StoredToken | undefined) => Partial<TokenInfo>): TokenInfo[] =>
+  const info = (
+    names: Set<string>,
+    stored: Map<string, StoredToken>,
+    extra: (name: string, t: StoredToken | undefined) => Partial<TokenInfo>,
+  ): Omit<TokenInfo, 'lastUsed'>[] =>
     [...new Set([...names, ...stored.keys()])].sort().map((name) => {
       const t = stored.get(name);
       if (!t) return { name, origin: 'env', ...extra(name, t) };
       return { name, origin: t.revoked ? 'revoked' : 'rotated', at: t.at, by: t.by, ...extra(name, t) };
     });
+
+  const lastWrite = new Map<string, number>();
+  const scopeOrThrow = (spec: IngestScopeSpec): IngestScope => {
+    try {
+      return makeScope(spec, opts.knownCenters?.());
+    } catch (err) {
+      if (err instanceof ScopeInputError) throw new TokenInputError(err.message, err.field);
+      throw err;
+    }
+  };
+  const checkScreenScope = (scope: string | null) => {
+    if (scope !== null && !isScope(scope)) throw new TokenInputError(`"${scope}" is not a scope (city, center:<code>, dept:<code>, window:<code>)`, 'scope');
+  };
+  const millis = (v: string | undefined): number | null => (v && Number.isFinite(Number(v)) ? Number(v) : null);
 
   const ingestInfo = (name: string, t: StoredToken | undefined): Partial<TokenInfo> => {
     if (t?.revoked) return {};
@@ -209,7 +228,7 @@ export function createTokenStore(opts: {
     return { centers: spec.centers ?? null, types: spec.types ?? null, ...(note ? { note } : {}) };
   };
 
-  return {
+  const store: TokenStore = {
     refresh,
     async start() {
       await refresh();
@@ -221,20 +240,18 @@ export function createTokenStore(opts: {
     },
     ingestTokens: () => ingest.byToken,
     ingestSigners: () => ingest.signers,
-    screenGrant: (token) => screens.get(sha256(token)) ?? null,
+    screenGrant: (token) => {
+      const grant = screens.get(sha256(token)) ?? null;
+      if (grant) store.noteUsed('screen', grant.name);
+      return grant;
+    },
     screenTokensConfigured: () => screens.size > 0,
     async rotateIngest(source, change, by) {
       checkName('source', source);
       const current = await currentIngestSpec(source);
       const centers = change.centers === undefined ? current.centers : (change.centers ?? undefined);
       const types = change.types === undefined ? current.types : (change.types ?? undefined);
-      let scope: IngestScope;
-      try {
-        scope = makeScope({ ...(centers ? { centers } : {}), ...(types ? { types } : {}) });
-      } catch (err) {
-        if (err instanceof ScopeInputError) throw new TokenInputError(err.message, err.field);
-        throw err;
-      }
+      const scope = scopeOrThrow({ ...(centers ? { centers } : {}), ...(types ? { types } : {}) });
       const salt = newSalt();
       await put(keys.ingestTokenStore, source, { salt, kid: secret.id, ...scope.spec, at: now(), by: by.actor }, 'token.ingest.rotated', by, { ...scope.spec });
       return { token: deriveIngestToken(secret.key, source, salt), scope: scope.spec };
@@ -245,7 +262,7 @@ export function createTokenStore(opts: {
     },
     async rotateScreen(name, scope, by) {
       checkName('screen', name);
-      if (scope !== null && !isScope(scope)) throw new TokenInputError(`"${scope}" is not a scope (city, center:<code>, dept:<code>, window:<code>)`, 'scope');
+      checkScreenScope(scope);
       const token = newToken();
       await put(keys.screenTokenStore, name, { hash: sha256(token), ...(scope ? { scope } : {}), at: now(), by: by.actor }, 'token.screen.rotated', by, {
         scope,
@@ -256,12 +273,74 @@ export function createTokenStore(opts: {
       checkName('screen', name);
       await put(keys.screenTokenStore, name, { revoked: true, at: now(), by: by.actor }, 'token.screen.revoked', by);
     },
+    async setIngestScope(source, change, by) {
+      checkName('source', source);
+      const t = (await readStore(keys.ingestTokenStore)).get(source);
+      if (!t || t.revoked || !t.salt)
+        throw new Conflict(
+          'env-token',
+          t?.revoked || (!t && !opts.envIngest.has(source))
+            ? `source "${source}" has no token; create one (rotate) first`
+            : `the token of "${source}" comes from INGEST_TOKENS (or predates the hub secret); rotate it once, then its scope can be changed here`,
+        );
+      const centers = change.centers === undefined ? t.centers : (change.centers ?? undefined);
+      const types = change.types === undefined ? t.types : (change.types ?? undefined);
+      const scope = scopeOrThrow({ ...(centers ? { centers } : {}), ...(types ? { types } : {}) });
+      const { centers: _c, types: _t, ...rest } = t;
+      await put(keys.ingestTokenStore, source, { ...rest, ...scope.spec }, 'token.ingest.scope-changed', by, {
+        before: { centers: t.centers ?? null, types: t.types ?? null },
+        after: { centers: scope.spec.centers ?? null, types: scope.spec.types ?? null },
+      });
+      return scope.spec;
+    },
+    async setScreenScope(name, scope, by) {
+      checkName('screen', name);
+      checkScreenScope(scope);
+      const t = (await readStore(keys.screenTokenStore)).get(name);
+      let hash: string;
+      let before: string | null;
+      if (t && !t.revoked && t.hash) {
+        hash = t.hash;
+        before = t.scope ?? null;
+      } else {
+        const env = t ? undefined : envScreen.get(name);
+        if (!env) throw new Conflict('env-token', `screen "${name}" has no token; create one (rotate) first`);
+        // the environment's token, taken over by its hash: the screen keeps working with the same token
+        hash = sha256(env.token);
+        before = env.scope;
+      }
+      await put(keys.screenTokenStore, name, { hash, ...(scope ? { scope } : {}), at: now(), by: by.actor }, 'token.screen.scope-changed', by, {
+        before: { scope: before },
+        after: { scope },
+      });
+    },
+    noteUsed(kind, name) {
+      const field = `${kind}:${name}`;
+      const t = now();
+      if (t - (lastWrite.get(field) ?? -Infinity) < LAST_USED_EVERY_MS) return;
+      lastWrite.set(field, t);
+      redis.hset(keys.tokenLastUsed, field, t).catch(() => lastWrite.delete(field));
+    },
     async list() {
-      const [si, ss] = await Promise.all([readStore(keys.ingestTokenStore), readStore(keys.screenTokenStore)]);
+      const [si, ss, used, seen] = await Promise.all([
+        readStore(keys.ingestTokenStore),
+        readStore(keys.screenTokenStore),
+        redis.hgetall(keys.tokenLastUsed),
+        redis.hgetall(keys.sourceSeen),
+      ]);
+      const usedOf = (field: string) => millis(Object.hasOwn(used, field) ? used[field] : undefined);
       return {
-        ingest: info(new Set(opts.envIngest.keys()), si, ingestInfo),
-        screen: info(new Set(envScreen.keys()), ss, (n, t) => ({ scope: t ? (t.scope ?? null) : (envScreen.get(n)?.scope ?? null) })),
+        ingest: info(new Set(opts.envIngest.keys()), si, ingestInfo).map((t) => ({
+          ...t,
+          lastUsed: usedOf(`ingest:${t.name}`),
+          lastEventAt: millis(Object.hasOwn(seen, t.name) ? seen[t.name] : undefined),
+        })),
+        screen: info(new Set(envScreen.keys()), ss, (n, t) => ({ scope: t ? (t.scope ?? null) : (envScreen.get(n)?.scope ?? null) })).map((t) => ({
+          ...t,
+          lastUsed: usedOf(`screen:${t.name}`),
+        })),
       };
     },
   };
+  return store;
 }

@@ -3,12 +3,12 @@
  * scoped to departments of the catalog; leaders and admins see everything.
  */
 import { z } from 'zod';
-import { USER_ROLES, type SessionUser, type UserRole } from '../../common/auth.ts';
+import { USER_ROLES, type ListedUser, type SessionUser, type UserRole } from '../../common/auth.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import { hashPassword } from './passwords.ts';
-import { InputError } from '../domain-errors.ts';
+import { Conflict, InputError } from '../domain-errors.ts';
 
 export class UserInputError extends InputError {
   override name = 'UserInputError';
@@ -34,14 +34,32 @@ export interface StoredUser extends SessionUser {
   /** Sessions created before this instant are no longer valid (password change, disabling). */
   validFrom: number;
   disabled: boolean;
+  /** When the user last signed in (absent: never since this was recorded). */
+  lastSignIn?: number;
 }
+
+/** A user as the admin list shows it (GET /api/v1/users). */
+
+/** PATCH /api/v1/users/:username: what changes; absent keeps. */
+export const userChangeSchema = z
+  .object({
+    role: z.enum(USER_ROLES, { message: `role must be one of ${USER_ROLES.join(', ')}` }).optional(),
+    depts: z.array(z.string().max(120)).max(200).optional(),
+    name: z.string().min(1).max(40).optional(),
+  })
+  .strict();
+export type UserChange = z.infer<typeof userChangeSchema>;
 
 export interface UserStore {
   create(input: NewUser): Promise<SessionUser>;
   get(username: string): Promise<StoredUser | null>;
-  list(): Promise<(SessionUser & { createdAt: number; disabled: boolean })[]>;
+  list(): Promise<ListedUser[]>;
   setPassword(username: string, password: string): Promise<void>;
+  /** Refuses (409 `last-admin`) to disable the last enabled admin. */
   setDisabled(username: string, disabled: boolean): Promise<void>;
+  /** Role, departments, name; refuses (409 `last-admin`) to demote the last enabled admin. Answers the user before and after. */
+  update(username: string, change: UserChange): Promise<{ before: SessionUser; after: SessionUser }>;
+  noteSignIn(username: string): Promise<void>;
 }
 
 export function publicUser(u: StoredUser): SessionUser {
@@ -62,8 +80,22 @@ export function createUserStore(redis: RedisClient, keys: RedisKeys, catalog: Ca
       createdAt: Number(h.createdAt),
       validFrom: Number(h.validFrom ?? 0),
       disabled: h.disabled === '1',
+      ...(h.lastSignIn ? { lastSignIn: Number(h.lastSignIn) } : {}),
     };
   }
+  const checkDepts = (role: UserRole, depts: string[]) => {
+    for (const d of depts)
+      if (!d || !catalog.departments.has(d)) throw new UserInputError(`unknown department "${d}"; use codes of the catalog such as yiyang.realestate`, 'depts');
+    if (role === 'supervisor' && depts.length === 0) throw new UserInputError('a supervisor needs at least one department (depts)', 'depts');
+  };
+  /** Whether another enabled admin than `username` exists: the hub must keep one who can sign in and administer. */
+  async function otherAdminExists(username: string): Promise<boolean> {
+    const names = (await redis.smembers(keys.users)).filter((n) => n !== username);
+    const others = await Promise.all(names.map(get));
+    return others.some((u) => u !== null && u.role === 'admin' && !u.disabled);
+  }
+  const lastAdmin = (username: string, what: string) =>
+    new Conflict('last-admin', `"${username}" is the last enabled admin; ${what} would leave nobody to administer the hub — make another admin first`);
   async function mustExist(username: string): Promise<void> {
     if (!(await redis.exists(keys.user(username))))
       throw new UserInputError(`there is no user "${username}"; list them with: npm run admin -- list-users`, 'username');
@@ -77,10 +109,7 @@ export function createUserStore(redis: RedisClient, keys: RedisKeys, catalog: Ca
         throw new UserInputError(issue.message, issue.path.join('.'));
       }
       const u = parsed.data;
-      for (const d of u.depts)
-        if (!d || !catalog.departments.has(d))
-          throw new UserInputError(`unknown department "${d}"; use codes of the catalog such as yiyang.realestate`, 'depts');
-      if (u.role === 'supervisor' && u.depts.length === 0) throw new UserInputError('a supervisor needs at least one department (depts)', 'depts');
+      checkDepts(u.role, u.depts);
       const hash = await hashPassword(u.password);
       const t = now();
       const created = await redis.hsetnx(keys.user(u.username), 'hash', hash);
@@ -95,7 +124,9 @@ export function createUserStore(redis: RedisClient, keys: RedisKeys, catalog: Ca
     async list() {
       const names = (await redis.smembers(keys.users)).sort();
       const users = await Promise.all(names.map(get));
-      return users.filter((u): u is StoredUser => u !== null).map((u) => ({ ...publicUser(u), createdAt: u.createdAt, disabled: u.disabled }));
+      return users
+        .filter((u): u is StoredUser => u !== null)
+        .map((u) => ({ ...publicUser(u), createdAt: u.createdAt, disabled: u.disabled, lastSignIn: u.lastSignIn ?? null }));
     },
     async setPassword(username, password) {
       await mustExist(username);
@@ -104,7 +135,23 @@ export function createUserStore(redis: RedisClient, keys: RedisKeys, catalog: Ca
     },
     async setDisabled(username, disabled) {
       await mustExist(username);
+      const user = await get(username);
+      if (disabled && user?.role === 'admin' && !user.disabled && !(await otherAdminExists(username))) throw lastAdmin(username, 'disabling it');
       await redis.hset(keys.user(username), 'disabled', disabled ? '1' : '0', 'validFrom', now());
+    },
+    async update(username, change) {
+      const user = await get(username);
+      if (!user) throw new UserInputError(`there is no user "${username}"; list them with: npm run admin -- list-users`, 'username');
+      const role = change.role ?? user.role;
+      const depts = change.depts ?? user.depts;
+      checkDepts(role, depts);
+      if (user.role === 'admin' && role !== 'admin' && !user.disabled && !(await otherAdminExists(username))) throw lastAdmin(username, 'changing its role');
+      const name = change.name ?? user.name;
+      await redis.hset(keys.user(username), 'role', role, 'depts', depts.join(','), 'name', name);
+      return { before: publicUser(user), after: { username, name, role, depts } };
+    },
+    async noteSignIn(username) {
+      await redis.hset(keys.user(username), 'lastSignIn', now());
     },
   };
 }

@@ -21,7 +21,7 @@ export function scopeContains(outer: Scope, inner: Scope, catalog: CatalogIndex)
 export function scopeExists(scope: Scope, catalog: CatalogIndex): boolean {
   if (scope === 'city') return true;
   const [kind, code] = splitScope(scope);
-  if (kind === 'center') return catalog.catalog.centers.some((c) => c.code === code);
+  if (kind === 'center') return catalog.centers.has(code);
   if (kind === 'dept') return catalog.departments.has(code);
   return catalog.windows.has(code);
 }
@@ -30,7 +30,18 @@ export function scopeExists(scope: Scope, catalog: CatalogIndex): boolean {
 export function checkScreenTokenScopes(screenTokens: HubConfig['screenTokens'], catalog: CatalogIndex): void {
   for (const [name, { scope }] of screenTokens) {
     if (scope !== null && !scopeExists(scope, catalog))
-      throw new ConfigError(`SCREEN_TOKENS: scope "${scope}" (screen "${name}") is not in the catalog (CATALOG_DIR)`);
+      throw new ConfigError(`SCREEN_TOKENS: scope "${scope}" (screen "${name}") is not in the catalog (the catalog section, docs/admin.md)`);
+  }
+}
+
+/** Stops the start on an ingest token (INGEST_TOKENS) whose scope names a center the catalog does not have. */
+export function checkIngestTokenScopes(ingestTokens: HubConfig['ingestTokens'], catalog: CatalogIndex): void {
+  for (const [source, { scope }] of ingestTokens) {
+    for (const c of scope.spec.centers ?? [])
+      if (!catalog.centers.has(c))
+        throw new ConfigError(
+          `INGEST_TOKENS: the scope of "${source}" names center "${c}", which is not in the catalog (${[...catalog.centers.keys()].join(', ')})`,
+        );
   }
 }
 

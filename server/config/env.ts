@@ -67,6 +67,12 @@ const memorySize = (variable: string, fallback: string) =>
       return bytes;
     });
 
+/** `HH:MM` (24 h) as a minute of the day. */
+const clockTime = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time HH:MM, e.g. 18:00')
+  .transform((t) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5)));
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('0.0.0.0'),
@@ -116,6 +122,11 @@ const envSchema = z.object({
   LIVE_TICK_MS: z.coerce.number().int().min(20).max(10_000).default(250),
   LIVE_REFRESH_MS: z.coerce.number().int().min(1000).max(600_000).default(5000),
   LIVE_TRANSPORTS: z.enum(['websocket', 'websocket,polling']).default('websocket'),
+  /** Scheduled 日报/月报 (docs/reports.md): on every hub (a lock per run makes each once), or off. */
+  REPORT_SCHEDULE: z.enum(['on', 'off']).default('on'),
+  /** Asia/Shanghai time of the day's 日报, and of the previous month's 月报 on the 1st. */
+  REPORT_DAILY_AT: clockTime.default(18 * 60),
+  REPORT_MONTHLY_AT: clockTime.default(8 * 60),
   ALLOWED_ORIGINS: z.string().default(''),
   TRUST_PROXY: z
     .string()
@@ -183,6 +194,8 @@ export interface HubConfig {
   live: { tickMs: number; refreshMs: number; transports: ('websocket' | 'polling')[]; allowedOrigins: string[] };
   /** Which proxies may name the client address (Express `trust proxy`): lockouts and the audit use it. */
   trustProxy: TrustProxy;
+  /** Scheduled reports (docs/reports.md): null when REPORT_SCHEDULE=off; times as minutes of the day. */
+  reports: { dailyAtMinute: number; monthlyAtMinute: number } | null;
 }
 
 function hostPorts(variable: string, raw: string): { host: string; port: number }[] {
@@ -282,5 +295,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         .filter(Boolean),
     },
     trustProxy: e.TRUST_PROXY,
+    reports: e.REPORT_SCHEDULE === 'on' ? { dailyAtMinute: e.REPORT_DAILY_AT, monthlyAtMinute: e.REPORT_MONTHLY_AT } : null,
   };
 }

@@ -122,7 +122,7 @@ export function answerOf(err: unknown): ErrorAnswer | null {
     const body =
       domain instanceof Conflict
         ? { ok: false, code: domain.code, error: domain.message, ...domain.context }
-        : { error: domain.message, ...(field ? { field } : {}) };
+        : { error: domain.message, ...(field ? { field } : {}), ...(domain instanceof InputError && domain.issues ? { issues: domain.issues } : {}) };
     return { status, kind: domain.name, headers, body, ...(domain.detail ? { detail: domain.detail } : {}) };
   }
   const e = err as { type?: string; status?: number; message?: string };

@@ -126,7 +126,8 @@ for k = 1, n do
     addedCount = addedCount + 1
     added[addedCount] = redis.call('XADD', KEYS[1], '*', 'r', ARGV[i + 2])
     if ARGV[i + 3] == '1' then
-      redis.call('XADD', KEYS[3], '*', 'r', ARGV[i + 2])
+      -- `in`: when the hub took it, so the alert engine knows how far behind its source reports
+      redis.call('XADD', KEYS[3], '*', 'r', ARGV[i + 2], 'in', ARGV[3])
       watched = true
     end
     local key = days[ARGV[i + 1]].key

@@ -46,6 +46,8 @@ export interface IngestDeps {
   applyInline: boolean;
   /** The event types some alert rule watches (the alert engine reads only these). */
   alertEventTypes: ReadonlySet<string>;
+  /** Told each source that authenticated (the token's "last used", kept by server/auth/token-store.ts). */
+  onAuthenticated?: (source: string) => void;
   /** Told the scopes of a batch the append script applied. */
   onApplied?: (scopes: Set<Scope>, applied: number) => void;
   log: Logger;
@@ -57,6 +59,7 @@ export function ingestRouter(deps: IngestDeps): Router {
     // mounted before helmet (server/http/app.ts): of its headers, this one matters for a JSON answer
     res.setHeader('X-Content-Type-Options', 'nosniff');
     const { source, scope } = await authenticateSource(req, deps);
+    deps.onAuthenticated?.(source);
     const batch = batchSchema.safeParse(req.body);
     if (!batch.success) throw new HttpError(400, 'the body must be a JSON array of events or {"events": [...]}', 'body');
     const items = Array.isArray(batch.data) ? batch.data : batch.data.events;

@@ -73,6 +73,8 @@ function semanticErrors(event: YgEvent, ctx: ValidationContext): EventError[] {
   if (at < ctx.now - ctx.maxAgeDays * DAY_MS)
     errors.push({ path: 'at', message: `is older than ${ctx.maxAgeDays} days, the window in which repeats are recognised` });
 
+  // centers are data (docs/admin.md): the live catalog's, as today's catalog section has them
+  if (!catalog.centers.has(event.center)) errors.push({ path: 'center', message: `must be one of ${[...catalog.centers.keys()].join(', ')}` });
   if ('dept' in event && event.dept !== undefined) checkDept(errors, catalog, event.center, event.dept);
   if ('window' in event && event.window !== undefined) checkWindow(errors, catalog, event.center, event.window);
   if (event.type === 'case.accepted' && !catalog.items.has(event.item))

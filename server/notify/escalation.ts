@@ -8,8 +8,9 @@
 import type { Logger } from 'pino';
 import type { Alert, AlertMessage } from '../../common/alerts.ts';
 import type { NotifyConfig } from '../../common/notify.ts';
-import { contactOf } from '../../common/notify.ts';
+import { channelOf, contactOf, GROUP_CONTACT } from '../../common/notify.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
+import { isGroupChannel } from './channels/index.ts';
 import { messageOf } from './message.ts';
 import type { NewDelivery, Outbox } from './outbox.ts';
 import { NOTIFY_KEEP_MS, type NotifyKeys, type OutboxRedis } from './outbox-store.ts';
@@ -43,9 +44,17 @@ export function createEscalation(o: EscalationOptions): Escalation {
     const config = o.config();
     const levelName = config.levels[plan.level - 1]?.name ?? `第${plan.level}级`;
     const message = messageOf(a, plan.level, levelName, o.catalog, o.publicUrl());
-    return plan.contacts.flatMap((contact) =>
-      (contactOf(config, contact)?.channels ?? []).map((channel) => ({ alertId: a.id, level: plan.level, contact, channel, message })),
-    );
+    const out: NewDelivery[] = [];
+    // a group robot or a webhook is one destination: one message for all of this level's people on it
+    const groups = new Map<string, string[]>();
+    for (const contact of plan.contacts)
+      for (const channel of contactOf(config, contact)?.channels ?? []) {
+        const ch = channelOf(config, channel);
+        if (ch && isGroupChannel(ch)) groups.set(channel, [...(groups.get(channel) ?? []), contact]);
+        else out.push({ alertId: a.id, level: plan.level, contact, channel, message });
+      }
+    for (const [channel, contacts] of groups) out.push({ alertId: a.id, level: plan.level, contact: GROUP_CONTACT, contacts, channel, message });
+    return out;
   }
 
   /** Tells the plan's people and sets when the next level is due (none: the chain ends). */

@@ -3,7 +3,7 @@
  * deep link to the alert in the supervisor console. The webhook sends this object as its JSON
  * body; the robots, SMS and email say the same in their own formats (channels/).
  */
-import type { Alert, AlertRule } from '../../common/alerts.ts';
+import { alertRuleShortName, type Alert, type AlertRule } from '../../common/alerts.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
 
 export interface NotifyMessage {
@@ -26,16 +26,6 @@ export interface NotifyMessage {
   test?: boolean;
 }
 
-export const RULE_NAME: Record<AlertRule, string> = {
-  'case-yellow': '办件临期',
-  'case-red': '办件超期',
-  wait: '等候超时',
-  service: '办理超时',
-  window: '窗口无人值守',
-  review: '差评整改',
-  source: '数据源离线',
-};
-
 const minutesBetween = (from: number, to: number) => Math.max(0, Math.round((to - from) / 60_000));
 
 /** What happened, in words: the middle of the line. */
@@ -55,6 +45,8 @@ function whatHappened(a: Alert): string {
       return a.severity === 'red' ? `${a.score ?? ''} 星差评整改已逾期` : `收到 ${a.score ?? ''} 星差评，请及时回访整改`;
     case 'source':
       return `数据源 ${a.source ?? ''} 已停止上报`;
+    case 'screen-offline':
+      return `屏幕 ${a.subject.replace(/^screen:/, '')} 已超过 5 分钟未上报，请检查播放电脑`;
   }
 }
 
@@ -82,8 +74,8 @@ export function messageOf(a: Alert, level: number, levelName: string, catalog: C
     center: a.center,
     dept: a.dept ?? null,
     window: a.window ?? null,
-    subject: `【阳光政务】${card}预警 · ${RULE_NAME[a.rule]} · ${place}`,
-    text: `【${card}·${RULE_NAME[a.rule]}】${place}：${whatHappened(a)}${raised}，请尽快处理并在督办台确认。`,
+    subject: `【阳光政务】${card}预警 · ${alertRuleShortName(a.rule)} · ${place}`,
+    text: `【${card}·${alertRuleShortName(a.rule)}】${place}：${whatHappened(a)}${raised}，请尽快处理并在督办台确认。`,
     link: alertLink(publicUrl, a.id),
     openedAt: a.openedAt,
   };
@@ -94,7 +86,7 @@ export function batchMessage(messages: NotifyMessage[], catalog: CatalogIndex, p
   const first = messages[0]!;
   if (messages.length === 1) return first;
   const place = placeOf({ center: first.center, dept: first.dept, window: null }, catalog);
-  const rules = [...new Set(messages.map((m) => RULE_NAME[m.rule]))].join('、');
+  const rules = [...new Set(messages.map((m) => alertRuleShortName(m.rule)))].join('、');
   return {
     ...first,
     window: null,

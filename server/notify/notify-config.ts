@@ -1,34 +1,19 @@
 /**
- * The notification configuration of the deployment: `config/notify.json` (NOTIFY_FILE) at start,
- * replaced by `PUT /api/v1/admin/config/notify`, which stores it in Redis with a version number
- * every hub checks on each outbox tick, so a change applies on every hub within a tick. Secrets
- * (`secret`, `pass`) are answered and audited masked; a PUT that sends the mask keeps the secret.
+ * The notification configuration of the deployment: the `notify` configuration section
+ * (server/config-store/, docs/admin.md), seeded from `config/notify.json` (NOTIFY_FILE) and replaced
+ * by `PUT /api/v1/admin/config/notify`; every hub applies a change within 2 s. Secrets (`secret`,
+ * `pass`) are answered and audited masked; a PUT that sends the mask keeps the secret.
  */
-import fs from 'node:fs';
-import { notifyConfigSchema, type NotifyConfig } from '../../common/notify.ts';
-import { ConfigError } from '../config/env.ts';
-import { InputError } from '../domain-errors.ts';
-import type { RedisClient } from '../redis/connect.ts';
-import type { NotifyKeys } from './outbox-store.ts';
+import type { NotifyConfig } from '../../common/notify.ts';
 
 export const SECRET_MASK = '******';
 const SECRET_FIELDS = ['secret', 'pass'] as const;
 
-export function loadNotifyFile(file: string): NotifyConfig {
-  let raw: unknown = {};
-  if (fs.existsSync(file)) {
-    try {
-      raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-    } catch (err) {
-      throw new ConfigError(`${file}: not JSON: ${(err as Error).message}`);
-    }
-  }
-  const parsed = notifyConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`${file} at ${issue.path.join('.') || '(top)'}: ${issue.message} (docs/alerts.md, "Notifications")`);
-  }
-  return parsed.data;
+/** The current configuration as the notifications read it, at each use. */
+export interface NotifyConfigSource {
+  current(): NotifyConfig;
+  /** Takes a configuration another hub stored now rather than at the next poll (cheap when nothing changed). */
+  refresh(): Promise<void>;
 }
 
 /** The configuration with every secret replaced by the mask. */
@@ -43,55 +28,23 @@ export function maskSecrets(c: NotifyConfig): NotifyConfig {
   return { ...c, channels: channels as NotifyConfig['channels'] };
 }
 
-/** Parses a PUT body; a masked secret keeps the current one of the same channel. */
-export function parseNotifyInput(body: unknown, current: NotifyConfig): NotifyConfig {
-  const input = structuredClone(body) as { channels?: Record<string, Record<string, unknown>> } | null;
-  for (const [id, ch] of Object.entries(input?.channels ?? {})) {
+/**
+ * A PUT body with each masked secret replaced by the current one of the same channel (own keys
+ * only: channel ids come from the body); a mask where the channel has no secret is an issue.
+ */
+export function restoreSecrets(body: unknown, current: NotifyConfig): { value: unknown; issues: { path: string; message: string }[] } {
+  const issues: { path: string; message: string }[] = [];
+  const input = structuredClone(body) as { channels?: unknown } | null;
+  const channels = typeof input === 'object' && input !== null && typeof input.channels === 'object' && input.channels !== null ? input.channels : {};
+  for (const [id, ch] of Object.entries(channels as Record<string, unknown>)) {
+    if (typeof ch !== 'object' || ch === null) continue;
+    const fields = ch as Record<string, unknown>;
     for (const f of SECRET_FIELDS) {
-      if (ch?.[f] !== SECRET_MASK) continue;
-      const old = (current.channels[id] as Record<string, unknown> | undefined)?.[f];
-      if (typeof old === 'string') ch[f] = old;
-      else throw new InputError(`channels.${id}.${f}: "${SECRET_MASK}" keeps a secret, and this channel has none; send the secret`, `channels.${id}.${f}`);
+      if (fields[f] !== SECRET_MASK) continue;
+      const old = Object.hasOwn(current.channels, id) ? (current.channels[id] as Record<string, unknown>)[f] : undefined;
+      if (typeof old === 'string') fields[f] = old;
+      else issues.push({ path: `channels.${id}.${f}`, message: `"${SECRET_MASK}" keeps a secret, and this channel has none; send the secret` });
     }
   }
-  const parsed = notifyConfigSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const where = issue.path.join('.');
-    throw new InputError(`${where || 'body'}: ${issue.message}`, where || 'body');
-  }
-  return parsed.data;
-}
-
-export interface NotifyConfigStore {
-  current(): NotifyConfig;
-  /** Stores and applies a new configuration; answers the one it replaced. */
-  replace(next: NotifyConfig): Promise<NotifyConfig>;
-  /** Takes a configuration another hub stored (cheap when nothing changed). */
-  refresh(): Promise<void>;
-}
-
-export async function createNotifyConfigStore(redis: RedisClient, keys: NotifyKeys, fromFile: NotifyConfig): Promise<NotifyConfigStore> {
-  let config = fromFile;
-  let version = -1;
-  async function refresh(): Promise<void> {
-    const v = Number((await redis.get(keys.configVersion)) ?? 0);
-    if (v === version) return;
-    const json = await redis.get(keys.config);
-    const parsed = json ? notifyConfigSchema.safeParse(JSON.parse(json)) : null;
-    // a stored configuration this hub cannot read (an older hub): keep the file's
-    config = parsed?.success ? parsed.data : fromFile;
-    version = v;
-  }
-  await refresh();
-  return {
-    current: () => config,
-    refresh,
-    async replace(next) {
-      const before = config;
-      await redis.multi().set(keys.config, JSON.stringify(next)).incr(keys.configVersion).exec();
-      await refresh();
-      return before;
-    },
-  };
+  return { value: input, issues };
 }

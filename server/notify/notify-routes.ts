@@ -1,6 +1,7 @@
 /**
  * Notification API (docs/alerts.md, "Notifications"): the delivery log of an alert (whoever may
- * see the alert), the `notify` configuration section and a test message per channel (admins).
+ * see the alert) and a test message per channel (admins). The `notify` configuration section is
+ * read and written through the config API (server/config-store/, docs/admin.md).
  */
 import type { Router } from 'express';
 import type { DeliveryLogEntry, DeliveryState } from '../../common/notify.ts';
@@ -15,7 +16,7 @@ import { apiRouter } from '../http/api-router.ts';
 import { parsePathParam } from '../http/parse-request.ts';
 import { sendVia } from './channels/index.ts';
 import { testMessage } from './message.ts';
-import { maskSecrets, parseNotifyInput, type NotifyConfigStore } from './notify-config.ts';
+import type { NotifyConfigSource } from './notify-config.ts';
 import type { NotifyKeys } from './outbox-store.ts';
 import type { RedisClient } from '../redis/connect.ts';
 
@@ -24,7 +25,7 @@ export interface NotifyRouteDeps {
   store: AlertStore;
   redis: RedisClient;
   keys: NotifyKeys;
-  config: NotifyConfigStore;
+  config: NotifyConfigSource;
   publicUrl: () => string;
 }
 
@@ -39,6 +40,7 @@ export async function deliveriesOf(redis: RedisClient, keys: NotifyKeys, alertId
       level: Number(f.level),
       contact: f.contact!,
       name: f.name ?? '',
+      ...(f.contacts ? { contacts: f.contacts.split(',') } : {}),
       channel: f.channel!,
       state: f.state as DeliveryState['state'],
       attempts: Number(f.attempts ?? 0),
@@ -59,24 +61,6 @@ export function notifyRouter(d: NotifyRouteDeps): Router {
   router.get('/api/v1/alerts/:id/deliveries', requireRole(d.auth, 'supervisor', 'leader', 'admin'), async (req, res) => {
     const alert = await visibleAlert(d.store, userOf(req), parsePathParam(req, 'id', pathName));
     res.json(await deliveriesOf(d.redis, d.keys, alert.id));
-  });
-
-  router.get('/api/v1/admin/config/notify', admin, (_req, res) => {
-    res.json({ notify: maskSecrets(d.config.current()) });
-  });
-
-  router.put('/api/v1/admin/config/notify', admin, async (req, res) => {
-    const body = (req.body as { notify?: unknown } | undefined) ?? {};
-    const next = parseNotifyInput('notify' in body ? body.notify : body, d.config.current());
-    const before = await d.config.replace(next);
-    await d.auth.audit.record({
-      actor: userOf(req).username,
-      action: 'config.notify-changed',
-      target: 'notify',
-      ip: clientIp(req),
-      detail: { before: maskSecrets(before), after: maskSecrets(next) },
-    });
-    res.json({ ok: true, notify: maskSecrets(next) });
   });
 
   router.post('/api/v1/admin/notify/channels/:id/test', admin, async (req, res) => {

@@ -1,5 +1,6 @@
 /**
- * The outbox: each (alert, level, contact, channel) is one delivery in Redis, sent at least once
+ * The outbox: each (alert, level, contact, channel) is one delivery in Redis (a group destination,
+ * a robot or a webhook, one per (alert, level, channel) for all its contacts), sent at least once
  * and recorded once, retried with backoff for 24 h, shared by every hub (a worker claims due
  * entries with a lease; one that dies leaves them to the others when the lease runs out) and
  * surviving restarts. Yellow cards of one department to one person due together go as one
@@ -7,9 +8,9 @@
  */
 import type { Logger } from 'pino';
 import type { DeliveryLogEntry, DeliveryOutcome, NotifyConfig, NotifyContact } from '../../common/notify.ts';
-import { channelOf, contactOf } from '../../common/notify.ts';
+import { channelOf, contactOf, GROUP_CONTACT } from '../../common/notify.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
-import { perMinuteOf, sendVia } from './channels/index.ts';
+import { perMinuteOf, sendTo } from './channels/index.ts';
 import { batchMessage, type NotifyMessage } from './message.ts';
 import { quietUntil } from './routing.ts';
 import { logEntry, NOTIFY_KEEP_MS, type NotifyKeys, type OutboxRedis } from './outbox-store.ts';
@@ -34,7 +35,10 @@ export interface OutboxOptions {
 export interface NewDelivery {
   alertId: string;
   level: number;
+  /** A contact id, or GROUP_CONTACT for a group destination (then `contacts`). */
   contact: string;
+  /** A group destination's contacts, mentioned in its one message. */
+  contacts?: string[];
   channel: string;
   message: NotifyMessage;
 }
@@ -61,6 +65,8 @@ export function createOutbox(o: OutboxOptions): Outbox {
   const retryForMs = o.retryForMs ?? DAY_MS;
   const leaseMs = o.leaseMs ?? 120_000;
   const contactNamed = (id: string): NotifyContact | null => contactOf(o.config(), id);
+  /** The contacts a stored delivery is for: its group's, or its one contact. */
+  const contactsOf = (f: Record<string, string>): string[] => (f.contacts ? f.contacts.split(',') : [f.contact!]);
 
   const entry = (f: Record<string, string>, id: string, outcome: DeliveryOutcome, attempt: number, at: number, detail?: string): string =>
     logEntry({
@@ -69,6 +75,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
       level: Number(f.level),
       contact: f.contact!,
       name: contactNamed(f.contact!)?.name ?? f.name ?? '',
+      ...(f.contacts ? { contacts: contactsOf(f) } : {}),
       channel: f.channel!,
       outcome,
       attempt,
@@ -123,7 +130,11 @@ export function createOutbox(o: OutboxOptions): Outbox {
             o.publicUrl(),
           )
         : first.message;
-    const result = await sendVia(channel, msg, first.f.contact!, contactNamed(first.f.contact!));
+    const result = await sendTo(
+      channel,
+      msg,
+      contactsOf(first.f).map((id) => ({ id, contact: contactNamed(id) })),
+    );
     const done = now();
     for (const c of group) {
       if (result.ok) {
@@ -170,11 +181,14 @@ export function createOutbox(o: OutboxOptions): Outbox {
         const batched = d.message.severity === 'yellow' && batchMs > 0 ? (Math.floor(t / batchMs) + 1) * batchMs : t;
         // quiet hours hold yellow cards until they end; red ones go at once
         const nextAt = d.message.severity === 'yellow' ? Math.max(batched, quietUntil(config, t) ?? 0) : batched;
+        const group = d.contact === GROUP_CONTACT ? (d.contacts ?? []) : null;
         const fields = {
           alert: d.alertId,
           level: d.level,
           contact: d.contact,
-          name: contactNamed(d.contact)?.name ?? '',
+          // ids are letters, digits and . _ - (common/notify.ts): a comma cannot be in one
+          ...(group ? { contacts: group.join(',') } : {}),
+          name: group ? group.map((c) => contactNamed(c)?.name ?? c).join('、') : (contactNamed(d.contact)?.name ?? ''),
           channel: d.channel,
           state: 'pending',
           attempts: 0,

@@ -1,5 +1,5 @@
 /**
- * Wires the notifications of one hub process: the configuration (file, then Redis), the outbox and
+ * Wires the notifications of one hub process: the configuration (the live `notify` section), the outbox and
  * the escalation chains, a worker that runs both every tick, and the API. Every hub runs a worker:
  * they share the outbox through leases.
  */
@@ -11,7 +11,7 @@ import type { Auth } from '../auth/auth-service.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import { createEscalation, type Escalation } from './escalation.ts';
-import { createNotifyConfigStore, loadNotifyFile, type NotifyConfigStore } from './notify-config.ts';
+import type { NotifyConfigSource } from './notify-config.ts';
 import { notifyRouter } from './notify-routes.ts';
 import { createOutbox, type Outbox, type OutboxOptions } from './outbox.ts';
 import { notifyKeys, withOutboxScripts } from './outbox-store.ts';
@@ -22,7 +22,8 @@ export type NotifyTuning = Partial<Pick<OutboxOptions, 'retryDelayMs' | 'retryFo
 };
 
 export interface NotifyDeps {
-  notifyFile: string;
+  /** The live `notify` configuration section (server/config-store/). */
+  config: NotifyConfigSource;
   redis: RedisClient;
   prefix: string;
   catalog: CatalogIndex;
@@ -36,7 +37,7 @@ export interface NotifyDeps {
 
 export interface Notify {
   router: Router;
-  config: NotifyConfigStore;
+  config: NotifyConfigSource;
   outbox: Outbox;
   escalation: Escalation;
   /** The alert changes this process made (start-alerts.ts reports each once, from the process whose script made it). */
@@ -50,7 +51,7 @@ export async function startNotify(deps: NotifyDeps): Promise<Notify> {
   const { log, now, catalog } = deps;
   const redis = withOutboxScripts(deps.redis);
   const keys = notifyKeys(deps.prefix);
-  const config = await createNotifyConfigStore(redis, keys, loadNotifyFile(deps.notifyFile));
+  const { config } = deps;
   const common = { redis, keys, catalog, log, now, config: () => config.current(), publicUrl: deps.publicUrl };
   const outbox = createOutbox({ ...common, ...deps.tuning });
   const escalation = createEscalation({

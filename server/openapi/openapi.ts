@@ -18,7 +18,14 @@ import {
   alertListQuery,
   auditQuery,
   cockpitDayQuery,
+  dailyReportQuery,
   deadLettersQuery,
+  keptReportId,
+  keptReportQuery,
+  monthlyReportQuery,
+  periodQuery,
+  reportListQuery,
+  reviewFollowUpsQuery,
   exportQuery,
   INTERVALS,
   pathName,
@@ -27,27 +34,40 @@ import {
   snapshotQuery,
 } from '../../common/api-queries.ts';
 import { ALERT_CONFLICT_CODES, ALERT_RULES, ALERT_STATES, MAX_ALERT_LEVEL, type Alert } from '../../common/alerts.ts';
-import { USER_ROLES, type AuditEntry, type SessionUser, type UserRole } from '../../common/auth.ts';
+import { USER_ROLES, type AuditEntry, type SessionUser, type TokenInfo, type UserRole } from '../../common/auth.ts';
 import type { Catalog } from '../../common/catalog.ts';
 import { EVENT_TYPES, eventSchema, eventSchemas, MAX_BATCH_EVENTS, type IngestResult } from '../../common/events.ts';
 import { ingestScopeBody } from '../../common/ingest-scope.ts';
 import type { DeadLetter } from '../aggregate/dead-letters.ts';
 import { escalateSchema, noteSchema } from '../alerts/alert-routes.ts';
-import { disableSchema, passwordSchema, screenScopeSchema } from '../auth/admin-routes.ts';
+import { followUpBody } from '../reviews/review-routes.ts';
+import { disableSchema, passwordSchema, screenScopeChangeSchema, screenScopeSchema } from '../auth/admin-routes.ts';
 import { signInSchema } from '../auth/session-routes.ts';
 import { SESSION_COOKIE } from '../identity/credentials.ts';
-import type { TokenInfo } from '../auth/token-store.ts';
-import { newUserSchema } from '../auth/users.ts';
+import { newUserSchema, userChangeSchema } from '../auth/users.ts';
 import { catalogSchemas } from '../catalog/load-catalog.ts';
 import type { Health } from '../observability/health.ts';
 import type { Series } from '../../common/series.ts';
-import { hallConfigSchema } from '../../common/hall.ts';
+import { hallConfigSchema, hallScreenConfigSchema } from '../../common/hall.ts';
 import { notifyConfigSchema } from '../../common/notify.ts';
+import { CONFIG_SECTIONS, configSectionParam } from '../../common/config-sections.ts';
+import { alertsSectionSchema } from '../alerts/alert-config.ts';
+import { holidayOverridesSchema } from '../../common/calendar.ts';
+import { cockpitSectionSchema } from '../read/cockpit/cockpit-config.ts';
+import {
+  FLEET_COMMANDS,
+  fleetCommandSchema,
+  screenIdSchema,
+  screenPathSchema,
+  screenReportSchema,
+  type FleetAnswer,
+  type FleetCommand,
+} from '../../common/fleet.ts';
 
 /** A JSON Schema or an OpenAPI object, as it goes into the document. */
 type Json = Record<string, unknown>;
 
-export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** Who may call a route; each kind adds its security requirement and its 401/403 answers. */
 export type Access =
@@ -88,6 +108,12 @@ export interface ApiRoute {
   query?: z.ZodObject;
   /** What zod cannot say about a query parameter of this route (bounds behind a transform, defaults). */
   queryText?: Record<string, string>;
+  /** Path parameters that are not a `pathName` (e.g. the config section names). */
+  params?: Record<string, z.ZodType>;
+  /** Parameters in headers (e.g. If-Match). */
+  headers?: { name: string; description: string }[];
+  /** The 409 answer's body when it is not the alert actions' one. */
+  conflict?: Json;
   /** A registered schema's id. */
   body?: { schema: string; required: boolean; description?: string };
   answer: Answer;
@@ -180,6 +206,8 @@ const tokenInfo = z.object({
   centers: z.array(z.string()).nullable().optional(),
   types: z.array(z.string()).nullable().optional(),
   note: z.string().optional(),
+  lastUsed: z.number().nullable().meta({ description: 'When the token last authenticated (epoch ms, to the minute); null: not seen.' }),
+  lastEventAt: z.number().nullable().optional().meta({ description: "Ingest tokens: when the hub last received the source's events (epoch ms)." }),
 }) satisfies z.ZodType<TokenInfo>;
 
 const health = z.object({
@@ -214,6 +242,39 @@ const deadLetters = z.object({
 
 const catalog = z.object(catalogSchemas) satisfies z.ZodType<Catalog>;
 
+// the screen fleet (docs/screens.md#the-fleet)
+const fleetCommandState = z.object({
+  id: z.string(),
+  screen: z.string(),
+  command: z.enum(FLEET_COMMANDS),
+  path: z.string().optional(),
+  issuedAt: z.number().int(),
+  expiresAt: z.number().int().meta({ description: 'Dropped when not delivered by then (10 minutes).' }),
+  by: z.string(),
+  status: z.enum(['pending', 'delivered', 'expired']),
+  deliveredAt: z.number().int().optional(),
+}) satisfies z.ZodType<FleetCommand>;
+const fleetScreen = screenReportSchema.omit({ id: true, group: true }).extend({
+  id: z.string(),
+  group: z.string(),
+  online: z.boolean().meta({ description: 'A report within 90 s and no clean disconnect since.' }),
+  lastSeen: z.string().meta({ description: 'ISO time of the last report (the hub clock).' }),
+  via: z.enum(['token', 'param']),
+  pendingCommands: z.number().int(),
+});
+const fleetAnswer = z.object({
+  screens: z.array(fleetScreen),
+  online: z.number().int(),
+  offline: z.number().int(),
+  now: z.number().int(),
+}) satisfies z.ZodType<FleetAnswer>;
+const fleetGroupCommand = z.object({
+  command: z.enum(FLEET_COMMANDS),
+  path: screenPathSchema.optional().meta({ description: 'With navigate: a page of this hub under /screens/.' }),
+  group: screenIdSchema.optional(),
+  ids: z.array(screenIdSchema).min(1).max(500).optional(),
+});
+
 /** Every schema the document names under components.schemas, by id. */
 const SCHEMAS: Record<string, z.ZodType> = {
   Error: errorBody,
@@ -230,9 +291,14 @@ const SCHEMAS: Record<string, z.ZodType> = {
   NewUser: newUserSchema,
   PasswordChange: passwordSchema,
   DisabledChange: disableSchema,
+  UserChange: userChangeSchema.meta({ description: 'What changes; absent keeps. A supervisor needs at least one department.' }),
+  ScreenScopeChange: screenScopeChangeSchema.meta({ description: 'The scope the screen token may read from now on; null: city.' }),
   IngestScope: ingestScopeBody.meta({ description: 'A list restricts the token, null lifts the restriction, absent keeps it.' }),
   ScreenScope: screenScopeSchema.meta({ description: 'The scope the screen token may read; null or absent: city.' }),
   ResolveNote: noteSchema,
+  FollowUp: followUpBody.meta({
+    description: '`result`: what the call found; `rerating`: the stars the citizen gave at the call (not with 无法联系). Unknown keys are refused.',
+  }),
   Escalation: escalateSchema.meta({ description: '`level`: the level you saw, so that two escalations at once do not skip one (409).' }),
   Alert: alertSchema,
   AuditEntry: auditEntry,
@@ -241,7 +307,18 @@ const SCHEMAS: Record<string, z.ZodType> = {
   Series: series,
   Catalog: catalog,
   HallConfig: hallConfigSchema,
+  HallScreenConfig: hallScreenConfigSchema,
   DeadLetters: deadLetters,
+  FleetAnswer: fleetAnswer,
+  FleetCommand: fleetCommandSchema.meta({ description: 'reload; navigate with a path under /screens/; identify (its id large for 10 s).' }),
+  FleetGroupCommand: fleetGroupCommand.meta({ description: 'A command and its screens: `group` or `ids`, one of them.' }),
+  FleetCommandState: fleetCommandState,
+  ConfigSection: z
+    .unknown()
+    .meta({ description: 'A configuration section: one of Catalog, AlertsConfig, HolidaysConfig, HallConfig, CockpitConfig, NotifyConfig, by the path.' }),
+  AlertsConfig: alertsSectionSchema.meta({ description: 'The `alerts` section: config/alerts.json (thresholds, office hours; docs/alerts.md).' }),
+  HolidaysConfig: holidayOverridesSchema.meta({ description: 'The `holidays` section: config/holidays.json (years chinese-days does not know yet).' }),
+  CockpitConfig: cockpitSectionSchema.meta({ description: 'The `cockpit` section: config/coverage.json (coverage, KPI targets; docs/cockpit.md).' }),
   NotifyConfig: notifyConfigSchema.meta({
     description:
       'The `notify` section: channels, contacts, roster, routes, levels, quiet hours (docs/alerts.md, "Notifications"). Secrets are answered as ******; sending ****** keeps the stored one.',
@@ -371,10 +448,63 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'get',
     path: '/api/v1/screens/hall',
     tag: 'read',
-    summary: "The hall screen's notices",
+    summary: "The hall screen's notices and office hours",
     access: { kind: 'screen', figures: false },
-    answer: { status: 200, description: 'config/hall.json', body: 'HallConfig' },
+    answer: { status: 200, description: 'The hall config and the office hours (the hall speaks calls only within them)', body: 'HallScreenConfig' },
     errors: [500],
+  },
+  // the screen fleet
+  {
+    method: 'get',
+    path: '/api/v1/screens',
+    tag: 'admin',
+    summary: 'Every screen that reported, online or not, with its figures',
+    access: { kind: 'session', roles: ADMIN },
+    answer: { status: 200, description: 'The fleet, by group and page', body: 'FleetAnswer' },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/screens/:id/commands',
+    tag: 'admin',
+    summary: 'A screen and its commands (pending, delivered, expired)',
+    access: { kind: 'session', roles: ADMIN },
+    answer: {
+      status: 200,
+      description: 'The screen and its commands',
+      body: object({ screen: { type: 'object' }, commands: { type: 'array', items: ref('FleetCommandState') } }),
+    },
+    errors: [404],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/screens/:id/commands',
+    tag: 'admin',
+    summary: 'Send a screen a command: reload, navigate or identify',
+    description:
+      'Delivered within 2 s to an online screen (the answer waits that long for it), else when it reports again, until it expires after 10 minutes. Audited.',
+    access: { kind: 'session', roles: ADMIN },
+    body: { schema: 'FleetCommand', required: true },
+    answer: { status: 200, description: 'The command, delivered or pending', body: object({ command: ref('FleetCommandState') }) },
+    errors: [404],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/screens/commands',
+    tag: 'admin',
+    summary: 'Send a command to a group of screens or to a list',
+    access: { kind: 'session', roles: ADMIN },
+    body: { schema: 'FleetGroupCommand', required: true },
+    answer: { status: 200, description: 'One command per screen', body: object({ commands: { type: 'array', items: ref('FleetCommandState') } }) },
+    errors: [404],
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/screens/:id',
+    tag: 'admin',
+    summary: 'Forget a screen (taken down for good) and its commands',
+    access: { kind: 'session', roles: ADMIN },
+    answer: { status: 200, description: 'Forgotten', body: okAnswer },
+    errors: [404],
   },
   // cockpit
   ...(
@@ -463,7 +593,11 @@ export const API_ROUTES: readonly ApiRoute[] = [
       status: 200,
       description: 'The users',
       body: object({
-        users: arrayOf({ allOf: [ref('SessionUser')], type: 'object', properties: { createdAt: { type: 'number' }, disabled: { type: 'boolean' } } }),
+        users: arrayOf({
+          allOf: [ref('SessionUser')],
+          type: 'object',
+          properties: { createdAt: { type: 'number' }, disabled: { type: 'boolean' }, lastSignIn: { type: ['number', 'null'] } },
+        }),
       }),
     },
   },
@@ -477,6 +611,27 @@ export const API_ROUTES: readonly ApiRoute[] = [
     body: { schema: 'NewUser', required: true },
     answer: { status: 201, description: 'Created', body: object({ ok: { const: true }, user: ref('SessionUser') }) },
     errors: [400],
+  },
+  {
+    method: 'patch',
+    path: '/api/v1/users/:username',
+    tag: 'admin',
+    summary: "Change a user's role, departments or name",
+    access: { kind: 'session', roles: ADMIN },
+    description: 'Audited as `user.changed` with the user before and after. Demoting the last enabled admin is refused (409 `last-admin`).',
+    body: { schema: 'UserChange', required: true },
+    answer: { status: 200, description: 'Changed', body: object({ ok: { const: true }, user: ref('SessionUser') }) },
+    errors: [400, 409],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/users/:username/sessions/end',
+    tag: 'admin',
+    summary: 'End every session of a user',
+    access: { kind: 'session', roles: ADMIN },
+    description: "The user's signed-in browsers are signed out at their next request; the password is unchanged.",
+    answer: { status: 200, description: 'Ended', body: object({ ok: { const: true }, ended: { type: 'integer' } }) },
+    errors: [404],
   },
   {
     method: 'post',
@@ -512,7 +667,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: 'admin',
     summary: 'Issue a new ingest token for a source',
     access: { kind: 'session', roles: ADMIN },
-    description: 'The old token stops working. The new token is shown once, in this answer.',
+    description:
+      'The old token stops working. The new token is shown once, in this answer. A source without a token gets its first one (this is how a token is created).',
     body: { schema: 'IngestScope', required: false },
     answer: {
       status: 200,
@@ -526,6 +682,26 @@ export const API_ROUTES: readonly ApiRoute[] = [
       }),
     },
     errors: [400],
+  },
+  {
+    method: 'patch',
+    path: '/api/v1/tokens/ingest/:source',
+    tag: 'admin',
+    summary: "Change what a source's token may send, the token unchanged",
+    access: { kind: 'session', roles: ADMIN },
+    description: 'Only for a token issued by rotate; one from INGEST_TOKENS is refused with 409 `env-token` (rotate it once first).',
+    body: { schema: 'IngestScope', required: true },
+    answer: {
+      status: 200,
+      description: 'The scope now',
+      body: object({
+        ok: { const: true },
+        source: { type: 'string' },
+        centers: { type: ['array', 'null'], items: { type: 'string' } },
+        types: { type: ['array', 'null'], items: { type: 'string' } },
+      }),
+    },
+    errors: [400, 409],
   },
   {
     method: 'post',
@@ -542,6 +718,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: 'admin',
     summary: 'Issue a new screen token',
     access: { kind: 'session', roles: ADMIN },
+    description: 'The old token stops working; a screen without a token gets its first one. The new token is shown once, in this answer.',
     body: { schema: 'ScreenScope', required: false },
     answer: {
       status: 200,
@@ -549,6 +726,20 @@ export const API_ROUTES: readonly ApiRoute[] = [
       body: object({ ok: { const: true }, name: { type: 'string' }, token: { type: 'string' } }),
     },
     errors: [400],
+  },
+  {
+    method: 'patch',
+    path: '/api/v1/tokens/screen/:name',
+    tag: 'admin',
+    summary: 'Change what a screen token reads, the token unchanged',
+    access: { kind: 'session', roles: ADMIN },
+    body: { schema: 'ScreenScopeChange', required: true },
+    answer: {
+      status: 200,
+      description: 'Changed',
+      body: object({ ok: { const: true }, name: { type: 'string' }, scope: { type: ['string', 'null'] } }),
+    },
+    errors: [400, 409],
   },
   {
     method: 'post',
@@ -648,23 +839,72 @@ export const API_ROUTES: readonly ApiRoute[] = [
     },
     errors: [404],
   },
+  // configuration (docs/admin.md)
   {
     method: 'get',
-    path: '/api/v1/admin/config/notify',
+    path: '/api/v1/admin/config',
     tag: 'admin',
-    summary: 'The notification configuration',
+    summary: 'The configuration sections and their versions',
     access: { kind: 'session', roles: ADMIN },
-    answer: { status: 200, description: 'The configuration in force, secrets masked', body: object({ notify: ref('NotifyConfig') }) },
+    answer: {
+      status: 200,
+      description: 'One row per section',
+      body: object({
+        sections: arrayOf(
+          object({
+            section: { enum: [...CONFIG_SECTIONS] },
+            version: { type: 'integer', description: '1 as seeded from the files; each change adds 1' },
+            updatedAt: { type: ['string', 'null'], description: 'ISO time of the last change; null while as seeded' },
+            updatedBy: { type: ['string', 'null'] },
+          }),
+        ),
+      }),
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/admin/config/:section',
+    tag: 'admin',
+    summary: 'One configuration section, as its file',
+    access: { kind: 'session', roles: ADMIN },
+    params: { section: configSectionParam },
+    description:
+      'The section has the shape of its file in config/ (`catalog`: the five files of config/catalog/ in one object {centers, departments, windows, items, staff}; `cockpit`: coverage.json). ' +
+      'Its version is the `ETag` (a quoted integer), to send back as `If-Match`. `notify` secrets (`secret`, `pass`) are answered as ******. Any other section name is 404.',
+    answer: {
+      status: 200,
+      description: 'The section as every hub applies it (Cache-Control: no-store)',
+      body: {
+        oneOf: [ref('Catalog'), ref('AlertsConfig'), ref('HolidaysConfig'), ref('HallConfig'), ref('CockpitConfig'), ref('NotifyConfig')],
+      },
+    },
+    errors: [404],
   },
   {
     method: 'put',
-    path: '/api/v1/admin/config/notify',
+    path: '/api/v1/admin/config/:section',
     tag: 'admin',
-    summary: 'Replace the notification configuration',
+    summary: 'Replace a configuration section',
     access: { kind: 'session', roles: ADMIN },
-    description: 'Checked, stored in Redis and applied by every hub within a second; audited (`config.notify-changed`, before and after, secrets masked).',
-    body: { schema: 'NotifyConfig', required: true },
-    answer: { status: 200, description: 'The configuration now in force', body: object({ ok: { const: true }, notify: ref('NotifyConfig') }) },
+    params: { section: configSectionParam },
+    headers: [
+      { name: 'If-Match', description: 'The version read (its ETag, "3"): a write over a newer version is refused with 409. Absent or *: any version.' },
+    ],
+    description:
+      'The body is the whole section (as GET answers it; a ****** secret keeps the stored one). Checked with the schema of its file and against the other sections ' +
+      '(a department of an unknown center, a window of an unknown department, duplicate codes, alert thresholds for a department the catalog lacks …): ' +
+      'a 400 names the first problem in `error` and `field` and lists every one in `issues` [{path, message}], and nothing is changed. ' +
+      'Stored in Redis as the next version, applied by every hub within 2 s (screens are told on /live as `config`), audited as `config.<section>-changed` with before and after (secrets masked).',
+    body: { schema: 'ConfigSection', required: true },
+    answer: { status: 200, description: 'The new version (also the ETag)', body: object({ version: { type: 'integer' } }) },
+    errors: [404, 409],
+    conflict: object({
+      ok: { const: false },
+      code: { const: 'stale-version' },
+      error: { type: 'string' },
+      field: { const: 'If-Match' },
+      version: { type: 'integer', description: 'The current version: read the section again' },
+    }),
   },
   {
     method: 'post',
@@ -679,6 +919,129 @@ export const API_ROUTES: readonly ApiRoute[] = [
       body: object({ ok: { type: 'boolean' }, channel: { type: 'string' }, contact: { type: ['string', 'null'] }, detail: { type: 'string' } }),
     },
     errors: [404],
+  },
+  // bad-review follow-ups (差评整改)
+  {
+    method: 'post',
+    path: '/api/v1/reviews/:id/follow-up',
+    tag: 'alerts',
+    summary: "Record a bad review's follow-up and resolve its alert",
+    access: { kind: 'session', roles: ['supervisor', 'admin'] },
+    description:
+      "`:id`: the review alert's id or the rating event's id. Stored once per review (409 `already-followed-up` after), counted on the review's day " +
+      "in its scopes (in time: by the end of the due working day), and the alert is resolved with the result as its note. Supervisors: their departments' reviews only.",
+    body: { schema: 'FollowUp', required: true },
+    answer: {
+      status: 200,
+      description: 'The follow-up and the alert as it is now',
+      body: object({ ok: { const: true }, followUp: { type: 'object' }, alert: ref('Alert') }),
+    },
+    errors: [400, 404, 409],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/reviews/follow-ups',
+    tag: 'alerts',
+    summary: 'The follow-ups and the 整改率 of the bad reviews of a day',
+    access: { kind: 'session', roles: ALERT_USERS },
+    query: reviewFollowUpsQuery,
+    description:
+      'The bad reviews given on `date` in `scope`: `figures` {bad, followedUp, inTime, reratedSatisfied, rectificationRate (整改率: inTime / bad, null without a bad review)} and `followUps`, oldest first. Supervisors: a scope of their departments only (403).',
+    answer: {
+      status: 200,
+      description: 'Figures and follow-ups',
+      body: object({ scope: { type: 'string' }, date: { type: 'string' }, figures: { type: 'object' }, followUps: arrayOf({ type: 'object' }) }),
+    },
+  },
+  // period figures and reports (docs/reports.md)
+  {
+    method: 'get',
+    path: '/api/v1/cockpit/period',
+    tag: 'cockpit',
+    summary: "A period's figures with 环比 and 同比",
+    access: { kind: 'session', roles: COCKPIT },
+    query: periodQuery,
+    queryText: {
+      period: 'day, week (ISO, Monday to Sunday), month, quarter or year; default week',
+      date: 'a day of the period, not after today; default today',
+    },
+    description:
+      'The figures of the period holding `date` (an ongoing one up to today), of the period before (环比) and of the same period a year before (同比), each summed over its days with the rates computed from the sums (docs/metrics.md, "Periods"), and `change` per figure (common/report.ts PeriodAnswer).',
+    answer: {
+      status: 200,
+      description: 'The period answer (common/report.ts PeriodAnswer)',
+      body: figures('The period answer (common/report.ts PeriodAnswer)'),
+    },
+    errors: [404, 503],
+  },
+  ...(
+    [
+      ['/api/v1/reports/daily', '日报: the report of a day', dailyReportQuery, { date: 'YYYY-MM-DD, not after today; default today' }],
+      ['/api/v1/reports/monthly', '月报: the report of a month', monthlyReportQuery, { month: 'YYYY-MM, not after this month; default this month' }],
+    ] as const
+  ).map(([path, summary, query, queryText]): ApiRoute => ({
+    method: 'get',
+    path,
+    tag: 'cockpit',
+    summary,
+    access: { kind: 'session', roles: COCKPIT },
+    query,
+    queryText: { ...queryText, format: 'json (default), xlsx (sheets 概览, 排名, 好差评, 预警, 交易与收费) or pdf (A4)' },
+    description:
+      'Made on demand for the city (default), a center, a department or a window: KPIs against the cockpit targets, rankings, 好差评 by level, overdue cases, alerts, bad-review follow-ups, trading and fees (docs/reports.md; common/report.ts Report). The Excel and PDF show the numbers of the JSON. 503 with Retry-After: 30 while no browser can print the PDF.',
+    answer: {
+      status: 200,
+      description: 'The report',
+      content: {
+        'application/json': { type: 'object', description: 'common/report.ts Report' },
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+          type: 'string',
+          contentMediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        },
+        'application/pdf': { type: 'string', contentMediaType: 'application/pdf' },
+      },
+    },
+    errors: [404, 500, 503],
+  })),
+  {
+    method: 'get',
+    path: '/api/v1/reports',
+    tag: 'cockpit',
+    summary: 'The kept (scheduled) reports, newest first',
+    access: { kind: 'session', roles: COCKPIT },
+    query: reportListQuery,
+    queryText: { limit: 'A whole number from 1 to 500, given as text; default 100', kind: 'daily or monthly; default both' },
+    description: 'Reports made on the schedule (docs/reports.md) and kept 400 days, each with links to its JSON, Excel and PDF.',
+    answer: {
+      status: 200,
+      description: 'The kept reports (common/report.ts KeptReport)',
+      body: object({ reports: arrayOf({ type: 'object', description: 'common/report.ts KeptReport' }) }),
+    },
+    errors: [404],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/reports/kept/:id',
+    tag: 'cockpit',
+    summary: 'One kept report, as JSON, Excel or PDF',
+    access: { kind: 'session', roles: COCKPIT },
+    params: { id: keptReportId },
+    query: keptReportQuery,
+    queryText: { format: 'json (default), xlsx or pdf' },
+    description: '`:id` as listed, e.g. `daily~city~2026-11-29`. The files are made from the kept JSON: the numbers that were sent.',
+    answer: {
+      status: 200,
+      description: 'The report',
+      content: {
+        'application/json': { type: 'object', description: 'common/report.ts Report' },
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+          type: 'string',
+          contentMediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        },
+        'application/pdf': { type: 'string', contentMediaType: 'application/pdf' },
+      },
+    },
+    errors: [404, 500, 503],
   },
 ];
 
@@ -713,8 +1076,9 @@ function parametersOf(route: ApiRoute): Json[] {
     name,
     in: 'path',
     required: true,
-    schema: inputSchema(pathName),
+    schema: inputSchema((name && route.params?.[name]) || pathName),
   }));
+  for (const h of route.headers ?? []) params.push({ name: h.name, in: 'header', required: false, description: h.description, schema: { type: 'string' } });
   if (route.query) {
     const json = inputSchema(route.query) as { properties?: Record<string, Json>; required?: string[] };
     for (const [name, schema] of Object.entries(json.properties ?? {})) {
@@ -772,6 +1136,8 @@ function operationOf(route: ApiRoute): Json {
   for (const status of [...errors].sort((a, b) => a - b)) {
     if (status === 503 && route.path === '/healthz') {
       responses[503] = { description: 'Degraded: Redis cannot take events now, or is about to', content: { 'application/json': { schema: ref('Health') } } };
+    } else if (status === 409 && route.conflict) {
+      responses[409] = { description: STATUS_TEXT[409], content: { 'application/json': { schema: route.conflict } } };
     } else if (status === 409) {
       responses[409] = {
         description: STATUS_TEXT[409],

@@ -107,6 +107,7 @@ export function windowState(w: Counters, c: Counters, isToday: boolean, day: num
     staff: w.staff || null,
     ticket: calledToday ? (w.ticket ?? null) : null,
     calledAt: calledToday ? toShanghaiIso(Number(w.calledAt)) : null,
+    ticketState: calledToday && w.ticket ? (w.ticketStartedAt ? 'serving' : 'called') : null,
     openSec,
     throughputPerHour,
   };

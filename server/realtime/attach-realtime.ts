@@ -4,6 +4,7 @@
  * adapter that carries room broadcasts between hub processes.
  */
 import type http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
@@ -67,6 +68,16 @@ export async function attachRealtime(deps: RealtimeDeps): Promise<Realtime> {
   const adapterRedis = connectRealtimeRedis(deps.redisTarget, 'yg-live-adapter', { subscriber: true });
   const changedSub = connectRealtimeRedis(deps.redisTarget, 'yg-live-changed', { subscriber: true });
   for (const c of [adapterRedis, changedSub]) c.on('error', (err: Error) => log.debug({ err: err.message }, 'live: redis connection error'));
+  // The adapter subscribes on a duplicate of adapterRedis without handling a refusal: closed while
+  // those SUBSCRIBEs are still queued (a hub stopped right after its start), each one would be an
+  // unhandled rejection. Keep the duplicates so close() can let their queues drain first.
+  const adapterDuplicates: RedisClient[] = [];
+  const duplicate = adapterRedis.duplicate.bind(adapterRedis) as (...args: unknown[]) => RedisClient;
+  (adapterRedis as { duplicate: (...args: unknown[]) => RedisClient }).duplicate = (...args) => {
+    const copy = duplicate(...args);
+    adapterDuplicates.push(copy);
+    return copy;
+  };
 
   const io = new Server(deps.server, {
     serveClient: false,
@@ -176,6 +187,8 @@ export async function attachRealtime(deps: RealtimeDeps): Promise<Realtime> {
       if (timer) clearTimeout(timer);
       await running;
       offApplied();
+      // PING answers after the SUBSCRIBEs queued before it (bounded: Redis may be away)
+      await Promise.all(adapterDuplicates.map((c) => Promise.race([c.ping().catch(() => undefined), sleep(1000)])));
       // Also closes the HTTP server (the hub closes it next anyway).
       await io.close();
       // QUIT waits for Redis; with Redis away (offline queue on) it would wait forever: cap it.

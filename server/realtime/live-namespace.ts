@@ -35,7 +35,8 @@ export interface ServeLiveDeps {
 
 export function serveLive(nsp: LiveNamespace, deps: ServeLiveDeps): void {
   const { rooms, catalog, log } = deps;
-  const allowed = new Set<string>(['subscribe', 'unsubscribe', 'resync']);
+  // screen:report and screen:ack are the fleet's (server/screens/fleet-live.ts handles them)
+  const allowed = new Set<string>(['subscribe', 'unsubscribe', 'resync', 'screen:report', 'screen:ack']);
 
   nsp.on('connection', (socket: LiveSocket) => {
     guardSocket(socket, { events: allowed, now: deps.now }, () => {

@@ -96,6 +96,15 @@ export const COUNTERS = {
   alertsRaisedYellow: 'alY',
   /** Cards that turned red on the day (raised red, or a bad-review follow-up gone overdue). */
   alertsRaisedRed: 'alR',
+
+  // Written by a bad review's follow-up (差评整改, server/reviews/lua/review-follow-up.lua), in the
+  // scopes and on the day of the review, not of the follow-up: a day's 整改率 is about its own reviews.
+  /** Bad reviews of the day followed up (once each). */
+  reviewsFollowedUp: 'fu',
+  /** Of those, followed up by the end of their due working day. */
+  reviewsFollowedUpInTime: 'fuOk',
+  /** Of those, re-rated 3 stars or more at the follow-up (基本满意 and better). */
+  reviewsReratedSatisfied: 'fuSat',
 } as const;
 
 /** Families of day-hash fields: one field per key, `<prefix><key>`. */

@@ -37,6 +37,10 @@ export function redisKeys(prefix: string) {
     calendar: `${prefix}calendar`,
     /** Last time each source sent anything: source → epoch ms. */
     sourceSeen: `${prefix}source-seen`,
+    /** The screen fleet: screen id → JSON of its last report and when (server/screens/fleet-store.ts). */
+    fleetScreens: `${prefix}fleet:screens`,
+    /** Commands sent to one screen: command id → JSON (pending, delivered, expired). */
+    fleetCommands: (screen: string) => `${prefix}fleet:cmds:${screen}`,
     /** Written by each health check (60 s TTL): a Redis that refuses writes fails it (observability/health.ts). */
     healthProbe: `${prefix}health:probe`,
     /** Open alert counts of a scope (filled by the alert engine). */
@@ -45,6 +49,10 @@ export function redisKeys(prefix: string) {
     ingestNonce: (source: string, nonce: string) => `${prefix}nonce:${source}:${nonce}`,
     /** Channel on which aggregators announce the scopes an applied batch changed. */
     changedChannel: `${prefix}changed`,
+    /** A configuration section (server/config-store/): hash json, version, updatedAt, updatedBy. */
+    configSection: (section: string) => `${prefix}config:section:${section}`,
+    /** Channel on which a stored configuration change is announced (`<section> <version>`). */
+    configChannel: `${prefix}config:changed`,
     /** The version of the data's layout: the last migration run (server/redis/migrations/). */
     schema: `${prefix}schema`,
     /** Held by the process that runs the migrations (its name), so several hubs starting together run them once. */
@@ -57,6 +65,8 @@ export function redisKeys(prefix: string) {
     users: `${prefix}users`,
     /** A session, by the sha256 of its cookie value: JSON, expires on its own. */
     session: (idHash: string) => `${prefix}session:${idHash}`,
+    /** The session hashes of one user (set, expires with the newest session): ending them all at once. */
+    userSessions: (username: string) => `${prefix}user-sessions:${username}`,
     /** Failed sign-ins of one user name from one IP in the current lockout window. */
     loginFailures: (username: string, ip: string) => `${prefix}auth:fail:${ip}:${username}`,
     /** Failed sign-ins (any user name) from one client address in the current lockout window. */
@@ -71,6 +81,8 @@ export function redisKeys(prefix: string) {
     hubSecretId: `${prefix}hub-secret-id`,
     /** Rotated or revoked screen tokens: screen name → JSON. Overrides SCREEN_TOKENS for that name. */
     screenTokenStore: `${prefix}tokens:screen`,
+    /** When each token last authenticated: `ingest:<source>` / `screen:<name>` → ms; written at most once a minute per token and hub. */
+    tokenLastUsed: `${prefix}tokens:last-used`,
     /** The audit trail (append-only Redis Stream). */
     audit: `${prefix}audit`,
 
@@ -87,6 +99,12 @@ export function redisKeys(prefix: string) {
     alertTimers: `${prefix}alerts:timers`,
     /** What each pending timer fires: timer id → JSON. */
     alertTimerPayloads: `${prefix}alerts:timer`,
+    /** How far each source has reported, per center (server/alerts/watermarks.ts): `<center>|<source>` → JSON {w, lag, seen}. */
+    alertWatermarks: `${prefix}alerts:watermark`,
+    /** Timers due by the clock that wait for their source's watermark: `day:<center>|<source>` or `any:…` → timer id by fire time. */
+    alertsHeld: (held: string) => `${prefix}alerts:held:${held}`,
+    /** Which held set holds a timer: timer id → `day:…` / `any:…`. */
+    alertsHeldOf: `${prefix}alerts:held-of`,
     /** Unresolved alert of each subject: subject → alert id. */
     alertActive: `${prefix}alerts:active`,
     /** All alerts by opening time; `alertsOfDept` per department; `alertsUnresolved` while open or acknowledged. */

@@ -4,13 +4,14 @@
  *   reads its code from `/screens/window/<code>`); html is never cached, so walls pick up a new
  *   build on their next reload;
  * - `/screens/assets/*` → hashed bundles, cached for a year;
- * - `GET /api/v1/screens/hall` → the hall's notices (config/hall.json), read on each request so
- *   an edit shows on the next page load without restarting the hub.
+ * - `GET /api/v1/screens/hall` → the hall's notices: the live `hall` configuration section
+ *   (docs/admin.md; a PUT is pushed to the walls as `config` on /live), or without one
+ *   config/hall.json read on each request.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type RequestHandler, type Response, type Router } from 'express';
-import { hallConfigSchema, type HallConfig } from '../../common/hall.ts';
+import { hallConfigSchema, hallOfficeHours, type HallConfig, type HallScreenConfig } from '../../common/hall.ts';
 import { screenName } from '../../common/api-queries.ts';
 import { HttpError } from '../http/http-error.ts';
 import { apiRouter } from '../http/api-router.ts';
@@ -20,8 +21,12 @@ import { repoRoot } from '../config/repo-root.ts';
 export interface ScreensRouterOptions {
   /** The Vite output. @default <repo>/dist/web */
   distDir?: string;
+  /** The hall's notices as they are now (the hub hands the live `hall` section). @default read from `hallConfigFile` */
+  hallConfig?: () => HallConfig;
   /** The hall's notices. @default <repo>/config/hall.json */
   hallConfigFile?: string;
+  /** The office hours now, as minutes of the day: the hall speaks calls only within them. @default none (a silent hall) */
+  officeHours?: () => readonly { from: number; to: number }[];
   /** Who may read the hall config (the screen-token guard). @default everyone */
   guard?: RequestHandler;
 }
@@ -51,13 +56,18 @@ export function screensRouter(options: ScreensRouterOptions = {}): Router {
   const router = apiRouter();
 
   router.get('/api/v1/screens/hall', options.guard ?? ((_req, _res, next) => next()), (_req, res) => {
+    const officeHours = hallOfficeHours(options.officeHours?.() ?? []);
+    if (options.hallConfig) {
+      res.set('Cache-Control', 'no-cache').json({ ...options.hallConfig(), officeHours } satisfies HallScreenConfig);
+      return;
+    }
     let parsed: HallConfig;
     try {
       parsed = hallConfigSchema.parse(JSON.parse(fs.readFileSync(hallConfigFile, 'utf8')));
     } catch (err) {
       throw new HttpError(500, `${hallConfigFile} is not a valid hall config: ${err instanceof Error ? err.message : String(err)}`);
     }
-    res.set('Cache-Control', 'no-cache').json(parsed);
+    res.set('Cache-Control', 'no-cache').json({ ...parsed, officeHours } satisfies HallScreenConfig);
   });
 
   router.use(

@@ -1,4 +1,8 @@
 /** Hubs for the alert and auth tests: a clock the test moves, fast engine ticks, signed-in API calls. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Alert } from '../../common/alerts.ts';
 import type { AlertEngineTuning } from '../../server/alerts/start-alerts.ts';
 import { startHub, type Hub } from '../../server/hub.ts';
@@ -26,10 +30,29 @@ export class TestClock {
   }
 }
 
+/** The shipped thresholds (config/alerts.json): a test of the silence rule and event time passes it as ALERTS_FILE. */
+export const SHIPPED_ALERTS_FILE = fileURLToPath(new URL('../../config/alerts.json', import.meta.url));
+
+/**
+ * The thresholds the stories run with by default: the shipped ones, except that the queue
+ * machine, the window terminals, the approval system and the rating devices are never silent.
+ * A story has one ticket or one case in a whole city, so its source reports nothing for half an
+ * hour or for days, which a real one never does; under the shipped rule that source would be
+ * silent, raise its `source` alert, and its timers would wait for it (docs/alerts.md#event-time).
+ * The stories test their own rule; test/alerts/event-time.test.ts tests silence with the shipped file.
+ */
+export const STORY_ALERTS_FILE: string = (() => {
+  const shipped = JSON.parse(fs.readFileSync(SHIPPED_ALERTS_FILE, 'utf8')) as { sources?: Record<string, unknown> };
+  const never = { sourceSilentMinutes: 7 * 24 * 60 };
+  const file = path.join(os.tmpdir(), `yg-alerts-stories-${process.pid}.json`);
+  fs.writeFileSync(file, JSON.stringify({ ...shipped, sources: { ...shipped.sources, queue: never, window: never, cases: never, rating: never } }));
+  return file;
+})();
+
 /** `engine`: the engine's tuning over the tests' (a tick every 50 ms), e.g. a tick only when the test calls it. */
 export async function startAlertHub(prefix: string, clock: TestClock, env: Record<string, string> = {}, engine: AlertEngineTuning = {}): Promise<Hub> {
   return startHub({
-    config: testConfig(prefix, { ADMIN_PASSWORD, ...env }),
+    config: testConfig(prefix, { ADMIN_PASSWORD, ALERTS_FILE: STORY_ALERTS_FILE, ...env }),
     redisTarget: { kind: 'url', url: `redis://127.0.0.1:${redisPort()}` },
     log: createLogger('silent'),
     now: clock.now,

@@ -106,6 +106,7 @@ describe('admin API', () => {
       depts: ['yiyang.market'],
       createdAt: clock.t,
       disabled: false,
+      lastSignIn: null,
     });
     expect(JSON.stringify(list.body)).not.toContain('argon2');
     expect((await signIn(h, 'li', 'li-password-1')).startsWith('yg_session=')).toBe(true);

@@ -12,7 +12,7 @@ import { ADMIN_PASSWORD, auditEntries, signInFrom, startAuthHub } from './auth-t
 const EVIL = 'http://evil.example';
 
 interface Write {
-  method: 'POST' | 'DELETE';
+  method: 'POST' | 'PATCH' | 'DELETE';
   path: string;
   body?: unknown;
 }
@@ -22,10 +22,14 @@ const WRITES: Write[] = [
   { method: 'POST', path: '/api/v1/users', body: { username: 'mallory', password: 'mallory-pass-1', role: 'admin' } },
   { method: 'POST', path: '/api/v1/users/admin/password', body: { password: 'taken-over-1' } },
   { method: 'POST', path: '/api/v1/users/admin/disabled', body: { disabled: true } },
+  { method: 'PATCH', path: '/api/v1/users/admin', body: { role: 'leader' } },
+  { method: 'POST', path: '/api/v1/users/admin/sessions/end' },
   { method: 'POST', path: '/api/v1/tokens/ingest/queue/rotate' },
   { method: 'POST', path: '/api/v1/tokens/ingest/queue/revoke' },
   { method: 'POST', path: '/api/v1/tokens/screen/x/rotate', body: { scope: 'city' } },
   { method: 'POST', path: '/api/v1/tokens/screen/x/revoke' },
+  { method: 'PATCH', path: '/api/v1/tokens/screen/x', body: { scope: 'city' } },
+  { method: 'PATCH', path: '/api/v1/tokens/ingest/queue', body: { centers: ['yiyang'] } },
   { method: 'POST', path: '/api/v1/alerts/1/ack' },
   { method: 'POST', path: '/api/v1/alerts/1/resolve', body: { note: 'done' } },
   { method: 'POST', path: '/api/v1/alerts/1/escalate', body: {} },
@@ -41,7 +45,7 @@ describe('cross-site writes', () => {
     audit: (await auditEntries(hub)).length,
     tokens: await hub.redis.hgetall(hub.keys.screenTokenStore),
     ingest: await hub.redis.hgetall(hub.keys.ingestTokenStore),
-    users: (await hub.auth.users.list()).map((u) => [u.username, u.disabled]),
+    users: (await hub.auth.users.list()).map((u) => [u.username, u.disabled, u.role]),
     session: (await fetch(`${hub.url}/api/v1/session`, { headers: { cookie } })).status,
   });
 

@@ -23,6 +23,8 @@ export function testConfig(prefix: string, env: Record<string, string> = {}): Hu
     // parallel browser suites can starve Redis of CPU for a moment; timeouts are tested in test/faults
     REDIS_COMMAND_TIMEOUT_MS: '5000',
     INGEST_TOKENS: INGEST_TOKENS_ENV,
+    // a test hub makes no scheduled reports unless its test asks (test/reports/report-schedule.test.ts)
+    REPORT_SCHEDULE: 'off',
     ...env,
   });
 }
@@ -38,6 +40,7 @@ export async function startTestHub(prefix: string, opts: Partial<HubOptions> & {
     log: createLogger('silent'),
     aggregator: { idleMs: 50, ...opts.aggregator },
     ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.fleet ? { fleet: opts.fleet } : {}),
   });
 }
 

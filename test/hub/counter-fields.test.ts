@@ -134,6 +134,9 @@ describe('counter fields', () => {
       alertsRaised: 'alN',
       alertsRaisedYellow: 'alY',
       alertsRaisedRed: 'alR',
+      reviewsFollowedUp: 'fu',
+      reviewsFollowedUpInTime: 'fuOk',
+      reviewsReratedSatisfied: 'fuSat',
     });
     expect(COUNTER_FAMILIES).toEqual({ waitMinute: 'wh:', portalColumn: 'col:', tradesOfCategory: 'trN:', tradesFenOfCategory: 'trAmt:' });
     expect(GAUGES).toEqual({ openCases: 'open' });

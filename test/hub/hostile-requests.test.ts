@@ -13,7 +13,7 @@ import { fixedClock } from '../helpers/test-clock.ts';
 const ADMIN_PASSWORD = 'admin-password-hostile-1';
 
 interface Route {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   path: string;
   query: string[];
   pathParams?: string[];
@@ -25,6 +25,10 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/api/v1/series', query: ['metric', 'interval', 'scope', 'from', 'to'] },
   { method: 'GET', path: '/api/v1/catalog', query: [] },
   { method: 'GET', path: '/api/v1/screens/hall', query: [] },
+  { method: 'GET', path: '/api/v1/screens', query: [] },
+  { method: 'GET', path: '/api/v1/screens/:id/commands', query: [], pathParams: ['id'] },
+  { method: 'POST', path: '/api/v1/screens/:id/commands', query: [], pathParams: ['id'] },
+  { method: 'POST', path: '/api/v1/screens/commands', query: [] },
   { method: 'GET', path: '/api/v1/cockpit/config', query: [] },
   { method: 'GET', path: '/api/v1/cockpit/districts', query: ['date'] },
   { method: 'GET', path: '/api/v1/cockpit/rankings', query: ['scope', 'date', 'limit'] },
@@ -40,13 +44,26 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/api/v1/users', query: [] },
   { method: 'POST', path: '/api/v1/users/:username/password', query: [], pathParams: ['username'] },
   { method: 'POST', path: '/api/v1/users/:username/disabled', query: [], pathParams: ['username'] },
+  { method: 'PATCH', path: '/api/v1/users/:username', query: [], pathParams: ['username'] },
+  { method: 'POST', path: '/api/v1/users/:username/sessions/end', query: [], pathParams: ['username'] },
   { method: 'GET', path: '/api/v1/tokens', query: [] },
   { method: 'POST', path: '/api/v1/tokens/ingest/:source/revoke', query: [], pathParams: ['source'] },
   { method: 'POST', path: '/api/v1/tokens/screen/:name/revoke', query: [], pathParams: ['name'] },
+  { method: 'PATCH', path: '/api/v1/tokens/ingest/:source', query: [], pathParams: ['source'] },
+  { method: 'PATCH', path: '/api/v1/tokens/screen/:name', query: [], pathParams: ['name'] },
   { method: 'GET', path: '/api/v1/session', query: [] },
   { method: 'GET', path: '/api/v1/alerts/:id/deliveries', query: [], pathParams: ['id'] },
   { method: 'GET', path: '/api/v1/admin/config/notify', query: [] },
+  { method: 'GET', path: '/api/v1/admin/config', query: [] },
+  { method: 'GET', path: '/api/v1/admin/config/:section', query: [], pathParams: ['section'] },
   { method: 'POST', path: '/api/v1/admin/notify/channels/:id/test', query: [], pathParams: ['id'] },
+  { method: 'GET', path: '/api/v1/reviews/follow-ups', query: ['scope', 'date'] },
+  { method: 'GET', path: '/api/v1/cockpit/period', query: ['scope', 'period', 'date'] },
+  { method: 'GET', path: '/api/v1/reports/daily', query: ['scope', 'date', 'format'] },
+  { method: 'GET', path: '/api/v1/reports/monthly', query: ['scope', 'month', 'format'] },
+  { method: 'GET', path: '/api/v1/reports', query: ['scope', 'kind', 'limit'] },
+  { method: 'GET', path: '/api/v1/reports/kept/:id', query: ['format'], pathParams: ['id'] },
+  { method: 'POST', path: '/api/v1/reviews/:id/follow-up', query: [], pathParams: ['id'] },
   { method: 'GET', path: '/api/v1/openapi.json', query: [] },
   { method: 'GET', path: '/screens/:name', query: [], pathParams: ['name'] },
 ];
@@ -102,8 +119,8 @@ describe('hostile parameters on every route', () => {
   const send = async (route: Route, path: string, query: string) => {
     const res = await fetch(`${hub.url}${path}${query ? `?${query}` : ''}`, {
       method: route.method,
-      headers: { cookie, origin: hub.url, ...(route.method === 'POST' ? { 'content-type': 'application/json' } : {}) },
-      ...(route.method === 'POST' ? { body: '{}' } : {}),
+      headers: { cookie, origin: hub.url, ...(route.method !== 'GET' ? { 'content-type': 'application/json' } : {}) },
+      ...(route.method !== 'GET' ? { body: '{}' } : {}),
     });
     await res.arrayBuffer();
     return res.status;

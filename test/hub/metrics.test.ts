@@ -54,11 +54,12 @@ describe('ticket, rating, portal, trade and fee figures', () => {
     expect(s.tickets.p90WaitSec).toBe(16 * 60);
   });
 
-  it('shows the window state, its current number and its throughput per open hour', async () => {
+  it('shows the window state, its current call and its throughput per open hour', async () => {
     const s = await getJson(hub, `/api/v1/snapshot?scope=window:${W}`);
-    expect(s.window).toMatchObject({ status: 'paused', ticket: 'B001', openSec: 3 * 3600, throughputPerHour: 0.3 });
+    // the latest call (B009 at 09:20): neither B001's late recall nor its finish takes it back
+    expect(s.window).toMatchObject({ status: 'paused', ticket: 'B009', ticketState: 'called', openSec: 3 * 3600, throughputPerHour: 0.3 });
     const center = await getJson(hub, '/api/v1/snapshot?scope=center:yiyang');
-    expect(center.windows[W]).toEqual({ status: 'paused', staff: 's0001', ticket: 'B001' });
+    expect(center.windows[W]).toEqual({ status: 'paused', staff: 's0001', ticket: 'B009' });
     expect(center.calls.map((c: any) => c.ticket)).toEqual(['B001', 'B009', 'B001']);
   });
 

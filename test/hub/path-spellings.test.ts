@@ -15,6 +15,8 @@ const GUARDED = [
   '/api/v1/series?metric=tickets.issued&scope=city',
   '/api/v1/catalog',
   '/api/v1/screens/hall',
+  '/api/v1/screens',
+  '/api/v1/screens/hall-1/commands',
   '/api/v1/cockpit/config',
   '/api/v1/cockpit/districts',
   '/api/v1/cockpit/rankings?scope=city',
@@ -25,7 +27,16 @@ const GUARDED = [
   '/api/v1/tokens',
   '/api/v1/admin/dead-letters',
   '/api/v1/admin/config/notify',
+  '/api/v1/admin/config',
+  '/api/v1/admin/config/catalog',
+  '/api/v1/admin/config/alerts',
   '/api/v1/alerts/A1/deliveries',
+  '/api/v1/reviews/follow-ups',
+  '/api/v1/cockpit/period?period=week',
+  '/api/v1/reports/daily',
+  '/api/v1/reports/monthly',
+  '/api/v1/reports',
+  '/api/v1/reports/kept/daily~city~2026-11-29',
 ];
 
 /** Other spellings of a path that a lenient router could take for it. */

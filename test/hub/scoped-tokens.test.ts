@@ -150,7 +150,8 @@ describe('INGEST_TOKENS scope syntax', () => {
 
   it('stops the start with the fix for an unknown center or type, a type list before the centers, or a source given twice', () => {
     for (const [value, message] of [
-      ['queue=abcdefgh1234@nowhere', /"nowhere" is not a center/],
+      // not even a center code (which centers exist is the catalog's: checked at start, below)
+      ['queue=abcdefgh1234@No-where', /"No-where" is not a center/],
       ['queue=abcdefgh1234#ticket.*|bogus', /"bogus" is not an event type/],
       ['queue=abcdefgh1234#ticket.*@heshan', /is not an event type/],
       ['queue=abcdefgh1234@', /centers is empty/],
@@ -160,5 +161,11 @@ describe('INGEST_TOKENS scope syntax', () => {
       expect(() => load(value), value).toThrow(ConfigError);
       expect(() => load(value), value).toThrow(message);
     }
+  });
+
+  it('stops the start on a center the catalog does not have, naming the known ones', async () => {
+    await expect(startTestHub(testPrefix(), { env: { INGEST_TOKENS: 'queue=abcdefgh1234@nowhere' } })).rejects.toThrow(
+      /INGEST_TOKENS: the scope of "queue" names center "nowhere", which is not in the catalog \(yiyang, heshan/,
+    );
   });
 });

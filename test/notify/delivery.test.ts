@@ -224,7 +224,10 @@ describe('delivery that survives', () => {
     const [alert] = await allAlerts(a);
     const admin = await signIn(a, 'admin', ADMIN_PASSWORD);
     const { body } = await api(b, 'GET', `/api/v1/alerts/${alert!.id}/deliveries`, { cookie: admin });
-    expect(body.deliveries).toEqual([expect.objectContaining({ contact: 'zhang', channel: 'hook', state: 'sent', attempts: 7 })]);
+    // a webhook is a group destination: its one delivery lists the contacts it was for
+    expect(body.deliveries).toEqual([
+      expect.objectContaining({ contact: '*', contacts: ['zhang'], name: '张科长', channel: 'hook', state: 'sent', attempts: 7 }),
+    ]);
     expect(body.log.map((e: any) => e.outcome)).toEqual(['queued', 'retry', 'retry', 'retry', 'retry', 'retry', 'retry', 'sent']);
     expect(body.log[1].detail).toContain('503');
   });
@@ -266,17 +269,20 @@ describe('the notify configuration API', () => {
     const a = await hubOf(prefix, clock, file);
     const b = await hubOf(prefix, clock, file);
     const admin = await signIn(a, 'admin', ADMIN_PASSWORD);
+    // the config API (docs/admin.md): GET answers the bare section, PUT answers its new version
     const got = await api(a, 'GET', '/api/v1/admin/config/notify', { cookie: admin });
-    expect(got.body.notify.channels.hook.secret).toBe('******');
-    const bad = await api(a, 'PUT', '/api/v1/admin/config/notify', { cookie: admin, body: { ...got.body.notify, routes: [{ contacts: ['nobody'] }] } });
+    expect(got.body.channels.hook.secret).toBe('******');
+    const bad = await api(a, 'PUT', '/api/v1/admin/config/notify', { cookie: admin, body: { ...got.body, routes: [{ contacts: ['nobody'] }] } });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toContain('unknown contact');
     const next = {
-      ...got.body.notify,
-      channels: { hook: { ...got.body.notify.channels.hook, url: `${http.url}/new` } },
+      ...got.body,
+      channels: { hook: { ...got.body.channels.hook, url: `${http.url}/new` } },
       routes: [{ depts: [DEPT], contacts: ['zhang'] }],
     };
-    expect((await api(a, 'PUT', '/api/v1/admin/config/notify', { cookie: admin, body: next })).status).toBe(200);
+    const put = await api(a, 'PUT', '/api/v1/admin/config/notify', { cookie: admin, body: next });
+    expect(put.status).toBe(200);
+    expect(put.body).toEqual({ version: 2 });
     await b.notify.tick();
     expect(b.notify.config.current().channels.hook).toMatchObject({ url: `${http.url}/new`, secret: 'top-secret' });
     expect(b.notify.config.current().routes).toHaveLength(1);

@@ -6,7 +6,7 @@ import { startHub, type Hub } from '../../server/hub.ts';
 import { createLogger } from '../../server/observability/logger.ts';
 import type { NotifyTuning } from '../../server/notify/start-notify.ts';
 import { redisPort, testConfig } from '../helpers/test-hub.ts';
-import { ADMIN_PASSWORD, type TestClock } from '../alerts/alert-hub.ts';
+import { ADMIN_PASSWORD, STORY_ALERTS_FILE, type TestClock } from '../alerts/alert-hub.ts';
 
 export function notifyFile(config: object): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yg-notify-'));
@@ -18,7 +18,8 @@ export function notifyFile(config: object): string {
 /** The worker's own interval is an hour: the test runs its rounds with `hub.notify.tick()` at the clock's time. */
 export async function startNotifyHub(prefix: string, clock: TestClock, file: string, tuning: NotifyTuning = {}): Promise<Hub> {
   return startHub({
-    config: testConfig(prefix, { ADMIN_PASSWORD, NOTIFY_FILE: file, PUBLIC_URL: 'https://yg.example.gov.cn/' }),
+    // the stories' thresholds: a one-ticket story's sources are never silent (test/alerts/alert-hub.ts says why)
+    config: testConfig(prefix, { ADMIN_PASSWORD, ALERTS_FILE: STORY_ALERTS_FILE, NOTIFY_FILE: file, PUBLIC_URL: 'https://yg.example.gov.cn/' }),
     redisTarget: { kind: 'url', url: `redis://127.0.0.1:${redisPort()}` },
     log: createLogger('silent'),
     now: clock.now,

@@ -117,15 +117,17 @@ describe('supervisor console on a phone (/screens/supervisor at 390x844)', () =>
     });
     await hub.auth.users.create({ ...SUPERVISOR, role: 'supervisor', depts: ['yiyang.realestate', 'yiyang.hrss'] });
     // accepted on ACCEPTED: 1 working day → due DUE1 (red since 00:00 of DUE2); 2 → due DUE2 (yellow); 2 tickets waiting at 人社 since 09:30
+    // each source also reports up to now (a case and a ticket of another department, just taken),
+    // as live ones do, so the cards follow the clock (docs/alerts.md#event-time)
     await post(hub, 'cases', [
       ...['BDC-0101', 'BDC-0102'].map((c) => ev.accepted(at('09:00', ACCEPTED), c, 1, 'yiyang.realestate', 'yiyang.realestate.mortgage')),
       ev.accepted(at('09:30', ACCEPTED), 'BDC-0103', 2, 'yiyang.realestate', 'yiyang.realestate.mortgage'),
+      ev.accepted(at('10:05', DUE2), 'SCJ-LIVE', 20, 'yiyang.market', 'yiyang.market.food'),
     ]);
-    await post(
-      hub,
-      'queue',
-      ['D001', 'D002'].map((t) => ev.issued(at('09:30', DUE2), t, 'yiyang.hrss')),
-    );
+    await post(hub, 'queue', [
+      ...['D001', 'D002'].map((t) => ev.issued(at('09:30', DUE2), t, 'yiyang.hrss')),
+      ev.issued(at('10:05', DUE2), 'M001', 'yiyang.market'),
+    ]);
     await drained(hub);
     await waitFor('the 5 alerts', async () => (await hub.alerts.store.list({ states: ['open', 'acknowledged'], depts: null })).length === 5);
     clock = SHOWN;

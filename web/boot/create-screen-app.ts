@@ -8,6 +8,7 @@ import { createLiveClient } from '../live/index.ts';
 import { LIVE_CLIENT } from '../stores/live-client-key.ts';
 import '../theme/theme.css';
 import { scheduleNightlyReload } from './nightly-reload.ts';
+import { startFleetClient } from '../fleet/fleet-client.ts';
 
 export function createScreenApp(root: Component) {
   const params = new URLSearchParams(location.search);
@@ -16,8 +17,11 @@ export function createScreenApp(root: Component) {
   app.use(createPinia());
   app.provide(LIVE_CLIENT, live);
   const cancelReload = scheduleNightlyReload(params.get('reload'));
+  // reports to the fleet board and takes its commands (a screen named by ?screen= or its token)
+  const stopFleet = startFleetClient(live, params);
   app.onUnmount(() => {
     cancelReload();
+    stopFleet();
     live.close();
   });
   return app;

@@ -42,6 +42,14 @@ export const zh = {
     unknown: '—',
   } satisfies Record<WindowTile['status'], string>,
   servingNow: '当前办理',
+  /** The window LED while a ticket is called and not yet started: 请 B417 号 (the number between). */
+  callingBefore: '请',
+  callingAfter: '号',
+  callingLabel: (ticket: string) => `请 ${ticket} 号`,
+  /** The panel's status chip while a ticket is called (the window's own status says 空闲 then). */
+  callingChip: '叫号中',
+  /** Shown on the hall only while the browser blocks audio (docs/screens.md#voice-calling). */
+  voiceBlocked: '点击启用语音',
   staffOnDuty: '工作人员',
   welcome: '欢迎光临',
   unknownWindow: (code: string) => `未找到窗口 ${code}`,

@@ -11,6 +11,8 @@ import { io, type Socket } from 'socket.io-client';
 import type { Scope } from '../../common/catalog.ts';
 import { LIVE_NAMESPACE, type Ack, type ClientToServerEvents, type DeltaMessage, type ServerToClientEvents, type SnapshotMessage } from '../../common/live.ts';
 import type { Snapshot } from '../../common/snapshot.ts';
+import type { ConfigChangedMessage } from '../../common/config-sections.ts';
+import type { FleetCommand } from '../../common/fleet.ts';
 import { ScopeFeed, type FeedOutcome } from './scope-feed.ts';
 
 export interface LiveStatus {
@@ -56,7 +58,21 @@ export interface LiveClient {
   resync(scope: Scope): void;
   status(): LiveStatus;
   onStatus(cb: (status: LiveStatus) => void): () => void;
+  /** A configuration section changed on the hub (docs/admin.md): refetch what the screen shows of it. */
+  onConfig(cb: (msg: ConfigChangedMessage) => void): () => void;
+  /** The screen fleet on the same socket (web/fleet/, docs/screens.md#the-fleet). */
+  fleet: FleetChannel;
   close(): void;
+}
+
+export interface FleetChannel {
+  /** Sends `screen:report`; resolves with the hub's answer (`{ok: false}` when not connected or no answer in 5 s). */
+  report(report: unknown): Promise<Ack>;
+  /** Acknowledges a command the screen has in hand. */
+  ack(id: string): Promise<Ack>;
+  onCommand(cb: (cmd: FleetCommand) => void): () => void;
+  /** The scopes this client is subscribed to (what the screen shows). */
+  scopes(): Scope[];
 }
 
 export class LiveClientError extends Error {
@@ -172,7 +188,31 @@ export function createLiveClient(options: LiveClientOptions = {}): LiveClient {
     }, delay);
   });
 
+  const configListeners = new Set<(msg: ConfigChangedMessage) => void>();
+  socket.on('config', (msg: ConfigChangedMessage) => {
+    for (const cb of configListeners) cb(msg);
+  });
+  const commandListeners = new Set<(cmd: FleetCommand) => void>();
+  socket.on('screen:command', (cmd: FleetCommand) => {
+    for (const cb of commandListeners) cb(cmd);
+  });
+  const ask = (send: (cb: (err: Error | null, res?: Ack) => void) => void): Promise<Ack> =>
+    new Promise((resolve) => {
+      if (!socket.connected) return resolve({ ok: false, error: 'not connected' });
+      send((err, res) => resolve(err ? { ok: false, error: 'no answer' } : (res ?? { ok: false, error: 'no answer' })));
+    });
+  const fleet: FleetChannel = {
+    report: (report) => ask((cb) => socket.timeout(ackTimeoutMs).emit('screen:report', report, cb)),
+    ack: (id) => ask((cb) => socket.timeout(ackTimeoutMs).emit('screen:ack', { id }, cb)),
+    onCommand(cb) {
+      commandListeners.add(cb);
+      return () => commandListeners.delete(cb);
+    },
+    scopes: () => [...subs.keys()],
+  };
+
   return {
+    fleet,
     subscribe(scope, onState, subOptions) {
       let sub = subs.get(scope);
       if (!sub) {
@@ -201,6 +241,10 @@ export function createLiveClient(options: LiveClientOptions = {}): LiveClient {
       sendSubscribe(scope, 'resync');
     },
     status: () => current,
+    onConfig(cb) {
+      configListeners.add(cb);
+      return () => configListeners.delete(cb);
+    },
     onStatus(cb) {
       statusListeners.add(cb);
       return () => statusListeners.delete(cb);
@@ -211,6 +255,8 @@ export function createLiveClient(options: LiveClientOptions = {}): LiveClient {
       for (const sub of subs.values()) if (sub.retry) clearTimeout(sub.retry);
       subs.clear();
       statusListeners.clear();
+      commandListeners.clear();
+      configListeners.clear();
       socket.close();
     },
   };

@@ -4,10 +4,11 @@
  * fetch is retried with backoff until it succeeds; this is boot, not polling.
  */
 import { defineStore } from 'pinia';
-import { computed, onScopeDispose, shallowRef } from 'vue';
+import { computed, inject, onScopeDispose, shallowRef } from 'vue';
 import type { Catalog, Department, ServiceWindow, Staff } from '../../common/catalog.ts';
 import { readStored, writeStored } from '../util/local-store.ts';
 import { screenFetch } from '../util/screen-fetch.ts';
+import { LIVE_CLIENT } from './live-client-key.ts';
 
 const STORAGE_KEY = 'yg:catalog';
 
@@ -34,8 +35,17 @@ export const useCatalogStore = defineStore('catalog', () => {
     }
   }
   void load();
+  // a PUT of the catalog section reaches the screen as `config` on /live: names and windows without a reload
+  // (a page without a live client, e.g. the sign-in console, has nothing pushed to it)
+  const stopConfig = inject(LIVE_CLIENT, null)?.onConfig((msg) => {
+    if (msg.section !== 'catalog') return;
+    if (retry) clearTimeout(retry);
+    attempt = 0;
+    void load();
+  });
   onScopeDispose(() => {
     disposed = true;
+    stopConfig?.();
     if (retry) clearTimeout(retry);
   });
 

@@ -1,17 +1,9 @@
 /** The cockpit's zh-CN names and number formats (code and identifiers stay English). */
 import type { Scope } from '../../../common/catalog.ts';
-import type { PORTAL_COLUMNS as PortalColumns, TRADE_CATEGORIES as TradeCategories } from '../../../common/events.ts';
+import type { PORTAL_COLUMNS as PortalColumns } from '../../../common/events.ts';
 
-// The lists of common/events.ts, repeated here (type-checked against them, and tested equal) so
-// the cockpit bundle does not pull in zod with the event schemas.
-export const TRADE_CATEGORY_CODES = [
-  'construction',
-  'land',
-  'state-assets',
-  'procurement',
-  'public-housing',
-  'medical',
-] as const satisfies typeof TradeCategories;
+// The portal columns of common/events.ts, repeated here (type-checked against them, and tested
+// equal) so the cockpit bundle does not pull in zod with the event schemas.
 export const PORTAL_COLUMN_NAMES = [
   '动态信息',
   '公告信息',
@@ -22,15 +14,6 @@ export const PORTAL_COLUMN_NAMES = [
   '舆情在线',
   '行政效能投诉',
 ] as const satisfies typeof PortalColumns;
-
-export const TRADE_CATEGORY_NAMES: Record<string, { full: string; short: string }> = {
-  construction: { full: '工程建设招投标', short: '工程建设' },
-  land: { full: '国有建设用地使用权出让', short: '土地出让' },
-  'state-assets': { full: '国有资产产权交易', short: '国资产权' },
-  procurement: { full: '政府采购', short: '政府采购' },
-  'public-housing': { full: '公房交易', short: '公房交易' },
-  medical: { full: '药品及医用耗材器材采购', short: '医药采购' },
-};
 
 /** Money in yuan as 元 / 万元 / 亿元, with the unit. */
 export function formatMoney(yuan: number | null | undefined): string {

@@ -4,6 +4,7 @@
  * Pure, so the wording and the arithmetic are tested without a browser.
  */
 import type { CockpitComparison, CockpitTargets } from '../../../common/cockpit.ts';
+import type { ReviewFigures } from '../../../common/reviews.ts';
 import type { Snapshot } from '../../../common/snapshot.ts';
 import { formatInt, formatRate } from '../../../web/util/format.ts';
 
@@ -64,7 +65,22 @@ function rateCompare(now: number | null, before: number | null, label: string): 
   return { label, text: flat ? '持平' : points(Math.abs(d)), direction: flat ? 'flat' : d > 0 ? 'up' : 'down', good: flat ? null : d > 0 };
 }
 
-export function kpiTiles(s: Snapshot | null, targets: CockpitTargets | null, cmp: CockpitComparison | null, isToday: boolean): KpiTile[] {
+/**
+ * The 差评 tile's note: the day's 整改率 (bad reviews followed up in time / bad reviews) with its
+ * two counts, once it is known; short enough for the tile's one line.
+ */
+export function rectificationNote(reviews: ReviewFigures | null): string {
+  if (!reviews || reviews.bad === 0) return '1-2 星评价，须回访';
+  return `整改率 ${formatRate(reviews.rectificationRate)}（${formatInt(reviews.inTime)}/${formatInt(reviews.bad)}）`;
+}
+
+export function kpiTiles(
+  s: Snapshot | null,
+  targets: CockpitTargets | null,
+  cmp: CockpitComparison | null,
+  isToday: boolean,
+  reviews: ReviewFigures | null = null,
+): KpiTile[] {
   const sameLabel = isToday ? '昨日同时' : '较前日';
   const wholeLabel = isToday ? '昨日全天' : '较前日';
   const same = cmp?.sameTime ?? null;
@@ -145,10 +161,12 @@ export function kpiTiles(s: Snapshot | null, targets: CockpitTargets | null, cmp
       value: bad,
       text: formatInt(bad),
       unit: '条',
-      note: '1-2 星评价，须回访',
+      note: rectificationNote(reviews),
       target: '目标 0',
       ...(bad === null ? { gap: '', state: 'none' as const } : zeroGap(bad, '条')),
       compare: bad !== null && same ? countCompare(bad, same.bad, sameLabel, false) : null,
+      // 整改率 in thousandths (-1: no bad review), for tests and the export
+      ...(reviews ? { extra: { rectification: reviews.rectificationRate === null ? -1 : Math.round(reviews.rectificationRate * 1000) } } : {}),
     },
     isToday
       ? {

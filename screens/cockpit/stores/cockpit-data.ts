@@ -8,6 +8,7 @@ import { defineStore } from 'pinia';
 import { computed, onScopeDispose, ref, shallowRef, watch } from 'vue';
 import type { Scope } from '../../../common/catalog.ts';
 import type { CockpitComparison, CockpitConfig, CockpitRankings, CockpitTrading, DistrictComparison } from '../../../common/cockpit.ts';
+import type { ReviewFigures, ReviewFollowUpsAnswer } from '../../../common/reviews.ts';
 import type { Snapshot } from '../../../common/snapshot.ts';
 import { dateOfDayIndex, dayIndexOfDate } from '../../../common/time.ts';
 import { useCatalogStore } from '../../../web/stores/catalog.ts';
@@ -44,6 +45,8 @@ export const useCockpitData = defineStore('cockpit-data', () => {
   const districts = shallowRef<DistrictComparison | null>(null);
   const trading = shallowRef<CockpitTrading | null>(null);
   const series = shallowRef<CockpitSeries | null>(null);
+  /** The bad-review follow-ups of the day (整改率 on the 差评 tile). */
+  const reviews = shallowRef<ReviewFigures | null>(null);
   const liveSeq = ref<number | null>(null);
   const receivedAt = ref<number | null>(null);
   const error = ref<string | null>(null);
@@ -86,13 +89,18 @@ export const useCockpitData = defineStore('cockpit-data', () => {
     const previous = dateOfDayIndex(dayIndexOfDate(date) - 1);
     const s = (metric: string, interval: string, extra: Record<string, string> = {}) =>
       getJson<Series>('/api/v1/series', { metric, scope, interval, to: date, ...extra });
-    const [cfg, cmp, rk, dist, tr, areaSnap, ...sr] = await Promise.all([
+    const [cfg, cmp, rk, dist, tr, areaSnap, rv, ...sr] = await Promise.all([
       config.value ? Promise.resolve(config.value) : getJson<CockpitConfig>('/api/v1/cockpit/config'),
       getJson<CockpitComparison>('/api/v1/cockpit/compare', { scope, date }),
       getJson<CockpitRankings>('/api/v1/cockpit/rankings', { scope, date, limit: '4' }),
       getJson<DistrictComparison>('/api/v1/cockpit/districts', { date }),
       getJson<CockpitTrading>('/api/v1/cockpit/trading', { scope, date }),
       area === scope ? Promise.resolve(null) : getJson<Snapshot>('/api/v1/snapshot', { scope: area, date }),
+      // the tile keeps its plain note when the figures cannot be read; the rest of the cockpit does not wait on them
+      getJson<ReviewFollowUpsAnswer>('/api/v1/reviews/follow-ups', { scope, date }).then(
+        (a) => a.figures,
+        () => null,
+      ),
       s('cases.accepted', 'hour', { from: previous }),
       s('cases.completed', 'hour', { from: previous }),
       s('cases.completed', 'day'),
@@ -108,6 +116,7 @@ export const useCockpitData = defineStore('cockpit-data', () => {
     districts.value = dist;
     trading.value = tr;
     areaSnapshot.value = areaSnap;
+    reviews.value = rv;
     const [hourAccepted, hourCompleted, dayCompleted, dayAccepted, dayOnTime, daySatisfaction, pv] = sr as Series[];
     series.value = {
       hourAccepted: hourAccepted!,
@@ -179,6 +188,7 @@ export const useCockpitData = defineStore('cockpit-data', () => {
     districts,
     trading,
     series,
+    reviews,
     liveSeq,
     receivedAt,
     error,

@@ -1,9 +1,11 @@
 /**
- * The console's calls to the hub: session, alerts, audit. Answers of 4xx carry `{error}` text for
+ * The console's calls to the hub: session, alerts, their notifications, bad-review follow-ups, audit. Answers of 4xx carry `{error}` text for
  * the user; a 409 of an alert action carries a `code` instead, which the console words itself.
  */
 import type { Alert, AlertConflictCode } from '../../../common/alerts.ts';
 import type { AuditEntry, SessionUser } from '../../../common/auth.ts';
+import type { DeliveryLogEntry, DeliveryState } from '../../../common/notify.ts';
+import type { FollowUpBody, ReviewFollowUp } from '../../../common/reviews.ts';
 
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -54,4 +56,13 @@ export function actOn(id: string, action: 'ack' | 'resolve' | 'escalate', body: 
 
 export function readAudit(query: Record<string, string>): Promise<{ entries: AuditEntry[] }> {
   return call('GET', `/api/v1/audit?${new URLSearchParams(query).toString()}`);
+}
+
+export function getDeliveries(id: string): Promise<{ deliveries: DeliveryState[]; log: DeliveryLogEntry[] }> {
+  return call('GET', `/api/v1/alerts/${encodeURIComponent(id)}/deliveries`);
+}
+
+/** Records a bad review's follow-up; the hub resolves its alert (409 when it was followed up before). */
+export function recordFollowUp(id: string, body: FollowUpBody): Promise<{ followUp: ReviewFollowUp; alert: Alert }> {
+  return call('POST', `/api/v1/reviews/${encodeURIComponent(id)}/follow-up`, body);
 }

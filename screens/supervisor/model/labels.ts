@@ -1,15 +1,7 @@
 /** zh-CN names of rules, states, steps and close reasons, and the time formats of the console. */
-import { lastActor, type Alert, type AlertAction, type AlertConflictCode, type AlertRule, type AlertState } from '../../../common/alerts.ts';
+import { ALERT_RULE_NAMES, lastActor, type Alert, type AlertAction, type AlertConflictCode, type AlertState } from '../../../common/alerts.ts';
 
-export const RULE_LABEL: Record<AlertRule, string> = {
-  'case-yellow': '办件临期（黄牌）',
-  'case-red': '办件超期（红牌）',
-  wait: '等候超时',
-  service: '办理超时',
-  window: '窗口无人值守',
-  review: '差评整改',
-  source: '数据源离线',
-};
+export const RULE_LABEL = ALERT_RULE_NAMES;
 
 export const STATE_LABEL: Record<AlertState, string> = { open: '待确认', acknowledged: '已确认', resolved: '已办结', closed: '已自动关闭' };
 
@@ -29,6 +21,7 @@ export const REASON_LABEL: Record<string, string> = {
   'service-finished': '办理结束',
   'window-reopened': '窗口恢复服务',
   'source-heard': '数据源恢复',
+  'screen-heard': '屏幕恢复上报',
   'case-completed': '已办结',
   'case-returned': '已退件',
   'case-suspended': '暂停计时',
@@ -65,6 +58,8 @@ export const AUDIT_LABEL: Record<string, string> = {
   'token.ingest.revoked': '吊销接入令牌',
   'token.screen.rotated': '更换大屏令牌',
   'token.screen.revoked': '吊销大屏令牌',
+  'screen.command': '大屏指令',
+  'screen.removed': '移除大屏',
 };
 
 const timeFormat = new Intl.DateTimeFormat('zh-CN', {
@@ -93,13 +88,14 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(h / 24)} 天 ${h % 24} 小时`;
 }
 
-/** What the alert is about, in a few words: 案件 / 票号 / 窗口 / 数据源. */
+/** What the alert is about, in a few words: 案件 / 票号 / 窗口 / 数据源 / 屏幕. */
 export function subjectText(a: Alert, windowName: (code: string) => string): string {
   const parts: string[] = [];
   if (a.case) parts.push(`案件 ${a.case}`);
   if (a.ticket) parts.push(`票号 ${a.ticket}`);
   if (a.window) parts.push(windowName(a.window));
   if (a.source) parts.push(`数据源 ${a.source}`);
+  if (a.rule === 'screen-offline') parts.push(`屏幕 ${a.subject.replace(/^screen:/, '')}`);
   if (a.score !== undefined) parts.push(`${a.score} 星评价`);
   return parts.join(' · ');
 }

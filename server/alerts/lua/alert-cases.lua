@@ -69,12 +69,13 @@ do
       local red = {}
       for k, v in pairs(spec) do red[k] = v end
       red.rule, red.severity, red.subject = 'case-red', 'red', 'case-red:' .. id
-      core.armTimer('case-red:' .. id, deadline, { kind = 'open', spec = red })
+      -- the cards wait for the source that reported the acceptance (server/alerts/watermarks.ts)
+      core.armTimer('case-red:' .. id, deadline, { kind = 'open', spec = red, src = acc.src })
       local yellowDays = acc.yd or 0
       local yellowAt = startOfDay(yellowDay(case.due, yellowDays))
       if yellowDays > 0 and yellowAt > acc.ms and deadline > NOW then
         spec.rule, spec.severity, spec.subject = 'case-yellow', 'yellow', 'case-yellow:' .. id
-        core.armTimer('case-yellow:' .. id, yellowAt, { kind = 'open', spec = spec })
+        core.armTimer('case-yellow:' .. id, yellowAt, { kind = 'open', spec = spec, src = acc.src })
       else
         core.disarmTimer('case-yellow:' .. id)
       end
@@ -101,7 +102,7 @@ do
       end
       if #life >= CaseLifecycle.MAX_EVENTS then return end -- as the aggregation refuses it
       local x = { t = 'case.' .. op.kind, ms = op.ms or startOfDay(op.day), day = op.day, id = op.id or '' }
-      if op.kind == 'accepted' then x.p, x.yd, x.spec = op.promisedDays, op.yellowDays, op.spec end
+      if op.kind == 'accepted' then x.p, x.yd, x.spec, x.src = op.promisedDays, op.yellowDays, op.spec, op.src end
       life[#life + 1] = x
       local case = CaseLifecycle.derive(life, workdays)
       local after = signature(case)

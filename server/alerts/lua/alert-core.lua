@@ -52,16 +52,35 @@ do
       end
     end
 
+    -- A timer due by the clock whose source has not reported that far waits in a held set
+    -- (`alerts:held:<held>`, server/alerts/watermarks.ts) under the same score; `alerts:held-of`
+    -- says which. Arming it again or disarming it takes it out of there too.
+    local function unhold(id)
+      local held = redis.call('HGET', P .. 'alerts:held-of', id)
+      if not held then return end
+      redis.call('ZREM', P .. 'alerts:held:' .. held, id)
+      redis.call('HDEL', P .. 'alerts:held-of', id)
+    end
     local function armTimer(id, at, payload)
+      unhold(id)
       redis.call('ZADD', P .. 'alerts:timers', at, id)
       redis.call('HSET', P .. 'alerts:timer', id, cjson.encode(payload))
     end
     local function disarmTimer(id)
+      unhold(id)
       redis.call('ZREM', P .. 'alerts:timers', id)
       redis.call('HDEL', P .. 'alerts:timer', id)
     end
-    -- the score a timer is armed for, or nil
+    -- Moves a timer that came due by the clock to its held set, keeping its score and payload.
+    local function holdTimer(id, score, held)
+      redis.call('ZREM', P .. 'alerts:timers', id)
+      redis.call('ZADD', P .. 'alerts:held:' .. held, score, id)
+      redis.call('HSET', P .. 'alerts:held-of', id, held)
+    end
+    -- the score a timer is armed for, or nil (a held timer has none: it is not due to be read)
     local function timerAt(id) return redis.call('ZSCORE', P .. 'alerts:timers', id) end
+    -- whether a timer is armed, due or held
+    local function isArmed(id) return timerAt(id) ~= false or redis.call('HEXISTS', P .. 'alerts:held-of', id) == 1 end
     -- whether a subject has an unresolved alert
     local function isActive(subject) return redis.call('HEXISTS', P .. 'alerts:active', subject) == 1 end
 
@@ -150,7 +169,7 @@ do
 
     return {
       emit = emit, loadAlert = loadAlert, saveAlert = saveAlert, countDelta = countDelta, countRaised = countRaised,
-      armTimer = armTimer, disarmTimer = disarmTimer, timerAt = timerAt, isActive = isActive, step = step,
+      armTimer = armTimer, disarmTimer = disarmTimer, holdTimer = holdTimer, timerAt = timerAt, isArmed = isArmed, isActive = isActive, step = step,
       openAlert = openAlert, finish = finish, closeSubject = closeSubject, raiseLevel = raiseLevel, finishScript = finishScript,
     }
   end

@@ -1,8 +1,9 @@
--- Fires, moves or drops one due timer, exactly once across hub processes: it acts only when the
--- timer still has the score the caller read (another process that got there first removed it).
+-- Fires, moves, holds or drops one due timer, exactly once across hub processes: it acts only when
+-- the timer still has the score the caller read (another process that got there first removed it).
 -- ARGV[1] prefix, ARGV[2] now, ARGV[3] timer id, ARGV[4] score read, ARGV[5] decision
--- (fire | move | drop), ARGV[6] new score (move). The next escalation counts from this one's
--- due time, so a hub that was down catches up level by level.
+-- (fire | move | hold | drop), ARGV[6] new score (move) or the held set (hold: its source has not
+-- reported up to the timer's time yet; server/alerts/watermarks.ts). The next escalation counts
+-- from this one's due time, so a hub that was down catches up level by level.
 --#include alert-core.lua
 local P, NOW = ARGV[1], tonumber(ARGV[2])
 local core = AlertCore.new(P, NOW)
@@ -11,6 +12,10 @@ local score = core.timerAt(timer)
 if not score or tonumber(score) ~= tonumber(ARGV[4]) then return core.finishScript({ fired = 0 }) end
 if decision == 'move' then
   redis.call('ZADD', P .. 'alerts:timers', tonumber(ARGV[6]), timer)
+  return core.finishScript({ fired = 0 })
+end
+if decision == 'hold' then
+  core.holdTimer(timer, score, ARGV[6])
   return core.finishScript({ fired = 0 })
 end
 local payloadJson = redis.call('HGET', P .. 'alerts:timer', timer)

@@ -11,7 +11,7 @@ do
     local applyCase = AlertCases.new(core, P, NOW)
     local function run(op)
       if op.op == 'arm' then
-        if op.ifAbsent and (core.timerAt(op.timer) or core.isActive(op.payload.spec.subject)) then return end
+        if op.ifAbsent and (core.isArmed(op.timer) or core.isActive(op.payload.spec.subject)) then return end
         core.armTimer(op.timer, op.at, op.payload)
       elseif op.op == 'disarm' then core.disarmTimer(op.timer)
       elseif op.op == 'close' then core.closeSubject(op.subject, op.reason)

@@ -16,8 +16,13 @@ function markdownOf(msg: NotifyMessage): string {
   return `**<font color="${color}">${msg.subject}</font>**\n> ${msg.text}\n> 级别：${msg.levelName}\n\n[打开预警](${msg.link})`;
 }
 
-export async function sendWecom(ch: z.infer<typeof wecomChannel>, msg: NotifyMessage, contact: NotifyContact | null): Promise<SendResult> {
-  const mention = contact?.wecom ? `\n<@${contact.wecom}>` : '';
+/** Contacts mentioned once each, in order (a group message names everyone it is for). */
+const unique = (xs: (string | undefined)[]): string[] => [...new Set(xs.filter((x): x is string => !!x))];
+
+/** WeCom's markdown mentions by user id only (`<@userid>`); a contact without one is not mentioned. */
+export async function sendWecom(ch: z.infer<typeof wecomChannel>, msg: NotifyMessage, contacts: NotifyContact[]): Promise<SendResult> {
+  const ids = unique(contacts.map((c) => c.wecom));
+  const mention = ids.length > 0 ? `\n${ids.map((id) => `<@${id}>`).join(' ')}` : '';
   const body = JSON.stringify({ msgtype: 'markdown', markdown: { content: markdownOf(msg) + mention } });
   return robotResult(await httpSend(ch.url, { method: 'POST', headers: JSON_HEADERS, body }));
 }
@@ -26,18 +31,22 @@ export function dingtalkSign(secret: string, timestamp: number): string {
   return encodeURIComponent(crypto.createHmac('sha256', secret).update(`${timestamp}\n${secret}`).digest('base64'));
 }
 
-export async function sendDingtalk(ch: z.infer<typeof dingtalkChannel>, msg: NotifyMessage, contact: NotifyContact | null): Promise<SendResult> {
+/** DingTalk notifies those in `at.atMobiles` / `at.atUserIds`; the text names them with `@` so the mention shows. */
+export async function sendDingtalk(ch: z.infer<typeof dingtalkChannel>, msg: NotifyMessage, contacts: NotifyContact[]): Promise<SendResult> {
   let url = ch.url;
   if (ch.secret) {
     // DingTalk refuses a timestamp more than an hour from its own clock: the real clock, not the hub's
     const timestamp = Date.now();
     url += `${url.includes('?') ? '&' : '?'}timestamp=${timestamp}&sign=${dingtalkSign(ch.secret, timestamp)}`;
   }
-  const mention = contact?.phone ? `\n\n@${contact.phone}` : '';
+  const phones = unique(contacts.map((c) => c.phone));
+  const userIds = unique(contacts.map((c) => c.dingtalk));
+  const named = [...phones, ...userIds];
+  const mention = named.length > 0 ? `\n\n${named.map((x) => `@${x}`).join(' ')}` : '';
   const body = JSON.stringify({
     msgtype: 'markdown',
     markdown: { title: msg.subject, text: `### ${msg.subject}\n\n${msg.text}\n\n级别：${msg.levelName}\n\n[打开预警](${msg.link})${mention}` },
-    at: { atMobiles: contact?.phone ? [contact.phone] : [], atUserIds: contact?.dingtalk ? [contact.dingtalk] : [], isAtAll: false },
+    at: { atMobiles: phones, atUserIds: userIds, isAtAll: false },
   });
   return robotResult(await httpSend(url, { method: 'POST', headers: JSON_HEADERS, body }));
 }

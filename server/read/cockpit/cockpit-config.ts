@@ -1,4 +1,7 @@
-/** Loads config/coverage.json (coverage of the townships and communities, the KPI targets), once at start. */
+/**
+ * The cockpit's settings (config/coverage.json: coverage of the townships and communities, the KPI
+ * targets): the schema of the `cockpit` section, and the file loader a hub without a config store uses.
+ */
 import fs from 'node:fs';
 import { z } from 'zod';
 import type { CockpitConfig } from '../../../common/cockpit.ts';
@@ -13,7 +16,8 @@ const coverageFigure = z
   .refine((c) => c.covered <= c.total, { message: 'covered must not exceed total' });
 const rate = z.number().min(0).max(1);
 
-const schema = z.object({
+/** The `cockpit` configuration section (docs/admin.md): config/coverage.json's shape. */
+export const cockpitSectionSchema = z.object({
   coverage: z.object({ township: coverageFigure, community: coverageFigure }),
   targets: z.object({
     earlyRate: rate,
@@ -33,7 +37,7 @@ export function loadCockpitConfig(file: string): CockpitConfig {
   } catch (err) {
     throw new ConfigError(`cockpit: cannot read ${file}: ${(err as Error).message}`);
   }
-  const parsed = schema.safeParse(raw);
+  const parsed = cockpitSectionSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new ConfigError(`cockpit: ${file} at ${issue.path.join('.') || '(root)'}: ${issue.message}`);

@@ -11,7 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Scope } from '../../../common/catalog.ts';
 import { SESSION_COOKIE } from '../../identity/credentials.ts';
-import { Forbidden, Unavailable } from '../../domain-errors.ts';
+import { Forbidden } from '../../domain-errors.ts';
+import { CHROMIUM_ARGS, chromiumPathOf, loadChromium, renderQueue } from '../../render/headless-chromium.ts';
 
 export type ExportFormat = 'png' | 'pdf';
 
@@ -36,14 +37,6 @@ export interface CockpitExporterOptions {
   maxQueued?: number;
 }
 
-/** No browser to render with, or too many exports at once: 503, retry in half a minute. */
-export class ExportUnavailableError extends Unavailable {
-  override name = 'ExportUnavailableError';
-  constructor(message: string) {
-    super(message, 30);
-  }
-}
-
 /** The page sent the rendering browser to sign in: the requester has no cockpit session. */
 export class ExportForbiddenError extends Forbidden {
   override name = 'ExportForbiddenError';
@@ -53,34 +46,13 @@ export interface CockpitExporter {
   render(req: ExportRequest): Promise<Buffer>;
 }
 
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 export function createCockpitExporter(options: CockpitExporterOptions = {}): CockpitExporter {
-  const chromiumPath = options.chromiumPath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  const chromiumPath = chromiumPathOf(options.chromiumPath);
   const timeoutMs = options.timeoutMs ?? 90_000;
-  const maxQueued = options.maxQueued ?? 3;
-  let queue: Promise<unknown> = Promise.resolve();
-  let waiting = 0;
+  const enqueue = renderQueue(options.maxQueued ?? 3, 'too many exports at once; retry in a minute');
 
   async function renderOnce(req: ExportRequest): Promise<Buffer> {
-    if (!fs.existsSync(chromiumPath)) {
-      throw new ExportUnavailableError(`no Chromium at ${chromiumPath}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
-    }
-    let chromium: typeof import('playwright-core').chromium;
-    try {
-      ({ chromium } = await import('playwright-core'));
-    } catch {
-      throw new ExportUnavailableError('the export needs the playwright-core package: npm install playwright-core');
-    }
+    const chromium = await loadChromium(chromiumPath, 'the export');
     const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'yg-export-'));
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: chromiumPath,
@@ -107,17 +79,5 @@ export function createCockpitExporter(options: CockpitExporterOptions = {}): Coc
     }
   }
 
-  return {
-    render(req) {
-      if (waiting >= maxQueued) return Promise.reject(new ExportUnavailableError('too many exports at once; retry in a minute'));
-      waiting++;
-      const run = queue
-        .then(() => renderOnce(req))
-        .finally(() => {
-          waiting--;
-        });
-      queue = run.catch(() => undefined);
-      return run;
-    },
-  };
+  return { render: (req) => enqueue(() => renderOnce(req)) };
 }

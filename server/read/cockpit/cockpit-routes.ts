@@ -21,6 +21,7 @@ import { readRankings } from './rankings.ts';
 import { readComparison } from './same-time-yesterday.ts';
 import { readTrading } from './trading.ts';
 import type { Scope } from '../../../common/catalog.ts';
+import type { CockpitConfig } from '../../../common/cockpit.ts';
 import { apiRouter } from '../../http/api-router.ts';
 import { sessionCookie } from '../../identity/credentials.ts';
 import { repoRoot } from '../../config/repo-root.ts';
@@ -34,13 +35,16 @@ export interface CockpitDeps {
   now: () => number;
   /** Who may read the cockpit (e.g. requireRole('leader', 'admin')). @default everyone */
   guard?: RequestHandler;
+  /** The current settings (the hub hands the live `cockpit` section). @default read once from `configFile` */
+  config?: () => CockpitConfig;
   /** @default config/coverage.json */
   configFile?: string;
   exporter?: CockpitExporter;
 }
 
 export function cockpitRouter(deps: CockpitDeps): Router {
-  const config = loadCockpitConfig(deps.configFile ?? DEFAULT_COVERAGE_FILE);
+  const fromFile = deps.config ? null : loadCockpitConfig(deps.configFile ?? DEFAULT_COVERAGE_FILE);
+  const currentConfig = deps.config ?? (() => fromFile!);
   const exporter = deps.exporter ?? createCockpitExporter();
   const router = apiRouter();
   const guard: RequestHandler = deps.guard ?? ((_req, _res, next) => next());
@@ -55,7 +59,7 @@ export function cockpitRouter(deps: CockpitDeps): Router {
   const scopeOf = (scope: Scope | undefined) => knownScope(scope ?? 'city', deps.catalog);
 
   router.get('/api/v1/cockpit/config', guard, (_req, res) => {
-    res.json(config);
+    res.json(currentConfig());
   });
 
   router.get('/api/v1/cockpit/districts', guard, async (req, res) => {
@@ -72,7 +76,7 @@ export function cockpitRouter(deps: CockpitDeps): Router {
     res.json(
       await readRankings(deps.redis, deps.keys, deps.catalog, scope, day, now, {
         limit: q.limit ?? 10,
-        minRatingsForSatisfaction: config.rankings.minRatingsForSatisfaction,
+        minRatingsForSatisfaction: currentConfig().rankings.minRatingsForSatisfaction,
       }),
     );
   });

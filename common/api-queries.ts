@@ -215,3 +215,6 @@ export const screenName = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,40}$/, 'no such screen')
   .refine((n) => n !== 'assets', 'no such screen');
+
+/** GET /api/v1/screens/playlist: the screen (ignored with a screen token: its name is the id) and its fleet group (default: the id up to its last `-`). */
+export const screenPlaylistQuery = z.object({ screen: optional(screenIdParam), group: optional(screenIdParam) });

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 
 /** Each section has the shape of its file(s) in config/; `catalog` is the five files of config/catalog/ in one object. */
-export const CONFIG_SECTIONS = ['catalog', 'alerts', 'holidays', 'hall', 'cockpit', 'notify'] as const;
+export const CONFIG_SECTIONS = ['catalog', 'alerts', 'holidays', 'hall', 'cockpit', 'notify', 'playlists'] as const;
 export type ConfigSection = (typeof CONFIG_SECTIONS)[number];
 
 /** A section name in a path: exactly one of the names (anything else is a 404). */

@@ -160,6 +160,8 @@ function printUrls(): void {
       `    window LED         ${url}/screens/window/yiyang.w001`,
       `    leaders' cockpit   ${url}/screens/cockpit`,
       `    supervisors        ${url}/screens/supervisor`,
+      `    admin console      ${url}/screens/admin`,
+      `    named hall (fleet) ${url}/screens/hall?screen=hall-1`,
       '  API:',
       `    snapshot           ${url}/api/v1/snapshot?scope=center:yiyang`,
       `    health             ${url}/healthz`,

@@ -13,6 +13,8 @@ import type { CatalogIndex } from './catalog/load-catalog.ts';
 import { checkIngestTokenScopes, checkScreenTokenScopes } from './catalog/scopes.ts';
 import { createConfigStore, type ConfigStore } from './config-store/config-store.ts';
 import { configRouter } from './config-store/config-routes.ts';
+import { alertsPreviewRouter } from './config-store/alerts-preview-routes.ts';
+import { createAlertsPreviewer } from './config-store/alerts-preview.ts';
 import { liveConfig } from './config-store/live-config.ts';
 import { seedFilesOf } from './config-store/sections.ts';
 import type { HubConfig } from './config/env.ts';
@@ -29,6 +31,7 @@ import { cockpitRouter } from './read/cockpit/cockpit-routes.ts';
 import { deadLetterRouter } from './aggregate/dead-letter-routes.ts';
 import { requireRole } from './auth/middleware.ts';
 import { screensRouter } from './screens/screens-routes.ts';
+import { playlistRouter } from './screens/playlist-routes.ts';
 import { startFleet, type Fleet, type FleetTuning } from './screens/start-fleet.ts';
 import { readGuard } from './http/read-guard.ts';
 import { attachRealtime, type Realtime } from './realtime/attach-realtime.ts';
@@ -260,6 +263,29 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
         readRouter({ redis, keys, catalog, now, guard: screenReads }),
         cockpitRouter({ redis, keys, catalog, now, config: live.cockpit, guard: requireRole(auth, 'leader', 'admin') }),
         screensRouter({ guard: screenReads.reference, officeHours: () => alerts.officeHours(), hallConfig: live.hall }),
+        playlistRouter({
+          guard: screenReads.reference,
+          identity: auth.identity,
+          playlists: () => configStore.current('playlists'),
+          officeHours: () => alerts.officeHours(),
+          isWorkday: (day) => calendar.isWorkday(day),
+          now,
+        }),
+        // the alert-rules preview replays a kept day through a scratch alert engine (docs/admin.md)
+        alertsPreviewRouter({
+          auth,
+          previewer: createAlertsPreviewer({
+            redis,
+            redisTarget: opts.redisTarget,
+            keys,
+            catalog,
+            calendar,
+            log,
+            store: configStore,
+            now,
+            eventLogMs: config.eventLogMs,
+          }),
+        }),
         configRouter({ auth, store: configStore }),
         fleet.router,
         authRouter(auth),

@@ -13,6 +13,7 @@ import type { CockpitConfig } from '../../common/cockpit.ts';
 import { CONFIG_SECTIONS, type ConfigIssue, type ConfigSection } from '../../common/config-sections.ts';
 import { hallConfigSchema, type HallConfig } from '../../common/hall.ts';
 import { notifyConfigSchema, type NotifyConfig } from '../../common/notify.ts';
+import { EMPTY_PLAYLISTS, playlistsSectionSchema, type PlaylistsSection } from '../../common/playlists.ts';
 import { alertsCatalogIssues, alertsSectionSchema, type AlertsSection } from '../alerts/alert-config.ts';
 import { catalogIssues, catalogSectionSchema } from '../catalog/load-catalog.ts';
 import { ConfigError, type HubConfig } from '../config/env.ts';
@@ -28,6 +29,7 @@ export interface SectionValues {
   hall: HallConfig;
   cockpit: CockpitConfig;
   notify: NotifyConfig;
+  playlists: PlaylistsSection;
 }
 
 /** Where the sections' files are: the hub's seed files (CATALOG_DIR, ALERTS_FILE …), or an export directory. */
@@ -38,6 +40,7 @@ export interface SectionFiles {
   hallFile: string;
   cockpitFile: string;
   notifyFile: string;
+  playlistsFile: string;
 }
 
 /** The layout of `npm run admin -- config export|import --dir D`: the layout of config/. */
@@ -49,6 +52,7 @@ export function filesOfDir(dir: string): SectionFiles {
     hallFile: path.join(dir, 'hall.json'),
     cockpitFile: path.join(dir, 'coverage.json'),
     notifyFile: path.join(dir, 'notify.json'),
+    playlistsFile: path.join(dir, 'playlists.json'),
   };
 }
 
@@ -61,6 +65,7 @@ export function seedFilesOf(config: Pick<HubConfig, 'catalogDir' | 'alertsFile' 
     notifyFile: config.notifyFile,
     hallFile: path.join(repoRoot, 'config/hall.json'),
     cockpitFile: DEFAULT_COVERAGE_FILE,
+    playlistsFile: path.join(repoRoot, 'config/playlists.json'),
   };
 }
 
@@ -130,6 +135,8 @@ export const SECTIONS: { [K in ConfigSection]: SectionDef<K> } = {
     // the release before the config store kept a PUT of it here (server/notify/outbox-store.ts, notifyKeys)
     legacyKey: (prefix) => `${prefix}notify:config`,
   },
+  // references between playlists and assignments are checked by the schema (common/playlists.ts)
+  playlists: { schema: playlistsSectionSchema, files: (f) => whole(f.playlistsFile), absent: EMPTY_PLAYLISTS },
 };
 
 export const SECTION_ORDER: readonly ConfigSection[] = CONFIG_SECTIONS;

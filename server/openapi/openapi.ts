@@ -31,8 +31,10 @@ import {
   pathName,
   rankingsQuery,
   seriesQuery,
+  screenPlaylistQuery,
   snapshotQuery,
 } from '../../common/api-queries.ts';
+import { PLAYLIST_PERIODS, playlistItemSchema, playlistsSectionSchema, type ScreenPlaylistAnswer } from '../../common/playlists.ts';
 import { ALERT_CONFLICT_CODES, ALERT_RULES, ALERT_STATES, MAX_ALERT_LEVEL, type Alert } from '../../common/alerts.ts';
 import { USER_ROLES, type AuditEntry, type SessionUser, type TokenInfo, type UserRole } from '../../common/auth.ts';
 import type { Catalog } from '../../common/catalog.ts';
@@ -52,6 +54,7 @@ import { hallConfigSchema, hallScreenConfigSchema } from '../../common/hall.ts';
 import { notifyConfigSchema } from '../../common/notify.ts';
 import { CONFIG_SECTIONS, configSectionParam } from '../../common/config-sections.ts';
 import { alertsSectionSchema } from '../alerts/alert-config.ts';
+import { alertsPreviewBody } from '../../common/alerts-preview.ts';
 import { holidayOverridesSchema } from '../../common/calendar.ts';
 import { cockpitSectionSchema } from '../read/cockpit/cockpit-config.ts';
 import {
@@ -268,6 +271,24 @@ const fleetAnswer = z.object({
   offline: z.number().int(),
   now: z.number().int(),
 }) satisfies z.ZodType<FleetAnswer>;
+// playlists (docs/screens.md#playlists)
+const screenPlaylist = z.object({
+  screen: z.string(),
+  group: z.string(),
+  playlist: z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      via: z.enum(['screen', 'group']),
+      period: z.enum(PLAYLIST_PERIODS),
+      items: z.array(playlistItemSchema),
+      since: z.number().int().meta({ description: "The period's start (epoch ms): the item due is (now - since) modulo the cycle." }),
+      until: z.number().int().meta({ description: "The period's end (epoch ms): the screen asks again then." }),
+    })
+    .nullable()
+    .meta({ description: 'null: no playlist for the screen or its group.' }),
+  now: z.number().int().meta({ description: "The hub's clock, epoch ms." }),
+}) satisfies z.ZodType<ScreenPlaylistAnswer>;
 const fleetGroupCommand = z.object({
   command: z.enum(FLEET_COMMANDS),
   path: screenPathSchema.optional().meta({ description: 'With navigate: a page of this hub under /screens/.' }),
@@ -308,14 +329,24 @@ const SCHEMAS: Record<string, z.ZodType> = {
   Catalog: catalog,
   HallConfig: hallConfigSchema,
   HallScreenConfig: hallScreenConfigSchema,
+  PlaylistsConfig: playlistsSectionSchema.meta({
+    description:
+      'The `playlists` section: config/playlists.json (named page sequences, their schedule, assignments to screens and groups; docs/screens.md#playlists).',
+  }),
   DeadLetters: deadLetters,
   FleetAnswer: fleetAnswer,
   FleetCommand: fleetCommandSchema.meta({ description: 'reload; navigate with a path under /screens/; identify (its id large for 10 s).' }),
   FleetGroupCommand: fleetGroupCommand.meta({ description: 'A command and its screens: `group` or `ids`, one of them.' }),
   FleetCommandState: fleetCommandState,
-  ConfigSection: z
-    .unknown()
-    .meta({ description: 'A configuration section: one of Catalog, AlertsConfig, HolidaysConfig, HallConfig, CockpitConfig, NotifyConfig, by the path.' }),
+  ScreenPlaylist: screenPlaylist,
+  ConfigSection: z.unknown().meta({
+    description:
+      'A configuration section: one of Catalog, AlertsConfig, HolidaysConfig, HallConfig, CockpitConfig, NotifyConfig, PlaylistsConfig, by the path.',
+  }),
+  AlertsPreviewRequest: alertsPreviewBody.meta({
+    description:
+      '`alerts`: the whole `alerts` section as a PUT would send it (AlertsConfig); `date`: the day to replay (Asia/Shanghai), one the event log still keeps.',
+  }),
   AlertsConfig: alertsSectionSchema.meta({ description: 'The `alerts` section: config/alerts.json (thresholds, office hours; docs/alerts.md).' }),
   HolidaysConfig: holidayOverridesSchema.meta({ description: 'The `holidays` section: config/holidays.json (years chinese-days does not know yet).' }),
   CockpitConfig: cockpitSectionSchema.meta({ description: 'The `cockpit` section: config/coverage.json (coverage, KPI targets; docs/cockpit.md).' }),
@@ -336,6 +367,17 @@ const object = (properties: Record<string, Json>, description?: string): Json =>
   ...(description ? { description } : {}),
 });
 const arrayOf = (items: Json): Json => ({ type: 'array', items });
+/** One alert of the preview's answer (common/alerts-preview.ts PreviewAlert). */
+const previewAlertJson: Json = object({
+  rule: { enum: [...ALERT_RULES] },
+  severity: { enum: ['yellow', 'red'] },
+  subject: { type: 'string' },
+  center: { type: 'string' },
+  dept: { type: ['string', 'null'] },
+  window: { type: ['string', 'null'] },
+  since: { type: 'integer', description: 'When its cause began (epoch ms, event time)' },
+  openedAt: { type: 'integer', description: 'When the replayed engine opened it (epoch ms)' },
+});
 /** An answer of many figures, described in prose elsewhere. */
 const figures = (description: string): Json => ({ type: 'object', description });
 
@@ -452,6 +494,18 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: { kind: 'screen', figures: false },
     answer: { status: 200, description: 'The hall config and the office hours (the hall speaks calls only within them)', body: 'HallScreenConfig' },
     errors: [500],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/screens/playlist',
+    tag: 'read',
+    summary: "A screen's playlist now: its period's pages, the period's bounds, the hub clock",
+    access: { kind: 'screen', figures: false },
+    query: screenPlaylistQuery,
+    description:
+      'The playlist of the screen (a screen token names it; else `screen`), else of its group (`group`, default the id up to its last `-`); the period (office hours of a working day, closed, holiday) by the `alerts` office hours and the `holidays` calendar, and its pages (docs/screens.md#playlists).',
+    answer: { status: 200, description: 'The playlist, or null', body: 'ScreenPlaylist' },
+    errors: [400],
   },
   // the screen fleet
   {
@@ -905,6 +959,30 @@ export const API_ROUTES: readonly ApiRoute[] = [
       field: { const: 'If-Match' },
       version: { type: 'integer', description: 'The current version: read the section again' },
     }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/admin/config/alerts/preview',
+    tag: 'admin',
+    summary: 'What edited alert rules would have raised on a past day',
+    access: { kind: 'session', roles: ADMIN },
+    description:
+      "Replays the day's events that alert rules watch through the real alert engine, in scratch keys of the same Redis with a clock that walks through the day, " +
+      'once with the proposed section and once with the current one; nothing is stored and the live alerts are untouched (docs/admin.md, "Previewing alert rules"). ' +
+      'An invalid section is a 400 listing every issue in `issues`, as its PUT would; a day the event log no longer keeps (EVENT_LOG_DAYS), or a future one, a 400 on `date` naming the days that can be previewed. ' +
+      'One preview at a time per hub: 503 with Retry-After while another runs, or when the replay takes over 2 minutes.',
+    body: { schema: 'AlertsPreviewRequest', required: true },
+    answer: {
+      status: 200,
+      description: 'The alerts each set of rules opened that day (opened and later closed ones too), in the order opened',
+      body: object({
+        date: { type: 'string' },
+        alerts: arrayOf(previewAlertJson),
+        current: arrayOf(previewAlertJson),
+        events: { type: 'integer', description: "The day's watched events replayed" },
+      }),
+    },
+    errors: [503],
   },
   {
     method: 'post',

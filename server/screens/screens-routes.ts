@@ -17,6 +17,8 @@ import { HttpError } from '../http/http-error.ts';
 import { apiRouter } from '../http/api-router.ts';
 import { parsePathParam } from '../http/parse-request.ts';
 import { repoRoot } from '../config/repo-root.ts';
+import { sendScreenManifest } from './screen-manifest.ts';
+import { compressedAssets } from './compressed-assets.ts';
 
 export interface ScreensRouterOptions {
   /** The Vite output. @default <repo>/dist/web */
@@ -70,6 +72,7 @@ export function screensRouter(options: ScreensRouterOptions = {}): Router {
     res.set('Cache-Control', 'no-cache').json({ ...parsed, officeHours } satisfies HallScreenConfig);
   });
 
+  router.use('/screens/assets', compressedAssets(path.join(distDir, 'assets')));
   router.use(
     '/screens/assets',
     express.static(path.join(distDir, 'assets'), {
@@ -81,6 +84,10 @@ export function screensRouter(options: ScreensRouterOptions = {}): Router {
   );
 
   router.get('/screens', (_req, res) => res.redirect(302, '/screens/hall'));
+  // before the page route: an installable screen's manifest (screen-manifest.ts)
+  router.get('/screens/:name/manifest.webmanifest', (req, res) => {
+    sendScreenManifest(res, parsePathParam(req, 'name', screenName, 404), distDir);
+  });
   router.get(['/screens/:name', '/screens/:name/{*rest}'], (req, res) => {
     // a name no screen can have is a 404, like a screen that does not exist
     const name = parsePathParam(req, 'name', screenName, 404);

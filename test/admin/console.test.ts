@@ -24,7 +24,7 @@ const ADMIN_PASSWORD = 'admin-console-pass-01';
 const SHOTS = '/tmp/shots/admin-console';
 const DESK = { width: 1366, height: 768 };
 const TABLET = { width: 768, height: 1024 };
-const SECTIONS = ['users', 'tokens', 'alerts', 'catalog', 'holidays', 'hall', 'cockpit', 'notify', 'screens', 'audit'] as const;
+const SECTIONS = ['users', 'tokens', 'alerts', 'catalog', 'holidays', 'hall', 'cockpit', 'notify', 'screens', 'playlists', 'audit'] as const;
 
 let hub: Hub;
 let admin: ScreenBrowser;

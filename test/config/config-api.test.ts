@@ -41,7 +41,9 @@ describe('the sections', () => {
     const files =
       section === 'catalog'
         ? null
-        : { alerts: 'alerts.json', holidays: 'holidays.json', hall: 'hall.json', cockpit: 'coverage.json', notify: 'notify.json' }[section];
+        : { alerts: 'alerts.json', holidays: 'holidays.json', hall: 'hall.json', cockpit: 'coverage.json', notify: 'notify.json', playlists: 'playlists.json' }[
+            section
+          ];
     if (files) expect(got.body).toEqual(expect.objectContaining(JSON.parse(fs.readFileSync(path.resolve('config', files), 'utf8'))));
     else
       for (const list of ['centers', 'departments', 'windows', 'items', 'staff'])

@@ -46,6 +46,7 @@ describe('config export and import', () => {
       ['hall.json', 'hall'],
       ['coverage.json', 'cockpit'],
       ['notify.json', 'notify'],
+      ['playlists.json', 'playlists'],
     ] as const) {
       expect(readJson(path.join(dir, file))).toEqual((await getSection(hub, admin, section)).body);
       // what the hub was seeded with, so an export of a fresh deployment reproduces config/

@@ -15,6 +15,7 @@ const GUARDED = [
   '/api/v1/series?metric=tickets.issued&scope=city',
   '/api/v1/catalog',
   '/api/v1/screens/hall',
+  '/api/v1/screens/playlist?screen=hall-1',
   '/api/v1/screens',
   '/api/v1/screens/hall-1/commands',
   '/api/v1/cockpit/config',

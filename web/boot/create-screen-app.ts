@@ -9,6 +9,7 @@ import { LIVE_CLIENT } from '../stores/live-client-key.ts';
 import '../theme/theme.css';
 import { scheduleNightlyReload } from './nightly-reload.ts';
 import { startFleetClient } from '../fleet/fleet-client.ts';
+import { startPlaylistFollower } from '../playlist/playlist-follower.ts';
 
 export function createScreenApp(root: Component) {
   const params = new URLSearchParams(location.search);
@@ -19,9 +20,12 @@ export function createScreenApp(root: Component) {
   const cancelReload = scheduleNightlyReload(params.get('reload'));
   // reports to the fleet board and takes its commands (a screen named by ?screen= or its token)
   const stopFleet = startFleetClient(live, params);
+  // follows the playlist assigned to it, if any (docs/screens.md#playlists)
+  const stopPlaylist = startPlaylistFollower(live, params);
   app.onUnmount(() => {
     cancelReload();
     stopFleet();
+    stopPlaylist();
     live.close();
   });
   return app;

@@ -97,6 +97,20 @@ export const routeSchema = z.object({
 });
 export type NotifyRoute = z.infer<typeof routeSchema>;
 
+/**
+ * Who gets the scheduled reports (docs/reports.md, "Sending"): each rule sends the reports of its
+ * kinds and scopes to its contacts, through the contacts' channels (or only those of `channels`).
+ */
+export const reportRecipientSchema = z.object({
+  kinds: z.array(z.enum(['daily', 'monthly'])).min(1),
+  /** The scopes the schedule makes: `city` and `center:<code>`. */
+  scopes: z.array(z.string().regex(/^(city|center:[A-Za-z0-9._-]{1,64})$/, 'city or center:<code>')).min(1),
+  contacts: z.array(code).min(1),
+  /** Only these of each contact's channels; absent: all of them. */
+  channels: z.array(code).min(1).optional(),
+});
+export type ReportRecipient = z.infer<typeof reportRecipientSchema>;
+
 export const notifyConfigSchema = z
   .object({
     channels: z.record(code, channelSchema).default({}),
@@ -121,6 +135,8 @@ export const notifyConfigSchema = z
     quietHours: z.object({ from: hhmm, to: hhmm }).optional(),
     /** Yellow cards of one department to one person within this many seconds go as one message (0: never). */
     batchYellowSeconds: z.number().int().min(0).max(600).default(60),
+    /** Who gets the scheduled 日报 and 月报 (none by default). */
+    reports: z.array(reportRecipientSchema).default([]),
   })
   .superRefine((c, ctx) => {
     for (const [id, contact] of Object.entries(c.contacts)) {
@@ -132,6 +148,11 @@ export const notifyConfigSchema = z
     };
     c.roster.forEach((d, i) => known(d.contacts, ['roster', i, 'contacts']));
     c.routes.forEach((r, i) => known(r.contacts, ['routes', i, 'contacts']));
+    c.reports.forEach((r, i) => {
+      known(r.contacts, ['reports', i, 'contacts']);
+      for (const ch of r.channels ?? [])
+        if (!Object.hasOwn(c.channels, ch)) ctx.addIssue({ code: 'custom', path: ['reports', i, 'channels'], message: `unknown channel "${ch}"` });
+    });
   });
 export type NotifyConfig = z.infer<typeof notifyConfigSchema>;
 export type NotifyConfigInput = z.input<typeof notifyConfigSchema>;

@@ -184,4 +184,18 @@ export interface KeptReport {
   generatedAt: string;
   /** Where to fetch it again. */
   links: { json: string; xlsx: string; pdf: string };
+  /** A scheduled report's messages through the notification channels, once sent or given up (docs/reports.md, "Sending"). */
+  sent?: ReportSending[];
+}
+
+/** One message of a kept report: one channel, the contacts it was for, and how it went. */
+export interface ReportSending {
+  channel: string;
+  contacts: string[];
+  ok: boolean;
+  attempts: number;
+  /** When the last attempt ended (ISO). */
+  at: string;
+  /** The receiver's answer or the error, when it failed. */
+  detail?: string;
 }

@@ -66,6 +66,8 @@ export interface HubOptions {
   notify?: NotifyTuning;
   /** Screen fleet tuning (tests shorten the online window). */
   fleet?: FleetTuning;
+  /** Waits between the attempts to send a scheduled report (tests retry sooner; server/reports/report-send.ts). */
+  reportSendRetryMs?: number[];
 }
 
 export interface Hub {
@@ -231,7 +233,17 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   // attached to each route it guards (server/http/api-router.ts says why)
   const screenReads = readGuard({ identity: auth.identity, catalog });
   const fleet = startFleet({ redis, keys, auth, log, now, ...(opts.fleet ? { tuning: opts.fleet } : {}) });
-  const reports = startReports({ redis, keys, catalog, now, log, config: live.cockpit, guard: requireRole(auth, 'leader', 'admin'), schedule: config.reports });
+  const reports = startReports({
+    redis,
+    keys,
+    catalog,
+    now,
+    log,
+    config: live.cockpit,
+    guard: requireRole(auth, 'leader', 'admin'),
+    schedule: config.reports,
+    notify: { config: startedNotify.config, publicUrl: () => publicUrl, ...(opts.reportSendRetryMs ? { retryDelaysMs: opts.reportSendRetryMs } : {}) },
+  });
   const app = createApp(
     {
       machine: [

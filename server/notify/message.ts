@@ -24,7 +24,13 @@ export interface NotifyMessage {
   alerts?: string[];
   /** A "send test" from the console. */
   test?: boolean;
+  /** A scheduled report's message (server/reports/report-send.ts): the kept report's id; no alert. */
+  report?: string;
 }
+
+/** The words of a message's link, and its level line (a report's message has no level). */
+export const linkLabelOf = (m: NotifyMessage): string => (m.report ? '查看报表' : '打开预警');
+export const levelLineOf = (m: NotifyMessage): string => (m.report ? '' : `级别：${m.levelName}`);
 
 const minutesBetween = (from: number, to: number) => Math.max(0, Math.round((to - from) / 60_000));
 

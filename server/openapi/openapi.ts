@@ -1089,7 +1089,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: { kind: 'session', roles: COCKPIT },
     query: reportListQuery,
     queryText: { limit: 'A whole number from 1 to 500, given as text; default 100', kind: 'daily or monthly; default both' },
-    description: 'Reports made on the schedule (docs/reports.md) and kept 400 days, each with links to its JSON, Excel and PDF.',
+    description:
+      'Reports made on the schedule (docs/reports.md) and kept 400 days, each with links to its JSON, Excel and PDF, and `sent` (how it went through the notification channels) once sent.',
     answer: {
       status: 200,
       description: 'The kept reports (common/report.ts KeptReport)',

@@ -5,7 +5,7 @@
  * months later shows the numbers that were sent, not a recount.
  */
 import type { Scope } from '../../common/catalog.ts';
-import type { KeptReport, Report, ReportKind } from '../../common/report.ts';
+import type { KeptReport, Report, ReportKind, ReportSending } from '../../common/report.ts';
 import { DAY_MS } from '../../common/time.ts';
 import type { RedisClient } from '../redis/connect.ts';
 
@@ -16,6 +16,8 @@ export function reportKeys(prefix: string) {
   return {
     /** One kept report (JSON). */
     report: (id: string) => `${prefix}reports:r:${id}`,
+    /** How a kept report was sent (JSON ReportSending[]), beside it for as long. */
+    sent: (id: string) => `${prefix}reports:sent:${id}`,
     /** Kept report ids by generation time (epoch ms). */
     index: `${prefix}reports:index`,
     /** The scheduler's lock of one run (one hub makes each scheduled report). */
@@ -38,17 +40,20 @@ export interface ReportStore {
   keep(r: Report, generatedAtMs: number): Promise<KeptReport>;
   get(id: string): Promise<Report | null>;
   list(filter: { scope?: Scope; kind?: ReportKind; limit: number }): Promise<KeptReport[]>;
+  /** Records how a kept report was sent (report-send.ts); listed with it. */
+  recordSent(id: string, sent: ReportSending[]): Promise<void>;
 }
 
 export function createReportStore(redis: RedisClient, prefix: string, now: () => number): ReportStore {
   const k = reportKeys(prefix);
-  const summary = (r: Report, id: string): KeptReport => ({
+  const summary = (r: Report, id: string, sent: string | null = null): KeptReport => ({
     id,
     kind: r.kind,
     scope: r.scope,
     of: reportOf(r),
     generatedAt: r.generatedAt,
     links: linksOf(id),
+    ...(sent === null ? {} : { sent: JSON.parse(sent) as ReportSending[] }),
   });
   return {
     async keep(r, generatedAtMs) {
@@ -76,11 +81,15 @@ export function createReportStore(redis: RedisClient, prefix: string, now: () =>
       for (let i = 0; i < wanted.length && out.length < f.limit; i += 200) {
         const batch = wanted.slice(i, i + 200);
         const jsons = await redis.mget(...batch.map(k.report));
+        const sent = await redis.mget(...batch.map(k.sent));
         jsons.forEach((j, n) => {
-          if (j !== null && out.length < f.limit) out.push(summary(JSON.parse(j) as Report, batch[n]!));
+          if (j !== null && out.length < f.limit) out.push(summary(JSON.parse(j) as Report, batch[n]!, sent[n] ?? null));
         });
       }
       return out;
+    },
+    async recordSent(id, sent) {
+      await redis.set(k.sent(id), JSON.stringify(sent), 'PX', REPORT_KEEP_MS);
     },
   };
 }

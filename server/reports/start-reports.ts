@@ -6,7 +6,9 @@ import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type { RequestHandler } from 'express';
 import type { ReportDeps } from './report-model.ts';
+import type { NotifyConfigSource } from '../notify/notify-config.ts';
 import { createPdfPrinter, type PdfPrinter } from './report-pdf.ts';
+import { createReportSender } from './report-send.ts';
 import { reportRouter } from './report-routes.ts';
 import { startReportScheduler, type ReportScheduler, type ReportScheduleSettings } from './report-schedule.ts';
 import { createReportStore, type ReportStore } from './report-store.ts';
@@ -18,6 +20,8 @@ export interface ReportsDeps extends ReportDeps {
   /** null: no schedule on this hub (REPORT_SCHEDULE=off). */
   schedule: ReportScheduleSettings | null;
   printer?: PdfPrinter;
+  /** The notifications: the scheduled reports are sent to whom their `reports` rules name (report-send.ts). */
+  notify?: { config: NotifyConfigSource; publicUrl: () => string; retryDelaysMs?: number[] };
 }
 
 export interface Reports {
@@ -30,7 +34,21 @@ export interface Reports {
 export function startReports(d: ReportsDeps): Reports {
   const store = createReportStore(d.redis, d.keys.prefix, d.now);
   const printer = d.printer ?? createPdfPrinter();
-  const scheduler = d.schedule ? startReportScheduler({ ...d, store }, d.schedule) : null;
+  const n = d.notify;
+  const sender = n
+    ? createReportSender({
+        store,
+        config: n.config,
+        publicUrl: n.publicUrl,
+        log: d.log,
+        now: d.now,
+        ...(n.retryDelaysMs ? { retryDelaysMs: n.retryDelaysMs } : {}),
+      })
+    : null;
+  const onKept = (ids: string[]) => {
+    sender?.send(ids).catch((err: unknown) => d.log.warn({ err: (err as Error).message }, 'scheduled reports not sent'));
+  };
+  const scheduler = d.schedule ? startReportScheduler({ ...d, store, onKept }, d.schedule) : null;
   return {
     router: reportRouter({ ...d, store, printer }),
     store,

@@ -2,7 +2,7 @@
 import nodemailer from 'nodemailer';
 import type { z } from 'zod';
 import type { emailChannel, NotifyContact } from '../../../common/notify.ts';
-import type { NotifyMessage } from '../message.ts';
+import { levelLineOf, linkLabelOf, type NotifyMessage } from '../message.ts';
 import type { SendResult } from './http-send.ts';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -23,9 +23,9 @@ export async function sendEmail(ch: z.infer<typeof emailChannel>, msg: NotifyMes
       from: ch.from,
       to: `${contact.name} <${contact.email}>`,
       subject: msg.subject,
-      text: `${msg.text}\n\n级别：${msg.levelName}\n打开预警：${msg.link}\n`,
-      html: `<p>${escapeHtml(msg.text)}</p><p>级别：${escapeHtml(msg.levelName)}</p><p><a href="${escapeHtml(msg.link)}">打开预警</a></p>`,
-      headers: { 'X-Yg-Alert': msg.alertId },
+      text: `${msg.text}\n\n${levelLineOf(msg) ? `${levelLineOf(msg)}\n` : ''}${linkLabelOf(msg)}：${msg.link}\n`,
+      html: `<p>${escapeHtml(msg.text)}</p>${levelLineOf(msg) ? `<p>${escapeHtml(levelLineOf(msg))}</p>` : ''}<p><a href="${escapeHtml(msg.link)}">${linkLabelOf(msg)}</a></p>`,
+      headers: msg.report ? { 'X-Yg-Report': msg.report } : { 'X-Yg-Alert': msg.alertId },
     });
     return { ok: true, detail: String(info.response ?? 'accepted') };
   } catch (err) {

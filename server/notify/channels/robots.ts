@@ -6,14 +6,15 @@
 import crypto from 'node:crypto';
 import type { z } from 'zod';
 import type { dingtalkChannel, NotifyContact, wecomChannel } from '../../../common/notify.ts';
-import type { NotifyMessage } from '../message.ts';
+import { levelLineOf, linkLabelOf, type NotifyMessage } from '../message.ts';
 import { httpSend, robotResult, type SendResult } from './http-send.ts';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
 function markdownOf(msg: NotifyMessage): string {
   const color = msg.severity === 'red' ? 'warning' : 'comment';
-  return `**<font color="${color}">${msg.subject}</font>**\n> ${msg.text}\n> 级别：${msg.levelName}\n\n[打开预警](${msg.link})`;
+  const level = levelLineOf(msg);
+  return `**<font color="${color}">${msg.subject}</font>**\n> ${msg.text}${level ? `\n> ${level}` : ''}\n\n[${linkLabelOf(msg)}](${msg.link})`;
 }
 
 /** Contacts mentioned once each, in order (a group message names everyone it is for). */
@@ -45,7 +46,10 @@ export async function sendDingtalk(ch: z.infer<typeof dingtalkChannel>, msg: Not
   const mention = named.length > 0 ? `\n\n${named.map((x) => `@${x}`).join(' ')}` : '';
   const body = JSON.stringify({
     msgtype: 'markdown',
-    markdown: { title: msg.subject, text: `### ${msg.subject}\n\n${msg.text}\n\n级别：${msg.levelName}\n\n[打开预警](${msg.link})${mention}` },
+    markdown: {
+      title: msg.subject,
+      text: `### ${msg.subject}\n\n${msg.text}\n\n${levelLineOf(msg) ? `${levelLineOf(msg)}\n\n` : ''}[${linkLabelOf(msg)}](${msg.link})${mention}`,
+    },
     at: { atMobiles: phones, atUserIds: userIds, isAtAll: false },
   });
   return robotResult(await httpSend(url, { method: 'POST', headers: JSON_HEADERS, body }));

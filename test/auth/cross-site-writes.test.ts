@@ -33,6 +33,13 @@ const WRITES: Write[] = [
   { method: 'POST', path: '/api/v1/alerts/1/ack' },
   { method: 'POST', path: '/api/v1/alerts/1/resolve', body: { note: 'done' } },
   { method: 'POST', path: '/api/v1/alerts/1/escalate', body: {} },
+  { method: 'PUT', path: '/api/v1/admin/config/hall', body: { notices: [] } },
+  { method: 'POST', path: '/api/v1/admin/config/alerts/preview', body: {} },
+  { method: 'POST', path: '/api/v1/admin/notify/channels/x/test' },
+  { method: 'POST', path: '/api/v1/screens/hall-1/commands', body: { command: 'reload' } },
+  { method: 'POST', path: '/api/v1/screens/commands', body: { group: 'hall', command: 'reload' } },
+  { method: 'DELETE', path: '/api/v1/screens/hall-1' },
+  { method: 'POST', path: '/api/v1/reviews/1/follow-up', body: { result: '无法联系' } },
   { method: 'DELETE', path: '/api/v1/session' },
 ];
 

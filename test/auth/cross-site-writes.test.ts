@@ -12,7 +12,7 @@ import { ADMIN_PASSWORD, auditEntries, signInFrom, startAuthHub } from './auth-t
 const EVIL = 'http://evil.example';
 
 interface Write {
-  method: 'POST' | 'PATCH' | 'DELETE';
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   body?: unknown;
 }

@@ -419,9 +419,11 @@ describe('audit, keyboard and sizes', () => {
     await page.fill('[data-testid="audit-action"]', 'config.');
     await page.fill('[data-testid="audit-actor"]', 'admin');
     await page.press('[data-testid="audit-actor"]', 'Enter');
-    await page.waitForSelector('[data-testid="audit-row"][data-action="config.hall-changed"]');
-    const actions = await page.locator('[data-testid="audit-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
-    expect(actions.every((a) => a!.startsWith('config.'))).toBe(true);
+    // the unfiltered list shown on opening also holds config rows: wait until the filtered answer replaced it
+    await page.waitForFunction(() => {
+      const actions = [...document.querySelectorAll('[data-testid="audit-row"]')].map((r) => r.getAttribute('data-action') ?? '');
+      return actions.includes('config.hall-changed') && actions.every((a) => a.startsWith('config.'));
+    });
     await page.locator('[data-testid="audit-row"][data-action="config.cockpit-changed"] [data-testid="audit-diff-toggle"]').first().click();
     const diff = await page.textContent('[data-testid="audit-diff"]');
     expect(diff).toContain('coverage.township.covered');

@@ -6,6 +6,13 @@
  *
  *   npx tsx bench/screen-soak.ts [--minutes 10] [--rate 100] [--warmup 60] [--port 8310] [--width 1920 --height 1080]
  *
+ * `--day`: an 8-hour office day's events (`--day-events`, default 48,000: the hall's share of the
+ * center's ~320,000 events a day, docs/performance.md, without the portal hits the hall does not
+ * show) replayed `--speed` times faster (default 16: 30 minutes), at the even rate that takes;
+ * the events carry the wall clock's time. At the end it says whether the heap after GC is within
+ * 10% of the heap after warm-up and the chart instances the same (docs/screens.md).
+ *   npx tsx bench/screen-soak.ts --day [--speed 16] [--day-events 48000]
+ *
  * It starts a private redis-server under var/screens/redis and a hub on --port.
  */
 import path from 'node:path';
@@ -30,16 +37,23 @@ const { values: args } = parseArgs({
     port: { type: 'string', default: '8310' },
     width: { type: 'string', default: '1920' },
     height: { type: 'string', default: '1080' },
+    day: { type: 'boolean', default: false },
+    speed: { type: 'string', default: '16' },
+    'day-events': { type: 'string', default: '48000' },
   },
 });
-const minutes = Number(args.minutes);
-const rate = Number(args.rate);
+const OFFICE_DAY_MINUTES = 8 * 60;
+const minutes = args.day ? OFFICE_DAY_MINUTES / Number(args.speed) : Number(args.minutes);
+const rate = args.day ? Number(args['day-events']) / (minutes * 60) : Number(args.rate);
+if (!(minutes > 0) || !(rate > 0)) throw new Error('--minutes, --rate, --speed and --day-events must be positive numbers');
 const totalMs = minutes * 60_000;
 const warmupMs = args.warmup ? Number(args.warmup) * 1000 : Math.min(60_000, totalMs * 0.2);
 const STEP_MS = 200;
 
 interface Probe {
   heapMB: number;
+  /** Runtime.getHeapUsage right after HeapProfiler.collectGarbage (probes with gc only). */
+  gcHeapMB: number | null;
   nodes: number;
   listeners: number;
   charts: number;
@@ -52,7 +66,11 @@ interface Probe {
 }
 
 async function probe(page: Page, cdp: CDPSession, gc: boolean): Promise<Probe> {
-  if (gc) await cdp.send('HeapProfiler.collectGarbage');
+  let gcHeapMB: number | null = null;
+  if (gc) {
+    await cdp.send('HeapProfiler.collectGarbage');
+    gcHeapMB = (await cdp.send('Runtime.getHeapUsage')).usedSize / 1048576;
+  }
   const { metrics } = await cdp.send('Performance.getMetrics');
   const m = (name: string) => metrics.find((x) => x.name === name)?.value ?? 0;
   const page_ = await page.evaluate(() => {
@@ -60,7 +78,15 @@ async function probe(page: Page, cdp: CDPSession, gc: boolean): Promise<Probe> {
     const f = (window as unknown as { __ygFrames: number }).__ygFrames;
     return { charts: d.charts(), chartsCreated: d.chartsCreated, deltas: d.deltas, snapshots: d.snapshots, frames: f };
   });
-  return { heapMB: m('JSHeapUsedSize') / 1048576, nodes: m('Nodes'), listeners: m('JSEventListeners'), taskSec: m('TaskDuration'), at: Date.now(), ...page_ };
+  return {
+    heapMB: m('JSHeapUsedSize') / 1048576,
+    gcHeapMB,
+    nodes: m('Nodes'),
+    listeners: m('JSEventListeners'),
+    taskSec: m('TaskDuration'),
+    at: Date.now(),
+    ...page_,
+  };
 }
 
 async function post(hub: Hub, events: FeedEvent[]): Promise<number> {
@@ -107,15 +133,24 @@ async function main(): Promise<void> {
     const cdp = await browser.context.newCDPSession(page);
     await cdp.send('Performance.enable');
 
-    console.log(`soak: ${minutes} min at ~${rate} events/s, warm-up ${Math.round(warmupMs / 1000)} s, ${args.width}x${args.height}`);
+    console.log(
+      args.day
+        ? `soak: an 8-hour day (${args['day-events']} events) at ${args.speed}x: ${minutes.toFixed(1)} min at ~${rate.toFixed(1)} events/s, warm-up ${Math.round(warmupMs / 1000)} s, ${args.width}x${args.height}`
+        : `soak: ${minutes} min at ~${rate} events/s, warm-up ${Math.round(warmupMs / 1000)} s, ${args.width}x${args.height}`,
+    );
     const startedAt = Date.now();
     let start: Probe | null = null;
     let last: Probe | null = null;
     let nextReport = startedAt + Math.min(60_000, totalMs / 4);
     const rows: string[] = [];
+    let owed = 0;
     while (Date.now() - startedAt < totalMs) {
       const tickStart = Date.now();
-      const events = feed.step(tickStart, Math.max(1, Math.round((rate * STEP_MS) / 1000)));
+      // the fraction left over is carried, so a low rate (a day's) is kept exactly on average
+      owed += (rate * STEP_MS) / 1000;
+      const due = Math.floor(owed);
+      owed -= due;
+      const events = due > 0 ? feed.step(tickStart, due) : [];
       failedEvents += await post(hub, events);
       sentEvents += events.length;
       if (!start && tickStart - startedAt >= warmupMs) {
@@ -139,7 +174,14 @@ async function main(): Promise<void> {
     const s = start ?? end;
     const sec = (end.at - s.at) / 1000;
     const errors = browser.errors.get(page) ?? [];
+    const gcStart = s.gcHeapMB ?? s.heapMB;
+    const gcEnd = end.gcHeapMB ?? end.heapMB;
     const table: [string, string, string][] = [
+      [
+        'JS heap used after GC (Runtime.getHeapUsage)',
+        `${gcStart.toFixed(2)} MB`,
+        `${gcEnd.toFixed(2)} MB (${gcEnd >= gcStart ? '+' : ''}${(((gcEnd - gcStart) / gcStart) * 100).toFixed(1)}%)`,
+      ],
       [
         'JS heap used (after GC)',
         `${s.heapMB.toFixed(2)} MB`,
@@ -156,8 +198,13 @@ async function main(): Promise<void> {
       ['events sent / refused', '', `${sentEvents} / ${failedEvents}`],
       ['console errors', '', String(errors.length)],
     ];
-    console.log(`\n| measure | after warm-up | end (${minutes} min) |\n|---|---|---|`);
+    console.log(`\n| measure | after warm-up | end (${minutes.toFixed(1)} min${args.day ? `, a day at ${args.speed}x` : ''}) |\n|---|---|---|`);
     for (const [k, a, b] of table) console.log(`| ${k} | ${a} | ${b} |`);
+    const heapOk = gcEnd <= gcStart * 1.1;
+    const chartsOk = end.charts === s.charts;
+    console.log(
+      `\nheap after GC within 10% of warm-up: ${heapOk ? 'yes' : 'NO'} (${gcStart.toFixed(2)} → ${gcEnd.toFixed(2)} MB); chart instances constant: ${chartsOk ? 'yes' : 'NO'} (${s.charts} → ${end.charts})`,
+    );
     if (errors.length) console.log(errors.slice(0, 5).join('\n'));
   } finally {
     await browser.close();

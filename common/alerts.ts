@@ -6,7 +6,7 @@ import type { Scope } from './catalog.ts';
 
 export const ALERTS_NAMESPACE = '/alerts';
 
-export const ALERT_RULES = ['case-yellow', 'case-red', 'wait', 'service', 'window', 'review', 'source', 'screen-offline'] as const;
+export const ALERT_RULES = ['case-yellow', 'case-red', 'wait', 'service', 'window', 'review', 'source', 'screen-offline', 'capacity'] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 
 /** The zh-CN name of each rule, as the console, the messages and the reports show it. */
@@ -19,6 +19,7 @@ export const ALERT_RULE_NAMES: Record<AlertRule, string> = {
   review: '差评整改',
   source: '数据源离线',
   'screen-offline': '屏幕离线',
+  capacity: '增开窗口建议',
 };
 
 /** The name without its card colour (办件超期), for a text that names the card already. */
@@ -67,13 +68,40 @@ export interface Alert {
   since: number;
   /** The deadline behind it: the case's deadline, the review follow-up's due time. */
   dueAt?: number;
+  /** The queue as the capacity rule saw it (rule `capacity`), as of its last change. */
+  capacity?: CapacityDetail;
   openedAt: number;
   updatedAt: number;
   scopes: Scope[];
   history: AlertStep[];
 }
 
-export type AlertChange = AlertAction | 'severity';
+/** `updated`: the capacity rule's figures changed (no history step: nobody acted). */
+export type AlertChange = AlertAction | 'severity' | 'updated';
+
+/**
+ * What the capacity rule (增开窗口建议, docs/alerts.md#capacity) saw in a department's queue: the
+ * inputs of its queueing model and its advice. Minutes and counts; `expectedWaitMinutes` null when
+ * the arrivals outrun the open windows (the wait grows without bound).
+ */
+export interface CapacityDetail {
+  /** When the figures were taken (hub clock, epoch ms). */
+  at: number;
+  waiting: number;
+  /** Windows of the department open or serving. */
+  openWindows: number;
+  /** Windows of the department that could be opened (closed, paused, not reported). */
+  closedWindows: number;
+  /** Mean service time used (today's, leaning on the recent days' early in the day). */
+  serviceMinutes: number;
+  /** Tickets issued per hour over the last 30 minutes. */
+  arrivalsPerHour: number;
+  expectedWaitMinutes: number | null;
+  /** The department's wait threshold the wait is compared with. */
+  thresholdMinutes: number;
+  /** The fewest extra windows for which the expected wait is under the threshold. */
+  windowsToOpen: number;
+}
 
 export interface AlertMessage {
   alert: Alert;

@@ -7,6 +7,8 @@
 import { z } from 'zod';
 import { ALERT_RULES, ALERT_STATES, type AlertState } from './alerts.ts';
 import { isScope, type Scope } from './catalog.ts';
+import { FORECAST_METRICS } from './forecast.ts';
+import { EVENT_TYPES, type EventType } from './events.ts';
 import { PERIOD_KINDS } from './periods.ts';
 import { DAY_MS, dayIndexOf, dayIndexOfDate } from './time.ts';
 
@@ -70,7 +72,8 @@ const nameList = z
 export const INTERVALS = ['minute', 'hour', 'day'] as const;
 export type Interval = (typeof INTERVALS)[number];
 
-export const snapshotQuery = z.object({ scope: optional(scopeParam), date: optional(dayParam) });
+/** `at`: the figures as they were at that instant (time travel, docs/archive.md); instead of `date`. */
+export const snapshotQuery = z.object({ scope: optional(scopeParam), date: optional(dayParam), at: optional(instantParam) });
 
 /** The scope of any figure read, as the read guard judges it (server/http/read-guard.ts). */
 export const scopeQuery = z.object({ scope: optional(scopeParam) });
@@ -87,6 +90,9 @@ export const seriesQuery = z.object({
 });
 
 export const cockpitDayQuery = z.object({ scope: optional(scopeParam), date: optional(dayParam) });
+
+/** `GET /api/v1/cockpit/overview`: the cockpit's first screen of a scope and day. */
+export const cockpitOverviewQuery = cockpitDayQuery.extend({});
 
 export const rankingsQuery = cockpitDayQuery.extend({ limit: optional(countParam(1, 200)) });
 
@@ -195,10 +201,66 @@ export const auditQuery = z.object({
   limit: optional(countParam(1, 1000)),
 });
 
+/** GET /api/v1/forecast: the usual day of a scope (default city) on a date (default today), tickets (default) or cases. */
+export const forecastQuery = z.object({
+  scope: optional(scopeParam),
+  date: optional(dayParam),
+  metric: optional(z.enum(FORECAST_METRICS, 'must be tickets or cases')),
+});
+
 export const deadLettersQuery = z.object({ count: optional(countParam(1, 1000)) });
+
+/** The most days one export may span (docs/api.md, "Exporting the archived events"). */
+export const EVENTS_EXPORT_MAX_DAYS = 366;
+/**
+ * A bound of the export: a date `YYYY-MM-DD` (a whole Asia/Shanghai day: `from` its start, `to` its
+ * end) or an ISO 8601 time with its offset (`from` inclusive, `to` exclusive). Compared with the
+ * event's `at`, not with when it arrived.
+ */
+const exportBound = (edge: 'from' | 'to') =>
+  z
+    .string()
+    .max(40)
+    .transform((raw, ctx) => {
+      const isDate = /^\d{4}-\d{2}-\d{2}$/.test(raw);
+      const isTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(raw);
+      const ms = isDate ? Date.parse(`${raw}T00:00:00+08:00`) + (edge === 'to' ? DAY_MS : 0) : isTime ? Date.parse(raw) : Number.NaN;
+      const year = Number.isNaN(ms) ? Number.NaN : new Date(ms).getUTCFullYear();
+      if (Number.isNaN(ms) || year < FIRST_YEAR || year > LAST_YEAR) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a date YYYY-MM-DD or an ISO 8601 time with its offset (e.g. 2026-11-30T09:00:00+08:00), from ${FIRST_YEAR} to ${LAST_YEAR}`,
+        });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+/** `GET /api/v1/events/export`: the archived events with `at` in [from, to), of some types, as NDJSON or CSV. */
+export const eventsExportQuery = z.object({
+  // the format first: a wrong one is the error named even when the range is missing too
+  format: optional(z.enum(['ndjson', 'csv'], 'must be ndjson or csv')),
+  from: z.string({ error: 'from is required, e.g. from=2026-11-01' }).pipe(exportBound('from')),
+  to: z.string({ error: 'to is required, e.g. to=2026-11-30' }).pipe(exportBound('to')),
+  type: optional(
+    nameList.pipe(
+      z
+        .array(z.string())
+        .refine((types) => types.every((t) => (EVENT_TYPES as string[]).includes(t)), `each type must be one of ${EVENT_TYPES.join(', ')}`)
+        .transform((types) => [...new Set(types)] as EventType[]),
+    ),
+  ),
+});
 
 /** GET /api/v1/reviews/follow-ups: the bad reviews of a day (default today) in a scope (default city). */
 export const reviewFollowUpsQuery = z.object({ scope: optional(scopeParam), date: optional(dayParam) });
+
+/** GET /api/v1/visit-figures: the join figures of a scope (default city) on a date (default today). */
+export const visitFiguresQuery = z.object({ scope: optional(scopeParam), date: optional(dayParam) });
+/** GET /api/v1/staff/:id/figures: a member of staff's figures on a date (default today). */
+export const staffFiguresQuery = z.object({ date: optional(dayParam) });
+/** GET /api/v1/staff/figures: the figures of a department's staff on a date (default today). */
+export const deptStaffFiguresQuery = z.object({ dept: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be a department code'), date: optional(dayParam) });
 
 /** A name in a path (a user, a source, a screen, an alert id): short, printable, no separators. */
 export const pathName = z

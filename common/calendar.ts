@@ -6,7 +6,10 @@
  */
 import bundledTable from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import { z } from 'zod';
-import { dayIndexOfDate, weekdayOf } from './time.ts';
+import { type DayKind } from './day-kinds.ts';
+import { DAY_MS, dayIndexOfDate, weekdayOf } from './time.ts';
+
+export { DAY_KIND_LABELS, DAY_KINDS, type DayKind } from './day-kinds.ts';
 
 export interface HolidayOverrides {
   /** Years covered by these overrides, e.g. [2027]. */
@@ -113,4 +116,42 @@ export function workingDaysBetween(calendar: WorkCalendar, fromDay: number, toDa
   let n = 0;
   for (let day = fromDay; day < toDay; day++) if (calendar.isWorkday(day)) n++;
   return n;
+}
+
+const WEEKDAY_KINDS: DayKind[] = ['closed', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'closed'];
+/** A break of this many days off in a row or more is a holiday, not a weekend. */
+const HOLIDAY_BREAK_DAYS = 3;
+
+/** Days off in a row next to `day`, going by `step` (-1 backwards, +1 forwards); stops at 30. */
+function daysOffBeside(calendar: WorkCalendar, day: number, step: -1 | 1): number {
+  let n = 0;
+  while (n < 30 && !calendar.isWorkday(day + step * (n + 1))) n++;
+  return n;
+}
+
+/**
+ * The kind of a day, for what a center expects of it (the usual day, server/forecast/usual-day.ts;
+ * the mock's load, mock/office-hours.ts). One kind per day, the first that applies in this order:
+ * - `closed`: not a working day;
+ * - `afterHoliday`: the first working day after a break longer than a weekend (3+ days off);
+ * - `makeup`: a make-up workday (调休) on a Saturday or Sunday;
+ * - `beforeHoliday`: the last working day before a break longer than a weekend;
+ * - `monthEnd`: the last working day of its month;
+ * - otherwise the weekday: `monday` … `friday`.
+ */
+export function dayKindOf(calendar: WorkCalendar, day: number): DayKind {
+  if (!calendar.isWorkday(day)) return 'closed';
+  if (daysOffBeside(calendar, day, -1) >= HOLIDAY_BREAK_DAYS) return 'afterHoliday';
+  const wd = weekdayOf(day);
+  if (wd === 0 || wd === 6) return 'makeup';
+  if (daysOffBeside(calendar, day, 1) >= HOLIDAY_BREAK_DAYS) return 'beforeHoliday';
+  if (isLastWorkdayOfMonth(calendar, day)) return 'monthEnd';
+  return WEEKDAY_KINDS[wd]!;
+}
+
+/** Whether no working day follows `day` in its month. */
+export function isLastWorkdayOfMonth(calendar: WorkCalendar, day: number): boolean {
+  const month = (d: number) => new Date(d * DAY_MS).getUTCMonth();
+  for (let d = day + 1; month(d) === month(day); d++) if (calendar.isWorkday(d)) return false;
+  return true;
 }

@@ -43,9 +43,24 @@ export interface Catalog {
   staff: Staff[];
 }
 
-/** A scope names what a number is about: the whole city, one center, one department or one window. */
-export type Scope = 'city' | `center:${string}` | `dept:${string}` | `window:${string}`;
+/**
+ * A scope names what a number is about: the whole city, one center, one department or one window;
+ * or one member of staff (`staff:<code>`, the tickets they served and the ratings naming them),
+ * which only signed-in supervisors and leaders read (docs/metrics.md, "Staff"), never a wall.
+ */
+export type Scope = 'city' | `center:${string}` | `dept:${string}` | `window:${string}` | StaffScope;
+export type StaffScope = `staff:${string}`;
 
 export function isScope(value: string): value is Scope {
-  return value === 'city' || /^(center|dept|window):[A-Za-z0-9._-]{1,64}$/.test(value);
+  return value === 'city' || /^(center|dept|window|staff):[A-Za-z0-9._-]{1,64}$/.test(value);
+}
+
+/** A member of staff's scope: figures about a person, never shown on a wall screen. */
+export function isStaffScope(value: string): value is StaffScope {
+  return value.startsWith('staff:');
+}
+
+/** A scope a wall screen may show (a screen URL's `?scope=`, a screen token's): any but a person's. */
+export function isWallScope(value: string): value is Exclude<Scope, StaffScope> {
+  return isScope(value) && !isStaffScope(value);
 }

@@ -4,6 +4,9 @@
  * in yuan.
  */
 import type { Scope } from './catalog.ts';
+import type { ReviewFigures } from './reviews.ts';
+import type { Series } from './series.ts';
+import type { Snapshot } from './snapshot.ts';
 
 export interface CoverageFigure {
   label: string;
@@ -128,4 +131,41 @@ export interface CockpitComparison {
     complaints: number;
     overdue: number;
   };
+}
+
+/** The seven series the cockpit's charts draw (see `CockpitOverview`). */
+export interface CockpitSeries {
+  /** By hour, the day before and the day (cases.accepted, cases.completed). */
+  hourAccepted: Series;
+  hourCompleted: Series;
+  /** By day, the 30 days up to the day. */
+  dayCompleted: Series;
+  dayAccepted: Series;
+  dayOnTime: Series;
+  daySatisfaction: Series;
+  /** portal.pv of the area scope: by minute for today, by hour for a past day. */
+  pv: Series;
+}
+
+/**
+ * GET /api/v1/cockpit/overview?scope=&date=: everything the cockpit's first screen shows, in one
+ * answer (docs/cockpit.md), each part equal to its own route's answer for the same scope and day.
+ */
+export interface CockpitOverview {
+  scope: Scope;
+  date: string;
+  /** GET /api/v1/snapshot of the scope. */
+  snapshot: Snapshot;
+  /** The city or center the scope lies in (portal and trading count there); null when it is the scope itself. */
+  areaScope: Scope;
+  areaSnapshot: Snapshot | null;
+  config: CockpitConfig;
+  comparison: CockpitComparison;
+  /** GET /api/v1/cockpit/rankings with limit=4 (what the board shows). */
+  rankings: CockpitRankings;
+  districts: DistrictComparison;
+  trading: CockpitTrading;
+  /** The day's bad-review follow-up figures (整改率); null when they cannot be read or the hub keeps none. */
+  reviews: ReviewFigures | null;
+  series: CockpitSeries;
 }

@@ -75,6 +75,8 @@ export const eventSchemas = {
     dept: code('dept'),
     window: code('window').optional(),
     promisedDays: z.number().int('must be a whole number of working days').min(0).max(365),
+    /** The ticket of the visit that led to the case (the join key, docs/contract.md); optional since v1. */
+    ticket: code('ticket').optional(),
   }),
   'case.suspended': z.object({ ...envelope, type: z.literal('case.suspended'), case: code('case'), reason: z.string().min(1).max(200) }),
   'case.resumed': z.object({ ...envelope, type: z.literal('case.resumed'), case: code('case'), reason: z.string().max(200).optional() }),

@@ -64,6 +64,15 @@ export const satisfactionRate = (ratings: number, bad: number): number | null =>
  */
 export const rectificationRate = (followedUpInTime: number, bad: number): number | null => ratio(followedUpInTime, bad);
 
+/**
+ * 未关联: the ratings of a day not joined to an item (no join key, or their case not known yet):
+ * all ratings less those counted by item.
+ */
+export const unjoinedRatings = (ratings: number, joined: number): number => Math.max(0, ratings - joined);
+
+/** 退件率 of an item: cases returned / cases accepted, both of the day (null without an acceptance). */
+export const returnRate = (returned: number, accepted: number): number | null => ratio(returned, accepted);
+
 /** The rating figures from the count of each star. */
 export function ratingFiguresOf(byScore: RatingFigures['byScore']): RatingFigures {
   let total = 0;

@@ -5,8 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createWorkCalendar, parseHolidayOverrides, type WorkCalendar } from '../common/calendar.ts';
-import { weekdayOf } from '../common/time.ts';
+import { createWorkCalendar, dayKindOf, parseHolidayOverrides, type DayKind, type WorkCalendar } from '../common/calendar.ts';
 import type { Rng } from './rng.ts';
 
 const MIN = 60_000;
@@ -46,12 +45,18 @@ function slot(startMin: number, weight: number): Slot {
   return { startMs: startMin * MIN, endMs: (startMin + 15) * MIN, weight };
 }
 export const ARRIVAL_WEIGHT_TOTAL = ARRIVAL_SLOTS.reduce((s, x) => s + x.weight, 0);
+const MORNING_WEIGHT = MORNING.reduce((s, x) => s + x, 0);
+const AFTERNOON_WEIGHT = AFTERNOON.reduce((s, x) => s + x, 0);
 
-/** A ticket-machine moment (ms from midnight) drawn from the arrival curve. */
-export function arrivalOffset(rng: Rng): number {
-  let r = rng.next() * ARRIVAL_WEIGHT_TOTAL;
+/**
+ * A ticket-machine moment (ms from midnight) drawn from the arrival curve; `afternoon` scales the
+ * afternoon's weights (a quiet afternoon before a holiday). The same draws whatever the weights.
+ */
+export function arrivalOffset(rng: Rng, afternoon = 1): number {
+  const total = afternoon === 1 ? ARRIVAL_WEIGHT_TOTAL : MORNING_WEIGHT + afternoon * AFTERNOON_WEIGHT;
+  let r = rng.next() * total;
   for (const s of ARRIVAL_SLOTS) {
-    r -= s.weight;
+    r -= s.startMs >= SESSIONS[1].open * MIN ? s.weight * afternoon : s.weight;
     if (r < 0) return rng.uniform(s.startMs, s.endMs);
   }
   return ARRIVAL_SLOTS[0]!.startMs;
@@ -62,13 +67,36 @@ export function inOfficeHours(minuteOfDay: number): boolean {
   return SESSIONS.some((s) => minuteOfDay >= s.open && minuteOfDay < s.close);
 }
 
-/** Busier on Mondays and after a break, quieter on Fridays. */
+/**
+ * The holiday-shaped load (docs/forecast.md): how much busier than an ordinary Tuesday each kind
+ * of day is (common/calendar.ts `dayKindOf`). Citizens save errands over a holiday and come on its
+ * first working day; Mondays carry the weekend's; a make-up workday (调休) on a weekend is quiet;
+ * the month's end brings its deadlines (social insurance, tax); a Friday is quieter.
+ */
+const KIND_LOAD: Record<DayKind, number> = {
+  closed: 1,
+  afterHoliday: 1.4,
+  makeup: 0.8,
+  beforeHoliday: 1,
+  monthEnd: 1.15,
+  monday: 1.15,
+  tuesday: 1,
+  wednesday: 1,
+  thursday: 0.98,
+  friday: 0.92,
+};
+/** The afternoon of the last working day before a holiday: people leave early, few come. */
+const BEFORE_HOLIDAY_AFTERNOON = 0.5;
+
+/** How the afternoon's arrivals compare with an ordinary day's (`arrivalOffset`'s `afternoon`). */
+export function afternoonLoad(calendar: WorkCalendar, day: number): number {
+  return dayKindOf(calendar, day) === 'beforeHoliday' ? BEFORE_HOLIDAY_AFTERNOON : 1;
+}
+
+/** The day's arrivals against an ordinary day's: the kind's load, and a quiet afternoon counted in. */
 export function dayLoadFactor(calendar: WorkCalendar, day: number): number {
-  let f = 1;
-  if (!calendar.isWorkday(day - 1)) f *= 1.12;
-  const wd = weekdayOf(day);
-  if (wd === 5) f *= 0.92;
-  return f;
+  const afternoon = afternoonLoad(calendar, day);
+  return KIND_LOAD[dayKindOf(calendar, day)] * ((MORNING_WEIGHT + afternoon * AFTERNOON_WEIGHT) / ARRIVAL_WEIGHT_TOTAL);
 }
 
 /** The working-day calendar the hub uses: chinese-days plus HOLIDAYS_FILE (config/holidays.json). */

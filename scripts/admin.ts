@@ -22,6 +22,7 @@ import { ensurePrivateRedis } from '../server/redis/private-redis.ts';
 import { claimHubSecret, loadHubSecret } from '../server/auth/hub-secret.ts';
 import { formatScope } from '../common/ingest-scope.ts';
 import { ConfigCommandError, configCommand, currentCatalog, seedFilesOf } from './admin-config.ts';
+import { RebuildUsageError, rebuildCommand } from './admin-rebuild.ts';
 
 const USAGE = `usage: npm run admin -- <command> [options]
 
@@ -48,7 +49,11 @@ const USAGE = `usage: npm run admin -- <command> [options]
                                                release's layout, as a hub does when it starts;
                                                --dry-run prints what it would change, changing
                                                nothing; --again runs every migration, whatever
-                                               the schema version says (docs/deploy.md, "Upgrading")`;
+                                               the schema version says (docs/deploy.md, "Upgrading")
+  rebuild --from YYYY-MM-DD [--to YYYY-MM-DD]  recomputes every aggregate of those days from the event
+                                               archive and swaps each day in atomically while the hubs
+                                               serve; also restores the figures of a lost Redis
+                                               (docs/archive.md, "Rebuild")`;
 
 class UsageError extends Error {
   override name = 'UsageError';
@@ -117,6 +122,8 @@ async function main(argv: string[]): Promise<void> {
       dir: { type: 'string' },
       section: { type: 'string' },
       again: { type: 'boolean' },
+      from: { type: 'string' },
+      to: { type: 'string' },
     },
   });
   const [command, arg1, arg2] = positionals;
@@ -146,6 +153,15 @@ async function main(argv: string[]): Promise<void> {
     // needs no hub secret: it must not claim one for the deployment
     try {
       await migrate({ redis, keys, catalog: loadCatalog(config.catalogDir).catalog, dryRun: values['dry-run'] === true, again: values.again === true });
+    } finally {
+      redis.disconnect();
+      await stopRedis();
+    }
+    return;
+  }
+  if (command === 'rebuild') {
+    try {
+      await rebuildCommand({ redis, keys, config, from: values.from, to: values.to, print: (line) => console.log(line) });
     } finally {
       redis.disconnect();
       await stopRedis();
@@ -288,6 +304,7 @@ main(process.argv.slice(2)).catch((err: unknown) => {
     err instanceof ConfigError ||
     err instanceof SchemaError ||
     err instanceof ConfigCommandError ||
+    err instanceof RebuildUsageError ||
     ['UserInputError', 'WeakPasswordError', 'TokenInputError', 'ScopeInputError'].includes(e.name);
   console.error(`admin: ${expected ? e.message : e.stack}`);
   process.exit(expected ? 2 : 1);

@@ -7,6 +7,13 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Scope } from '../common/catalog.ts';
 import { createAggregator, type Aggregator, type AggregatorOptions } from './aggregate/aggregator.ts';
+import { createArchiveWriter, type ArchiveWriter, type ArchiveWriterOptions } from './archive/archive-writer.ts';
+import { readArchiveStatus, registerArchiveMetrics } from './archive/archive-status.ts';
+import { createArchiveReader } from './archive/archive-reader.ts';
+import { archiveRouter } from './archive/archive-routes.ts';
+import { withReplayScripts } from './archive/replay-core.ts';
+import { archiveThenStream } from './archive/stream-source.ts';
+import { createTimeTravel } from './archive/time-travel.ts';
 import { syncCalendar } from './aggregate/calendar-sync.ts';
 import { missingCalendarYears } from './catalog/load-calendar.ts';
 import type { CatalogIndex } from './catalog/load-catalog.ts';
@@ -28,6 +35,7 @@ import { createLogger } from './observability/logger.ts';
 import { createMetrics, registerLiveMetrics, type HubMetrics } from './observability/metrics.ts';
 import { readRouter } from './read/read-routes.ts';
 import { cockpitRouter } from './read/cockpit/cockpit-routes.ts';
+import { forecastRouter } from './forecast/forecast-routes.ts';
 import { deadLetterRouter } from './aggregate/dead-letter-routes.ts';
 import { requireRole } from './auth/middleware.ts';
 import { screensRouter } from './screens/screens-routes.ts';
@@ -48,6 +56,7 @@ import { openApiRouter } from './openapi/openapi-routes.ts';
 import { startNotify, type Notify, type NotifyTuning } from './notify/start-notify.ts';
 import { createFollowUps } from './reviews/follow-ups.ts';
 import { reviewRouter } from './reviews/review-routes.ts';
+import { staffRouter } from './read/staff-routes.ts';
 import { startReports } from './reports/start-reports.ts';
 import type { AlertMessage } from '../common/alerts.ts';
 
@@ -58,6 +67,8 @@ export interface HubOptions {
   /** The clock; tests pass their own. */
   now?: () => number;
   aggregator?: Pick<AggregatorOptions, 'batchSize' | 'idleMs'>;
+  /** Archive writer tuning (tests shorten the lease). */
+  archive?: Pick<ArchiveWriterOptions, 'batchSize' | 'idleMs' | 'leaseMs'>;
   /** Alert engine tuning (tests tick faster). */
   alerts?: AlertEngineTuning;
   /** Sign-in lockout limits (tests shorten the window). */
@@ -83,12 +94,14 @@ export interface Hub {
   metrics: HubMetrics;
   log: Logger;
   aggregator: Aggregator | null;
+  /** The event archive's writer (null: ARCHIVE=off); it writes while this hub holds the lease. */
+  archive: ArchiveWriter | null;
   auth: Auth;
   alerts: Alerts;
   notify: Notify;
   fleet: Fleet;
-  /** Subscribe to the scopes changed by each applied batch (this process only). */
-  onApplied(listener: (scopes: Set<Scope>) => void): () => void;
+  /** Subscribe to the scopes changed by each applied batch (this process only); `call`: the batch held a call (server/realtime/live-rooms.ts). */
+  onApplied(listener: (scopes: Set<Scope>, call: boolean) => void): () => void;
   stop(): Promise<void>;
 }
 
@@ -161,11 +174,11 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   log.info({ durability }, 'ingest durability');
 
   const metrics = createMetrics();
-  const listeners = new Set<(scopes: Set<Scope>) => void>();
+  const listeners = new Set<(scopes: Set<Scope>, call: boolean) => void>();
   // events applied by ingest (caught up) or by the aggregator (a backlog): the realtime layer's cue
-  const announceApplied = (scopes: Set<Scope>, applied: number) => {
+  const announceApplied = (scopes: Set<Scope>, applied: number, call = false) => {
     metrics.aggregatedEvents.inc(applied);
-    for (const l of listeners) l(scopes);
+    for (const l of listeners) l(scopes, call);
   };
   let aggregator: Aggregator | null = null;
   if (config.runAggregator) {
@@ -181,6 +194,22 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     });
     await aggregator.start();
   }
+  // the event archive (docs/archive.md): every hub with ARCHIVE=on stands by; one writes at a time
+  const archive = config.archive
+    ? createArchiveWriter({ redis, keys, log, now, dir: config.archive.dir, keepDays: config.archive.keepDays, ...opts.archive })
+    : null;
+  archive?.start();
+  const archiveStatus = () => readArchiveStatus(redis, keys);
+  registerArchiveMetrics(metrics.registry, archiveStatus, () => archive?.stats ?? { entries: 0, bytes: 0 });
+  // time travel (docs/archive.md): a past instant's snapshot, replayed from the archive into scratch keys
+  const timeTravel = createTimeTravel({
+    redis: withReplayScripts(redis),
+    keys,
+    source: archiveThenStream(config.archive ? createArchiveReader({ dir: config.archive.dir }) : null, redis, keys, now),
+    catalog,
+    now,
+    log,
+  });
 
   const auth = createAuth({
     redis,
@@ -244,6 +273,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     schedule: config.reports,
     notify: { config: startedNotify.config, publicUrl: () => publicUrl, ...(opts.reportSendRetryMs ? { retryDelaysMs: opts.reportSendRetryMs } : {}) },
   });
+  // one reader of the bad-review follow-ups: their routes, and the cockpit overview's 整改率
+  const followUps = createFollowUps({ redis, keys, store: alerts.store, now });
   const app = createApp(
     {
       machine: [
@@ -270,10 +301,19 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
         }),
       ],
       browser: [
-        opsRouter({ redis, keys, metrics }),
+        opsRouter({ redis, keys, metrics, archiveStatus }),
         openApiRouter(),
-        readRouter({ redis, keys, catalog, now, guard: screenReads }),
-        cockpitRouter({ redis, keys, catalog, now, config: live.cockpit, guard: requireRole(auth, 'leader', 'admin') }),
+        readRouter({ redis, keys, catalog, now, guard: screenReads, snapshotAt: timeTravel.snapshotAt }),
+        cockpitRouter({
+          redis,
+          keys,
+          catalog,
+          now,
+          config: live.cockpit,
+          guard: requireRole(auth, 'leader', 'admin'),
+          reviewFigures: (scope, day) => followUps.figures(scope, day),
+        }),
+        forecastRouter({ redis, keys, catalog, calendar, now, guard: requireRole(auth, 'leader', 'supervisor', 'admin') }),
         screensRouter({ guard: screenReads.reference, officeHours: () => alerts.officeHours(), hallConfig: live.hall }),
         playlistRouter({
           guard: screenReads.reference,
@@ -302,9 +342,11 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
         fleet.router,
         authRouter(auth),
         deadLetterRouter({ redis, keys, guard: requireRole(auth, 'admin') }),
+        archiveRouter({ auth, source: config.archive ? createArchiveReader({ dir: config.archive.dir }) : null, log }),
         alerts.router,
         startedNotify.router,
-        reviewRouter({ auth, catalog, now, followUps: createFollowUps({ redis, keys, store: alerts.store, now }) }),
+        reviewRouter({ auth, catalog, now, followUps }),
+        staffRouter({ auth, redis, keys, catalog, now }),
         reports.router,
       ],
     },
@@ -324,7 +366,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
-  const onApplied = (listener: (scopes: Set<Scope>) => void) => {
+  const onApplied = (listener: (scopes: Set<Scope>, call: boolean) => void) => {
     listeners.add(listener);
     return () => listeners.delete(listener);
   };
@@ -364,6 +406,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     metrics,
     log,
     aggregator,
+    archive,
     auth,
     alerts,
     notify: startedNotify,
@@ -379,6 +422,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       await realtime.close(); // io.close() also closes the HTTP server and waits for it
       clearTimeout(cutOff);
       await aggregator?.stop();
+      await archive?.stop();
+      await timeTravel.stop();
       await alerts.stop();
       await startedNotify.stop();
       reports.stop();

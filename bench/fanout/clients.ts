@@ -1,7 +1,9 @@
 /**
  * A child process holding many websocket clients, so the hub's CPU is measured alone. On /live
  * each client subscribes to a scope and matches the portal pv in each delta against the batches
- * the parent announced, giving ingest-to-client latency per event batch and client.
+ * the parent announced, giving ingest-to-client latency per event batch and client, and finds each
+ * announced call (a ticket code) in the deltas of the rooms that show it: the center's and the
+ * called window's.
  *   node --import tsx bench/fanout/clients.ts '<ClientsConfig JSON>'
  */
 import { io, type Socket } from 'socket.io-client';
@@ -13,6 +15,12 @@ const cfg = JSON.parse(process.argv[2] ?? '{}') as ClientsConfig;
 const send = (m: FromClients) => process.send!(m);
 
 let eventToClient = new Histogram();
+let callToCenter = new Histogram();
+let callToWindow = new Histogram();
+let callToSend = new Histogram();
+let callsExpected = 0;
+/** Calls announced and not yet seen, per client: code → ingest start. */
+const calls = new Map<string, { window: string; t: number }>();
 let sendToClient = new Histogram();
 let messages = 0;
 let messageBytes = 0;
@@ -22,8 +30,11 @@ let basePv = 0;
 
 interface Client {
   socket: Socket;
+  scope: string;
   nextBatch: number;
   ready: boolean;
+  /** Announced calls this client's room shows and it has not seen yet. */
+  awaiting: Set<string>;
 }
 const clients: Client[] = [];
 
@@ -40,14 +51,15 @@ function open(): Promise<void> {
   return new Promise((resolve) => {
     const path = cfg.mode === 'live' ? '/live' : '/';
     const socket = io(`${cfg.url}${path}`, { transports: ['websocket'], forceNew: true, reconnection: false });
-    const client: Client = { socket, nextBatch: 0, ready: false };
+    const scope = cfg.scopes ? cfg.scopes[clients.length % cfg.scopes.length]! : cfg.scope;
+    const client: Client = { socket, scope, nextBatch: 0, ready: false, awaiting: new Set() };
     clients.push(client);
     socket.on('disconnect', () => {
       disconnects++;
     });
     socket.on('connect_error', () => resolve());
     if (cfg.mode === 'live') {
-      socket.on('connect', () => socket.emit('subscribe', { scope: cfg.scope }, () => undefined));
+      socket.on('connect', () => socket.emit('subscribe', { scope }, () => undefined));
       socket.on('snapshot', (msg: SnapshotMessage) => {
         basePv = Math.max(basePv, msg.snapshot.portal.pv);
         client.nextBatch = batches.findIndex((b) => b.pv > msg.snapshot.portal.pv);
@@ -62,6 +74,16 @@ function open(): Promise<void> {
         messages++;
         if (messages % 97 === 0) messageBytes += JSON.stringify(msg).length * 97;
         if (msg.sentAt !== undefined) sendToClient.add(at - msg.sentAt);
+        if (client.awaiting.size > 0) {
+          const text = JSON.stringify(msg.changes);
+          for (const code of client.awaiting) {
+            const call = calls.get(code);
+            if (!call || !text.includes(`"${code}"`)) continue;
+            client.awaiting.delete(code);
+            (client.scope.startsWith('window:') ? callToWindow : callToCenter).add(at - call.t);
+            if (msg.sentAt !== undefined) callToSend.add(msg.sentAt - call.t);
+          }
+        }
         const pv = pvOf(msg.changes);
         if (pv === null) return;
         while (client.nextBatch < batches.length && batches[client.nextBatch]!.pv <= pv) {
@@ -85,8 +107,20 @@ function open(): Promise<void> {
 
 process.on('message', (m: ToClients) => {
   if (m.type === 'batch') batches.push({ pv: m.pv, t: m.t });
-  else if (m.type === 'reset') {
+  else if (m.type === 'call') {
+    calls.set(m.code, { window: m.window, t: m.t });
+    for (const c of clients) {
+      if (!c.ready || !(c.scope === `window:${m.window}` || c.scope.startsWith('center:'))) continue;
+      c.awaiting.add(m.code);
+      callsExpected++;
+    }
+  } else if (m.type === 'reset') {
     eventToClient = new Histogram();
+    callToCenter = new Histogram();
+    callToWindow = new Histogram();
+    callToSend = new Histogram();
+    callsExpected = 0;
+    for (const c of clients) c.awaiting.clear();
     sendToClient = new Histogram();
     messages = 0;
     messageBytes = 0;
@@ -95,6 +129,11 @@ process.on('message', (m: ToClients) => {
       type: 'report',
       connected: clients.filter((c) => c.socket.connected).length,
       eventToClient: eventToClient.toPairs(),
+      callToCenter: callToCenter.toPairs(),
+      callToWindow: callToWindow.toPairs(),
+      callToSend: callToSend.toPairs(),
+      callsExpected,
+      callsMissed: clients.reduce((a, c) => a + c.awaiting.size, 0),
       sendToClient: sendToClient.toPairs(),
       messages,
       messageBytes,

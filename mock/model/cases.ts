@@ -7,7 +7,7 @@
  */
 import { addWorkingDays, workingDaysBetween } from '../../common/calendar.ts';
 import type { Catalog, CenterCode, Department, ServiceItem, ServiceWindow } from '../../common/catalog.ts';
-import { arrivalOffset, SESSIONS } from '../office-hours.ts';
+import { afternoonLoad, arrivalOffset, dayLoadFactor, SESSIONS } from '../office-hours.ts';
 import { rngFor, type Rng } from '../rng.ts';
 import { compactDate, seedTag, timed, type Timed } from '../timeline.ts';
 import { deptLoad } from './hall.ts';
@@ -172,7 +172,9 @@ export class CasePlanner {
     const cal = days.calendar;
     const rng = rngFor(seed, day, 'cases', center);
     const { depts, windowsOf, itemsOf, deptWeight, lambda } = this.centerInfo(center);
-    const n = rng.poisson(lambda);
+    // the holiday-shaped load of the hall (mock/office-hours.ts) holds for the cases accepted there too
+    const n = rng.poisson(lambda * dayLoadFactor(days.hubCalendar, day));
+    const afternoon = afternoonLoad(days.hubCalendar, day);
     const out: CaseRecord[] = [];
     const at = (d: number, offsetMs: number) => days.baseMs(d) + offsetMs;
     const tag = seedTag(seed);
@@ -186,7 +188,7 @@ export class CasePlanner {
       const online = rng.chance(P_ONLINE);
       const window = online ? undefined : rng.pick(windowsOf.get(dept.code)!).code;
       // at a window while the citizen is served (the arrival curve, a little later); online ones any time
-      const acceptedAt = at(day, online ? officeTime(rng) : Math.min(arrivalOffset(rng) + rng.uniform(5, 25) * MIN, 17.5 * 60 * MIN));
+      const acceptedAt = at(day, online ? officeTime(rng) : Math.min(arrivalOffset(rng, afternoon) + rng.uniform(5, 25) * MIN, 17.5 * 60 * MIN));
       const record: CaseRecord = { id: caseId, seq: i + 1, day, center, item, ...(window ? { window } : {}), steps: [] };
       out.push(record);
       const push = (d: number, ms: number, kind: Step['kind'], extra: { note?: string; amount?: number } = {}) =>

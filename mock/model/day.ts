@@ -5,12 +5,13 @@
  */
 import type { Catalog, CenterCode } from '../../common/catalog.ts';
 import { dateOfDayIndex, startOfDayMs } from '../../common/time.ts';
-import { dayLoadFactor } from '../office-hours.ts';
+import { afternoonLoad, dayLoadFactor } from '../office-hours.ts';
 import type { DayScenarios } from '../scenarios.ts';
 import { byTime, compactDate, seedTag, timed, type Timed } from '../timeline.ts';
 import { CasePlanner, type DayEvent } from './cases.ts';
 import { complaintsFiledOn } from './complaints.ts';
 import { simulateHall } from './hall.ts';
+import { addJoinKeys } from './join-key.ts';
 import { planPortal, portalHits, type PortalPlan } from './portal.ts';
 import { workingDaysBefore, type SimDays } from './sim-days.ts';
 import { tradesOn } from './trades.ts';
@@ -50,13 +51,15 @@ export function buildDay(ctx: ModelContext, day: number, scenarios: DayScenarios
   const centers = catalog.centers.map((c) => c.code);
   if (serviceDay) {
     const loadFactor = dayLoadFactor(days.hubCalendar, day);
+    const afternoon = afternoonLoad(days.hubCalendar, day);
     for (const center of centers) {
-      timeline.push(...simulateHall({ catalog, center, day, baseMs, seed, idBase: `${idBase}.${center}`, loadFactor, scenarios }));
+      timeline.push(...simulateHall({ catalog, center, day, baseMs, seed, idBase: `${idBase}.${center}`, loadFactor, afternoonLoad: afternoon, scenarios }));
     }
     timeline.push(...tradesOn(seed, day, baseMs));
   }
   for (const e of lifeEvents(ctx, centers, day, (d) => d === day)) timeline.push(e.item);
   if (scenarios.overdue) timeline.push(...overdueCases(ctx, day, scenarios.overdue));
+  addJoinKeys(timeline);
   timeline.sort(byTime);
   // The portal is a website: it follows the real clock and the hub's calendar even for `--open`.
   const portal = planPortal(seed, day, startOfDayMs(day), days.hubCalendar, scenarios);

@@ -59,6 +59,8 @@ export interface HallInput {
   idBase: string;
   /** Weekday and after-holiday load. */
   loadFactor: number;
+  /** The afternoon's arrivals against an ordinary day's (quiet before a holiday). @default 1 */
+  afternoonLoad?: number;
   scenarios: DayScenarios;
 }
 
@@ -91,7 +93,7 @@ export function simulateHall(input: HallInput): Timed[] {
     const rng = rngFor(seed, input.day, 'arrivals', dept.code);
     const windows = windowsOf.get(dept.code)!.length;
     const lambda = windows * TICKETS_PER_WINDOW[level] * input.loadFactor * deptLoad(seed, dept.code);
-    const times = Array.from({ length: rng.poisson(lambda) }, () => arrivalTime(rng, baseMs));
+    const times = Array.from({ length: rng.poisson(lambda) }, () => arrivalTime(rng, baseMs, input.afternoonLoad ?? 1));
     const surge = scenarios.surge;
     if (surge?.dept === dept.code) {
       for (let i = 0; i < windows * surge.extraPerWindow; i++) {
@@ -142,8 +144,8 @@ function serviceMedianMs(seed: string, code: string): number {
   return (SERVICE_MEDIAN_MIN[suffix(code)] ?? rngFor(seed, 'dept-service', code).uniform(5, 9)) * MIN;
 }
 
-function arrivalTime(rng: Rng, baseMs: number): number {
-  return baseMs + arrivalOffset(rng);
+function arrivalTime(rng: Rng, baseMs: number, afternoon: number): number {
+  return baseMs + arrivalOffset(rng, afternoon);
 }
 
 /** Whether the ticket machine issues at this offset from midnight. */

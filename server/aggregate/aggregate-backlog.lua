@@ -51,5 +51,5 @@ for k, entry in ipairs(entries) do
   end
 end
 local touchedList = aggregation.write(tonumber(ARGV[6]))
-AggregateEvents.trimLog(stream, entries[#entries][1], tonumber(ARGV[5]))
+AggregateEvents.trimLog(stream, entries[#entries][1], tonumber(ARGV[5]), ARGV[3] .. 'archive:cursor')
 return { applied, failed, touchedList }

@@ -36,13 +36,16 @@ do
     return tostring(err)
   end
 
-  -- The log keeps a few days of applied events (ids are Redis-clock ms), never one not yet applied.
-  -- '~' trims whole nodes only, so this costs next to nothing when there is nothing to trim.
-  function AggregateEvents.trimLog(stream, lastAppliedId, retentionMs)
+  -- The log keeps a few days of applied events (ids are Redis-clock ms), never one not yet applied,
+  -- nor one the event archive does not hold yet (its cursor, which exists while the archive is on:
+  -- docs/archive.md). '~' trims whole nodes only, so this costs next to nothing when there is nothing to trim.
+  function AggregateEvents.trimLog(stream, lastAppliedId, retentionMs, archiveCursorKey)
     local t = redis.call('TIME')
     local horizon = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - retentionMs
-    local lastMs = tonumber(string.match(lastAppliedId, '^(%d+)'))
-    redis.call('XTRIM', stream, 'MINID', '~', int(math.min(horizon, lastMs)))
+    local floor = math.min(horizon, tonumber(string.match(lastAppliedId, '^(%d+)')))
+    local archived = redis.call('GET', archiveCursorKey)
+    if archived then floor = math.min(floor, tonumber(string.match(archived, '^(%d+)'))) end
+    redis.call('XTRIM', stream, 'MINID', '~', int(floor))
   end
 
   function AggregateEvents.new(P)

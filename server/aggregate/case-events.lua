@@ -11,6 +11,7 @@
 --#include record-check.lua
 --#include working-days.lua
 --#include case-lifecycle.lua
+--#include visit-join.lua
 local CaseEvents = {}
 do
   local DAY_MS, OFFSET_MS = TIME.DAY_MS, TIME.SHANGHAI_OFFSET_MS
@@ -50,6 +51,7 @@ do
   function CaseEvents.new(P, batch)
     local workdays = WorkingDays.new(P .. 'calendar')
     local bump, gauge, zset, stateOf, put, touch = batch.bump, batch.gauge, batch.zset, batch.stateOf, batch.put, batch.touch
+    local join = VisitJoin.new(P, batch)
 
     -- What a life counts as (the case's state, case-lifecycle.lua, in the terms of the counts):
     -- scopes `s`, acceptance `a` and closing `c` (each with day, hh, mm), `due` on closing, `dl` the
@@ -60,7 +62,7 @@ do
       local o = { status = case.status }
       local acc, close = case.accepted, case.closing
       if not acc then return o end
-      o.s, o.a = acc.s, { day = acc.day, hh = acc.hh, mm = acc.mm }
+      o.s, o.a, o.item = acc.s, { day = acc.day, hh = acc.hh, mm = acc.mm }, acc.item
       if close then
         o.c = { how = case.status, day = close.day, hh = close.hh, mm = close.mm, due = case.due }
       elseif case.status == 'open' then
@@ -76,6 +78,8 @@ do
       local scopes = split(o.s)
       bump(scopes, o.a, C.accepted, sign, true)
       bump(scopes, o.a, C.casesNet, sign, false)
+      -- an outcome stored before cases were counted by item has none: nothing by item to take back
+      if o.item then bump(scopes, o.a, C.acceptedOfItem .. o.item, sign, false) end
       local c = o.c
       if not c then
         gauge(scopes, C.openCases, sign)
@@ -86,6 +90,7 @@ do
         bump(scopes, c, C.casesNet, -sign, false)
       else
         bump(scopes, c, C.returned, sign, false)
+        if o.item then bump(scopes, c, C.returnedOfItem .. o.item, sign, false) end
         bump(scopes, c, C.casesNet, -sign, false)
       end
       -- open and not suspended: in the scopes' open-case sets by deadline (the overdue-now figure)
@@ -123,6 +128,9 @@ do
       -- readable without decoding, for whoever looks at a case in Redis
       put(s, 'status', new.status)
       if new.due then put(s, 'due', new.due) end
+      -- the item of the first acceptance, for the ratings that name the case (visit-join.lua)
+      if new.item then put(s, 'item', new.item) end
+      if r.t == 'case.accepted' then join.caseAccepted(r, new.item or r.e.item, new.a ~= nil and old.a == nil) end
       if new.c or not new.a then s.ttl = ENDED_CASE_TTL_S elseif not old.a then s.ttl = false end
       for _, sc in ipairs(r.scopes) do touch(sc) end
     end

@@ -5,6 +5,7 @@
 -- { ticket = the ticket handlers by type, applyTicket(r), other = the other handlers by type }.
 --#include batch-writes.lua
 --#include record-check.lua
+--#include visit-join.lua
 local EventHandlers = {}
 do
   local split, refuse, EXACT_MAX = BatchWrites.split, RecordCheck.refuse, BatchWrites.EXACT_MAX
@@ -16,11 +17,15 @@ do
 
   function EventHandlers.new(P, batch)
     local bump, put, drop, stateOf, push, visit, add, keysOf, pending = batch.bump, batch.put, batch.drop, batch.stateOf, batch.push, batch.visit, batch.add, batch.keysOf, batch.pending
+    local join = VisitJoin.new(P, batch)
 
     -- Tickets -----------------------------------------------------------------------------------
-    local function recordWait(scopes, r, seconds)
+    -- s: the ticket's hash, which keeps the visit's wait for the join (visit-join.lua)
+    local function recordWait(scopes, r, seconds, s)
       if seconds < 0 then seconds = 0 end
-      bump(scopes, r, C.waitSumSec, math.floor(seconds + 0.5), false)
+      local whole = math.floor(seconds + 0.5)
+      put(s, 'jw', tostring((tonumber(s.cur.jw) or 0) + whole)); put(s, 'jwS', table.concat(scopes, ',')); put(s, 'jwD', tostring(r.day))
+      bump(scopes, r, C.waitSumSec, whole, false)
       bump(scopes, r, C.waitCount, 1, false)
       bump(scopes, r, C.waitMinute .. math.min(math.floor(seconds / COUNTING.WAIT_BUCKET_SEC), WAIT_BUCKETS), 1, false)
     end
@@ -36,7 +41,7 @@ do
       put(s, 'issuedAt', r.ms); put(s, 'queueScopes', table.concat(r.scopes, ',')); put(s, 'dept', r.e.dept)
       bump(r.scopes, r, C.issued, 1, true)
       if st.calledAt then
-        recordWait(split(st.callScopes), r, (tonumber(st.calledAt) - r.ms) / 1000)
+        recordWait(split(st.callScopes), r, (tonumber(st.calledAt) - r.ms) / 1000, s)
       else
         bump(r.scopes, r, C.waiting, 1, false)
       end
@@ -68,7 +73,7 @@ do
       bump(r.scopes, r, C.called, 1, true)
       if st.issuedAt then
         bump(split(st.queueScopes), r, C.waiting, -1, false)
-        recordWait(r.scopes, r, (r.ms - tonumber(st.issuedAt)) / 1000)
+        recordWait(r.scopes, r, (r.ms - tonumber(st.issuedAt)) / 1000, s)
       end
     end
     ticketHandlers['ticket.started'] = function(r, s, st)
@@ -104,6 +109,7 @@ do
     local function applyTicketEvent(r)
       local s = stateOf(P .. 't:' .. r.e.center .. ':' .. r.day .. ':' .. r.e.ticket)
       ticketHandlers[r.t](r, s, s.cur)
+      join.ticketChanged(s)
       s.ttl = TICKET_TTL_S
     end
 
@@ -124,6 +130,7 @@ do
       bump(r.scopes, r, RATED[r.e.score], 1, false)
       bump(r.scopes, r, C.ratings, 1, true)
       if r.e.score <= COUNTING.BAD_RATING_MAX_SCORE then bump(r.scopes, r, C.badRatings, 1, true) end
+      join.rating(r)
     end
     handlers['complaint.filed'] = function(r) bump(r.scopes, r, C.complaintsFiled, 1, false) end
     handlers['complaint.closed'] = function(r) bump(r.scopes, r, C.complaintsClosed, 1, false) end

@@ -41,6 +41,12 @@ do
   -- (written out, with `type` and `floor` local, rather than calling isInt and isText for every
   -- field: this runs for every event, and was a tenth of the append script's time before)
   local type, floor = type, math.floor
+  -- an optional field a key is built from (the join key, visit-join.lua): absent, or text
+  local function optionalText(e, field)
+    local v = e[field]
+    if v ~= nil and (type(v) ~= 'string' or v == '') then refuse(field, 'must be text') end
+    return v ~= nil
+  end
   function RecordCheck.check(r)
     if type(r) ~= 'table' then refuse('(event)', 'not a record of an event (server/ingest/enrich-event.ts)') end
     local e, scopes, t = r.e, r.scopes, r.t
@@ -69,8 +75,15 @@ do
       if not isInt(r.fen, 0, MAX_FEN) then refuse('amount', 'must be whole fen from 0 to ' .. MAX_FEN) end
     elseif t == 'case.accepted' then
       if not isInt(e.promisedDays, 0, 365) then refuse('promisedDays', 'must be a whole number from 0 to 365') end
+      optionalText(e, 'ticket')
     elseif t == 'rating.submitted' then
       if not isInt(e.score, 1, 5) then refuse('score', 'must be 1 to 5') end
+      local joins = optionalText(e, 'ticket')
+      if optionalText(e, 'case') then joins = true end
+      if joins then
+        if type(e.id) ~= 'string' or e.id == '' then refuse('id', 'must be text') end
+        if type(e.center) ~= 'string' or e.center == '' then refuse('center', 'must be text') end
+      end
     elseif t == 'window.status' and e.staff ~= nil and type(e.staff) ~= 'string' then
       refuse('staff', 'must be text')
     end

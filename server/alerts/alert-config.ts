@@ -23,6 +23,12 @@ const thresholdsSchema = z.object({
   sourceSilentMinutes: minutes,
   /** An alert not acknowledged in this time goes one level up. */
   escalateMinutes: minutes,
+  /** The capacity rule (增开窗口建议, docs/alerts.md#capacity): on unless false. Optional: sections stored before it stay valid. */
+  capacityAlerts: z.boolean().optional(),
+  /** The expected wait that raises it; absent: the department's `ticketWaitMinutes`. */
+  capacityWaitMinutes: minutes.optional(),
+  /** It clears when the expected wait falls this many percent under the threshold (or nobody waits); absent: 20. */
+  capacityHysteresisPercent: z.number().min(0).max(90).optional(),
 });
 export type Thresholds = z.infer<typeof thresholdsSchema>;
 
@@ -55,6 +61,24 @@ export function alertsCatalogIssues(cfg: AlertsSection, departments: { has(code:
 export interface OfficePeriod {
   from: number;
   to: number;
+}
+
+/** The capacity rule's settings of a department, defaults applied. */
+export interface CapacitySettings {
+  enabled: boolean;
+  waitMinutes: number;
+  /** A fraction in [0, 0.9]: it clears under waitMinutes × (1 − hysteresis). */
+  hysteresis: number;
+}
+
+export const DEFAULT_CAPACITY_HYSTERESIS_PERCENT = 20;
+
+export function capacitySettings(t: Thresholds): CapacitySettings {
+  return {
+    enabled: t.capacityAlerts !== false,
+    waitMinutes: t.capacityWaitMinutes ?? t.ticketWaitMinutes,
+    hysteresis: (t.capacityHysteresisPercent ?? DEFAULT_CAPACITY_HYSTERESIS_PERCENT) / 100,
+  };
 }
 
 export interface AlertConfig {

@@ -20,10 +20,22 @@ import { parseScriptResult, type AlertRedis, type ScriptResult } from './alert-s
 import { opsOfEvent, type AlertOp, type RuleContext, type TimerPayload } from './event-ops.ts';
 import { sourceSilenceOps } from './source-silence.ts';
 import { screenSilenceOps } from './screen-silence.ts';
+import { capacityOps } from './capacity.ts';
 import { decideTimer } from './timer-decision.ts';
 import { readWatermarks, watermarkField, type WatermarkView } from './watermarks.ts';
 
 type StreamEntry = [id: string, fields: string[]];
+
+/** The events that tell a queue's state (tickets, windows): their sources are the capacity rule's. */
+const QUEUE_EVENTS: ReadonlySet<YgEvent['type']> = new Set<YgEvent['type']>([
+  'ticket.issued',
+  'ticket.called',
+  'ticket.transferred',
+  'ticket.noshow',
+  'ticket.started',
+  'ticket.finished',
+  'window.status',
+]);
 
 export interface AlertEngineOptions {
   redis: AlertRedis;
@@ -46,6 +58,8 @@ export interface AlertEngineOptions {
   /** @default 1000 */
   blockMs?: number;
   consumerName?: string;
+  /** How often (hub clock) the capacity rule looks at the queues. @default 15000 */
+  capacityEveryMs?: number;
 }
 
 export interface AlertEngine {
@@ -69,7 +83,11 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
   const claimEveryMs = opts.claimEveryMs ?? 5_000;
   const blockMs = opts.blockMs ?? 1_000;
   const consumer = opts.consumerName ?? `${os.hostname()}-${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
+  const capacityEveryMs = opts.capacityEveryMs ?? 15_000;
   const stats = { applied: 0, fired: 0 };
+  /** `<center>|<source>` of queue reports this process has recorded in alertsQueueSources already. */
+  const queueSources = new Set<string>();
+  let lastCapacity = Number.NEGATIVE_INFINITY;
   let running = false;
   let loop: Promise<void> | null = null;
   let ticker: NodeJS.Timeout | null = null;
@@ -83,12 +101,14 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
     if (entries.length === 0) return;
     // per center and source, the batch's latest event time and when the hub took the latest entry: the watermarks (watermarks.ts)
     const marks = new Map<string, [at: number, taken: number]>();
+    const queueFields = new Set<string>();
     const records = entries.map(([sid, fields]) => {
       let ops: AlertOp[] = [];
       try {
         const event = eventOfEntry(fields);
         ops = opsOfEvent(event, rules);
         const field = watermarkField(event.center, event.source);
+        if (QUEUE_EVENTS.has(event.type)) queueFields.add(field);
         const ms = Date.parse(event.at);
         const taken = takenAt(fields) ?? now();
         const mark = marks.get(field);
@@ -99,6 +119,12 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
       }
       return JSON.stringify(ops.length > 0 ? { sid, ops } : { sid });
     });
+    // the sources that report queues: the capacity rule waits for their watermarks (capacity.ts); written once per process
+    const fresh = [...queueFields].filter((f) => !queueSources.has(f));
+    if (fresh.length > 0) {
+      await redis.hset(keys.alertsQueueSources, Object.fromEntries(fresh.map((f) => [f, now()])));
+      for (const f of fresh) queueSources.add(f);
+    }
     const result = parseScriptResult(
       await redis.ygAlertApply(
         keys.alertStream,
@@ -207,6 +233,12 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
     const marks = await readWatermarks(redis, keys, now());
     await marks.release();
     await fireDue(marks);
+    const t = now();
+    // the queues change by the minute: a look every capacityEveryMs (a clock moved back looks again)
+    if (t - lastCapacity >= capacityEveryMs || t < lastCapacity) {
+      lastCapacity = t;
+      await runOps(await capacityOps(redis, keys, rules, t, marks));
+    }
   }
 
   // Ticks of one process run one after another (a caller's tick starts after the running one,

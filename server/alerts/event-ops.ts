@@ -4,7 +4,7 @@
  * Pure (thresholds, calendar and catalog come in), so the rules are read in one place.
  */
 import type { Scope } from '../../common/catalog.ts';
-import type { AlertRule, Severity } from '../../common/alerts.ts';
+import type { AlertRule, CapacityDetail, Severity } from '../../common/alerts.ts';
 import { addWorkingDays } from '../../common/calendar.ts';
 import type { YgEvent } from '../../common/events.ts';
 import { isBadRating } from '../../common/figures.ts';
@@ -34,6 +34,8 @@ export interface AlertSpec {
   escalateAfterMs: number;
   /** Close by itself at this time (tickets end with their day). */
   expireAt?: number;
+  /** The queue's figures (rule `capacity`, server/alerts/capacity.ts). */
+  capacity?: CapacityDetail;
 }
 
 export type TimerPayload =
@@ -49,13 +51,25 @@ export type TimerPayload =
   | { kind: 'expire'; alert: string; reason?: 'day-ended' | 'expired' }
   | { kind: 'overdue'; alert: string };
 
-export type CloseReason = 'ticket-called' | 'ticket-noshow' | 'ticket-transferred' | 'service-finished' | 'window-reopened' | 'source-heard' | 'screen-heard';
+export type CloseReason =
+  | 'ticket-called'
+  | 'ticket-noshow'
+  | 'ticket-transferred'
+  | 'service-finished'
+  | 'window-reopened'
+  | 'source-heard'
+  | 'screen-heard'
+  | 'queue-drained'
+  | 'wait-under-threshold'
+  | 'rule-disabled';
 
 export type AlertOp =
   | { op: 'arm'; timer: string; at: number; payload: TimerPayload; ifAbsent?: boolean }
   | { op: 'disarm'; timer: string }
   | { op: 'close'; subject: string; reason: CloseReason }
   | { op: 'open'; spec: AlertSpec }
+  /** New figures for the unresolved capacity alert of a subject (server/alerts/capacity.ts). */
+  | { op: 'capacity'; subject: string; capacity: CapacityDetail }
   /** An event of a case (`id` the event's, `ms` and `day` its `at`): the engine derives the case again from all of them. */
   | {
       op: 'case';

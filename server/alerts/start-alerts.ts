@@ -18,7 +18,9 @@ import { withAlertScripts } from './alert-scripts.ts';
 import { createAlertStore, type AlertStore } from './alert-store.ts';
 import { attachAlertsNamespace } from './alerts-namespace.ts';
 
-export type AlertEngineTuning = Partial<Pick<AlertEngineOptions, 'tickMs' | 'batchSize' | 'claimIdleMs' | 'claimEveryMs' | 'blockMs' | 'consumerName'>>;
+export type AlertEngineTuning = Partial<
+  Pick<AlertEngineOptions, 'tickMs' | 'batchSize' | 'claimIdleMs' | 'claimEveryMs' | 'blockMs' | 'consumerName' | 'capacityEveryMs'>
+>;
 
 export interface AlertsDeps {
   /** The thresholds and office hours; the hub hands a live one (the `alerts` section, read at each use). */

@@ -10,10 +10,36 @@ export interface ArchivedEntry {
   sid: string;
   /** The stream entry's `r`, parsed: the event under `e` with its enrichment (day, hour, scopes …). */
   record: StreamRecord;
+  /**
+   * The record's JSON text exactly as archived, when the source has it: a consumer that hands the
+   * record on as JSON (to the replay Lua) takes this rather than serialising `record` again. A source
+   * that has it may parse `record` only when it is first read.
+   */
+  json?: string;
 }
 
-/** What reads archived events: entries in stream order (ascending `sid`) whose event day is in the range. */
+/**
+ * Which entries to read: the event days (day indexes, common/time.ts `dayIndexOf`, inclusive) and,
+ * optionally, a window of event time. With `untilMs` only entries with `record.ms <= untilMs` are
+ * yielded, with `afterMs` only those with `record.ms > afterMs`; every entry of the days inside the
+ * window is yielded, whichever segment it arrived in (a late event in a later segment too). The
+ * bound lets the archive skip sealed segments unopened (their manifest says the event times they
+ * hold): the first frame of a replayed day reads its first hour, not the whole day.
+ */
+export interface EntryRange {
+  fromDay: number;
+  toDay: number;
+  /** Only entries whose event time is after this (exclusive, epoch ms). */
+  afterMs?: number;
+  /** Only entries whose event time is at or before this (inclusive, epoch ms). */
+  untilMs?: number;
+}
+
+/** Whether an event time is inside the range's window (the days are checked apart). */
+export const inTimeWindow = (range: EntryRange, ms: number): boolean =>
+  (range.untilMs === undefined || ms <= range.untilMs) && (range.afterMs === undefined || ms > range.afterMs);
+
+/** What reads archived events: entries in stream order (ascending `sid`) whose event day (and time, when bounded) is in the range. */
 export interface ArchiveSource {
-  /** Days are day indexes (common/time.ts `dayIndexOf`), inclusive. */
-  entries(range: { fromDay: number; toDay: number }): AsyncIterable<ArchivedEntry>;
+  entries(range: EntryRange): AsyncIterable<ArchivedEntry>;
 }

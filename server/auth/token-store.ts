@@ -11,7 +11,7 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { TokenInfo } from '../../common/auth.ts';
-import { isScope, type Scope } from '../../common/catalog.ts';
+import { isWallScope, type Scope } from '../../common/catalog.ts';
 import { makeScope, ScopeInputError, type IngestScope, type IngestScopeSpec } from '../../common/ingest-scope.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
@@ -217,7 +217,9 @@ export function createTokenStore(opts: {
     }
   };
   const checkScreenScope = (scope: string | null) => {
-    if (scope !== null && !isScope(scope)) throw new TokenInputError(`"${scope}" is not a scope (city, center:<code>, dept:<code>, window:<code>)`, 'scope');
+    // a wall never shows a person's figures: no screen token for a staff scope
+    if (scope !== null && !isWallScope(scope))
+      throw new TokenInputError(`"${scope}" is not a scope (city, center:<code>, dept:<code>, window:<code>)`, 'scope');
   };
   const millis = (v: string | undefined): number | null => (v && Number.isFinite(Number(v)) ? Number(v) : null);
 

@@ -3,11 +3,19 @@ import type { Scope } from '../../common/catalog.ts';
 import { ConfigError, type HubConfig } from '../config/env.ts';
 import type { CatalogIndex } from './load-catalog.ts';
 
-/** Whether `inner` is `outer` or lies inside it (window ⊂ department ⊂ center ⊂ city). */
+/**
+ * Whether `inner` is `outer` or lies inside it (window ⊂ department ⊂ center ⊂ city; a member of
+ * staff ⊂ their department). Who may read a staff scope is `mayRead`'s (server/identity/principal.ts).
+ */
 export function scopeContains(outer: Scope, inner: Scope, catalog: CatalogIndex): boolean {
   if (outer === inner || outer === 'city') return true;
   const [outerKind, outerCode] = splitScope(outer);
   const [innerKind, innerCode] = splitScope(inner);
+  if (innerKind === 'staff') {
+    const dept = staffDept(innerCode, catalog);
+    if (dept === undefined) return false;
+    return (outerKind === 'dept' && dept === outerCode) || (outerKind === 'center' && catalog.departments.get(dept)?.center === outerCode);
+  }
   if (innerKind === 'dept') return outerKind === 'center' && catalog.departments.get(innerCode)?.center === outerCode;
   if (innerKind === 'window') {
     const w = catalog.windows.get(innerCode);
@@ -17,10 +25,20 @@ export function scopeContains(outer: Scope, inner: Scope, catalog: CatalogIndex)
   return false;
 }
 
-/** Whether the scope names something in the catalog (unknown scopes would only create empty rooms). */
+/** The department of a member of staff of the catalog; undefined for one it does not have. */
+export function staffDept(code: string, catalog: CatalogIndex): string | undefined {
+  return catalog.catalog.staff.find((s) => s.code === code)?.dept;
+}
+
+/**
+ * Whether the scope names something in the catalog (unknown scopes would only create empty rooms).
+ * A member of staff is not a place a wall, a room of /live or the snapshot serves: their figures are
+ * read through the staff API alone (server/read/staff-routes.ts), so a staff scope is no scope here.
+ */
 export function scopeExists(scope: Scope, catalog: CatalogIndex): boolean {
   if (scope === 'city') return true;
   const [kind, code] = splitScope(scope);
+  if (kind === 'staff') return false;
   if (kind === 'center') return catalog.centers.has(code);
   if (kind === 'dept') return catalog.departments.has(code);
   return catalog.windows.has(code);

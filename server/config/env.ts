@@ -6,7 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy.ts';
 import { makeScope, ScopeInputError, splitTokenSpec, type IngestScope } from '../../common/ingest-scope.ts';
-import { isScope, type Scope } from '../../common/catalog.ts';
+import { isWallScope, type Scope } from '../../common/catalog.ts';
 import { DAY_MS } from '../../common/time.ts';
 
 export class ConfigError extends Error {
@@ -122,6 +122,12 @@ const envSchema = z.object({
   LIVE_TICK_MS: z.coerce.number().int().min(20).max(10_000).default(250),
   LIVE_REFRESH_MS: z.coerce.number().int().min(1000).max(600_000).default(5000),
   LIVE_TRANSPORTS: z.enum(['websocket', 'websocket,polling']).default('websocket'),
+  /** The event archive (docs/archive.md): every accepted event kept in files under ARCHIVE_DIR. */
+  ARCHIVE: z.enum(['on', 'off']).default('on'),
+  /** Default DATA_DIR/archive; every hub with ARCHIVE=on must see the same folder. */
+  ARCHIVE_DIR: z.string().optional(),
+  /** Arrival days of archive kept; older ones are deleted daily. */
+  ARCHIVE_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
   /** Scheduled 日报/月报 (docs/reports.md): on every hub (a lock per run makes each once), or off. */
   REPORT_SCHEDULE: z.enum(['on', 'off']).default('on'),
   /** Asia/Shanghai time of the day's 日报, and of the previous month's 月报 on the 1st. */
@@ -194,6 +200,8 @@ export interface HubConfig {
   live: { tickMs: number; refreshMs: number; transports: ('websocket' | 'polling')[]; allowedOrigins: string[] };
   /** Which proxies may name the client address (Express `trust proxy`): lockouts and the audit use it. */
   trustProxy: TrustProxy;
+  /** The event archive (docs/archive.md): null when ARCHIVE=off. */
+  archive: { dir: string; keepDays: number } | null;
   /** Scheduled reports (docs/reports.md): null when REPORT_SCHEDULE=off; times as minutes of the day. */
   reports: { dailyAtMinute: number; monthlyAtMinute: number } | null;
 }
@@ -220,7 +228,7 @@ function screenTokensOf(pairs: Map<string, string>): HubConfig['screenTokens'] {
     const scope = colon < 0 ? null : value.slice(colon + 1);
     if (token.length < 8)
       throw new ConfigError(`SCREEN_TOKENS: the token of screen "${name}" is shorter than 8 characters; use a long random string without ":" or ","`);
-    if (scope !== null && !isScope(scope))
+    if (scope !== null && !isWallScope(scope))
       throw new ConfigError(`SCREEN_TOKENS: "${scope}" (screen "${name}") is not a scope; use city, center:<code>, dept:<code> or window:<code>`);
     const other = nameOfToken.get(token);
     if (other !== undefined) throw new ConfigError(`SCREEN_TOKENS: screen "${name}" reuses the token of screen "${other}"; give each screen its own`);
@@ -295,6 +303,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         .filter(Boolean),
     },
     trustProxy: e.TRUST_PROXY,
+    archive: e.ARCHIVE === 'on' ? { dir: path.resolve(cwd, e.ARCHIVE_DIR ?? path.join(dataDir, 'archive')), keepDays: e.ARCHIVE_DAYS } : null,
     reports: e.REPORT_SCHEDULE === 'on' ? { dailyAtMinute: e.REPORT_DAILY_AT, monthlyAtMinute: e.REPORT_MONTHLY_AT } : null,
   };
 }

@@ -8,6 +8,7 @@ import type { TrustProxy } from '../config/trust-proxy.ts';
 import { HttpError } from './http-error.ts';
 import { asDomainError, Conflict, DomainError, Forbidden, InputError, NotFound, TooManyAttempts, Unauthenticated, Unavailable } from '../domain-errors.ts';
 import { sameOriginGuard } from './same-origin-guard.ts';
+import { compressAnswers } from './compress-answers.ts';
 
 export const MAX_BODY = '1mb';
 
@@ -54,6 +55,8 @@ export function createApp(routes: AppRoutes, log: Logger, opts: AppOptions = { a
   // before the body is parsed: a cross-site write is refused unread
   app.use(sameOriginGuard(opts.allowedOrigins));
   app.use(jsonBody);
+  // JSON answers above ~1 KB compressed; the machine routes above answer before it (compress-answers.ts)
+  app.use(compressAnswers());
   for (const r of routes.browser) app.use(r);
   app.use('/api', (_req, _res, next) => next(new HttpError(404, 'no such API route; see docs/api.md')));
 

@@ -5,7 +5,7 @@
  * (identity.ts) turns a request's or a handshake's credentials into one.
  */
 import type { SessionUser } from '../../common/auth.ts';
-import type { Scope } from '../../common/catalog.ts';
+import { isStaffScope, type Scope } from '../../common/catalog.ts';
 import type { IngestScope } from '../../common/ingest-scope.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
 import { scopeContains } from '../catalog/scopes.ts';
@@ -44,6 +44,8 @@ export const ANONYMOUS: AnonymousPrincipal = { kind: 'anonymous' };
  * see their scope and below, supervisors their departments, leaders and admins everything.
  */
 export function mayRead(principal: Principal, scope: Scope, catalog: CatalogIndex): boolean {
+  // a person's figures: signed-in supervisors of their department and leaders, never a wall
+  if (isStaffScope(scope) && principal.kind !== 'user') return false;
   switch (principal.kind) {
     case 'anonymous':
       return true;

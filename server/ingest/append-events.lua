@@ -181,5 +181,5 @@ for i = 1, #stream, 2 do
   if stream[i] == 'entries-added' then entriesAdded = stream[i + 1] end
 end
 redis.call('XGROUP', 'SETID', KEYS[1], group, lastId, 'ENTRIESREAD', entriesAdded)
-AggregateEvents.trimLog(KEYS[1], lastId, retentionMs)
+AggregateEvents.trimLog(KEYS[1], lastId, retentionMs, prefix .. 'archive:cursor')
 return { result, touchedList, 1, refusals }

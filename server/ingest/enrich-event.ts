@@ -70,13 +70,16 @@ function monthOfDay(day: number): string {
 export function scopesOf(event: YgEvent, catalog: CatalogIndex): Scope[] {
   switch (event.type) {
     case 'ticket.called':
+    case 'ticket.transferred':
+      return windowScopes(event.window, event.center, catalog);
+    // served by a member of staff: counted in their scope too (the staff scope, docs/metrics.md)
     case 'ticket.started':
     case 'ticket.finished':
     case 'ticket.noshow':
-    case 'ticket.transferred':
-      return windowScopes(event.window, event.center, catalog);
-    case 'window.status':
+      return withStaff(windowScopes(event.window, event.center, catalog), event.staff, catalog);
     case 'rating.submitted':
+      return withStaff(windowScopes(event.window, event.center, catalog, event.dept), event.staff, catalog);
+    case 'window.status':
       return windowScopes(event.window, event.center, catalog, event.dept);
     case 'case.accepted':
       return event.window ? windowScopes(event.window, event.center, catalog, event.dept) : [`dept:${event.dept}`, `center:${event.center}`, 'city'];
@@ -98,6 +101,12 @@ export function scopesOf(event: YgEvent, catalog: CatalogIndex): Scope[] {
     case 'case.returned':
       return [`center:${event.center}`, 'city'];
   }
+}
+
+/** A staff member of the catalog adds `staff:<code>` after the place's scopes; an unknown one adds nothing. */
+function withStaff(scopes: Scope[], staff: string | undefined, catalog: CatalogIndex): Scope[] {
+  if (staff !== undefined && catalog.staffNames.has(staff)) scopes.push(`staff:${staff}`);
+  return scopes;
 }
 
 // A plain function rather than a closure made per event: scopesOf runs for every event ingested.

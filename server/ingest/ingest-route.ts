@@ -48,8 +48,8 @@ export interface IngestDeps {
   alertEventTypes: ReadonlySet<string>;
   /** Told each source that authenticated (the token's "last used", kept by server/auth/token-store.ts). */
   onAuthenticated?: (source: string) => void;
-  /** Told the scopes of a batch the append script applied. */
-  onApplied?: (scopes: Set<Scope>, applied: number) => void;
+  /** Told the scopes of a batch the append script applied, and whether it held a call (the walls show a call at once: docs/realtime.md). */
+  onApplied?: (scopes: Set<Scope>, applied: number, call: boolean) => void;
   log: Logger;
 }
 
@@ -89,7 +89,9 @@ export function ingestRouter(deps: IngestDeps): Router {
       );
     }
     if (appended.faults) deps.log.error({ faults: appended.faults }, 'the append script failed on events; they were refused, the rest of the batch taken');
-    if (appended.appliedScopes) deps.onApplied?.(new Set(appended.appliedScopes), appended.accepted);
+    // a batch with a call goes to the walls at once (server/realtime/live-rooms.ts)
+    const call = valid.some((v) => v.event.type === 'ticket.called');
+    if (appended.appliedScopes) deps.onApplied?.(new Set(appended.appliedScopes), appended.accepted, call);
     // refused by the append script (checked before its first write): not taken, listed like the rest
     const refused = appended.refused.length > 0 ? [...rejected, ...appended.refused].sort((a, b) => a.index - b.index) : rejected;
     try {

@@ -5,6 +5,7 @@
  */
 import { alertRuleShortName, type Alert, type AlertRule } from '../../common/alerts.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
+import { capacityLine } from '../../common/capacity-text.ts';
 
 export interface NotifyMessage {
   alertId: string;
@@ -53,6 +54,8 @@ function whatHappened(a: Alert): string {
       return `数据源 ${a.source ?? ''} 已停止上报`;
     case 'screen-offline':
       return `屏幕 ${a.subject.replace(/^screen:/, '')} 已超过 5 分钟未上报，请检查播放电脑`;
+    case 'capacity':
+      return a.capacity ? capacityLine(a.capacity) : '排队等候时间将超过阈值，建议增开窗口';
   }
 }
 
@@ -68,7 +71,8 @@ export function alertLink(publicUrl: string, alertId: string): string {
 }
 
 export function messageOf(a: Alert, level: number, levelName: string, catalog: CatalogIndex, publicUrl: string): NotifyMessage {
-  const card = a.severity === 'red' ? '红牌' : '黄牌';
+  // a capacity prompt is advice, not a card
+  const card = a.rule === 'capacity' ? '提示' : a.severity === 'red' ? '红牌' : '黄牌';
   const place = placeOf(a, catalog);
   const raised = level > 1 ? `（超时未确认，已升级至${levelName}）` : '';
   return {

@@ -49,7 +49,7 @@ export function createMetrics() {
 export type HubMetrics = ReturnType<typeof createMetrics>;
 
 export interface LiveStatsSource {
-  stats(): { sockets: number; rooms: number; deltas: number; snapshots: number };
+  stats(): { sockets: number; rooms: number; deltas: number; snapshots: number; leadingFlushes: number; callFlushes: number; mergedFlushes: number };
 }
 
 /** Realtime figures, read when Prometheus scrapes. */
@@ -85,6 +85,18 @@ export function registerLiveMetrics(metrics: HubMetrics, live: LiveStatsSource):
     registers,
     collect() {
       this.set(live.stats().snapshots);
+    },
+  });
+  new Gauge({
+    name: 'yg_live_flushes',
+    help: 'Room flushes that sent something since start, by when: quiet (at once after a quiet tick), call (a call at once in a busy room), merged (a busy room at its tick); docs/realtime.md',
+    labelNames: ['when'],
+    registers,
+    collect() {
+      const s = live.stats();
+      this.set({ when: 'quiet' }, s.leadingFlushes);
+      this.set({ when: 'call' }, s.callFlushes);
+      this.set({ when: 'merged' }, s.mergedFlushes);
     },
   });
 }

@@ -6,12 +6,19 @@ import type { RedisKeys } from '../redis/keys.ts';
 import { checkHealth, healthHttpStatus } from './health.ts';
 import type { HubMetrics } from './metrics.ts';
 
-export function opsRouter(deps: { redis: RedisClient; keys: RedisKeys; metrics: HubMetrics }): Router {
+export function opsRouter(deps: {
+  redis: RedisClient;
+  keys: RedisKeys;
+  metrics: HubMetrics;
+  /** How far the event archive is behind (null: off); a failure to read it is reported as null too. */
+  archiveStatus?: () => Promise<unknown>;
+}): Router {
   const router = apiRouter();
   router.get('/healthz', async (_req, res) => {
     const health = await checkHealth(deps.redis, deps.keys, deps.metrics);
+    const archive = health.redis.reachable && deps.archiveStatus ? await deps.archiveStatus().catch(() => null) : null;
     // 503 whenever Redis cannot take events (unreachable, refusing writes, disk or memory full)
-    res.status(healthHttpStatus(health)).json(health);
+    res.status(healthHttpStatus(health)).json({ ...health, archive });
   });
   router.get('/metrics', async (_req, res) => {
     await checkHealth(deps.redis, deps.keys, deps.metrics);

@@ -18,21 +18,28 @@ import {
   alertListQuery,
   auditQuery,
   cockpitDayQuery,
+  cockpitOverviewQuery,
   dailyReportQuery,
   deadLettersQuery,
+  eventsExportQuery,
   keptReportId,
   keptReportQuery,
   monthlyReportQuery,
   periodQuery,
   reportListQuery,
   reviewFollowUpsQuery,
+  scopeQuery,
   exportQuery,
+  forecastQuery,
   INTERVALS,
   pathName,
   rankingsQuery,
   seriesQuery,
   screenPlaylistQuery,
   snapshotQuery,
+  deptStaffFiguresQuery,
+  staffFiguresQuery,
+  visitFiguresQuery,
 } from '../../common/api-queries.ts';
 import { PLAYLIST_PERIODS, playlistItemSchema, playlistsSectionSchema, type ScreenPlaylistAnswer } from '../../common/playlists.ts';
 import { ALERT_CONFLICT_CODES, ALERT_RULES, ALERT_STATES, MAX_ALERT_LEVEL, type Alert } from '../../common/alerts.ts';
@@ -173,6 +180,20 @@ const alertSchema = z
     score: z.number().int().optional(),
     since: z.number(),
     dueAt: z.number().optional(),
+    capacity: z
+      .object({
+        at: z.number(),
+        waiting: z.number().int(),
+        openWindows: z.number().int(),
+        closedWindows: z.number().int(),
+        serviceMinutes: z.number(),
+        arrivalsPerHour: z.number(),
+        expectedWaitMinutes: z.number().nullable().meta({ description: 'null: the arrivals outrun the open windows, the wait only grows.' }),
+        thresholdMinutes: z.number(),
+        windowsToOpen: z.number().int(),
+      })
+      .optional()
+      .meta({ description: 'Rule capacity (增开窗口建议): the queue and the advice as of the last change (docs/alerts.md#capacity).' }),
     openedAt: z.number(),
     updatedAt: z.number(),
     scopes: z.array(scopeValue),
@@ -227,6 +248,10 @@ const health = z.object({
   }),
   consumer: z.object({ lag: z.number().nullable(), pending: z.number().nullable() }),
   deadLetters: z.number().nullable(),
+  archive: z.object({ cursor: z.string(), lagSeconds: z.number(), writer: z.string().nullable() }).nullable().meta({
+    description:
+      'The event archive (docs/archive.md): the last archived stream id, the age of the oldest event not archived yet, the hub writing; null while no hub ever archived',
+  }),
 }) satisfies z.ZodType<Health>;
 
 const series = z.object({
@@ -456,23 +481,27 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: 'read',
     summary: 'Reference data: centers, departments, windows, items, staff',
     access: { kind: 'screen', figures: false },
-    answer: { status: 200, description: 'The catalog (config/catalog/)', body: 'Catalog' },
+    query: scopeQuery,
+    description:
+      "Without `scope` (or `scope=city`) the whole catalog; with a center, department or window, all centers and only the departments, windows, items and staff of the center it lies in (a hall's part).",
+    answer: { status: 200, description: 'The catalog (config/catalog/), or one center of it', body: 'Catalog' },
+    errors: [404],
   },
   {
     method: 'get',
     path: '/api/v1/snapshot',
     tag: 'read',
-    summary: 'The figures of a scope for a day',
+    summary: 'The figures of a scope for a day, or at a past instant (`at`: time travel)',
     access: { kind: 'screen', figures: true },
     query: snapshotQuery,
     answer: {
       status: 200,
       description: 'The snapshot',
       body: figures(
-        'Cases, tickets, ratings, portal, trades, fees, complaints and alerts of the scope and day, plus the window grid and recent calls for a center (docs/api.md, common/snapshot.ts).',
+        'Cases, tickets, ratings, portal, trades, fees, complaints and alerts of the scope and day, plus the window grid and recent calls for a center (docs/api.md, common/snapshot.ts). With `at`: as they were at that instant, replayed from the event archive (docs/archive.md, "Time travel").',
       ),
     },
-    errors: [404, 503],
+    errors: [400, 404, 503],
   },
   {
     method: 'get',
@@ -579,6 +608,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
       ],
       ['/api/v1/cockpit/trading', 'Public resource trading', cockpitDayQuery, 'Trading figures (common/cockpit.ts CockpitTrading)'],
       ['/api/v1/cockpit/compare', 'Today against the same time the day before', cockpitDayQuery, 'The comparison (common/cockpit.ts CockpitComparison)'],
+      [
+        '/api/v1/cockpit/overview',
+        "The wall's first screen in one answer",
+        cockpitOverviewQuery,
+        'Snapshot, area snapshot, config, comparison, rankings (4 each), districts, trading, bad-review figures and the seven chart series of the scope and day (common/cockpit.ts CockpitOverview)',
+      ],
     ] as const
   ).map(([path, summary, query, answer, queryText]): ApiRoute => ({
     method: 'get',
@@ -592,6 +627,23 @@ export const API_ROUTES: readonly ApiRoute[] = [
     answer: { status: 200, description: answer, body: figures(answer) },
     errors: query ? [404, 503] : [],
   })),
+  {
+    method: 'get',
+    path: '/api/v1/forecast',
+    tag: 'cockpit',
+    summary: 'The usual day (常日): expected tickets or cases per hour of a date, with a band',
+    access: { kind: 'session', roles: ALERT_USERS },
+    query: forecastQuery,
+    queryText: { metric: 'tickets (default: tickets issued) or cases (cases accepted)' },
+    description:
+      "docs/forecast.md. Learned from the scope's hourly counts of past days of the same kind of day (`basis`). A supervisor reads the scopes of their departments only (403). `date` at most 31 days after today.",
+    answer: {
+      status: 200,
+      description: 'The forecast (common/forecast.ts Forecast)',
+      body: figures('The forecast (common/forecast.ts Forecast): scope, date, metric, points [{t, expected, low, high}] per hour, basis'),
+    },
+    errors: [404, 503],
+  },
   {
     method: 'get',
     path: '/api/v1/cockpit/export',
@@ -825,6 +877,32 @@ export const API_ROUTES: readonly ApiRoute[] = [
     query: deadLettersQuery,
     answer: { status: 200, description: 'The newest dead letters (count, default 100)', body: 'DeadLetters' },
   },
+  {
+    method: 'get',
+    path: '/api/v1/events/export',
+    tag: 'admin',
+    summary: 'The archived events of a range, for auditors (NDJSON or CSV, streamed)',
+    description:
+      'Events whose `at` is in [from, to), read from the event archive (docs/archive.md) in the order the hub took them, written as they are read. Every export is recorded in the audit trail (`events.exported`). A damaged archive file is a 503 naming it when found before the first byte; later, the connection is cut (the answer is then incomplete).',
+    access: { kind: 'session', roles: ADMIN },
+    query: eventsExportQuery,
+    queryText: {
+      from: 'required: YYYY-MM-DD (the start of that Asia/Shanghai day) or an ISO 8601 time with its offset; inclusive',
+      to: 'required: YYYY-MM-DD (the end of that day) or an ISO 8601 time with its offset; exclusive; at most 366 days after from',
+      type: 'optional: event types, comma-separated (e.g. rating.submitted,case.completed); default all',
+      format:
+        'ndjson (default: one {sid, received, event} per line) or csv (UTF-8 with BOM, header row: sid, received, then every field of the types asked for)',
+    },
+    answer: {
+      status: 200,
+      description: 'The events, as an attachment (Content-Disposition) named events-<from>-to-<to>.<format>',
+      content: {
+        'application/x-ndjson': { type: 'string', description: 'one JSON object per line: {sid, received, event}' },
+        'text/csv': { type: 'string', description: 'RFC 4180, CRLF, UTF-8 with BOM' },
+      },
+    },
+    errors: [404, 503],
+  },
   // alerts
   {
     method: 'get',
@@ -1030,6 +1108,47 @@ export const API_ROUTES: readonly ApiRoute[] = [
       description: 'Figures and follow-ups',
       body: object({ scope: { type: 'string' }, date: { type: 'string' }, figures: { type: 'object' }, followUps: arrayOf({ type: 'object' }) }),
     },
+  },
+  // the join key and the staff scope (docs/metrics.md, "Visits and their cases", "Staff")
+  {
+    method: 'get',
+    path: '/api/v1/visit-figures',
+    tag: 'read',
+    summary: 'Waits by whether the visit ended in a case, ratings and returns by item',
+    access: { kind: 'session', roles: ALERT_USERS },
+    query: visitFiguresQuery,
+    description:
+      'The figures of `date` in `scope` that join a visit, its case and its rating (common/visit-figures.ts VisitFiguresAnswer): `waits` {endedInCase, notEndedInCase} {count, avgWaitSec}, ' +
+      '`ratingsByItem` [{item, name, ratings, bad, satisfactionRate}], `unjoinedRatings` (未关联), `returnsByItem` [{item, name, accepted, returned, returnRate}]. ' +
+      'Supervisors: a scope of their departments only (403). A screen token is refused 403, whatever its scope.',
+    answer: { status: 200, description: 'The join figures', body: figures('common/visit-figures.ts VisitFiguresAnswer') },
+    errors: [404],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/staff/figures',
+    tag: 'read',
+    summary: "A department's staff table: served, average service time, ratings",
+    access: { kind: 'session', roles: ALERT_USERS },
+    query: deptStaffFiguresQuery,
+    queryText: { dept: 'A department code of the catalog (404 for an unknown one)' },
+    description:
+      'Each member of staff of the department in the catalog, with the figures of `date` (common/visit-figures.ts DeptStaffFiguresAnswer). Supervisors: their departments only (403). Never to a screen token (403).',
+    answer: { status: 200, description: 'The staff table', body: figures('common/visit-figures.ts DeptStaffFiguresAnswer') },
+    errors: [404],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/staff/:id/figures',
+    tag: 'read',
+    summary: "A member of staff's figures (the staff:<id> scope)",
+    access: { kind: 'session', roles: ALERT_USERS },
+    query: staffFiguresQuery,
+    description:
+      '`:id`: a staff code of the catalog (404 otherwise). `served` (tickets finished), `avgServiceSec`, `ratings`, `bad`, `satisfactionRate` of `date` (common/visit-figures.ts StaffFiguresAnswer). ' +
+      "Supervisors of the staff member's department and leaders; never a screen token (403), whatever its scope.",
+    answer: { status: 200, description: "The staff member's figures", body: figures('common/visit-figures.ts StaffFiguresAnswer') },
+    errors: [404],
   },
   // period figures and reports (docs/reports.md)
   {

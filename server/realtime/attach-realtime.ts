@@ -3,6 +3,7 @@
  * docs/realtime.md), the handshake auth shared with other namespaces, and the Redis Streams
  * adapter that carries room broadcasts between hub processes.
  */
+import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
@@ -32,8 +33,8 @@ export interface RealtimeDeps {
   catalog: CatalogIndex;
   log: Logger;
   now: () => number;
-  /** Scopes changed by batches this process applied. */
-  onApplied: (listener: (scopes: Set<Scope>) => void) => () => void;
+  /** Scopes changed by batches this process applied; `call`: the batch held a call. */
+  onApplied: (listener: (scopes: Set<Scope>, call: boolean) => void) => () => void;
   /** Who is asking at a handshake: screen token or session cookie (server/identity/, docs/auth.md). */
   identity: Identity;
 }
@@ -113,6 +114,7 @@ export async function attachRealtime(deps: RealtimeDeps): Promise<Realtime> {
     sendSnapshot: (msg) => live.local.to(roomOf(msg.scope)).emit('snapshot', msg),
     sendDelta: (msg) => live.local.to(roomOf(msg.scope)).emit('delta', msg),
     now,
+    tickMs,
     refreshMs,
     log,
   });
@@ -131,15 +133,15 @@ export async function attachRealtime(deps: RealtimeDeps): Promise<Realtime> {
     }
   };
 
-  // The tick loop: one pass at a time, the next one tickMs after the start of the last.
+  // Housekeeping (refresh, heartbeat, a new day, empty rooms, slow sockets): one pass at a time,
+  // the next one tickMs after the start of the last. Marked rooms are not waiting for it: each
+  // plans its own flush when it is marked (live-rooms.ts).
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let running: Promise<void> | null = null;
-  let lastTickAt = 0;
   let lastSweep = Date.now();
   const loop = async () => {
     const started = Date.now();
-    lastTickAt = started;
     running = rooms.tick().catch((err: Error) => log.error({ err: err.message }, 'live: tick failed'));
     await running;
     running = null;
@@ -154,28 +156,16 @@ export async function attachRealtime(deps: RealtimeDeps): Promise<Realtime> {
     if (!stopped) timer = setTimeout(() => void loop(), Math.max(0, tickMs - (Date.now() - started)));
   };
   timer = setTimeout(() => void loop(), tickMs);
-  // Leading edge: a change after a quiet spell goes out now instead of at the next tick; under
-  // load ticks still start at most once per tickMs, so a room still gets at most one delta per tick.
-  const kick = (): void => {
-    if (stopped || running || Date.now() - lastTickAt < tickMs) return;
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(() => void loop(), 0);
-  };
 
-  const offApplied = deps.onApplied((scopes) => {
-    rooms.markDirty(scopes);
-    kick();
-    publishChanged(deps.redis, keys.changedChannel, scopes).catch((err: Error) => log.debug({ err: err.message }, 'live: could not publish changed scopes'));
+  // Marks this process's own batches; the tag lets it skip its own message on the channel.
+  const hubId = randomBytes(6).toString('hex');
+  const offApplied = deps.onApplied((scopes, call) => {
+    rooms.markDirty(scopes, call);
+    publishChanged(deps.redis, keys.changedChannel, scopes, { hubId, call }).catch((err: Error) =>
+      log.debug({ err: err.message }, 'live: could not publish changed scopes'),
+    );
   });
-  await listenChanged(
-    changedSub,
-    keys.changedChannel,
-    (scopes) => {
-      rooms.markDirty(scopes);
-      kick();
-    },
-    log,
-  );
+  await listenChanged(changedSub, keys.changedChannel, (scopes, call) => rooms.markDirty(scopes, call), log, hubId);
 
   return {
     io,
@@ -186,6 +176,7 @@ export async function attachRealtime(deps: RealtimeDeps): Promise<Realtime> {
       stopped = true;
       if (timer) clearTimeout(timer);
       await running;
+      await rooms.close();
       offApplied();
       // PING answers after the SUBSCRIBEs queued before it (bounded: Redis may be away)
       await Promise.all(adapterDuplicates.map((c) => Promise.race([c.ping().catch(() => undefined), sleep(1000)])));

@@ -1,13 +1,22 @@
 /**
  * The rooms of one hub process: per scope, the latest snapshot, its `seq`, and a dirty mark.
  *
- * A batch applied anywhere marks the rooms of the scopes it touched; a fixed tick re-reads each
- * dirty room that has members once, diffs it against the room's snapshot and sends one delta
- * (`seq + 1`) when anything but `asOf` changed: a burst of 1,000 events becomes at most one delta
- * per room per tick. A slower refresh re-reads every room for the values that move with the
- * clock (open time of a window, open cases passing their deadline) and doubles as a heartbeat:
- * when a room sent nothing for `refreshMs`, the new `asOf` alone is sent. On a new day the room
- * sends a whole snapshot. Rooms without members are dropped after `idleDropMs`.
+ * A batch applied anywhere marks the rooms of the scopes it touched, and each room decides when
+ * to read itself again (its flush): a room that sent no delta for a whole `tickMs` flushes at
+ * once (leading edge, on the next macrotask, together with the other rooms of the same batch);
+ * a busy room merges what comes in until `tickMs` after its last flush (trailing edge), so a
+ * burst of 1,000 events becomes at most one delta per room per tick. A batch that holds a call
+ * (`ticket.called`: the number a window's LED and the hall show, and people in the hall wait
+ * for) flushes a busy room at once too, from a small budget per room (`CALL_BURST` calls at
+ * once, one more every `callRefillMs`): the hall's center room is kept busy all day by portal
+ * hits, and a call must not wait for their tick. A flush reads the room once, diffs it against
+ * the room's snapshot and sends one delta (`seq + 1`) when anything but `asOf` changed.
+ *
+ * A slower refresh re-reads every room for the values that move with the clock (open time of a
+ * window, open cases passing their deadline) and doubles as a heartbeat: when a room sent nothing
+ * for `refreshMs`, the new `asOf` alone is sent. On a new day the room sends a whole snapshot.
+ * Rooms without members are dropped after `idleDropMs`. One read per room at a time: a mark that
+ * arrives during a read is flushed after it, on the same rules.
  */
 import type { Logger } from 'pino';
 import type { Scope } from '../../common/catalog.ts';
@@ -22,11 +31,18 @@ export interface LiveRoomsOptions {
   members: (scope: Scope) => number;
   sendSnapshot: (msg: SnapshotMessage) => void;
   sendDelta: (msg: DeltaMessage) => void;
+  /** The hub's clock: dates, `asOf`, `sentAt`, the refresh (tests move it). */
   now: () => number;
+  /** A busy room sends at most one delta per this interval (`LIVE_TICK_MS`). */
+  tickMs: number;
   /** Re-read interval of a room that nothing marked (clock-driven values, heartbeat). */
   refreshMs: number;
+  /** A busy room gets one more call flushed at once per this interval (at most `CALL_BURST` saved). @default 2 × tickMs */
+  callRefillMs?: number;
   /** @default 30000 */
   idleDropMs?: number;
+  /** Real elapsed time for the flush timing, whatever the hub's clock says. @default performance.now */
+  elapsed?: () => number;
   log: Logger;
 }
 
@@ -41,7 +57,22 @@ interface RoomState {
   seq: number;
   snapshot: Snapshot | null;
   loading: Promise<void> | null;
+  /** Marked since the last read started. */
   dirty: boolean;
+  /** One of the marks since then was a batch with a call. */
+  call: boolean;
+  /** A read of this room is in flight (a flush or a refresh). */
+  reading: boolean;
+  /** The flush planned for this room (elapsed time), or null, and why it comes then. */
+  dueAt: number | null;
+  dueFor: 'quiet' | 'call' | 'merged';
+  timer: ReturnType<typeof setTimeout> | null;
+  /** Elapsed time at the start of the last flush that sent something (or failed): the merge window starts there. */
+  lastFlushAt: number;
+  /** The room's budget of calls flushed at once while busy, as of `callTokensAt` (elapsed time). */
+  callTokens: number;
+  callTokensAt: number;
+  /** The hub's clock at the last read, and at the last message sent (refresh, heartbeat). */
   lastReadAt: number;
   lastSentAt: number;
   emptySince: number | null;
@@ -53,22 +84,57 @@ export interface LiveRoomsStats {
   deltas: number;
   snapshots: number;
   readErrors: number;
+  /** Flushes of a room that had been quiet for a tick: sent at once. */
+  leadingFlushes: number;
+  /** Flushes of a busy room that a call sent at once. */
+  callFlushes: number;
+  /** Flushes of a busy room at the end of its tick: what came in meanwhile, merged. */
+  mergedFlushes: number;
 }
+
+/** Calls a busy room may flush at once in a row (a few windows calling together). */
+export const CALL_BURST = 4;
 
 export class LiveRooms {
   private readonly rooms = new Map<Scope, RoomState>();
   private readonly idleDropMs: number;
-  readonly stats: LiveRoomsStats = { rooms: 0, reads: 0, deltas: 0, snapshots: 0, readErrors: 0 };
+  private readonly callRefillMs: number;
+  private readonly elapsed: () => number;
+  /** Rooms due on the next macrotask: every room a batch marked goes out in the same pass. */
+  private readonly dueNow = new Set<RoomState>();
+  private immediate: ReturnType<typeof setImmediate> | null = null;
+  private readonly flushing = new Set<Promise<void>>();
+  private closed = false;
+  readonly stats: LiveRoomsStats = { rooms: 0, reads: 0, deltas: 0, snapshots: 0, readErrors: 0, leadingFlushes: 0, callFlushes: 0, mergedFlushes: 0 };
 
   constructor(private readonly opts: LiveRoomsOptions) {
     this.idleDropMs = opts.idleDropMs ?? 30_000;
+    this.callRefillMs = opts.callRefillMs ?? 2 * opts.tickMs;
+    this.elapsed = opts.elapsed ?? (() => performance.now());
   }
 
   /** The room with its current snapshot; reads Redis only when this process has none yet. */
   async current(scope: Scope): Promise<Room> {
     let room = this.rooms.get(scope);
     if (!room) {
-      room = { scope, seq: 0, snapshot: null, loading: null, dirty: false, lastReadAt: 0, lastSentAt: 0, emptySince: null };
+      room = {
+        scope,
+        seq: 0,
+        snapshot: null,
+        loading: null,
+        dirty: false,
+        call: false,
+        reading: false,
+        dueAt: null,
+        dueFor: 'quiet',
+        timer: null,
+        lastFlushAt: -Infinity,
+        callTokens: CALL_BURST,
+        callTokensAt: 0,
+        lastReadAt: 0,
+        lastSentAt: 0,
+        emptySince: null,
+      };
       this.rooms.set(scope, room);
       this.stats.rooms = this.rooms.size;
     }
@@ -76,21 +142,33 @@ export class LiveRooms {
       const r = room;
       r.loading ??= this.load(r).finally(() => {
         r.loading = null;
+        // marks that came while loading are newer than nothing the room has sent yet
+        if (r.dirty && this.rooms.get(r.scope) === r) this.plan(r);
       });
       await r.loading;
     }
     return room as Room;
   }
 
-  /** Marks rooms whose numbers may have changed; unknown scopes are ignored (no room, nothing to send). */
-  markDirty(scopes: Iterable<string>): void {
+  /**
+   * Marks the rooms of one batch's scopes (unknown scopes are ignored: no room, nothing to send)
+   * and plans their flush; `call`: the batch held a call.
+   */
+  markDirty(scopes: Iterable<string>, call = false): void {
     for (const s of scopes) {
       const room = this.rooms.get(s as Scope);
-      if (room) room.dirty = true;
+      if (!room) continue;
+      room.dirty = true;
+      if (call) room.call = true;
+      this.plan(room);
     }
   }
 
-  /** One pass over the rooms; the caller never runs two at once. */
+  /**
+   * Housekeeping, every tick of the caller's loop: the refresh and heartbeat, a new day, rooms
+   * left without members, and any marked room whose flush is not planned (it had no members when
+   * it came due). The caller never runs two at once.
+   */
   async tick(): Promise<void> {
     const now = this.opts.now();
     const today = dateOfDayIndex(dayIndexOf(now));
@@ -99,20 +177,113 @@ export class LiveRooms {
       if (this.opts.members(room.scope) === 0) {
         if (room.loading) continue;
         room.emptySince ??= now;
-        if (now - room.emptySince >= this.idleDropMs) this.rooms.delete(room.scope);
+        if (now - room.emptySince >= this.idleDropMs) this.drop(room);
         continue;
       }
       room.emptySince = null;
-      if (room.loading || room.snapshot === null) continue;
-      if (room.dirty || now - room.lastReadAt >= this.opts.refreshMs || room.snapshot.date !== today) due.push(room);
+      if (room.loading || room.snapshot === null || room.reading) continue;
+      if (room.dirty) {
+        if (room.dueAt === null) this.plan(room);
+      } else if (now - room.lastReadAt >= this.opts.refreshMs || room.snapshot.date !== today) due.push(room);
     }
     this.stats.rooms = this.rooms.size;
-    await Promise.all(due.map((room) => this.refresh(room, now)));
+    await Promise.all(
+      due.map(async (room) => {
+        await this.read(room, now);
+        if (room.dirty) this.plan(room);
+      }),
+    );
+  }
+
+  /** Stops planning flushes and waits for those in flight. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.immediate) clearImmediate(this.immediate);
+    this.immediate = null;
+    this.dueNow.clear();
+    for (const room of this.rooms.values()) this.unplan(room);
+    await Promise.all([...this.flushing]);
+  }
+
+  /** When a marked room flushes: at once after a quiet tick (or for a call, while the budget lasts), else at the end of its tick. */
+  private plan(room: RoomState): void {
+    if (this.closed || room.reading || room.loading || room.snapshot === null) return;
+    const t = this.elapsed();
+    const mergeEnds = room.lastFlushAt + this.opts.tickMs;
+    const dueFor = t >= mergeEnds ? 'quiet' : room.call && this.callTokens(room, t) >= 1 ? 'call' : 'merged';
+    const at = dueFor === 'merged' ? mergeEnds : t;
+    if (room.dueAt !== null && room.dueAt <= at) return;
+    this.unplan(room);
+    room.dueAt = at;
+    room.dueFor = dueFor;
+    if (at <= t) {
+      this.dueNow.add(room);
+      this.immediate ??= setImmediate(() => this.flushDue());
+    } else {
+      room.timer = setTimeout(() => {
+        room.timer = null;
+        this.startFlush(room);
+      }, at - t);
+    }
+  }
+
+  private callTokens(room: RoomState, t: number): number {
+    return Math.min(CALL_BURST, room.callTokens + (t - room.callTokensAt) / this.callRefillMs);
+  }
+
+  private unplan(room: RoomState): void {
+    if (room.timer) clearTimeout(room.timer);
+    room.timer = null;
+    room.dueAt = null;
+    this.dueNow.delete(room);
+  }
+
+  private drop(room: RoomState): void {
+    this.unplan(room);
+    this.rooms.delete(room.scope);
+  }
+
+  private flushDue(): void {
+    this.immediate = null;
+    const rooms = [...this.dueNow];
+    this.dueNow.clear();
+    for (const room of rooms) this.startFlush(room);
+  }
+
+  private startFlush(room: RoomState): void {
+    const done = this.flush(room)
+      .catch((err: Error) => this.opts.log.error({ scope: room.scope, err: err.message }, 'live: flush failed'))
+      .finally(() => this.flushing.delete(done));
+    this.flushing.add(done);
+  }
+
+  private async flush(room: RoomState): Promise<void> {
+    room.dueAt = null;
+    if (this.closed || room.reading || this.rooms.get(room.scope) !== room) return;
+    // nobody to send to: stays marked; the housekeeping plans it again when a member comes
+    if (this.opts.members(room.scope) === 0) return;
+    const started = this.elapsed();
+    const dueFor = room.dueFor;
+    const outcome = await this.read(room, this.opts.now());
+    // A flush that sent something (or failed: no retry before the tick) opens the merge window;
+    // one that found nothing new (a mark heard twice) leaves the room quiet.
+    if (outcome !== 'unchanged') {
+      room.lastFlushAt = started;
+      if (dueFor === 'quiet') this.stats.leadingFlushes++;
+      else if (dueFor === 'merged') this.stats.mergedFlushes++;
+      else {
+        room.callTokens = this.callTokens(room, started) - 1;
+        room.callTokensAt = started;
+        this.stats.callFlushes++;
+      }
+    }
+    if (room.dirty) this.plan(room);
   }
 
   private async load(room: RoomState): Promise<void> {
     const now = this.opts.now();
     room.dirty = false;
+    room.call = false;
     try {
       room.snapshot = await this.opts.read(room.scope, now);
       this.stats.reads++;
@@ -125,9 +296,12 @@ export class LiveRooms {
     room.lastSentAt = now;
   }
 
-  private async refresh(room: RoomState, now: number): Promise<void> {
-    // Clear first: a mark that arrives while reading is kept for the next tick.
+  /** Reads the room once and sends what changed: a delta, a new day's snapshot, or the heartbeat. */
+  private async read(room: RoomState, now: number): Promise<'sent' | 'unchanged' | 'failed'> {
+    // Clear first: a mark that arrives while reading is flushed after it.
     room.dirty = false;
+    room.call = false;
+    room.reading = true;
     room.lastReadAt = now;
     let next: Snapshot;
     try {
@@ -137,7 +311,9 @@ export class LiveRooms {
       this.stats.readErrors++;
       room.dirty = true;
       this.opts.log.warn({ scope: room.scope, err: (err as Error).message }, 'live: snapshot read failed; retrying next tick');
-      return;
+      return 'failed';
+    } finally {
+      room.reading = false;
     }
     const prev = room.snapshot!;
     const sentAt = this.opts.now();
@@ -148,16 +324,17 @@ export class LiveRooms {
       room.lastSentAt = sentAt;
       this.stats.snapshots++;
       this.opts.sendSnapshot({ scope: room.scope, seq: room.seq, snapshot: next, sentAt });
-      return;
+      return 'sent';
     }
     const changes = diffSnapshot(prev, next);
     const meaningful = changes.some(([path]) => !(path.length === 1 && path[0] === 'asOf'));
     const heartbeatDue = sentAt - room.lastSentAt >= this.opts.refreshMs;
-    if (!meaningful && !(changes.length > 0 && heartbeatDue)) return;
+    if (!meaningful && !(changes.length > 0 && heartbeatDue)) return 'unchanged';
     room.seq++;
     room.snapshot = next;
     room.lastSentAt = sentAt;
     this.stats.deltas++;
     this.opts.sendDelta({ scope: room.scope, seq: room.seq, changes, sentAt });
+    return 'sent';
   }
 }

@@ -73,6 +73,16 @@ export const COUNTERS = {
   /** Bad ratings: `BAD_RATING_MAX_SCORE` stars or fewer (common/figures.ts). Timed. */
   badRatings: 'bad',
 
+  // Visits and their cases (the join key: visit-join.lua, server/aggregate/; docs/metrics.md).
+  /** Sum of the waits (whole seconds) of the visits that ended in a case (a `case.accepted` names their ticket). */
+  waitCaseSumSec: 'wcSum',
+  /** Number of the waits in `waitCaseSumSec`. */
+  waitCaseCount: 'wcN',
+  /** Sum of the waits of the visits finished without a case (so far: moved to `waitCaseSumSec` when one comes the same day). */
+  waitNoCaseSumSec: 'wnSum',
+  /** Number of the waits in `waitNoCaseSumSec`. */
+  waitNoCaseCount: 'wnN',
+
   // Complaints, portal, trading, fees.
   /** `complaint.filed` events. */
   complaintsFiled: 'cpF',
@@ -117,6 +127,14 @@ export const COUNTER_FAMILIES = {
   tradesOfCategory: 'trN:',
   /** Sum of the trades of a category, in fen; also in the month hash. */
   tradesFenOfCategory: 'trAmt:',
+  /** Ratings joined to a case of an item (by the rating's `case`, or the case accepted from its `ticket`), by item. */
+  ratedOfItem: 'ri:',
+  /** Of those, bad ratings, by item. */
+  badOfItem: 'rib:',
+  /** Cases whose first acceptance is on the day, by item (in the case's scopes). */
+  acceptedOfItem: 'accI:',
+  /** Cases closed by a return (退件) on the day, by item. */
+  returnedOfItem: 'retI:',
 } as const;
 
 /** Fields of a scope's gauge hash (`gauge:<scope>`), which is not per day. */

@@ -11,6 +11,12 @@ export function redisKeys(prefix: string) {
     stream: `${prefix}events`,
     /** Consumer group of the aggregators. */
     group: 'aggregators',
+    /** The stream id of the last entry the event archive holds (server/archive/); the log is never trimmed past it. */
+    archiveCursor: `${prefix}archive:cursor`,
+    /** The id of the hub that writes the archive now, with an expiry (server/archive/archive-lease.lua). */
+    archiveLease: `${prefix}archive:lease`,
+    /** The id of the archive folder (its archive.json): a hub whose ARCHIVE_DIR is another folder refuses to write. */
+    archiveFolder: `${prefix}archive:folder`,
     /** Events that aggregation gave up on, with their error. */
     deadLetters: `${prefix}events:dead`,
     /** Set of event ids seen on day D (by the event's `at`), for de-duplication. */
@@ -105,6 +111,8 @@ export function redisKeys(prefix: string) {
     alertsHeld: (held: string) => `${prefix}alerts:held:${held}`,
     /** Which held set holds a timer: timer id → `day:…` / `any:…`. */
     alertsHeldOf: `${prefix}alerts:held-of`,
+    /** The sources that report each center's queues (`<center>|<source>` → hub ms when first seen): the capacity rule waits for them (server/alerts/capacity.ts). */
+    alertsQueueSources: `${prefix}alerts:queue-sources`,
     /** Unresolved alert of each subject: subject → alert id. */
     alertActive: `${prefix}alerts:active`,
     /** All alerts by opening time; `alertsOfDept` per department; `alertsUnresolved` while open or acknowledged. */
@@ -117,3 +125,15 @@ export function redisKeys(prefix: string) {
 }
 
 export type RedisKeys = ReturnType<typeof redisKeys>;
+
+/**
+ * SCAN patterns (MATCH) of every key that belongs to day `day` under `prefix`: the day totals,
+ * hourly and per-minute counts and unique visitors of each scope (`agg`, `aggh`, `aggm`, `uv`), and
+ * the state of the day's tickets (`t:<center>:<day>:<ticket>`, needed by the day's late events).
+ * Rebuilding a day (server/archive/rebuild.ts) replaces exactly these; the month totals (`aggmo`)
+ * hold several days and are adjusted, not replaced. Keep in step with the names above.
+ */
+export function dayKeyPatterns(prefix: string, day: number): string[] {
+  const p = prefix.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+  return [`${p}agg:*:${day}`, `${p}aggh:*:${day}`, `${p}aggm:*:${day}`, `${p}uv:*:${day}`, `${p}t:*:${day}:*`];
+}

@@ -215,6 +215,29 @@ describe('admin console', () => {
     await page.click('[data-testid="revert"]');
   });
 
+  it('alerts: the capacity rule (增开窗口建议) is switched off for a department, its default threshold and hysteresis saved, an emptied field left out', async () => {
+    await openConfig(page, 'alerts');
+    await page.fill('[data-testid="default-capacityWaitMinutes"]', '35');
+    await page.locator('[data-testid="default-capacityWaitMinutes"]').blur();
+    await page.fill('[data-testid="default-capacityHysteresisPercent"]', '10');
+    await page.locator('[data-testid="default-capacityHysteresisPercent"]').blur();
+    await page.selectOption('[data-testid="add-dept-override"]', 'yiyang.tax');
+    await page.click('[data-testid="add-override-departments"]');
+    await page.selectOption('[data-testid="overrides-departments"] tr[data-key="yiyang.tax"] [data-col="capacityAlerts"]', 'off');
+    await shot(page, 'alerts-capacity-1366x768');
+    await saveAndWaitToast(page);
+    let alerts = await section('alerts');
+    expect(alerts.defaults).toMatchObject({ capacityWaitMinutes: 35, capacityHysteresisPercent: 10 });
+    expect(alerts.departments['yiyang.tax']).toEqual({ capacityAlerts: false });
+
+    await page.fill('[data-testid="default-capacityWaitMinutes"]', '');
+    await page.locator('[data-testid="default-capacityWaitMinutes"]').blur();
+    await saveAndWaitToast(page);
+    alerts = await section('alerts');
+    expect(Object.hasOwn(alerts.defaults, 'capacityWaitMinutes')).toBe(false);
+    expect(alerts.defaults.capacityHysteresisPercent).toBe(10);
+  });
+
   it('catalog: renames a department; a department of an unknown center is refused at its field', async () => {
     await openConfig(page, 'catalog');
     await page.click('[data-testid="tab-departments"]');

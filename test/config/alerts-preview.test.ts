@@ -108,7 +108,8 @@ describe('alerts preview', () => {
         await live.alerts.engine!.tick();
       }
       const shape = (a: PreviewAlert) => `${a.rule} ${a.subject} since ${a.since} opened ${a.openedAt}`;
-      const raised = (await allAlerts(live)).map(shape);
+      // capacity prompts are not in the preview (docs/alerts.md): they follow the hub's own clock
+      const raised = (await allAlerts(live)).filter((a: PreviewAlert) => a.rule !== 'capacity').map(shape);
       expect(raised.length).toBeGreaterThanOrEqual(3);
       expect((res.body as AlertsPreview).alerts.map(shape)).toEqual(raised);
     } finally {

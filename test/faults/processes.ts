@@ -101,7 +101,8 @@ export class HubProcess {
 
   async start(): Promise<void> {
     this.child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      env: { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', LOG_LEVEL: 'error', ...this.env },
+      // ARCHIVE=off unless a fault test asks: the default folder (./var/archive) would be shared by every test's prefix
+      env: { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', LOG_LEVEL: 'error', ARCHIVE: 'off', ...this.env },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     await waitFor(

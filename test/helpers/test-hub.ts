@@ -25,6 +25,8 @@ export function testConfig(prefix: string, env: Record<string, string> = {}): Hu
     INGEST_TOKENS: INGEST_TOKENS_ENV,
     // a test hub makes no scheduled reports unless its test asks (test/reports/report-schedule.test.ts)
     REPORT_SCHEDULE: 'off',
+    // nor an event archive: a test that wants one passes ARCHIVE=on and a temp ARCHIVE_DIR (test/archive/)
+    ARCHIVE: 'off',
     ...env,
   });
 }

@@ -127,6 +127,10 @@ describe('counter fields', () => {
       complaintsFiled: 'cpF',
       complaintsClosed: 'cpC',
       portalViews: 'pv',
+      waitCaseSumSec: 'wcSum',
+      waitCaseCount: 'wcN',
+      waitNoCaseSumSec: 'wnSum',
+      waitNoCaseCount: 'wnN',
       trades: 'trN',
       tradesFen: 'trAmt',
       fees: 'feeN',
@@ -138,7 +142,16 @@ describe('counter fields', () => {
       reviewsFollowedUpInTime: 'fuOk',
       reviewsReratedSatisfied: 'fuSat',
     });
-    expect(COUNTER_FAMILIES).toEqual({ waitMinute: 'wh:', portalColumn: 'col:', tradesOfCategory: 'trN:', tradesFenOfCategory: 'trAmt:' });
+    expect(COUNTER_FAMILIES).toEqual({
+      waitMinute: 'wh:',
+      portalColumn: 'col:',
+      tradesOfCategory: 'trN:',
+      tradesFenOfCategory: 'trAmt:',
+      ratedOfItem: 'ri:',
+      badOfItem: 'rib:',
+      acceptedOfItem: 'accI:',
+      returnedOfItem: 'retI:',
+    });
     expect(GAUGES).toEqual({ openCases: 'open' });
     expect(ALERT_COUNTS).toEqual({ open: 'open', yellow: 'yellow', red: 'red' });
   });

@@ -7,6 +7,8 @@ export interface ScreenDebug {
   /** ECharts instances alive now (ECharts marks its DOM node while an instance lives). */
   charts(): number;
   chartsCreated: number;
+  /** Options handed to a live chart after its first (each a setOption and a redraw). */
+  chartUpdates: number;
   /** Live states applied, by kind; snapshots after the first mean a resync or reconnect. */
   snapshots: number;
   deltas: number;
@@ -24,6 +26,7 @@ export function screenDebug(): ScreenDebug {
   window.__yg ??= {
     charts: () => document.querySelectorAll('[_echarts_instance_]').length,
     chartsCreated: 0,
+    chartUpdates: 0,
     snapshots: 0,
     deltas: 0,
     lastSeq: null,
@@ -31,4 +34,4 @@ export function screenDebug(): ScreenDebug {
   return window.__yg;
 }
 
-const fallback: ScreenDebug = { charts: () => 0, chartsCreated: 0, snapshots: 0, deltas: 0, lastSeq: null };
+const fallback: ScreenDebug = { charts: () => 0, chartsCreated: 0, chartUpdates: 0, snapshots: 0, deltas: 0, lastSeq: null };

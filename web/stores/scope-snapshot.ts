@@ -10,6 +10,7 @@ import type { Snapshot } from '../../common/snapshot.ts';
 import { screenDebug } from '../debug/screen-debug.ts';
 import { readStored, writeStored } from '../util/local-store.ts';
 import { injectLiveClient } from './live-client-key.ts';
+import { pageReplay } from '../replay/replay-clock.ts';
 
 /** How often, at most, the latest snapshot is written to localStorage. */
 const PERSIST_EVERY_MS = 10_000;
@@ -23,7 +24,9 @@ export function useScopeSnapshotStore(scope: Scope) {
   return defineStore(`snapshot:${scope}`, () => {
     const client = injectLiveClient();
     const storageKey = `yg:snapshot:${scope}`;
-    const stored = readStored<StoredSnapshot>(storageKey);
+    // a replay (?at=, web/replay/) neither shows nor keeps the live snapshot of localStorage
+    const replaying = pageReplay() !== null;
+    const stored = replaying ? null : readStored<StoredSnapshot>(storageKey);
     const snapshot = shallowRef<Snapshot | null>(stored?.snapshot ?? null);
     /** `cache`: shown from localStorage, not yet confirmed by the hub. */
     const source = ref<'none' | 'cache' | 'live'>(stored ? 'cache' : 'none');
@@ -37,7 +40,7 @@ export function useScopeSnapshotStore(scope: Scope) {
     const persist = () => {
       persistTimer = null;
       lastPersist = Date.now();
-      if (snapshot.value && source.value === 'live')
+      if (snapshot.value && source.value === 'live' && !replaying)
         writeStored(storageKey, { savedAt: receivedAt.value ?? lastPersist, snapshot: snapshot.value } satisfies StoredSnapshot);
     };
 

@@ -12,6 +12,17 @@ export const THRESHOLDS = [
 ] as const;
 export type ThresholdKey = (typeof THRESHOLDS)[number]['key'];
 
+/**
+ * The capacity rule's numbers (增开窗口建议, docs/alerts.md#capacity): optional everywhere (left
+ * empty: the wait threshold, 20%), so the defaults have them as overrides do, and its switch.
+ */
+export const CAPACITY_THRESHOLDS = [
+  { key: 'capacityWaitMinutes', label: '增开建议：预计等待', unit: '分钟', fallback: '同排队等候超时' },
+  { key: 'capacityHysteresisPercent', label: '增开建议：解除回差', unit: '%', fallback: '20' },
+] as const;
+export type CapacityKey = (typeof CAPACITY_THRESHOLDS)[number]['key'];
+export const CAPACITY_SWITCH_LABEL = '增开窗口建议';
+
 /** The rules' zh-CN names: the supervisor console's, one list for both consoles. */
 export const RULE_LABELS: Record<string, string> = RULE_LABEL;
 
@@ -86,6 +97,8 @@ const PATH_WORDS: Record<string, string> = {
   url: '地址',
   secret: '密钥',
   ...Object.fromEntries(THRESHOLDS.map((t) => [t.key, t.label])),
+  ...Object.fromEntries(CAPACITY_THRESHOLDS.map((t) => [t.key, t.label])),
+  capacityAlerts: CAPACITY_SWITCH_LABEL,
 };
 
 /** A problem's place in words: `departments.3.center` → 部门 › 第 4 条 › 中心. */

@@ -11,6 +11,7 @@ import { injectLiveClient } from '../../../web/stores/live-client-key.ts';
 import { ApiError, getJson } from '../model/api.ts';
 import { takeEarlySnapshot } from '../model/early-snapshot.ts';
 import { useCockpitView } from '../stores/cockpit-view.ts';
+import { pageReplay } from '../../../web/replay/replay-clock.ts';
 import type { RangeKind } from './phone-cards.ts';
 
 const REFRESH_MS = 60_000;
@@ -47,6 +48,8 @@ export function usePhoneData(range: Ref<RangeKind>) {
     period.value = answer;
     error.value = null;
     loadedKey.value = `${kind}|${scope}|${date}`;
+    // a replay (?at=): the moment's snapshot from the replay client, not the day's read above
+    if (kind === 'day' && pageReplay()) live.resync(scope);
   }
 
   function reload(): void {

@@ -1,35 +1,34 @@
 /**
  * Every figure the cockpit shows, for the view's scope and day. The snapshot is live over `/live`
  * for today (an HTTP read paints it first, so the first screen does not wait for the socket); the
- * history, rankings, comparisons and trends come from the HTTP read API, refreshed when the view
- * changes, once a minute, and when the live snapshot moves (at most every 20 s), never polled fast.
+ * history, rankings, comparisons and trends come with it in one answer (GET
+ * /api/v1/cockpit/overview), read again when the view changes, once a minute, and when the live
+ * snapshot moves (at most every 20 s), never polled fast.
  */
 import { defineStore } from 'pinia';
 import { computed, onScopeDispose, ref, shallowRef, watch } from 'vue';
 import type { Scope } from '../../../common/catalog.ts';
-import type { CockpitComparison, CockpitConfig, CockpitRankings, CockpitTrading, DistrictComparison } from '../../../common/cockpit.ts';
-import type { ReviewFigures, ReviewFollowUpsAnswer } from '../../../common/reviews.ts';
+import type {
+  CockpitComparison,
+  CockpitConfig,
+  CockpitOverview,
+  CockpitRankings,
+  CockpitSeries,
+  CockpitTrading,
+  DistrictComparison,
+} from '../../../common/cockpit.ts';
+import type { ReviewFigures } from '../../../common/reviews.ts';
 import type { Snapshot } from '../../../common/snapshot.ts';
-import { dateOfDayIndex, dayIndexOfDate } from '../../../common/time.ts';
 import { useCatalogStore } from '../../../web/stores/catalog.ts';
 import { injectLiveClient } from '../../../web/stores/live-client-key.ts';
 import { ApiError, getJson } from '../model/api.ts';
-import { takeEarlySnapshot } from '../model/early-snapshot.ts';
-import type { Series } from '../../../common/series.ts';
+import { takeEarlyOverview } from '../model/early-overview.ts';
 import { useCockpitView } from './cockpit-view.ts';
 
 const SLOW_REFRESH_MS = 60_000;
 const LIVE_TRIGGERED_MIN_GAP_MS = 20_000;
 
-export interface CockpitSeries {
-  hourAccepted: Series;
-  hourCompleted: Series;
-  dayCompleted: Series;
-  dayAccepted: Series;
-  dayOnTime: Series;
-  daySatisfaction: Series;
-  pv: Series;
-}
+export type { CockpitSeries };
 
 export const useCockpitData = defineStore('cockpit-data', () => {
   const view = useCockpitView();
@@ -55,7 +54,10 @@ export const useCockpitData = defineStore('cockpit-data', () => {
   const firstDataAt = ref<number | null>(null);
   const complete = ref(false);
 
+  /** The overview's area scope; until it arrives, found in the catalog. */
+  const overviewArea = ref<Scope | null>(null);
   const areaScope = computed<Scope>(() => {
+    if (overviewArea.value) return overviewArea.value;
     const s = view.scope;
     if (s === 'city' || s.startsWith('center:')) return s;
     const code = s.slice(s.indexOf(':') + 1);
@@ -70,63 +72,32 @@ export const useCockpitData = defineStore('cockpit-data', () => {
     error.value = err instanceof Error ? err.message : String(err);
   };
 
-  async function loadSnapshot(gen: number): Promise<void> {
-    const early = takeEarlySnapshot(view.scope, view.isToday ? null : view.date);
-    const snap = (early && (await early)) ?? (await getJson<Snapshot>('/api/v1/snapshot', { scope: view.scope, date: view.date }));
-    // a live snapshot that already arrived is at least as fresh
-    if (gen === generation && !(liveSeq.value !== null && view.isToday)) {
-      snapshot.value = snap;
-      receivedAt.value = Date.now();
-    }
-    firstDataAt.value ??= performance.now();
-  }
-
-  async function loadSlow(gen: number): Promise<void> {
+  /**
+   * The whole first screen in one request (GET /api/v1/cockpit/overview): at boot the one the page
+   * asked for while the session was checked, later a fresh one. A live snapshot that already
+   * arrived is at least as fresh as the one in the answer, so it stays.
+   */
+  async function load(gen: number, first: boolean): Promise<void> {
     lastSlowAt = Date.now();
     const scope = view.scope;
     const date = view.date;
-    const area = areaScope.value;
-    const previous = dateOfDayIndex(dayIndexOfDate(date) - 1);
-    const s = (metric: string, interval: string, extra: Record<string, string> = {}) =>
-      getJson<Series>('/api/v1/series', { metric, scope, interval, to: date, ...extra });
-    const [cfg, cmp, rk, dist, tr, areaSnap, rv, ...sr] = await Promise.all([
-      config.value ? Promise.resolve(config.value) : getJson<CockpitConfig>('/api/v1/cockpit/config'),
-      getJson<CockpitComparison>('/api/v1/cockpit/compare', { scope, date }),
-      getJson<CockpitRankings>('/api/v1/cockpit/rankings', { scope, date, limit: '4' }),
-      getJson<DistrictComparison>('/api/v1/cockpit/districts', { date }),
-      getJson<CockpitTrading>('/api/v1/cockpit/trading', { scope, date }),
-      area === scope ? Promise.resolve(null) : getJson<Snapshot>('/api/v1/snapshot', { scope: area, date }),
-      // the tile keeps its plain note when the figures cannot be read; the rest of the cockpit does not wait on them
-      getJson<ReviewFollowUpsAnswer>('/api/v1/reviews/follow-ups', { scope, date }).then(
-        (a) => a.figures,
-        () => null,
-      ),
-      s('cases.accepted', 'hour', { from: previous }),
-      s('cases.completed', 'hour', { from: previous }),
-      s('cases.completed', 'day'),
-      s('cases.accepted', 'day'),
-      s('cases.onTimeRate', 'day'),
-      s('ratings.satisfactionRate', 'day'),
-      getJson<Series>('/api/v1/series', { metric: 'portal.pv', scope: area, interval: view.isToday ? 'minute' : 'hour', from: date, to: date }),
-    ]);
+    const early = first ? takeEarlyOverview(scope, view.isToday ? null : date) : null;
+    const o = (early && (await early)) ?? (await getJson<CockpitOverview>('/api/v1/cockpit/overview', { scope, date }));
     if (gen !== generation) return;
-    config.value = cfg;
-    comparison.value = cmp;
-    rankings.value = rk;
-    districts.value = dist;
-    trading.value = tr;
-    areaSnapshot.value = areaSnap;
-    reviews.value = rv;
-    const [hourAccepted, hourCompleted, dayCompleted, dayAccepted, dayOnTime, daySatisfaction, pv] = sr as Series[];
-    series.value = {
-      hourAccepted: hourAccepted!,
-      hourCompleted: hourCompleted!,
-      dayCompleted: dayCompleted!,
-      dayAccepted: dayAccepted!,
-      dayOnTime: dayOnTime!,
-      daySatisfaction: daySatisfaction!,
-      pv: pv!,
-    };
+    if (!(liveSeq.value !== null && view.isToday)) {
+      snapshot.value = o.snapshot;
+      receivedAt.value = Date.now();
+    }
+    firstDataAt.value ??= performance.now();
+    config.value = o.config;
+    comparison.value = o.comparison;
+    rankings.value = o.rankings;
+    districts.value = o.districts;
+    trading.value = o.trading;
+    areaSnapshot.value = o.areaSnapshot;
+    overviewArea.value = o.areaScope;
+    reviews.value = o.reviews;
+    series.value = o.series;
     error.value = null;
   }
 
@@ -143,7 +114,7 @@ export const useCockpitData = defineStore('cockpit-data', () => {
       liveSeq.value = info.seq;
       receivedAt.value = Date.now();
       firstDataAt.value ??= performance.now();
-      if (Date.now() - lastSlowAt >= LIVE_TRIGGERED_MIN_GAP_MS) void loadSlow(gen).catch(onError);
+      if (Date.now() - lastSlowAt >= LIVE_TRIGGERED_MIN_GAP_MS) void load(gen, false).catch(onError);
     });
   }
 
@@ -152,12 +123,13 @@ export const useCockpitData = defineStore('cockpit-data', () => {
     complete.value = false;
     snapshot.value = null;
     areaSnapshot.value = null;
+    overviewArea.value = null;
     comparison.value = null;
     rankings.value = null;
     trading.value = null;
     series.value = null;
     follow();
-    Promise.all([loadSnapshot(gen), loadSlow(gen)]).then(() => {
+    load(gen, true).then(() => {
       if (gen === generation) complete.value = true;
     }, onError);
   }
@@ -165,10 +137,7 @@ export const useCockpitData = defineStore('cockpit-data', () => {
   watch(() => [view.scope, view.date] as const, reload, { immediate: true });
   const timer = setInterval(() => {
     if (Date.now() - lastSlowAt < SLOW_REFRESH_MS - 1000) return;
-    const gen = generation;
-    const tasks = [loadSlow(gen)];
-    if (liveSeq.value === null) tasks.push(loadSnapshot(gen)); // past days and a live feed that is away
-    Promise.all(tasks).catch(onError);
+    load(generation, false).catch(onError);
   }, SLOW_REFRESH_MS / 4);
   onScopeDispose(() => {
     clearInterval(timer);

@@ -5,9 +5,10 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
-import { isScope, type Scope } from '../../../common/catalog.ts';
+import { isWallScope, type Scope } from '../../../common/catalog.ts';
 import { shanghaiDate } from '../../../common/time.ts';
 import { useNowStore } from '../../../web/stores/now.ts';
+import { pageReplay } from '../../../web/replay/replay-clock.ts';
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -15,14 +16,17 @@ export const useCockpitView = defineStore('cockpit-view', () => {
   const params = new URLSearchParams(location.search);
   const clock = useNowStore();
   const rawScope = params.get('scope') ?? 'city';
-  const scope = ref<Scope>(isScope(rawScope) ? rawScope : 'city');
+  // the cockpit drills into places, never into a person (a staff scope has its own API)
+  const scope = ref<Scope>(isWallScope(rawScope) ? rawScope : 'city');
   const rawDate = params.get('date');
   /** null: today (live). */
   const pickedDate = ref<string | null>(rawDate && DATE_RE.test(rawDate) && rawDate < shanghaiDate(Date.now()) ? rawDate : null);
   /** Rendering for the PNG/PDF export: no controls, no live connection needed. */
   const exporting = params.get('export') === '1';
 
-  const today = computed(() => shanghaiDate(clock.now));
+  // a replay (?at=) is "today" on its own day: its snapshot follows the replay client like a live one
+  const replay = pageReplay();
+  const today = computed(() => shanghaiDate(replay ? replay.at : clock.now));
   const date = computed(() => pickedDate.value ?? today.value);
   const isToday = computed(() => pickedDate.value === null || pickedDate.value === today.value);
 

@@ -1,5 +1,6 @@
 /** zh-CN names of rules, states, steps and close reasons, and the time formats of the console. */
 import { ALERT_RULE_NAMES, lastActor, type Alert, type AlertAction, type AlertConflictCode, type AlertState } from '../../../common/alerts.ts';
+import { capacityLine } from '../../../common/capacity-text.ts';
 
 export const RULE_LABEL = ALERT_RULE_NAMES;
 
@@ -29,7 +30,13 @@ export const REASON_LABEL: Record<string, string> = {
   superseded: '已升级为红牌',
   'day-ended': '当日结束',
   expired: '超过180天未处理',
+  'queue-drained': '排队已消化',
+  'wait-under-threshold': '预计等待已回落',
+  'rule-disabled': '规则已停用',
 };
+
+/** The badge of an alert: its card colour, or 提示 for a capacity prompt (advice, not a card). */
+export const cardLabel = (a: Pick<Alert, 'rule' | 'severity'>): string => (a.rule === 'capacity' ? '提示' : a.severity === 'red' ? '红牌' : '黄牌');
 
 export const LEVEL_LABEL = ['科室', '中心', '市电子监察'];
 
@@ -97,5 +104,6 @@ export function subjectText(a: Alert, windowName: (code: string) => string): str
   if (a.source) parts.push(`数据源 ${a.source}`);
   if (a.rule === 'screen-offline') parts.push(`屏幕 ${a.subject.replace(/^screen:/, '')}`);
   if (a.score !== undefined) parts.push(`${a.score} 星评价`);
+  if (a.rule === 'capacity' && a.capacity) parts.push(capacityLine(a.capacity));
   return parts.join(' · ');
 }

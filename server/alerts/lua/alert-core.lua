@@ -32,7 +32,12 @@ do
     end
     local function saveAlert(a) redis.call('SET', P .. 'alert:' .. a.id, cjson.encode(a)) end
 
+    -- A capacity prompt (增开窗口建议) is advice to the managers, not an 电子监察 card: it is in no
+    -- count and no day tally, so no snapshot and no wall (the public hall included) carries it.
+    local function counted(a) return a.rule ~= 'capacity' end
+
     local function countDelta(a, openDelta, severity, severityDelta)
+      if not counted(a) then return end
       for _, s in ipairs(a.scopes) do
         local key = P .. 'alerts:count:' .. s
         if openDelta ~= 0 then redis.call('HINCRBY', key, 'open', openDelta) end
@@ -44,6 +49,7 @@ do
     -- The day's tally in the scope's day totals (the aggregation writes the same hashes): alerts
     -- raised (`alN`), yellow cards raised (`alY`), cards that turned red (`alR`).
     local function countRaised(a, opened, severity)
+      if not counted(a) then return end
       local day = math.floor((NOW + OFFSET_MS) / DAY_MS)
       for _, s in ipairs(a.scopes) do
         local key = P .. 'agg:' .. s .. ':' .. day
@@ -149,6 +155,18 @@ do
       emit(a, 'closed')
     end
 
+    -- The capacity rule's new figures for the unresolved alert of a subject (no history step: nobody acted).
+    local function setCapacity(subject, detail)
+      local id = redis.call('HGET', P .. 'alerts:active', subject)
+      if not id then return end
+      local a = loadAlert(id)
+      if not a or a.rule ~= 'capacity' then return end
+      a.capacity = detail
+      a.updatedAt = NOW
+      saveAlert(a)
+      emit(a, 'updated')
+    end
+
     local function raiseLevel(a, by)
       if a.level >= MAX_LEVEL then return false end
       a.level = a.level + 1
@@ -170,7 +188,7 @@ do
     return {
       emit = emit, loadAlert = loadAlert, saveAlert = saveAlert, countDelta = countDelta, countRaised = countRaised,
       armTimer = armTimer, disarmTimer = disarmTimer, holdTimer = holdTimer, timerAt = timerAt, isArmed = isArmed, isActive = isActive, step = step,
-      openAlert = openAlert, finish = finish, closeSubject = closeSubject, raiseLevel = raiseLevel, finishScript = finishScript,
+      openAlert = openAlert, finish = finish, closeSubject = closeSubject, setCapacity = setCapacity, raiseLevel = raiseLevel, finishScript = finishScript,
     }
   end
 end

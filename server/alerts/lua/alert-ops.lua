@@ -1,5 +1,5 @@
 -- The operations an event becomes (server/alerts/event-ops.ts): arm or disarm a timer, close the
--- alert of a subject, open an alert, move a case.
+-- alert of a subject, open an alert, move a case; and the capacity rule's new figures.
 -- Module: `AlertOps.new(P, NOW)`, P the key prefix and NOW the hub's clock (epoch ms), answers the
 -- script call's AlertCore and the function that runs one operation.
 --#include alert-core.lua
@@ -16,6 +16,7 @@ do
       elseif op.op == 'disarm' then core.disarmTimer(op.timer)
       elseif op.op == 'close' then core.closeSubject(op.subject, op.reason)
       elseif op.op == 'open' then core.openAlert(op.spec)
+      elseif op.op == 'capacity' then core.setCapacity(op.subject, op.capacity)
       elseif op.op == 'case' then applyCase(op)
       else error('unknown alert op ' .. tostring(op.op)) end
     end

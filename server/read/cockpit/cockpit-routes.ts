@@ -1,6 +1,7 @@
 /**
- * The cockpit's read API (docs/cockpit.md): configuration and targets, district comparison,
- * rankings, trading, the day-before comparison, and the PNG/PDF export. The snapshot and series
+ * The cockpit's read API (docs/cockpit.md): the first screen in one answer (overview),
+ * configuration and targets, district comparison, rankings, trading, the day-before comparison,
+ * and the PNG/PDF export. The snapshot and series
  * it also reads are the hub's general read API. Every route sits behind `guard` (the sign-in
  * middleware requiring a leader or an admin).
  */
@@ -12,16 +13,18 @@ import { InputError } from '../../domain-errors.ts';
 import type { RedisClient } from '../../redis/connect.ts';
 import type { RedisKeys } from '../../redis/keys.ts';
 import { knownScope } from '../read-routes.ts';
-import { cockpitDayQuery, exportQuery, rankingsQuery } from '../../../common/api-queries.ts';
+import { cockpitDayQuery, cockpitOverviewQuery, exportQuery, rankingsQuery } from '../../../common/api-queries.ts';
 import { parseQuery } from '../../http/parse-request.ts';
 import { loadCockpitConfig } from './cockpit-config.ts';
 import { createCockpitExporter, type CockpitExporter, type ExportFormat } from './cockpit-export.ts';
 import { readDistrictComparison } from './district-comparison.ts';
 import { readRankings } from './rankings.ts';
 import { readComparison } from './same-time-yesterday.ts';
+import { readCockpitOverview } from './cockpit-overview.ts';
 import { readTrading } from './trading.ts';
 import type { Scope } from '../../../common/catalog.ts';
 import type { CockpitConfig } from '../../../common/cockpit.ts';
+import type { ReviewFigures } from '../../../common/reviews.ts';
 import { apiRouter } from '../../http/api-router.ts';
 import { sessionCookie } from '../../identity/credentials.ts';
 import { repoRoot } from '../../config/repo-root.ts';
@@ -40,6 +43,8 @@ export interface CockpitDeps {
   /** @default config/coverage.json */
   configFile?: string;
   exporter?: CockpitExporter;
+  /** The day's bad-review follow-up figures of a scope, for the overview's 整改率. @default none (null in the overview) */
+  reviewFigures?: (scope: Scope, day: number) => Promise<ReviewFigures>;
 }
 
 export function cockpitRouter(deps: CockpitDeps): Router {
@@ -60,6 +65,16 @@ export function cockpitRouter(deps: CockpitDeps): Router {
 
   router.get('/api/v1/cockpit/config', guard, (_req, res) => {
     res.json(currentConfig());
+  });
+
+  // the first screen in one request (cockpit-overview.ts)
+  router.get('/api/v1/cockpit/overview', guard, async (req, res) => {
+    const now = deps.now();
+    const q = parseQuery(req, cockpitOverviewQuery);
+    const scope = scopeOf(q.scope);
+    const day = pastDay(q.date, now);
+    const { redis, keys, catalog, reviewFigures } = deps;
+    res.json(await readCockpitOverview({ redis, keys, catalog, config: currentConfig(), ...(reviewFigures ? { reviewFigures } : {}) }, scope, day, now));
   });
 
   router.get('/api/v1/cockpit/districts', guard, async (req, res) => {

@@ -438,6 +438,16 @@ describe('users and tokens', () => {
 
 describe('audit, keyboard and sizes', () => {
   it('audit: filters by action and shows a config change as a readable diff', async () => {
+    // the list loaded on opening answers late (as on a busy hub): the filter typed meanwhile must still search,
+    // and its answer must not be replaced by the late one
+    let first = true;
+    let lateAnswered: Promise<void> = Promise.resolve();
+    await page.route('**/api/v1/audit?*', async (route) => {
+      if (!first) return route.continue();
+      first = false;
+      lateAnswered = new Promise((r) => setTimeout(r, 1500)).then(() => route.continue());
+      await lateAnswered;
+    });
     await go(page, 'audit');
     await page.fill('[data-testid="audit-action"]', 'config.');
     await page.fill('[data-testid="audit-actor"]', 'admin');
@@ -452,6 +462,8 @@ describe('audit, keyboard and sizes', () => {
     expect(diff).toContain('coverage.township.covered');
     expect(diff).toContain('81');
     await shot(page, 'audit-1366x768');
+    await lateAnswered;
+    await page.unroute('**/api/v1/audit?*');
 
     await page.fill('[data-testid="audit-action"]', 'user.');
     await page.fill('[data-testid="audit-actor"]', '');

@@ -242,19 +242,24 @@ async function visibility(rate: number, seconds: number) {
   return { rate, batches: latencies.length, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), max: latencies.at(-1) ?? NaN };
 }
 
+/** Sends `events` (in batches, by all senders at once) to a hub that only takes them: a backlog for what follows. */
+async function sendBacklog(url: string, idPrefix: string, events: number) {
+  const batches = prepareBatches(`${idPrefix}${Date.now()}`, Math.ceil(events / BATCH), BATCH);
+  const sender = createSender(url, SENDERS);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: SENDERS }, async () => {
+      while (next < batches.length) await sender.post(batches[next++]!);
+    }),
+  );
+  sender.close();
+}
+
 // 5. Aggregation alone: a backlog taken by an ingest-only hub, drained by a fresh aggregating hub.
 async function aggregationAlone(events: number) {
   const env = { REDIS_URL: redis.url, REDIS_PREFIX: 'alone:', INGEST_TOKENS: ingestTokensEnv(), ARCHIVE: 'off' };
   const ingestOnly = await startHubProcess({ ...env, AGGREGATOR: 'off' });
-  const batches = prepareBatches(`alone${Date.now()}`, Math.ceil(events / BATCH), BATCH);
-  const backlogSender = createSender(ingestOnly.url, SENDERS);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: SENDERS }, async () => {
-      while (next < batches.length) await backlogSender.post(batches[next++]!);
-    }),
-  );
-  backlogSender.close();
+  await sendBacklog(ingestOnly.url, 'alone', events);
   const aggregating = await startHubProcess(env);
   const started = performance.now();
   const backlog = ((await (await fetch(`${aggregating.url}/healthz`)).json()) as { consumer: { lag: number } }).consumer.lag;
@@ -276,15 +281,7 @@ async function aggregationAlone(events: number) {
 async function archiveAlone(events: number) {
   const env = { REDIS_URL: redis.url, REDIS_PREFIX: 'arch:', INGEST_TOKENS: ingestTokensEnv(), AGGREGATOR: 'off' };
   const ingestOnly = await startHubProcess({ ...env, ARCHIVE: 'off' });
-  const batches = prepareBatches(`arch${Date.now()}`, Math.ceil(events / BATCH), BATCH);
-  const backlogSender = createSender(ingestOnly.url, SENDERS);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: SENDERS }, async () => {
-      while (next < batches.length) await backlogSender.post(batches[next++]!);
-    }),
-  );
-  backlogSender.close();
+  await sendBacklog(ingestOnly.url, 'arch', events);
   await ingestOnly.stop();
   const backlog = await r.xlen('arch:events');
   const recordBytes = (await r.memory('USAGE', 'arch:events')) ?? 0;

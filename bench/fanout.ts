@@ -10,6 +10,11 @@
  *
  * "call → client": from the start of the POST of a lone ticket.called to the arrival of the first
  * delta that shows it, at every client whose room shows it (the center's, the called window's).
+ * "hub: mark→read / read / send": the hub's own timing of each room flush that sent a call
+ * (`yg_live_call_flush_seconds`, scraped before and after: bucket bounds, so "≤10" means in the
+ * 5-10 ms bucket): from the batch's mark to the room's read, the Redis read, and the diff, encoding
+ * and writes to every socket of the room; with "call POST → 202" (the ingest's share) and
+ * "send → client" (the wire and the client processes) it says where a call's time goes.
  *
  * Latency "event → client": from the start of the ingest POST to the arrival of the first delta
  * whose portal pv includes that batch. "send → client": from the hub's (or raw server's) send
@@ -62,6 +67,13 @@ const scenarios: Scenario[] = callsOnly
         ];
 
 const redis = await startRedis();
+/**
+ * What every hub of the bench is started with (and its key prefix): the live tick, no screen
+ * tokens, and no event archive, so the hub's CPU is the fan-out's alone (what the archive costs per
+ * event is bench/ingest.ts's); archiving by default to var/archive, a hub would be refused there
+ * after the first run anyway, the folder holding that run's prefix ("archive: not started").
+ */
+const HUB_ENV = { REDIS_URL: redis.url, INGEST_TOKENS: ingestTokensEnv(), LIVE_TICK_MS: String(TICK_MS), SCREEN_TOKENS: '', ARCHIVE: 'off' };
 const children = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const c of children) c.kill('SIGKILL');
@@ -131,9 +143,7 @@ async function snapshotPv(url: string): Promise<number> {
 async function runLive(s: Scenario, prefix: string) {
   const hubs: BenchHub[] = [];
   for (let i = 0; i < s.hubs; i++) {
-    hubs.push(
-      await startHubProcess({ REDIS_URL: redis.url, REDIS_PREFIX: prefix, INGEST_TOKENS: ingestTokensEnv(), LIVE_TICK_MS: String(TICK_MS), SCREEN_TOKENS: '' }),
-    );
+    hubs.push(await startHubProcess({ ...HUB_ENV, REDIS_PREFIX: prefix }));
   }
   await sleep(500);
   const rssIdle = hubs.reduce((a, h) => a + rssMiB(h.pid), 0);
@@ -284,14 +294,37 @@ async function flushes(url: string): Promise<Record<string, number>> {
   return out;
 }
 
+/** The hub's histogram of the parts of its call flushes (`yg_live_call_flush_seconds`), cumulative by bucket (ms). */
+async function callFlushParts(url: string): Promise<Map<string, Map<number, number>>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const out = new Map<string, Map<number, number>>();
+  for (const m of text.matchAll(/^yg_live_call_flush_seconds_bucket\{([^}]*)\} (\d+)/gm)) {
+    const labels = Object.fromEntries([...m[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1]!, l[2]!]));
+    if (labels.le === undefined || labels.part === undefined) continue;
+    const part = out.get(labels.part) ?? new Map<number, number>();
+    part.set(labels.le === '+Inf' ? Infinity : Number(labels.le) * 1000, Number(m[2]));
+    out.set(labels.part, part);
+  }
+  return out;
+}
+
+/** "p50 ≤ a / p99 ≤ b ms" of one part between two scrapes (bucket bounds: the histogram's resolution). */
+function partPercentiles(before: Map<string, Map<number, number>>, after: Map<string, Map<number, number>>, part: string): string {
+  const b = before.get(part) ?? new Map<number, number>();
+  const a = after.get(part);
+  if (!a) return 'n/a';
+  const rows = [...a].map(([le, n]) => [le, n - (b.get(le) ?? 0)] as const).sort((x, y) => x[0] - y[0]);
+  const total = rows.at(-1)?.[1] ?? 0;
+  if (total === 0) return 'none';
+  const at = (p: number) => {
+    const le = rows.find(([, n]) => n >= total * p)![0];
+    return le === Infinity ? '>2000' : String(le);
+  };
+  return `≤${at(0.5)} / ≤${at(0.99)} ms`;
+}
+
 async function runCalls(clients: number, prefix: string) {
-  const hub = await startHubProcess({
-    REDIS_URL: redis.url,
-    REDIS_PREFIX: prefix,
-    INGEST_TOKENS: ingestTokensEnv(),
-    LIVE_TICK_MS: String(TICK_MS),
-    SCREEN_TOKENS: '',
-  });
+  const hub = await startHubProcess({ ...HUB_ENV, REDIS_PREFIX: prefix });
   await sleep(500);
   const scopes = CALL_WINDOWS.flatMap((w) => ['center:yiyang', `window:${w}`]);
   const perProcess = Math.ceil(clients / 2);
@@ -350,6 +383,7 @@ async function runCalls(clients: number, prefix: string) {
   callsPosted = 0;
   answered = new Histogram();
   const flushes0 = await flushes(hub.url);
+  const parts0 = await callFlushParts(hub.url);
   const cpu0 = cpuSeconds(hub.pid);
   const t0 = Date.now();
   await phase(CALL_SECONDS * 1000);
@@ -357,6 +391,7 @@ async function runCalls(clients: number, prefix: string) {
   const cpu = (cpuSeconds(hub.pid) - cpu0) / wall;
   await sleep(TICK_MS * 4);
   const flushes1 = await flushes(hub.url);
+  const parts1 = await callFlushParts(hub.url);
   const flushed = (k: string) => flushes1[k]! - flushes0[k]!;
   const reports = await Promise.all(procs.map(report));
   await stopChildren(procs);
@@ -392,6 +427,7 @@ async function runCalls(clients: number, prefix: string) {
       'window rooms': pct(windows),
       'call POST → 202': pct(answered),
       'call→hub send': pct(toSend),
+      'hub: mark→read / read / send p50/p99': ['wait', 'read', 'send'].map((p) => partPercentiles(parts0, parts1, p)).join('; '),
       'send→client p50/p99': `${s2c.percentile(0.5)} / ${s2c.percentile(0.99)} ms`,
       'calls seen': `${expected - missed}/${expected}`,
       'room flushes quiet/call/merged': `${flushed('quiet')}/${flushed('call')}/${flushed('merged')}`,

@@ -1,7 +1,7 @@
 /**
  * What the wall costs to draw, next to what its charts alone cost, in one run.
  *
- *   npm run bench -- screen-cost [--quick] [--seconds 30] [--rate 2] [--only hall-1080,bare-1080] [--trace 10 [--trace-size 3840x2160]] [--shots dir]
+ *   npm run bench -- screen-cost [--quick] [--seconds 30] [--rate 2] [--only hall-1080,bare-1080] [--trace 10 [--trace-size 3840x2160]] [--shots dir] [--css file]
  *
  * A redis-server and a hub process (bench/lib/processes.ts), a busy morning seeded through the
  * ingest API, then a live feed (support/hall-feed.ts, the soak's event mix) at --rate events/s.
@@ -11,7 +11,9 @@
  * - bare-1080 / bare-2160: a page served by this bench with three non-animated ECharts charts
  *   (gauge, line, bar, echarts from node_modules) at the sizes the hall's charts take on that
  *   screen, whose data changes 4 times a second: the cost of the charts alone;
- * - hall-1080, hall-2160: the hall under the live feed; hall-1080-cpu4x: with
+ * - hall-1080, hall-2160: the hall under the live feed (its notices a page at a time,
+ *   screens/hall/notice-pages.ts); hall-1080-scroll, hall-2160-scroll: with the notices
+ *   scrolling (`?notices=scroll`), what a page at a time saves; hall-1080-cpu4x: with
  *   `Emulation.setCPUThrottlingRate {rate: 4}`;
  * - window-strip: the window LED at 640x160 under the feed;
  * - hall-idle: the hall with the feed stopped (heartbeats only).
@@ -50,6 +52,7 @@ const { values: args } = parseArgs({
     trace: { type: 'string', default: '' },
     shots: { type: 'string', default: '' },
     'trace-size': { type: 'string', default: '1920x1080' },
+    css: { type: 'string', default: '' },
   },
 });
 const SECONDS = Number(args.seconds || (args.quick ? 8 : 30));
@@ -62,6 +65,12 @@ const WARMUP_S = Number(args.warmup || (args.quick ? 3 : 8));
 const RATE = Number(args.rate);
 const ONLY = new Set(args.only.split(',').filter(Boolean));
 const CLK_TCK = 100;
+/**
+ * `--css <file>`: a style sheet added to every hall page (trace and rows) after it is ready, as a
+ * constructed sheet (the screens' CSP refuses inline styles): to measure what one part costs by
+ * hiding it or stopping its animation, without a rebuild.
+ */
+const EXTRA_CSS = args.css ? fs.readFileSync(args.css, 'utf8') : '';
 
 // ---------------------------------------------------------------------------------------------
 // CPU of a browser's process tree, from /proc
@@ -304,6 +313,12 @@ async function measure(phase: Phase, onPage?: (page: Page, cdp: CDPSession) => P
   try {
     const page = await browser.open(phase.url(), phase.size);
     await waitForExpression(page, phase.ready);
+    if (EXTRA_CSS && phase.url().includes('/screens/hall'))
+      await page.evaluate((css) => {
+        const sheet = new CSSStyleSheet();
+        sheet.replaceSync(css);
+        document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+      }, EXTRA_CSS);
     const cdp = await browser.context.newCDPSession(page);
     if (phase.throttle) await cdp.send('Emulation.setCPUThrottlingRate', { rate: phase.throttle });
     await sleep(WARMUP_S * 1000);
@@ -473,6 +488,15 @@ async function main(): Promise<void> {
         baseline: 'bare-1080',
       },
       {
+        name: 'hall-1080-scroll',
+        what: 'hall 1920x1080, live feed, notices scrolling (?notices=scroll)',
+        url: () => `${hub.url}/screens/hall?notices=scroll`,
+        size: { width: 1920, height: 1080 },
+        ready: hallReady,
+        live: true,
+        baseline: 'bare-1080',
+      },
+      {
         name: 'bare-2160',
         what: `3 charts ${boxes2160.map((b) => `${b.width}x${b.height}`).join(' ')}, data 4x/s`,
         url: () => `${bare.url}?boxes=${encodeURIComponent(JSON.stringify(boxes2160))}`,
@@ -484,6 +508,15 @@ async function main(): Promise<void> {
         name: 'hall-2160',
         what: 'hall 3840x2160, live feed',
         url: () => `${hub.url}/screens/hall`,
+        size: { width: 3840, height: 2160 },
+        ready: hallReady,
+        live: true,
+        baseline: 'bare-2160',
+      },
+      {
+        name: 'hall-2160-scroll',
+        what: 'hall 3840x2160, live feed, notices scrolling (?notices=scroll)',
+        url: () => `${hub.url}/screens/hall?notices=scroll`,
         size: { width: 3840, height: 2160 },
         ready: hallReady,
         live: true,

@@ -4,6 +4,7 @@
  * in yuan.
  */
 import type { Scope } from './catalog.ts';
+import type { Forecast } from './forecast.ts';
 import type { ReviewFigures } from './reviews.ts';
 import type { Series } from './series.ts';
 import type { Snapshot } from './snapshot.ts';
@@ -168,4 +169,18 @@ export interface CockpitOverview {
   /** The day's bad-review follow-up figures (整改率); null when they cannot be read or the hub keeps none. */
   reviews: ReviewFigures | null;
   series: CockpitSeries;
+  /**
+   * GET /api/v1/forecast?metric=cases of the scope for the day (the hourly chart's usual day, 常日):
+   * today only; null for a past day or when it cannot be read.
+   */
+  usualDay: Forecast | null;
+  /** The names of the center, department and window the scope lies in: the breadcrumb needs no catalog. */
+  path: ScopePath;
+}
+
+/** Where a scope lies, named: null for a level above it (the city has none, a center only `center`). */
+export interface ScopePath {
+  center: { code: string; short: string } | null;
+  dept: { code: string; name: string } | null;
+  window: { code: string; name: string } | null;
 }

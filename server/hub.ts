@@ -10,10 +10,13 @@ import { createAggregator, type Aggregator, type AggregatorOptions } from './agg
 import { createArchiveWriter, type ArchiveWriter, type ArchiveWriterOptions } from './archive/archive-writer.ts';
 import { readArchiveStatus, registerArchiveMetrics } from './archive/archive-status.ts';
 import { createArchiveReader } from './archive/archive-reader.ts';
+import { createArchiveUploader, readUploadStatus, registerUploadMetrics, type ArchiveUploader, type ArchiveUploaderOptions } from './archive/archive-upload.ts';
+import { createObjectStore } from './archive/object-store.ts';
 import { archiveRouter } from './archive/archive-routes.ts';
 import { withReplayScripts } from './archive/replay-core.ts';
 import { archiveThenStream } from './archive/stream-source.ts';
 import { createTimeTravel } from './archive/time-travel.ts';
+import { createCheckpointStore } from './archive/time-travel-checkpoints.ts';
 import { syncCalendar } from './aggregate/calendar-sync.ts';
 import { missingCalendarYears } from './catalog/load-calendar.ts';
 import type { CatalogIndex } from './catalog/load-catalog.ts';
@@ -35,7 +38,7 @@ import { createLogger } from './observability/logger.ts';
 import { createMetrics, registerLiveMetrics, type HubMetrics } from './observability/metrics.ts';
 import { readRouter } from './read/read-routes.ts';
 import { cockpitRouter } from './read/cockpit/cockpit-routes.ts';
-import { forecastRouter } from './forecast/forecast-routes.ts';
+import { forecastRouter, readForecast } from './forecast/forecast-routes.ts';
 import { deadLetterRouter } from './aggregate/dead-letter-routes.ts';
 import { requireRole } from './auth/middleware.ts';
 import { screensRouter } from './screens/screens-routes.ts';
@@ -69,6 +72,8 @@ export interface HubOptions {
   aggregator?: Pick<AggregatorOptions, 'batchSize' | 'idleMs'>;
   /** Archive writer tuning (tests shorten the lease). */
   archive?: Pick<ArchiveWriterOptions, 'batchSize' | 'idleMs' | 'leaseMs'>;
+  /** Tuning of the copy to the object store (tests retry sooner). */
+  archiveUpload?: Pick<ArchiveUploaderOptions, 'idleMs' | 'maxBackoffMs' | 'warnAfterMs'>;
   /** Alert engine tuning (tests tick faster). */
   alerts?: AlertEngineTuning;
   /** Sign-in lockout limits (tests shorten the window). */
@@ -96,6 +101,8 @@ export interface Hub {
   aggregator: Aggregator | null;
   /** The event archive's writer (null: ARCHIVE=off); it writes while this hub holds the lease. */
   archive: ArchiveWriter | null;
+  /** The copy of the sealed archive to the object store (null: no ARCHIVE_S3_URL); it uploads while this hub writes the archive. */
+  archiveUploader: ArchiveUploader | null;
   auth: Auth;
   alerts: Alerts;
   notify: Notify;
@@ -195,20 +202,56 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     await aggregator.start();
   }
   // the event archive (docs/archive.md): every hub with ARCHIVE=on stands by; one writes at a time
-  const archive = config.archive
-    ? createArchiveWriter({ redis, keys, log, now, dir: config.archive.dir, keepDays: config.archive.keepDays, ...opts.archive })
+  // with an object store the hub that writes also copies each sealed segment to it (archive-upload.ts)
+  const archiveStore = config.archive?.store ? createObjectStore(config.archive.store) : null;
+  const archiveUploader: ArchiveUploader | null =
+    config.archive && archiveStore
+      ? createArchiveUploader({
+          dir: config.archive.dir,
+          store: archiveStore,
+          redis,
+          keys,
+          log,
+          now,
+          keepDays: config.archive.keepDays,
+          active: (): boolean => archive?.holding() ?? false,
+          ...opts.archiveUpload,
+        })
+      : null;
+  const archive: ArchiveWriter | null = config.archive
+    ? createArchiveWriter({
+        redis,
+        keys,
+        log,
+        now,
+        dir: config.archive.dir,
+        keepDays: config.archive.localKeepDays,
+        ...(archiveUploader ? { mayRemoveDate: archiveUploader.dateUploaded } : {}),
+        ...opts.archive,
+      })
     : null;
   archive?.start();
-  const archiveStatus = () => readArchiveStatus(redis, keys);
+  archiveUploader?.start();
+  const archiveStatus = async () => {
+    const status = await readArchiveStatus(redis, keys);
+    return status && archiveStore ? { ...status, upload: await readUploadStatus(redis, keys) } : status;
+  };
   registerArchiveMetrics(metrics.registry, archiveStatus, () => archive?.stats ?? { entries: 0, bytes: 0 });
+  if (archiveStore) registerUploadMetrics(metrics.registry, () => readUploadStatus(redis, keys));
+  // export and time travel read the folder, and the bucket for what the folder no longer holds
+  const archiveReader = config.archive
+    ? createArchiveReader({ dir: config.archive.dir, store: archiveStore, localKeepDays: config.archive.localKeepDays, now })
+    : null;
   // time travel (docs/archive.md): a past instant's snapshot, replayed from the archive into scratch keys
   const timeTravel = createTimeTravel({
     redis: withReplayScripts(redis),
     keys,
-    source: archiveThenStream(config.archive ? createArchiveReader({ dir: config.archive.dir }) : null, redis, keys, now),
+    source: archiveThenStream(archiveReader, redis, keys, now),
     catalog,
     now,
     log,
+    // past days' hourly checkpoints, kept beside the archive (time-travel-checkpoints.ts)
+    checkpoints: config.archive ? createCheckpointStore({ dir: config.archive.dir, redis, keys }) : null,
   });
 
   const auth = createAuth({
@@ -312,6 +355,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
           config: live.cockpit,
           guard: requireRole(auth, 'leader', 'admin'),
           reviewFigures: (scope, day) => followUps.figures(scope, day),
+          // the hourly chart's usual day comes in the overview: the wall's first screen is two requests
+          usualDay: (scope, day) => readForecast({ redis, keys, catalog, calendar, now }, scope, day, 'cases'),
         }),
         forecastRouter({ redis, keys, catalog, calendar, now, guard: requireRole(auth, 'leader', 'supervisor', 'admin') }),
         screensRouter({ guard: screenReads.reference, officeHours: () => alerts.officeHours(), hallConfig: live.hall }),
@@ -342,7 +387,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
         fleet.router,
         authRouter(auth),
         deadLetterRouter({ redis, keys, guard: requireRole(auth, 'admin') }),
-        archiveRouter({ auth, source: config.archive ? createArchiveReader({ dir: config.archive.dir }) : null, log }),
+        archiveRouter({ auth, source: archiveReader, log }),
         alerts.router,
         startedNotify.router,
         reviewRouter({ auth, catalog, now, followUps }),
@@ -407,6 +452,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     log,
     aggregator,
     archive,
+    archiveUploader,
     auth,
     alerts,
     notify: startedNotify,
@@ -423,6 +469,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       clearTimeout(cutOff);
       await aggregator?.stop();
       await archive?.stop();
+      await archiveUploader?.stop();
+      archiveStore?.close();
       await timeTravel.stop();
       await alerts.stop();
       await startedNotify.stop();

@@ -38,6 +38,24 @@ interface Client {
 }
 const clients: Client[] = [];
 
+/**
+ * The text of a delta's changes, once per room and seq: every client of a room gets the same
+ * delta, and 500 clients stringifying it each would queue the later ones behind the bench's own
+ * work (a screen holds one socket, not 500), inflating the call latency the raw broadcast beside
+ * it does not pay.
+ */
+const changesText = new Map<string, string>();
+function textOf(msg: DeltaMessage): string {
+  const key = `${msg.scope}#${msg.seq}`;
+  let text = changesText.get(key);
+  if (text === undefined) {
+    if (changesText.size > 1000) changesText.clear();
+    text = JSON.stringify(msg.changes);
+    changesText.set(key, text);
+  }
+  return text;
+}
+
 function pvOf(changes: Change[]): number | null {
   for (const [path, value] of changes) {
     if (path[0] === 'portal' && path[1] === 'pv' && path.length === 2) return value as number;
@@ -75,7 +93,7 @@ function open(): Promise<void> {
         if (messages % 97 === 0) messageBytes += JSON.stringify(msg).length * 97;
         if (msg.sentAt !== undefined) sendToClient.add(at - msg.sentAt);
         if (client.awaiting.size > 0) {
-          const text = JSON.stringify(msg.changes);
+          const text = textOf(msg);
           for (const code of client.awaiting) {
             const call = calls.get(code);
             if (!call || !text.includes(`"${code}"`)) continue;

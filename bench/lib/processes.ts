@@ -57,6 +57,17 @@ export async function startRedis(): Promise<BenchRedis> {
   };
 }
 
+/**
+ * The V8 flags `npm start` gives the hub (package.json's start script), so that the bench's hubs run
+ * as production's do.
+ */
+export const HUB_NODE_ARGS: string[] = (() => {
+  const start = (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const flags = /\bnode((?: --[\w-]+(?:=\S+)?)*) dist\/server\/main\.js/.exec(start);
+  if (!flags) throw new Error('package.json: the start script no longer runs `node [flags] dist/server/main.js`; update HUB_NODE_ARGS');
+  return flags[1]!.split(' ').filter(Boolean);
+})();
+
 export interface BenchHub {
   url: string;
   pid: number;
@@ -66,8 +77,11 @@ export interface BenchHub {
 /** A hub in its own process, so its CPU is its own and the load generator does not share its event loop. */
 export async function startHubProcess(env: Record<string, string>): Promise<BenchHub> {
   const port = await freePort();
-  // e.g. BENCH_HUB_NODE_ARGS='--cpu-prof --cpu-prof-dir=var/prof' to profile the hub under load
-  const nodeArgs = (process.env.BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // e.g. BENCH_HUB_NODE_ARGS='--max-semi-space-size=16' to compare V8 settings (the last of a flag wins)
+  const nodeArgs = [...HUB_NODE_ARGS, ...(process.env.BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+  // BENCH_CPU_PROF=dir: each hub writes a V8 CPU profile there when it stops (summarise with any
+  // .cpuprofile viewer, e.g. Chrome's DevTools)
+  if (process.env.BENCH_CPU_PROF) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`);
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -80,15 +94,26 @@ export async function startHubProcess(env: Record<string, string>): Promise<Benc
     } catch {
       /* not up yet */
     }
-    if (i > 200) throw new Error('bench hub did not start');
+    // a minute: on a loaded machine tsx compiling the hub's modules alone can take half of it
+    if (i > 600 || child.exitCode !== null) {
+      child.kill('SIGKILL');
+      children.delete(child);
+      throw new Error('bench hub did not start');
+    }
     await sleep(100);
   }
   return {
     url,
     pid: child.pid!,
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      // a hub that already exited sends no more 'exit'; one that does not stop in 30 s is killed
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        await exited;
+        clearTimeout(timer);
+      }
       children.delete(child);
     },
   };

@@ -7,6 +7,7 @@
 -- KEYS[1] stream, KEYS[2] dead-letter stream
 -- ARGV[1] group, ARGV[2] consumer, ARGV[3] key prefix, ARGV[4] count, ARGV[5] log retention (ms),
 -- ARGV[6] now (epoch ms, the hub's clock: expiries are counted from it)
+-- Answers { applied, dead-lettered stream ids, scopes touched, event types applied (once each) }
 --#include aggregate-events.lua
 
 local stream, deadLetters, group, consumer = KEYS[1], KEYS[2], ARGV[1], ARGV[2]
@@ -16,7 +17,7 @@ local decodeRecord, describe = AggregateEvents.decodeRecord, AggregateEvents.des
 local DEAD_LETTERS_KEPT = 100000
 
 local read = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', tonumber(ARGV[4]), 'NOACK', 'STREAMS', stream, '>')
-if not read then return { 0, {}, {} } end -- nothing new
+if not read then return { 0, {}, {}, {} } end -- nothing new
 
 -- compute: every entry decoded and checked, then applied to the batch's tables
 local entries = read[1][2]
@@ -52,4 +53,12 @@ for k, entry in ipairs(entries) do
 end
 local touchedList = aggregation.write(tonumber(ARGV[6]))
 AggregateEvents.trimLog(stream, entries[#entries][1], tonumber(ARGV[5]), ARGV[3] .. 'archive:cursor')
-return { applied, failed, touchedList }
+-- the types applied, once each: a batch with a call goes to the walls at once (common/live-calls.ts)
+local typeSeen, types = {}, {}
+for j, r in ipairs(records) do
+  if not refused[j] and not typeSeen[r.t] then
+    typeSeen[r.t] = true
+    types[#types + 1] = r.t
+  end
+end
+return { applied, failed, touchedList, types }

@@ -9,6 +9,7 @@
  */
 import type { Logger } from 'pino';
 import type { Scope } from '../../common/catalog.ts';
+import { holdsCall } from '../../common/live-calls.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import type { ScriptCommands } from '../redis/scripts.ts';
@@ -29,8 +30,11 @@ export interface AggregatorOptions {
   retentionMs: number;
   /** The hub's clock: the expiries of what a batch writes are counted from it. */
   now: () => number;
-  /** Called after each applied batch with the scopes whose numbers may have changed. */
-  onApplied?: (scopes: Set<Scope>, applied: number) => void;
+  /**
+   * Called after each applied batch with the scopes whose numbers may have changed, and whether
+   * it held a call (the walls show a call at once, from the backlog too: docs/realtime.md).
+   */
+  onApplied?: (scopes: Set<Scope>, applied: number, call: boolean) => void;
 }
 
 export interface Aggregator {
@@ -63,7 +67,7 @@ export function createAggregator(opts: AggregatorOptions): Aggregator {
   async function run(): Promise<void> {
     while (running) {
       try {
-        const [applied, failed, touched] = await redis.ygApplyEvents(
+        const [applied, failed, touched, types] = await redis.ygApplyEvents(
           keys.stream,
           keys.deadLetters,
           keys.group,
@@ -78,7 +82,7 @@ export function createAggregator(opts: AggregatorOptions): Aggregator {
           stats.failed += failed.length;
           stats.batches++;
           if (failed.length > 0) log.error({ failed }, 'events cannot be aggregated; moved to the dead-letter stream');
-          if (applied > 0) opts.onApplied?.(new Set(touched as Scope[]), applied);
+          if (applied > 0) opts.onApplied?.(new Set(touched as Scope[]), applied, holdsCall(types));
         }
         // a full run may have left more behind it; a short one took everything there was
         if (applied + failed.length < batchSize) await pause(idleMs);

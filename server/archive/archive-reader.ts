@@ -5,22 +5,14 @@
  * not sealed yet (the current hour, or what a stopped writer left) are read too, as far as they
  * are whole. Used by rebuild and time travel (through `ArchiveSource`) and by the export.
  */
-import fs from 'node:fs';
 import path from 'node:path';
+import { dateOfDayIndex, dayIndexOf } from '../../common/time.ts';
 import { Unavailable } from '../domain-errors.ts';
 import type { StreamRecord } from '../ingest/enrich-event.ts';
 import { inTimeWindow, type ArchivedEntry, type ArchiveSource, type EntryRange } from './archived-entry.ts';
-import {
-  CHECKSUM_SUFFIX,
-  dayIndexPath,
-  manifestPath,
-  parseSegmentName,
-  checksumPath,
-  SEGMENT_SUFFIX,
-  segmentPath,
-  type SegmentManifest,
-  type SegmentName,
-} from './archive-layout.ts';
+import { dayIndexPath, manifestPath, parseSegmentName, checksumPath, segmentPath, type SegmentManifest, type SegmentName } from './archive-layout.ts';
+import type { ObjectStore } from './object-store.ts';
+import { createOpenSegmentFinder } from './open-segments.ts';
 import { readIfExists, segmentLines, sha256Of } from './segment-file.ts';
 
 /** A sealed segment whose bytes are not those it was sealed with, or a line that does not parse. */
@@ -40,39 +32,80 @@ export interface ArchiveReader extends ArchiveSource {
   segmentsFor(range: { fromDay: number; toDay: number }): Promise<{ segment: SegmentName; sealed: boolean }[]>;
 }
 
-export function createArchiveReader(opts: { dir: string }): ArchiveReader {
-  const { dir } = opts;
-
-  async function dateDirs(): Promise<string[]> {
-    const names = await fs.promises.readdir(dir).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return [] as string[];
-      throw err;
-    });
-    return names.filter((n) => /^\d{4}-\d{2}-\d{2}$/.test(n)).sort();
+/** The archive's object store did not answer a read the folder could not make alone. */
+export class ArchiveStoreUnavailable extends Unavailable {
+  override name = 'ArchiveStoreUnavailable';
+  constructor(where: string, key: string, cause: unknown) {
+    super(`the archive's object store ${where} did not answer for ${key} (${(cause as Error).message || (cause as Error).name}); retry later`, 60);
   }
+}
+
+export interface ArchiveReaderOptions {
+  dir: string;
+  /**
+   * The object store the sealed segments are copied to (archive-upload.ts): a day's list is the
+   * folder's and the bucket's together, and a file not in the folder (past ARCHIVE_LOCAL_DAYS, or
+   * the folder lost) is read from the bucket, checked by the same checksum.
+   */
+  store?: ObjectStore | null;
+  /**
+   * ARCHIVE_LOCAL_DAYS and the clock: a day within them, in a folder older than the day (its
+   * archive.json), is wholly in the folder (every segment of it arrived on or after it, and none such
+   * has left), so the bucket is not asked: time travel reads stay local, and work with the store down.
+   */
+  localKeepDays?: number;
+  now?: () => number;
+}
+
+export function createArchiveReader(opts: ArchiveReaderOptions): ArchiveReader {
+  const { dir } = opts;
+  const store = opts.store ?? null;
+  const objectKey = (file: string) => path.relative(dir, file).split(path.sep).join('/');
+  const fromStore = async (file: string): Promise<Buffer | null> => {
+    try {
+      return await store!.get(objectKey(file));
+    } catch (err) {
+      throw new ArchiveStoreUnavailable(store!.where, objectKey(file), err);
+    }
+  };
+  /** The file from the folder, else from the bucket; null when neither has it. */
+  const read = async (file: string): Promise<Buffer | null> => (await readIfExists(file)) ?? (store ? await fromStore(file) : null);
+  /** When the folder was made (archive.json's `created`), once known. */
+  let folderCreated: number | null = null;
+  async function folderOlderThan(ms: number): Promise<boolean> {
+    if (folderCreated === null) {
+      const raw = await readIfExists(path.join(dir, 'archive.json'));
+      const created = raw ? Date.parse(String((JSON.parse(raw.toString('utf8')) as { created?: unknown }).created)) : Number.NaN;
+      if (Number.isNaN(created)) return false;
+      folderCreated = created;
+    }
+    return folderCreated <= ms;
+  }
+  /** Whether the folder alone holds every sealed segment of the day. */
+  async function wholeInFolder(day: number): Promise<boolean> {
+    if (opts.localKeepDays === undefined || !opts.now) return false;
+    if (day < dayIndexOf(opts.now()) - opts.localKeepDays) return false;
+    return folderOlderThan(midnightOfDay(day));
+  }
+
+  // the open segments from the folders that may hold them, not every date folder (open-segments.ts)
+  const openSegments = createOpenSegmentFinder(dir);
 
   async function segmentsFor(range: { fromDay: number; toDay: number }) {
     const chosen = new Map<string, { segment: SegmentName; sealed: boolean }>();
     // sealed segments: from the day index, one small file per event day
     for (let day = range.fromDay; day <= range.toDay; day++) {
-      const list = await readIfExists(dayIndexPath(dir, day));
-      if (!list) continue;
-      for (const line of list.toString('utf8').split('\n')) {
+      const local = await readIfExists(dayIndexPath(dir, day));
+      // a day the folder wholly holds: its list there, or none (no sealed segment of it), is the whole list
+      const remote = store && !(await wholeInFolder(day)) ? await fromStore(dayIndexPath(dir, day)) : null;
+      if (!local && !remote) continue;
+      for (const line of `${local?.toString('utf8') ?? ''}\n${remote?.toString('utf8') ?? ''}`.split('\n')) {
         const segment = parseSegmentName(line.trim());
         if (segment) chosen.set(segment.name, { segment, sealed: true });
       }
     }
     // not yet sealed: any segment without its checksum file (read whole, filtered by day)
-    for (const date of await dateDirs()) {
-      const files = new Set(await fs.promises.readdir(path.join(dir, date)));
-      for (const f of files) {
-        if (!f.endsWith(SEGMENT_SUFFIX)) continue;
-        const hour = f.slice(0, -SEGMENT_SUFFIX.length);
-        if (files.has(`${hour}${CHECKSUM_SUFFIX}`)) continue;
-        const segment = parseSegmentName(`${date}/${hour}`);
-        if (segment && !chosen.has(segment.name)) chosen.set(segment.name, { segment, sealed: false });
-      }
-    }
+    for (const segment of await openSegments()) if (!chosen.has(segment.name)) chosen.set(segment.name, { segment, sealed: false });
     return [...chosen.values()].sort((a, b) => (a.segment.name < b.segment.name ? -1 : a.segment.name > b.segment.name ? 1 : 0));
   }
 
@@ -83,7 +116,7 @@ export function createArchiveReader(opts: { dir: string }): ArchiveReader {
    */
   async function mayHold(segment: SegmentName, range: EntryRange): Promise<boolean> {
     if (range.untilMs === undefined && range.afterMs === undefined) return true;
-    const raw = await readIfExists(manifestPath(dir, segment));
+    const raw = await read(manifestPath(dir, segment));
     if (!raw) return true;
     let manifest: Partial<SegmentManifest>;
     try {
@@ -94,7 +127,7 @@ export function createArchiveReader(opts: { dir: string }): ArchiveReader {
     const { days, times } = manifest;
     if (!days || !times || typeof days !== 'object' || typeof times !== 'object') return true;
     // a manifest not of the seal the checksum file records (a seal done again) says nothing either
-    const checksum = await readIfExists(checksumPath(dir, segment));
+    const checksum = await read(checksumPath(dir, segment));
     if (!checksum || checksum.toString('utf8').trim().split(/\s+/)[0] !== manifest.sha256) return true;
     let wanted = false;
     for (const day of Object.keys(days)) {
@@ -113,12 +146,12 @@ export function createArchiveReader(opts: { dir: string }): ArchiveReader {
   async function* entries(range: EntryRange): AsyncGenerator<ArchivedEntry> {
     for (const { segment, sealed } of await segmentsFor(range)) {
       // a sealed segment whose manifest rules the window out is not opened (nor its checksum checked)
-      if (sealed && !(await mayHold(segment, range))) continue;
+      if (sealed && (range.unsealedOnly || !(await mayHold(segment, range)))) continue;
       const file = segmentPath(dir, segment);
       const relative = path.relative(dir, file);
       // the checksum first: a segment sealed after it was listed is read as sealed
-      const checksum = await readIfExists(checksumPath(dir, segment));
-      const buf = await readIfExists(file);
+      const checksum = sealed ? await read(checksumPath(dir, segment)) : await readIfExists(checksumPath(dir, segment));
+      const buf = sealed ? await read(file) : await readIfExists(file);
       if (!buf) {
         if (checksum) throw new ArchiveDamaged(relative, 'missing, though its checksum file is there');
         continue; // removed by retention meanwhile
@@ -193,3 +226,6 @@ function entryOfLine(line: string, relative: string, lineNo: number): { day: num
   const record = parsedLine.r as StreamRecord;
   return { day: record.day, ms: record.ms, entry: { sid: parsedLine.sid, record } };
 }
+
+/** Epoch ms of 00:00 (Asia/Shanghai) of a day index. */
+const midnightOfDay = (day: number): number => Date.parse(`${dateOfDayIndex(day)}T00:00:00+08:00`);

@@ -49,6 +49,11 @@ export interface ArchiveWriterOptions {
   dir: string;
   /** Segments whose arrival date is older than this many days are deleted (checked hourly). */
   keepDays: number;
+  /**
+   * Whether an arrival date past `keepDays` may leave the folder: with an object store, only once
+   * the store holds all of it (archive-upload.ts). @default always
+   */
+  mayRemoveDate?: (date: string) => Promise<boolean>;
   /** The hub's clock, for retention only: which segments are in an hour is the stream ids' business. */
   now: () => number;
   /**
@@ -310,7 +315,9 @@ export function createArchiveWriter(opts: ArchiveWriterOptions): ArchiveWriter {
   /** Deletes the arrival dates older than the retention, and the day index of event days as old. */
   async function retention(): Promise<void> {
     const cutoff = dateOfDayIndex(dayIndexOf(opts.now()) - opts.keepDays);
-    const dates = (await fs.promises.readdir(dir).catch(() => [] as string[])).filter((n) => /^\d{4}-\d{2}-\d{2}$/.test(n) && n < cutoff);
+    const past = (await fs.promises.readdir(dir).catch(() => [] as string[])).filter((n) => /^\d{4}-\d{2}-\d{2}$/.test(n) && n < cutoff);
+    const dates: string[] = [];
+    for (const date of past) if (!opts.mayRemoveDate || (await opts.mayRemoveDate(date))) dates.push(date);
     for (const date of dates) await fs.promises.rm(path.join(dir, date), { recursive: true, force: true });
     const lists = await fs.promises.readdir(path.join(dir, DAY_INDEX_DIR)).catch(() => [] as string[]);
     for (const f of lists) if (f.endsWith('.list') && f.slice(0, 10) < cutoff) await fs.promises.rm(path.join(dir, DAY_INDEX_DIR, f), { force: true });

@@ -33,6 +33,12 @@ export interface EntryRange {
   afterMs?: number;
   /** Only entries whose event time is at or before this (inclusive, epoch ms). */
   untilMs?: number;
+  /**
+   * Only entries not in a sealed segment: the hour being written, what a stopped writer left, the
+   * stream past the archive. Time travel's checkpoints (time-travel-checkpoints.ts) hold a day's
+   * sealed segments; this finds a late event they do not.
+   */
+  unsealedOnly?: boolean;
 }
 
 /** Whether an event time is inside the range's window (the days are checked apart). */

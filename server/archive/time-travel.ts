@@ -22,12 +22,18 @@
  * (or continues a cached replay that is still before the instant). Unused replays are deleted after
  * IDLE_MS; every scratch prefix holds a marker with a TTL, and a hub deletes the prefixes whose marker
  * has expired (a hub that stopped without cleaning up).
+ *
+ * Past days get checkpoints every half hour (time-travel-checkpoints.ts): the first replay of a day
+ * that has none starts, once it has answered, a background replay of the whole day that saves its
+ * keys at every whole and half hour; from then on a replay of that day restores the nearest
+ * checkpoint at or before its instant and applies at most half an hour of events (any instant of a
+ * 360,000-event day within 2 s). One such make at a time per hub, and one per day across hubs (a Redis lock).
  */
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Scope } from '../../common/catalog.ts';
 import type { Snapshot } from '../../common/snapshot.ts';
-import { dayIndexOf, startOfDayMs } from '../../common/time.ts';
+import { DAY_MS, dayIndexOf, startOfDayMs } from '../../common/time.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
 import { InputError } from '../domain-errors.ts';
 import { readSnapshot } from '../read/snapshot.ts';
@@ -35,6 +41,7 @@ import { COUNTERS as C, GAUGES } from '../redis/counter-fields.ts';
 import { redisKeys, type RedisKeys } from '../redis/keys.ts';
 import type { ArchiveSource } from './archived-entry.ts';
 import { applyRecords, caseIdOf, earlierLives, keysUnderPrefix, prepareScratch, scanKeys, type ReplayRedis } from './replay-core.ts';
+import type { CheckpointHour, CheckpointStore } from './time-travel-checkpoints.ts';
 
 /** Replays kept at once (each a day's scratch keys): a few people reviewing a few moments. */
 const MAX_REPLAYS = 4;
@@ -52,6 +59,18 @@ const ORPHAN_SWEEP_MS = 30 * 60_000;
 const TODAY_REFRESH_MS = 30_000;
 /** A day's events are read up to the end of the instant's hour (hours start at whole UTC hours in Asia/Shanghai). */
 const READ_AHEAD_MS = 3600_000;
+/**
+ * Past days are checkpointed every half hour of event time: a replay applies at most half an hour of
+ * events after restoring one (an hour at a busy center's peak is some 40,000 events, about 0.5 s of
+ * the Lua on a quiet machine, too near the 2 s goal once reading and restoring are added).
+ */
+const CHECKPOINT_STEP_MS = 30 * 60_000;
+/** A replay this close before a checkpoint goes on rather than restoring it (a replay playing past one). */
+const CONTINUE_WITHIN_MS = 15 * 60_000;
+/** After a make of a day's checkpoints failed or was left to another hub, it is tried again no sooner than this. */
+const MAKE_RETRY_MS = 10 * 60_000;
+/** The cross-hub lock of one day's make lives this long (a make of a 360,000-event day takes seconds). */
+const MAKE_LOCK_MS = 5 * 60_000;
 
 export interface TimeTravelDeps {
   redis: ReplayRedis;
@@ -60,11 +79,29 @@ export interface TimeTravelDeps {
   catalog: CatalogIndex;
   now: () => number;
   log: Logger;
+  /** Where past days' checkpoints are kept (with the archive); none: every replay starts at the opening. */
+  checkpoints?: CheckpointStore | null;
+}
+
+/** What time travel did, for the benchmark and the tests. */
+export interface TimeTravelStats {
+  /** Replays started at the day's opening. */
+  fromOpening: number;
+  /** Replays started from a checkpoint. */
+  restored: number;
+  /** Days whose checkpoints were made. */
+  made: number;
 }
 
 export interface TimeTravel {
   /** The snapshot of `scope` at `at` (epoch ms, not in the future). */
   snapshotAt(scope: Scope, at: number): Promise<Snapshot>;
+  /**
+   * Makes the day's checkpoints now if it may have them and has no valid ones (what the first replay
+   * of a day starts in the background); answers whether the day has checkpoints a replay uses after it.
+   */
+  makeCheckpoints(day: number): Promise<boolean>;
+  readonly stats: TimeTravelStats;
   stop(): Promise<void>;
 }
 
@@ -74,6 +111,8 @@ interface DayEvents {
   ms: number[];
   jsons: string[];
   caseIds: (string | null)[];
+  /** The events held are those with ms > this (undefined: from the day's start; a replay restored from a checkpoint needs no earlier one). */
+  loadedFrom: number | undefined;
   /** Every event of the day with ms <= this has been read (the day's last ms: all of it). */
   loadedUntil: number;
   loadedAt: number;
@@ -84,8 +123,10 @@ interface Replay {
   day: number;
   events: DayEvents;
   keys: RedisKeys;
-  /** Events applied: events.jsons[0 .. pos). */
+  /** Events applied: events.jsons[0 .. pos) (and, when restored from a checkpoint, every one before them). */
   pos: number;
+  /** Every event of the day stamped at or before this is applied. */
+  at: number;
   cases: Set<string>;
   /** Scopes whose open-case gauge holds the day's starting figure. */
   based: Set<Scope>;
@@ -109,10 +150,13 @@ function upperBound(ms: number[], at: number): number {
 
 export function createTimeTravel(deps: TimeTravelDeps): TimeTravel {
   const { redis, keys, log } = deps;
+  const checkpoints = deps.checkpoints ?? null;
   const days = new Map<number, DayEvents>();
   const replays: Replay[] = [];
   const markerOf = (k: RedisKeys) => `${k.prefix}alive`;
+  const stats: TimeTravelStats = { fromOpening: 0, restored: 0, made: 0 };
   let lock: Promise<unknown> = Promise.resolve();
+  let stopping = false;
 
   /** The day's events with ms in (after, until], sorted: event time, then the stream's order. */
   async function read(day: number, after: number | undefined, until: number) {
@@ -128,11 +172,11 @@ export function createTimeTravel(deps: TimeTravelDeps): TimeTravel {
     return found;
   }
 
-  /** The day's events up to the end of the hour of `at` at least: read afresh, or the held ones extended. */
-  async function load(day: number, at: number, held: DayEvents | undefined): Promise<DayEvents> {
+  /** The day's events from `from` (exclusive) up to the end of the hour of `at` at least: read afresh, or the held ones extended. */
+  async function load(day: number, at: number, from: number | undefined, held: DayEvents | undefined): Promise<DayEvents> {
     const lastMs = startOfDayMs(day + 1) - 1;
     const until = Math.min(lastMs, Math.floor(at / READ_AHEAD_MS) * READ_AHEAD_MS + READ_AHEAD_MS - 1);
-    const found = await read(day, held?.loadedUntil, until);
+    const found = await read(day, held ? held.loadedUntil : from, until);
     const t = Date.now();
     if (held) {
       // appended in place: replays of the day keep their position (every new event is after the held ones)
@@ -149,22 +193,28 @@ export function createTimeTravel(deps: TimeTravelDeps): TimeTravel {
       ms: found.map((f) => f.ms),
       jsons: found.map((f) => f.json),
       caseIds: found.map((f) => f.caseId),
+      loadedFrom: from,
       loadedUntil: until,
       loadedAt: t,
       usedAt: t,
     };
   }
 
-  /** The day's events, read at least as far as `at`. Called under the lock: one read of a day at a time. */
-  async function eventsOf(day: number, at: number): Promise<DayEvents> {
+  /**
+   * The day's events, read at least as far as `at`, and from `from` at the latest (undefined: from
+   * the opening). Called under the lock: one read of a day at a time.
+   */
+  async function eventsOf(day: number, at: number, from: number | undefined): Promise<DayEvents> {
     let cached = days.get(day);
     const isToday = day === dayIndexOf(deps.now());
     if (cached && isToday && Date.now() - cached.loadedAt > TODAY_REFRESH_MS) cached = undefined;
+    // held from a later point than needed (a checkpoint after the one now wanted): read again
+    if (cached && cached.loadedFrom !== undefined && (from === undefined || cached.loadedFrom > from)) cached = undefined;
     if (cached && at <= cached.loadedUntil) {
       cached.usedAt = Date.now();
       return cached;
     }
-    const events = await load(day, at, cached);
+    const events = await load(day, at, from, cached);
     events.usedAt = Date.now();
     days.set(day, events);
     // replays of an older reading of the day start over
@@ -188,18 +238,61 @@ export function createTimeTravel(deps: TimeTravelDeps): TimeTravel {
     for (let i = 0; i < found.length; i += 1000) await redis.unlink(...found.slice(i, i + 1000));
   }
 
-  async function newReplay(events: DayEvents): Promise<Replay> {
-    while (replays.length >= MAX_REPLAYS) await drop([...replays].sort((a, b) => a.usedAt - b.usedAt)[0]!);
+  /** A fresh scratch prefix with its marker and the live calendar. */
+  async function scratchKeys(): Promise<RedisKeys> {
     const scratch = redisKeys(`${timeTravelPrefixOf(keys)}${crypto.randomBytes(6).toString('hex')}:`);
     await redis.set(markerOf(scratch), '1', 'PX', MARKER_TTL_MS);
     await prepareScratch(redis, keys, scratch);
-    const r: Replay = { day: events.day, events, keys: scratch, pos: 0, cases: new Set(), based: new Set(), usedAt: Date.now() };
+    return scratch;
+  }
+
+  async function newReplay(events: DayEvents): Promise<Replay> {
+    while (replays.length >= MAX_REPLAYS) await drop([...replays].sort((a, b) => a.usedAt - b.usedAt)[0]!);
+    const scratch = await scratchKeys();
+    const r: Replay = {
+      day: events.day,
+      events,
+      keys: scratch,
+      pos: 0,
+      at: startOfDayMs(events.day) - 1,
+      cases: new Set(),
+      based: new Set(),
+      usedAt: Date.now(),
+    };
     replays.push(r);
+    stats.fromOpening++;
+    return r;
+  }
+
+  /** A replay restored from a checkpoint, positioned after the checkpoint's last event; null when the checkpoint is not usable after all. */
+  async function restoredReplay(events: DayEvents, hour: CheckpointHour): Promise<Replay | null> {
+    while (replays.length >= MAX_REPLAYS) await drop([...replays].sort((a, b) => a.usedAt - b.usedAt)[0]!);
+    const scratch = await scratchKeys();
+    const restored = await checkpoints!.restore(events.day, hour, scratch, deps.now()).catch(async (err: unknown) => {
+      log.warn({ err: (err as Error).message, day: events.day }, 'time travel: a checkpoint could not be restored');
+      return null;
+    });
+    if (!restored) {
+      await deleteAll(scratch.prefix);
+      return null;
+    }
+    const r: Replay = {
+      day: events.day,
+      events,
+      keys: scratch,
+      pos: upperBound(events.ms, restored.until),
+      at: restored.until,
+      cases: new Set(restored.cases),
+      based: new Set(),
+      usedAt: Date.now(),
+    };
+    replays.push(r);
+    stats.restored++;
     return r;
   }
 
   /** Applies events[pos .. target) to the replay's keys. */
-  async function advance(r: Replay, target: number): Promise<void> {
+  async function advance(r: Replay, target: number, at: number): Promise<void> {
     const { jsons, caseIds } = r.events;
     const fresh: string[] = [];
     for (let i = r.pos; i < target; i++) {
@@ -212,6 +305,7 @@ export function createTimeTravel(deps: TimeTravelDeps): TimeTravel {
     if (fresh.length > 0) await seedCases(r, fresh);
     await applyRecords(redis, r.keys.prefix, deps.now(), jsons.slice(r.pos, target));
     r.pos = target;
+    r.at = at;
   }
 
   /**
@@ -251,6 +345,87 @@ export function createTimeTravel(deps: TimeTravelDeps): TimeTravel {
     r.based.add(scope);
   }
 
+  /**
+   * Whether a checkpoint holds every event of its day up to its hour: no event of the day stamped
+   * before then is outside the sealed segments it was made from (a late one not sealed yet). Such a
+   * checkpoint is not used until that hour is sealed, which changes the day's list: made again then.
+   */
+  async function complete(day: number, hour: CheckpointHour): Promise<boolean> {
+    for await (const _ of deps.source.entries({ fromDay: day, toDay: day, untilMs: hour.until, unsealedOnly: true })) return false;
+    return true;
+  }
+
+  // making checkpoints: one day at a time, in the background
+  const lastTried = new Map<number, number>();
+  let making: Promise<unknown> = Promise.resolve();
+  let makingNow: Replay | null = null;
+
+  /** Starts a make of the day's checkpoints after what runs now, unless one was tried lately. */
+  function scheduleMake(day: number): void {
+    if (!checkpoints || stopping) return;
+    const tried = lastTried.get(day);
+    if (tried !== undefined && Date.now() - tried < MAKE_RETRY_MS) return;
+    lastTried.set(day, Date.now());
+    making = making
+      .then(() => makeCheckpoints(day))
+      .catch((err: unknown) => log.warn({ err: (err as Error).message, day }, 'time travel: making checkpoints failed'));
+  }
+
+  async function makeCheckpoints(day: number): Promise<boolean> {
+    if (!checkpoints || stopping || day >= dayIndexOf(deps.now())) return false;
+    lastTried.set(day, Date.now());
+    // made already: usable unless a late event of the day is not sealed yet
+    const last = await checkpoints.nearest(day, startOfDayMs(day + 1) - 1);
+    if (last) return complete(day, last);
+    const basis = await checkpoints.basis(day);
+    if (!basis) return false;
+    const lockKey = keys.timeTravelCheckpointLock(day);
+    const owner = crypto.randomBytes(8).toString('hex');
+    if ((await redis.set(lockKey, owner, 'PX', MAKE_LOCK_MS, 'NX')) !== 'OK') return false;
+    try {
+      // the whole day, sorted as a replay sorts it; made only when every event of it is sealed
+      const found = await read(day, undefined, startOfDayMs(day + 1) - 1);
+      if (found.length !== basis.sealedEvents || found.length === 0) return false;
+      const t = Date.now();
+      const events: DayEvents = {
+        day,
+        ms: found.map((f) => f.ms),
+        jsons: found.map((f) => f.json),
+        caseIds: found.map((f) => f.caseId),
+        loadedFrom: undefined,
+        loadedUntil: startOfDayMs(day + 1) - 1,
+        loadedAt: t,
+        usedAt: t,
+      };
+      const scratch = await scratchKeys();
+      const r: Replay = { day, events, keys: scratch, pos: 0, at: startOfDayMs(day) - 1, cases: new Set(), based: new Set(), usedAt: t };
+      makingNow = r;
+      const hours: CheckpointHour[] = [];
+      try {
+        // a checkpoint at each whole and half hour that some event came before since the last one
+        for (let h = 1; h * CHECKPOINT_STEP_MS < DAY_MS && r.pos < events.ms.length; h++) {
+          if (stopping) return false;
+          const until = startOfDayMs(day) + h * CHECKPOINT_STEP_MS - 1;
+          const target = upperBound(events.ms, until);
+          if (target === r.pos) continue;
+          await advance(r, target, until);
+          await redis.pexpire(markerOf(scratch), MARKER_TTL_MS);
+          hours.push(await checkpoints.capture(day, until, scratch, [...r.cases], deps.now()));
+        }
+      } finally {
+        makingNow = null;
+        await deleteAll(scratch.prefix);
+      }
+      await checkpoints.commit(day, basis, hours);
+      stats.made++;
+      log.info({ day, hours: hours.length, bytes: hours.reduce((a, h) => a + h.bytes, 0) }, 'time travel: checkpoints made');
+      return true;
+    } finally {
+      // released only by its owner
+      if ((await redis.get(lockKey)) === owner) await redis.del(lockKey);
+    }
+  }
+
   let lastOrphanSweep = 0;
   async function sweep(): Promise<void> {
     const now = Date.now();
@@ -258,6 +433,7 @@ export function createTimeTravel(deps: TimeTravelDeps): TimeTravel {
     for (const d of [...days.values()].filter((x) => now - x.usedAt > IDLE_MS)) days.delete(d.day);
     if (now - lastOrphanSweep < ORPHAN_SWEEP_MS) return;
     lastOrphanSweep = now;
+    await checkpoints?.prune();
     // prefixes of a hub that stopped without deleting them: their marker has expired
     const markers = await scanKeys(redis, `${timeTravelPrefixOf(keys).replace(/[*?[\]\\]/g, (c) => `\\${c}`)}*:alive`);
     const alive = new Set(markers.map((m) => m.slice(0, -'alive'.length)));
@@ -267,7 +443,8 @@ export function createTimeTravel(deps: TimeTravelDeps): TimeTravel {
       const colon = rest.indexOf(':');
       if (colon > 0) prefixes.add(`${timeTravelPrefixOf(keys)}${rest.slice(0, colon + 1)}`);
     }
-    for (const prefix of prefixes) if (!alive.has(prefix) && !replays.some((r) => r.keys.prefix === prefix)) await deleteAll(prefix);
+    for (const prefix of prefixes)
+      if (!alive.has(prefix) && !replays.some((r) => r.keys.prefix === prefix) && makingNow?.keys.prefix !== prefix) await deleteAll(prefix);
   }
   const timer = setInterval(() => {
     lock = lock.then(sweep).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'time travel: cleaning up failed'));
@@ -281,28 +458,58 @@ export function createTimeTravel(deps: TimeTravelDeps): TimeTravel {
       if (at > now + CLOCK_SKEW_MS) throw new InputError('must not be in the future', 'at');
       at = Math.min(at, now);
       const day = dayIndexOf(at);
+      let wantsCheckpoints = false;
       // one replay step at a time: steps are short, and two on one replay would interleave
       const run = lock.then(async () => {
-        const events = await eventsOf(day, at);
-        const target = upperBound(events.ms, at);
-        // the cached replay of the day that is furthest along but not past the instant
-        let r = replays.filter((x) => x.day === day && x.events === events && x.pos <= target).sort((a, b) => b.pos - a.pos)[0];
+        // a replay of the day already at least as far as the nearest checkpoint goes on; else the checkpoint
+        const held = days.get(day);
+        const going = held ? replays.filter((x) => x.day === day && x.events === held && x.at <= at).sort((a, b) => b.at - a.at)[0] : undefined;
+        const past = checkpoints !== null && day < dayIndexOf(now);
+        const hour = past ? await checkpoints.nearest(day, at) : null;
+        if (past && !hour) wantsCheckpoints = true;
+        // a replay going on that is less than CONTINUE_WITHIN_MS before the checkpoint applies the events in between
+        const behind = hour && (!going || going.at < hour.until - CONTINUE_WITHIN_MS);
+        const useHour = behind && (await complete(day, hour)) ? hour : null;
+        let events = await eventsOf(day, at, useHour ? useHour.until : going ? held!.loadedFrom : undefined);
+        let r: Replay | null | undefined = replays.filter((x) => x.day === day && x.events === events && x.at <= at).sort((a, b) => b.at - a.at)[0];
+        if (useHour && (!r || r.at < useHour.until)) {
+          r = await restoredReplay(events, useHour);
+          // not usable after all (damaged, or its cases' earlier lives changed): discarded, made again
+          if (!r) wantsCheckpoints = true;
+        }
+        if (!r && events.loadedFrom !== undefined) {
+          // the checkpoint was not usable after all: from the opening
+          days.delete(day);
+          events = await eventsOf(day, at, undefined);
+        }
         r ??= await newReplay(events);
         r.usedAt = Date.now();
         events.usedAt = r.usedAt;
-        await advance(r, target);
+        await advance(r, upperBound(events.ms, at), at);
         await withBase(r, scope);
         await redis.pexpire(markerOf(r.keys), MARKER_TTL_MS);
         return readSnapshot(redis, r.keys, scope, day, at, deps.catalog);
       });
       lock = run.catch(() => undefined);
-      return run;
+      const snapshot = await run;
+      // the first replay of a past day without checkpoints makes them once it has answered
+      if (wantsCheckpoints) scheduleMake(day);
+      return snapshot;
     },
+    async makeCheckpoints(day) {
+      const done = making.then(() => makeCheckpoints(day));
+      making = done.catch(() => undefined);
+      return done;
+    },
+    stats,
     async stop() {
+      stopping = true;
       clearInterval(timer);
       await lock;
+      await making.catch(() => undefined);
       for (const r of [...replays]) await drop(r);
       days.clear();
+      checkpoints?.clear();
     },
   };
 }

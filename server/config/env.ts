@@ -128,6 +128,24 @@ const envSchema = z.object({
   ARCHIVE_DIR: z.string().optional(),
   /** Arrival days of archive kept; older ones are deleted daily. */
   ARCHIVE_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
+  /** Arrival days kept in ARCHIVE_DIR when the archive is copied to an object store (docs/archive.md); default ARCHIVE_DAYS. */
+  ARCHIVE_LOCAL_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
+  /** An S3-compatible object store the sealed archive is copied to (docs/archive.md "The object store"): its endpoint. */
+  ARCHIVE_S3_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. http://minio:9000' }).optional(),
+  ARCHIVE_S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a bucket name: 3-63 lowercase letters, digits, dots and dashes')
+    .optional(),
+  /** The folder in the bucket; default the REDIS_PREFIX without its separators (yg: → yg). */
+  ARCHIVE_S3_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'must be letters, digits, ".", "_", "-" and "/"; no leading "/"')
+    .optional(),
+  ARCHIVE_S3_REGION: z.string().min(1).default('us-east-1'),
+  ARCHIVE_S3_ACCESS_KEY: z.string().min(1).optional(),
+  ARCHIVE_S3_SECRET_KEY: z.string().min(1).optional(),
+  AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   /** Scheduled 日报/月报 (docs/reports.md): on every hub (a lock per run makes each once), or off. */
   REPORT_SCHEDULE: z.enum(['on', 'off']).default('on'),
   /** Asia/Shanghai time of the day's 日报, and of the previous month's 月报 on the 1st. */
@@ -201,9 +219,45 @@ export interface HubConfig {
   /** Which proxies may name the client address (Express `trust proxy`): lockouts and the audit use it. */
   trustProxy: TrustProxy;
   /** The event archive (docs/archive.md): null when ARCHIVE=off. */
-  archive: { dir: string; keepDays: number } | null;
+  archive: {
+    dir: string;
+    /** Arrival days kept in the store (when there is one), else in the folder. */
+    keepDays: number;
+    /** Arrival days kept in the folder (ARCHIVE_LOCAL_DAYS; = keepDays without a store). */
+    localKeepDays: number;
+    /** The S3-compatible object store the sealed segments are copied to; null: none. */
+    store: ArchiveStoreConfig | null;
+  } | null;
   /** Scheduled reports (docs/reports.md): null when REPORT_SCHEDULE=off; times as minutes of the day. */
   reports: { dailyAtMinute: number; monthlyAtMinute: number } | null;
+}
+
+/** Where the sealed archive is copied (docs/archive.md "The object store"); path-style addressing (MinIO, Ceph, OSS). */
+export interface ArchiveStoreConfig {
+  endpoint: string;
+  bucket: string;
+  /** The folder in the bucket, without a trailing slash. */
+  prefix: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+function archiveStoreOf(e: z.infer<typeof envSchema>, keyPrefix: string): ArchiveStoreConfig | null {
+  if (!e.ARCHIVE_S3_URL) {
+    if (e.ARCHIVE_S3_BUCKET) throw new ConfigError('ARCHIVE_S3_BUCKET is set without ARCHIVE_S3_URL: name the object store (e.g. http://minio:9000)');
+    if (e.ARCHIVE_LOCAL_DAYS !== undefined && e.ARCHIVE_LOCAL_DAYS < e.ARCHIVE_DAYS)
+      throw new ConfigError('ARCHIVE_LOCAL_DAYS below ARCHIVE_DAYS needs an object store (ARCHIVE_S3_URL) to keep the other days');
+    return null;
+  }
+  if (!e.ARCHIVE_S3_BUCKET) throw new ConfigError('ARCHIVE_S3_URL is set without ARCHIVE_S3_BUCKET: name the bucket the archive is copied to');
+  const accessKeyId = e.ARCHIVE_S3_ACCESS_KEY ?? e.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = e.ARCHIVE_S3_SECRET_KEY ?? e.AWS_SECRET_ACCESS_KEY;
+  if (!accessKeyId || !secretAccessKey)
+    throw new ConfigError('ARCHIVE_S3_URL needs credentials: ARCHIVE_S3_ACCESS_KEY and ARCHIVE_S3_SECRET_KEY (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)');
+  const prefix = (e.ARCHIVE_S3_PREFIX ?? keyPrefix.replace(/[^A-Za-z0-9._-]+/g, '')).replace(/\/+$/, '');
+  if (!prefix) throw new ConfigError('ARCHIVE_S3_PREFIX: REDIS_PREFIX gives no folder name; set ARCHIVE_S3_PREFIX');
+  return { endpoint: e.ARCHIVE_S3_URL.replace(/\/+$/, ''), bucket: e.ARCHIVE_S3_BUCKET, prefix, region: e.ARCHIVE_S3_REGION, accessKeyId, secretAccessKey };
 }
 
 function hostPorts(variable: string, raw: string): { host: string; port: number }[] {
@@ -303,7 +357,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         .filter(Boolean),
     },
     trustProxy: e.TRUST_PROXY,
-    archive: e.ARCHIVE === 'on' ? { dir: path.resolve(cwd, e.ARCHIVE_DIR ?? path.join(dataDir, 'archive')), keepDays: e.ARCHIVE_DAYS } : null,
+    archive:
+      e.ARCHIVE === 'on'
+        ? {
+            dir: path.resolve(cwd, e.ARCHIVE_DIR ?? path.join(dataDir, 'archive')),
+            keepDays: e.ARCHIVE_DAYS,
+            localKeepDays: Math.min(e.ARCHIVE_LOCAL_DAYS ?? e.ARCHIVE_DAYS, e.ARCHIVE_DAYS),
+            store: archiveStoreOf(e, keyPrefix),
+          }
+        : null,
     reports: e.REPORT_SCHEDULE === 'on' ? { dailyAtMinute: e.REPORT_DAILY_AT, monthlyAtMinute: e.REPORT_MONTHLY_AT } : null,
   };
 }

@@ -63,8 +63,8 @@ export async function appendEvents(
     opts.applyInline ? keys.group : '',
     keys.alertsGroup,
   ];
-  for (const { event } of events) {
-    const record = enrichEvent(event, opts.catalog);
+  for (const { event, ms } of events) {
+    const record = enrichEvent(event, opts.catalog, ms);
     // the day of the event's `at` also keys its de-duplication set
     args.push(event.id, record.day, JSON.stringify(record), opts.alertEventTypes.has(event.type) ? 1 : 0);
   }

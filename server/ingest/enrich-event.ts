@@ -35,8 +35,8 @@ export interface StreamRecord extends Enrichment {
   e: YgEvent;
 }
 
-export function enrichEvent(event: YgEvent, catalog: CatalogIndex): StreamRecord {
-  const ms = Date.parse(event.at);
+/** `ms`: the event's `at` as epoch ms, when the caller has parsed it already (validateBatch has). */
+export function enrichEvent(event: YgEvent, catalog: CatalogIndex, ms = Date.parse(event.at)): StreamRecord {
   const { hour, minute } = shanghaiClock(ms);
   const day = dayIndexOf(ms);
   const money = event.type === 'trade.closed' || event.type === 'fee.collected';

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Scope } from '../../common/catalog.ts';
 import { batchSchema, MAX_BATCH_EVENTS, type IngestResult } from '../../common/events.ts';
+import { isCallEvent } from '../../common/live-calls.ts';
 import type { CatalogIndex } from '../catalog/load-catalog.ts';
 import { jsonBody } from '../http/app.ts';
 import { HttpError } from '../http/http-error.ts';
@@ -90,7 +91,7 @@ export function ingestRouter(deps: IngestDeps): Router {
     }
     if (appended.faults) deps.log.error({ faults: appended.faults }, 'the append script failed on events; they were refused, the rest of the batch taken');
     // a batch with a call goes to the walls at once (server/realtime/live-rooms.ts)
-    const call = valid.some((v) => v.event.type === 'ticket.called');
+    const call = valid.some((v) => isCallEvent(v.event.type));
     if (appended.appliedScopes) deps.onApplied?.(new Set(appended.appliedScopes), appended.accepted, call);
     // refused by the append script (checked before its first write): not taken, listed like the rest
     const refused = appended.refused.length > 0 ? [...rejected, ...appended.refused].sort((a, b) => a.index - b.index) : rejected;

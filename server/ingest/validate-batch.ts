@@ -23,6 +23,8 @@ export interface ValidationContext {
 export interface ValidEvent {
   index: number;
   event: YgEvent;
+  /** `at` as epoch ms, parsed once by validateBatch and used again by the enrichment (absent: parsed there). */
+  ms?: number;
 }
 export interface BatchValidation {
   valid: ValidEvent[];
@@ -40,9 +42,10 @@ export function validateBatch(items: unknown[], ctx: ValidationContext): BatchVa
       rejected.push({ index, ...(rawId ? { id: rawId } : {}), errors: zodErrors(parsed.error) });
       continue;
     }
-    const errors = semanticErrors(parsed.data, ctx);
+    const ms = Date.parse(parsed.data.at);
+    const errors = semanticErrors(parsed.data, ms, ctx);
     if (errors.length > 0) rejected.push({ index, id: parsed.data.id, errors });
-    else valid.push({ index, event: parsed.data });
+    else valid.push({ index, event: parsed.data, ms });
   }
   return { valid, rejected };
 }
@@ -62,13 +65,12 @@ function zodErrors(error: ZodError): EventError[] {
 }
 
 // Plain functions, not closures made per event: this runs for every event of every batch.
-function semanticErrors(event: YgEvent, ctx: ValidationContext): EventError[] {
+function semanticErrors(event: YgEvent, at: number, ctx: ValidationContext): EventError[] {
   const errors: EventError[] = [];
   const { catalog } = ctx;
   if (event.source !== ctx.source) errors.push({ path: 'source', message: `must be "${ctx.source}", the source of this token` });
   if (ctx.scope) checkScope(errors, ctx.scope, event);
 
-  const at = Date.parse(event.at);
   if (at > ctx.now + (ctx.maxFutureMs ?? 10 * 60_000)) errors.push({ path: 'at', message: 'is more than 10 minutes in the future; check the device clock' });
   if (at < ctx.now - ctx.maxAgeDays * DAY_MS)
     errors.push({ path: 'at', message: `is older than ${ctx.maxAgeDays} days, the window in which repeats are recognised` });

@@ -9,8 +9,11 @@ import type { RedisKeys } from '../redis/keys.ts';
 import { failureCode, isReplyError } from '../redis/store-failure.ts';
 import type { HubMetrics } from './metrics.ts';
 
-/** Why the hub is degraded; every reason but `consumer-lag` answers 503. */
-export type DegradedReason = 'redis-unreachable' | 'redis-refuses-writes' | 'aof-write-failed' | 'memory-high' | 'consumer-lag';
+/**
+ * Why the hub is degraded; every reason but `consumer-lag` and `archive-store-down` (the archive's
+ * object store failing for long: docs/archive.md) answers 503.
+ */
+export type DegradedReason = 'redis-unreachable' | 'redis-refuses-writes' | 'aof-write-failed' | 'memory-high' | 'consumer-lag' | 'archive-store-down';
 
 export interface Health {
   status: 'ok' | 'degraded';
@@ -39,7 +42,7 @@ export const MEMORY_DEGRADED = 0.9;
 const PROBE_TTL_MS = 60_000;
 
 export function healthHttpStatus(health: Health): 200 | 503 {
-  return health.reasons.some((r) => r !== 'consumer-lag') ? 503 : 200;
+  return health.reasons.some((r) => r !== 'consumer-lag' && r !== 'archive-store-down') ? 503 : 200;
 }
 
 export async function checkHealth(redis: RedisClient, keys: RedisKeys, metrics: HubMetrics): Promise<Health> {

@@ -50,6 +50,8 @@ export type HubMetrics = ReturnType<typeof createMetrics>;
 
 export interface LiveStatsSource {
   stats(): { sockets: number; rooms: number; deltas: number; snapshots: number; leadingFlushes: number; callFlushes: number; mergedFlushes: number };
+  /** The parts of each room flush that sent a call (server/realtime/live-rooms.ts, CallFlushTiming). */
+  onCallFlush?(listener: (timing: { waitMs: number; readMs: number; sendMs: number }) => void): () => void;
 }
 
 /** Realtime figures, read when Prometheus scrapes. */
@@ -98,5 +100,19 @@ export function registerLiveMetrics(metrics: HubMetrics, live: LiveStatsSource):
       this.set({ when: 'call' }, s.callFlushes);
       this.set({ when: 'merged' }, s.mergedFlushes);
     },
+  });
+  // Where the hub's share of a call's way to the walls goes (docs/realtime.md): per room flush
+  // that sent a call, the wait from the batch's mark to the read, the read, and the diff and send.
+  const callFlush = new Histogram({
+    name: 'yg_live_call_flush_seconds',
+    help: 'Room flushes that sent a call, by part: wait (mark to read), read (Redis), send (diff, encode, write to every socket); docs/realtime.md',
+    labelNames: ['part'] as const,
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2],
+    registers,
+  });
+  live.onCallFlush?.((t) => {
+    callFlush.observe({ part: 'wait' }, t.waitMs / 1000);
+    callFlush.observe({ part: 'read' }, t.readMs / 1000);
+    callFlush.observe({ part: 'send' }, t.sendMs / 1000);
   });
 }

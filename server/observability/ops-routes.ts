@@ -17,6 +17,11 @@ export function opsRouter(deps: {
   router.get('/healthz', async (_req, res) => {
     const health = await checkHealth(deps.redis, deps.keys, deps.metrics);
     const archive = health.redis.reachable && deps.archiveStatus ? await deps.archiveStatus().catch(() => null) : null;
+    // the archive's object store failing for long: a warning (the hub still takes events)
+    if ((archive as { upload?: { stalled?: boolean } | null } | null)?.upload?.stalled) {
+      health.reasons.push('archive-store-down');
+      health.status = 'degraded';
+    }
     // 503 whenever Redis cannot take events (unreachable, refusing writes, disk or memory full)
     res.status(healthHttpStatus(health)).json({ ...health, archive });
   });

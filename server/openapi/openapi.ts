@@ -236,7 +236,7 @@ const tokenInfo = z.object({
 
 const health = z.object({
   status: z.enum(['ok', 'degraded']),
-  reasons: z.array(z.enum(['redis-unreachable', 'redis-refuses-writes', 'aof-write-failed', 'memory-high', 'consumer-lag'])),
+  reasons: z.array(z.enum(['redis-unreachable', 'redis-refuses-writes', 'aof-write-failed', 'memory-high', 'consumer-lag', 'archive-store-down'])),
   redis: z.object({
     reachable: z.boolean(),
     latencyMs: z.number().nullable(),
@@ -248,10 +248,34 @@ const health = z.object({
   }),
   consumer: z.object({ lag: z.number().nullable(), pending: z.number().nullable() }),
   deadLetters: z.number().nullable(),
-  archive: z.object({ cursor: z.string(), lagSeconds: z.number(), writer: z.string().nullable() }).nullable().meta({
-    description:
-      'The event archive (docs/archive.md): the last archived stream id, the age of the oldest event not archived yet, the hub writing; null while no hub ever archived',
-  }),
+  archive: z
+    .object({
+      cursor: z.string(),
+      lagSeconds: z.number(),
+      writer: z.string().nullable(),
+      upload: z
+        .object({
+          store: z.string(),
+          waiting: z.number().int(),
+          oldestWaitingSeconds: z.number(),
+          lastUploadAt: z.number().nullable(),
+          error: z.string().nullable(),
+          failingSince: z.number().nullable(),
+          stalled: z.boolean(),
+          at: z.number(),
+        })
+        .nullable()
+        .optional()
+        .meta({
+          description:
+            'With an object store (ARCHIVE_S3_URL): the copy of the sealed segments to it, as the uploading hub last wrote it (null: no uploader ran lately). docs/archive.md "The object store"',
+        }),
+    })
+    .nullable()
+    .meta({
+      description:
+        'The event archive (docs/archive.md): the last archived stream id, the age of the oldest event not archived yet, the hub writing; null while no hub ever archived',
+    }),
 }) satisfies z.ZodType<Health>;
 
 const series = z.object({
@@ -612,7 +636,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
         '/api/v1/cockpit/overview',
         "The wall's first screen in one answer",
         cockpitOverviewQuery,
-        'Snapshot, area snapshot, config, comparison, rankings (4 each), districts, trading, bad-review figures and the seven chart series of the scope and day (common/cockpit.ts CockpitOverview)',
+        "Snapshot, area snapshot, config, comparison, rankings (4 each), districts, trading, bad-review figures, the seven chart series, today's usual day of cases (null for a past day) and the names of the scope's center, department and window (common/cockpit.ts CockpitOverview)",
       ],
     ] as const
   ).map(([path, summary, query, answer, queryText]): ApiRoute => ({

@@ -20,7 +20,7 @@ import type { RedisKeys } from '../redis/keys.ts';
 import { listenChanged, publishChanged } from './changed-channel.ts';
 import type { Identity } from '../identity/identity.ts';
 import { handshakeMiddleware, originAllowed } from './handshake-auth.ts';
-import { LiveRooms, type LiveRoomsStats } from './live-rooms.ts';
+import { LiveRooms, type CallFlushTiming, type LiveRoomsStats } from './live-rooms.ts';
 import { roomOf, serveLive, type LiveNamespace } from './live-namespace.ts';
 import { connectRealtimeRedis } from './realtime-redis.ts';
 
@@ -51,6 +51,8 @@ export interface Realtime {
   /** The handshake auth middleware; `io.of('/alerts').use(realtime.authenticate)` reuses it. */
   authenticate: ReturnType<typeof handshakeMiddleware>;
   stats(): RealtimeStats;
+  /** Listens to the parts of each flush that sent a call (`yg_live_call_flush_seconds`); answers the unsubscribe. */
+  onCallFlush(listener: (timing: CallFlushTiming) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -107,6 +109,7 @@ export async function attachRealtime(deps: RealtimeDeps): Promise<Realtime> {
   const live = io.of(LIVE_NAMESPACE) as unknown as LiveNamespace;
   live.use(authenticate);
 
+  const callFlushListeners = new Set<(timing: CallFlushTiming) => void>();
   const rooms = new LiveRooms({
     read: (scope, at) => readSnapshot(deps.redis, keys, scope, dayIndexOf(at), at, catalog),
     members: (scope) => live.adapter.rooms.get(roomOf(scope))?.size ?? 0,
@@ -116,6 +119,9 @@ export async function attachRealtime(deps: RealtimeDeps): Promise<Realtime> {
     now,
     tickMs,
     refreshMs,
+    onCallFlush: (timing) => {
+      for (const l of callFlushListeners) l(timing);
+    },
     log,
   });
   serveLive(live, { rooms, catalog, now, log });
@@ -172,6 +178,10 @@ export async function attachRealtime(deps: RealtimeDeps): Promise<Realtime> {
     live,
     authenticate,
     stats: () => ({ ...rooms.stats, sockets: live.sockets.size, slowDisconnects }),
+    onCallFlush(listener) {
+      callFlushListeners.add(listener);
+      return () => callFlushListeners.delete(listener);
+    },
     async close() {
       stopped = true;
       if (timer) clearTimeout(timer);

@@ -16,7 +16,8 @@
  * window, open cases passing their deadline) and doubles as a heartbeat: when a room sent nothing
  * for `refreshMs`, the new `asOf` alone is sent. On a new day the room sends a whole snapshot.
  * Rooms without members are dropped after `idleDropMs`. One read per room at a time: a mark that
- * arrives during a read is flushed after it, on the same rules.
+ * arrives during a read is flushed after it, on the same rules; except a call's, whose read goes
+ * out at once right behind the one in flight (that one may have missed it).
  */
 import type { Logger } from 'pino';
 import type { Scope } from '../../common/catalog.ts';
@@ -43,7 +44,23 @@ export interface LiveRoomsOptions {
   idleDropMs?: number;
   /** Real elapsed time for the flush timing, whatever the hub's clock says. @default performance.now */
   elapsed?: () => number;
+  /** Told the parts of each flush that sent a call (the hub's share of a call's way to the walls: `/metrics`). */
+  onCallFlush?: (timing: CallFlushTiming) => void;
   log: Logger;
+}
+
+/**
+ * Where the hub's share of a call's latency went (ms, real elapsed time): from the first mark of
+ * the batch with the call to the start of the room's read (the macrotask, a read of the room
+ * already in flight, or the tick of a busy room without call budget), the read (one pipelined
+ * Redis round trip), and the diff, encoding and writes to every socket of the room.
+ */
+export interface CallFlushTiming {
+  scope: Scope;
+  when: 'quiet' | 'call' | 'merged';
+  waitMs: number;
+  readMs: number;
+  sendMs: number;
 }
 
 export interface Room {
@@ -61,8 +78,13 @@ interface RoomState {
   dirty: boolean;
   /** One of the marks since then was a batch with a call. */
   call: boolean;
-  /** A read of this room is in flight (a flush or a refresh). */
-  reading: boolean;
+  /** Elapsed time of the first call mark since the last read started (the call's wait starts there), or null. */
+  callMarkedAt: number | null;
+  /** Reads of this room in flight (a flush or a refresh; a call's flush may overlap one). */
+  reading: number;
+  /** Numbers of the last read started and of the last one whose result the room took: an older result is never taken after a newer one. */
+  readsStarted: number;
+  readTaken: number;
   /** The flush planned for this room (elapsed time), or null, and why it comes then. */
   dueAt: number | null;
   dueFor: 'quiet' | 'call' | 'merged';
@@ -124,7 +146,10 @@ export class LiveRooms {
         loading: null,
         dirty: false,
         call: false,
-        reading: false,
+        callMarkedAt: null,
+        reading: 0,
+        readsStarted: 0,
+        readTaken: 0,
         dueAt: null,
         dueFor: 'quiet',
         timer: null,
@@ -159,7 +184,10 @@ export class LiveRooms {
       const room = this.rooms.get(s as Scope);
       if (!room) continue;
       room.dirty = true;
-      if (call) room.call = true;
+      if (call) {
+        room.call = true;
+        room.callMarkedAt ??= this.elapsed();
+      }
       this.plan(room);
     }
   }
@@ -181,7 +209,7 @@ export class LiveRooms {
         continue;
       }
       room.emptySince = null;
-      if (room.loading || room.snapshot === null || room.reading) continue;
+      if (room.loading || room.snapshot === null || room.reading > 0) continue;
       if (room.dirty) {
         if (room.dueAt === null) this.plan(room);
       } else if (now - room.lastReadAt >= this.opts.refreshMs || room.snapshot.date !== today) due.push(room);
@@ -205,12 +233,20 @@ export class LiveRooms {
     await Promise.all([...this.flushing]);
   }
 
-  /** When a marked room flushes: at once after a quiet tick (or for a call, while the budget lasts), else at the end of its tick. */
+  /**
+   * When a marked room flushes: at once after a quiet tick (or for a call, while the budget lasts),
+   * else at the end of its tick. One read at a time, but a call does not wait for a read already
+   * in flight (which may have been sent before the call was written): its read goes out at once,
+   * on the same connection right behind the other, so Redis answers them in order (at most these
+   * two; a mark during both waits for them).
+   */
   private plan(room: RoomState): void {
-    if (this.closed || room.reading || room.loading || room.snapshot === null) return;
+    if (this.closed || room.loading || room.snapshot === null) return;
     const t = this.elapsed();
+    const callAtOnce = room.call && this.callTokens(room, t) >= 1;
+    if (room.reading > 0 && !(callAtOnce && room.reading === 1)) return;
     const mergeEnds = room.lastFlushAt + this.opts.tickMs;
-    const dueFor = t >= mergeEnds ? 'quiet' : room.call && this.callTokens(room, t) >= 1 ? 'call' : 'merged';
+    const dueFor = room.reading > 0 ? 'call' : t >= mergeEnds ? 'quiet' : callAtOnce ? 'call' : 'merged';
     const at = dueFor === 'merged' ? mergeEnds : t;
     if (room.dueAt !== null && room.dueAt <= at) return;
     this.unplan(room);
@@ -259,12 +295,12 @@ export class LiveRooms {
 
   private async flush(room: RoomState): Promise<void> {
     room.dueAt = null;
-    if (this.closed || room.reading || this.rooms.get(room.scope) !== room) return;
+    if (this.closed || (room.reading > 0 && !(room.dueFor === 'call' && room.reading === 1)) || this.rooms.get(room.scope) !== room) return;
     // nobody to send to: stays marked; the housekeeping plans it again when a member comes
     if (this.opts.members(room.scope) === 0) return;
     const started = this.elapsed();
     const dueFor = room.dueFor;
-    const outcome = await this.read(room, this.opts.now());
+    const outcome = await this.read(room, this.opts.now(), dueFor);
     // A flush that sent something (or failed: no retry before the tick) opens the merge window;
     // one that found nothing new (a mark heard twice) leaves the room quiet.
     if (outcome !== 'unchanged') {
@@ -284,6 +320,7 @@ export class LiveRooms {
     const now = this.opts.now();
     room.dirty = false;
     room.call = false;
+    room.callMarkedAt = null;
     try {
       room.snapshot = await this.opts.read(room.scope, now);
       this.stats.reads++;
@@ -296,13 +333,20 @@ export class LiveRooms {
     room.lastSentAt = now;
   }
 
-  /** Reads the room once and sends what changed: a delta, a new day's snapshot, or the heartbeat. */
-  private async read(room: RoomState, now: number): Promise<'sent' | 'unchanged' | 'failed'> {
+  /**
+   * Reads the room once and sends what changed: a delta, a new day's snapshot, or the heartbeat.
+   * `when`: why a flush reads (none for the refresh); a flush that sends a call reports its parts.
+   */
+  private async read(room: RoomState, now: number, when?: CallFlushTiming['when']): Promise<'sent' | 'unchanged' | 'failed'> {
     // Clear first: a mark that arrives while reading is flushed after it.
+    const callMarkedAt = room.callMarkedAt;
     room.dirty = false;
     room.call = false;
-    room.reading = true;
+    room.callMarkedAt = null;
+    room.reading++;
+    const readNo = ++room.readsStarted;
     room.lastReadAt = now;
+    const readStart = this.elapsed();
     let next: Snapshot;
     try {
       next = await this.opts.read(room.scope, now);
@@ -313,8 +357,17 @@ export class LiveRooms {
       this.opts.log.warn({ scope: room.scope, err: (err as Error).message }, 'live: snapshot read failed; retrying next tick');
       return 'failed';
     } finally {
-      room.reading = false;
+      room.reading--;
     }
+    // a newer read's result was taken already (never expected: one connection answers in order)
+    if (readNo < room.readTaken) return 'unchanged';
+    room.readTaken = readNo;
+    const readEnd = this.elapsed();
+    const reportCall =
+      callMarkedAt !== null && when !== undefined && this.opts.onCallFlush
+        ? () =>
+            this.opts.onCallFlush!({ scope: room.scope, when, waitMs: readStart - callMarkedAt, readMs: readEnd - readStart, sendMs: this.elapsed() - readEnd })
+        : () => undefined;
     const prev = room.snapshot!;
     const sentAt = this.opts.now();
     if (next.date !== prev.date) {
@@ -324,6 +377,7 @@ export class LiveRooms {
       room.lastSentAt = sentAt;
       this.stats.snapshots++;
       this.opts.sendSnapshot({ scope: room.scope, seq: room.seq, snapshot: next, sentAt });
+      reportCall();
       return 'sent';
     }
     const changes = diffSnapshot(prev, next);
@@ -335,6 +389,7 @@ export class LiveRooms {
     room.lastSentAt = sentAt;
     this.stats.deltas++;
     this.opts.sendDelta({ scope: room.scope, seq: room.seq, changes, sentAt });
+    reportCall();
     return 'sent';
   }
 }

@@ -17,6 +17,10 @@ export function redisKeys(prefix: string) {
     archiveLease: `${prefix}archive:lease`,
     /** The id of the archive folder (its archive.json): a hub whose ARCHIVE_DIR is another folder refuses to write. */
     archiveFolder: `${prefix}archive:folder`,
+    /** How the copy of the archive to the object store stands (server/archive/archive-upload.ts), JSON with an expiry. */
+    archiveUpload: `${prefix}archive:upload`,
+    /** Held (with an expiry) by the hub making a past day's time-travel checkpoints (server/archive/time-travel.ts), so one hub makes them. */
+    timeTravelCheckpointLock: (day: number) => `${prefix}ttcp:lock:${day}`,
     /** Events that aggregation gave up on, with their error. */
     deadLetters: `${prefix}events:dead`,
     /** Set of event ids seen on day D (by the event's `at`), for de-duplication. */

@@ -85,9 +85,9 @@ export interface ScriptCommands {
   ): Promise<[number[], string[], number, (string | number)[]]>;
   /**
    * Reads the next entries of the stream for the group and applies them. Answers [applied,
-   * failed stream ids (dead-lettered), scopes touched].
+   * failed stream ids (dead-lettered), scopes touched, event types applied (once each)].
    */
-  ygApplyEvents(stream: string, deadLetters: string, ...args: (string | number)[]): Promise<[number, string[], string[]]>;
+  ygApplyEvents(stream: string, deadLetters: string, ...args: (string | number)[]): Promise<[number, string[], string[], string[]]>;
 }
 
 export function withScripts(client: RedisClient): RedisClient & ScriptCommands {

@@ -1,20 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dayIndexOfDate } from '../../common/time.ts';
 import { ev } from '../helpers/events.ts';
 import { at, dayFromToday, testNow } from '../helpers/test-clock.ts';
-import { startDedicatedRedis, type DedicatedRedis } from '../helpers/dedicated-redis.ts';
 import { drained, getJson, postEvents, testPrefix } from '../helpers/test-hub.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { archiveCaughtUp, archived, removeTempArchiveDirs, startArchivingHub, streamEntries, tempArchiveDir } from './archive-fixtures.ts';
+import { archiveCaughtUp, archived, ownRedisEachTest, startArchivingHub, streamEntries, tempArchiveDir } from './archive-fixtures.ts';
 
-let redis: DedicatedRedis;
-beforeEach(async () => {
-  redis = await startDedicatedRedis();
-});
-afterEach(async () => {
-  await redis.stop();
-  removeTempArchiveDirs();
-});
+const redis = ownRedisEachTest();
 
 const TODAY_I = dayIndexOfDate(dayFromToday(0));
 

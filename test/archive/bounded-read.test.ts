@@ -7,44 +7,26 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dayIndexOf, startOfDayMs } from '../../common/time.ts';
 import { manifestPath, segmentOfMs, segmentPath } from '../../server/archive/archive-layout.ts';
 import { ArchiveDamaged, createArchiveReader } from '../../server/archive/archive-reader.ts';
-import { createArchiveWriter } from '../../server/archive/archive-writer.ts';
 import type { EntryRange } from '../../server/archive/archived-entry.ts';
 import { archiveThenStream } from '../../server/archive/stream-source.ts';
-import { connectRedis } from '../../server/redis/connect.ts';
 import { redisKeys } from '../../server/redis/keys.ts';
-import { createLogger } from '../../server/observability/logger.ts';
-import { startDedicatedRedis, type DedicatedRedis } from '../helpers/dedicated-redis.ts';
-import { testNow } from '../helpers/test-clock.ts';
 import { testPrefix } from '../helpers/test-hub.ts';
-import { waitFor } from '../helpers/wait-for.ts';
-import { removeTempArchiveDirs, tempArchiveDir } from './archive-fixtures.ts';
+import { appendArrived, hitRecord, ownRedisEachTest, redisClockMs, runArchiveWriter, tempArchiveDir } from './archive-fixtures.ts';
 
-let redis: DedicatedRedis;
-beforeEach(async () => {
-  redis = await startDedicatedRedis();
-});
-afterEach(async () => {
-  await redis.stop();
-  removeTempArchiveDirs();
-});
-
+const redis = ownRedisEachTest();
 const HOUR = 3_600_000;
 const MIN = 60_000;
-/** A record as the stream holds it (enrichEvent's keys, in its order), of a given event day and time. */
-const record = (id: string, day: number, ms: number) =>
-  JSON.stringify({ t: 'portal.hit', ms, day, hh: '08', mm: '0480', month: '2026-01', scopes: ['city'], e: { id, type: 'portal.hit' } });
 
 describe('a bounded read of the archive', () => {
   it('finds a late event of an early time in a later segment, skips segments after the bound unopened, continues with the stream, and reads segments of older manifests', async () => {
     const prefix = testPrefix();
     const keys = redisKeys(prefix);
     const dir = tempArchiveDir();
-    const [sec] = await redis.client.time();
-    const nowMs = Number(sec) * 1000;
+    const nowMs = await redisClockMs(redis.client);
     // three past arrival hours (by the Redis clock), holding events of the day before
     const [h4, h3, h2] = [4, 3, 2].map((n) => segmentOfMs(nowMs - n * HOUR)) as [
       ReturnType<typeof segmentOfMs>,
@@ -62,18 +44,12 @@ describe('a bounded read of the archive', () => {
       [h2.startMs + 1000, 'x5', opening + 130 * MIN],
       [h2.startMs + 2000, 'x6', opening + 140 * MIN],
     ];
-    let seq = 0;
-    for (const [arrival, id, ms] of plan) await redis.client.xadd(keys.stream, `${arrival}-${seq++}`, 'r', record(id, day, ms));
-
-    const client = connectRedis({ kind: 'url', url: redis.url }, { name: 'archive-test', commandTimeoutMs: 5000 });
-    const writer = createArchiveWriter({ redis: client, keys, log: createLogger('silent'), dir, keepDays: 400, now: testNow, idleMs: 20, leaseMs: 2000 });
-    writer.start();
-    try {
-      await waitFor('the three past hours sealed', () => writer.stats.sealed === 3);
-    } finally {
-      await writer.stop();
-      client.disconnect();
-    }
+    await appendArrived(
+      redis.client,
+      keys,
+      plan.map(([arrival, id, ms]): [number, string] => [arrival, hitRecord(id, ms)]),
+    );
+    await runArchiveWriter(redis.url, keys, dir, 'the three past hours sealed', (w) => w.stats.sealed === 3);
 
     // the manifest says each event day's smallest and largest event time
     const manifestOf = (h: typeof h3) => JSON.parse(fs.readFileSync(manifestPath(dir, h), 'utf8')) as { times?: Record<string, [number, number]> };
@@ -97,7 +73,7 @@ describe('a bounded read of the archive', () => {
     // the archive, then the stream past it (a hub's source): an entry not archived yet, of an early
     // time, is found after the archive's, and none of the archived ones is read a second time
     // from the stream (it is continued after the writer's cursor, not after the last entry read)
-    await redis.client.xadd(keys.stream, '*', 'r', record('x7', day, opening + 2 * MIN));
+    await redis.client.xadd(keys.stream, '*', 'r', hitRecord('x7', opening + 2 * MIN));
     const both = archiveThenStream(reader, redis.client, keys);
     const fromBoth = async (range: EntryRange) => {
       const out: string[] = [];

@@ -6,35 +6,22 @@
  * Each answer of one time travel, moving forward and back, is compared with a fresh time travel
  * that reads the instant's events in one go from a source that opens every segment.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eventSchema } from '../../common/events.ts';
+import { describe, expect, it } from 'vitest';
 import { segmentOfMs } from '../../server/archive/archive-layout.ts';
 import { createArchiveReader } from '../../server/archive/archive-reader.ts';
-import { createArchiveWriter } from '../../server/archive/archive-writer.ts';
 import { inTimeWindow, type ArchiveSource } from '../../server/archive/archived-entry.ts';
 import { withReplayScripts } from '../../server/archive/replay-core.ts';
 import { createTimeTravel } from '../../server/archive/time-travel.ts';
 import { indexCatalog, loadCatalog } from '../../server/catalog/load-catalog.ts';
-import { enrichEvent } from '../../server/ingest/enrich-event.ts';
 import { createLogger } from '../../server/observability/logger.ts';
-import { connectRedis } from '../../server/redis/connect.ts';
+import { connectRedis, waitForRedis } from '../../server/redis/connect.ts';
 import { redisKeys } from '../../server/redis/keys.ts';
-import { startDedicatedRedis, type DedicatedRedis } from '../helpers/dedicated-redis.ts';
 import { ev } from '../helpers/events.ts';
-import { at, dayFromToday, fixedClock, instant, testNow } from '../helpers/test-clock.ts';
+import { at, dayFromToday, fixedClock, instant } from '../helpers/test-clock.ts';
 import { testPrefix } from '../helpers/test-hub.ts';
-import { waitFor } from '../helpers/wait-for.ts';
-import { removeTempArchiveDirs, tempArchiveDir } from './archive-fixtures.ts';
+import { appendArrived, ownRedisEachTest, redisClockMs, runArchiveWriter, streamRecord, tempArchiveDir } from './archive-fixtures.ts';
 
-let redis: DedicatedRedis;
-beforeEach(async () => {
-  redis = await startDedicatedRedis();
-});
-afterEach(async () => {
-  await redis.stop();
-  removeTempArchiveDirs();
-});
-
+const redis = ownRedisEachTest();
 const HOUR = 3_600_000;
 const Y = dayFromToday(-1);
 const catalog = indexCatalog(loadCatalog('config/catalog').catalog);
@@ -62,21 +49,15 @@ describe('time travel over a sealed archive', () => {
     const prefix = testPrefix();
     const keys = redisKeys(prefix);
     const dir = tempArchiveDir();
-    const [sec] = await redis.client.time();
-    const nowMs = Number(sec) * 1000;
-    let seq = 0;
-    for (const [hoursAgo, raw] of story) {
-      const arrival = segmentOfMs(nowMs - hoursAgo * HOUR).startMs + 1000 + seq;
-      await redis.client.xadd(keys.stream, `${arrival}-${seq++}`, 'r', JSON.stringify(enrichEvent(eventSchema.parse(raw), catalog)));
-    }
+    const nowMs = await redisClockMs(redis.client);
+    await appendArrived(
+      redis.client,
+      keys,
+      story.map(([hoursAgo, raw], i): [number, string] => [segmentOfMs(nowMs - hoursAgo * HOUR).startMs + 1000 + i, streamRecord(raw)]),
+    );
+    await runArchiveWriter(redis.url, keys, dir, 'the four past hours sealed', (w) => w.stats.sealed === 4);
     const client = withReplayScripts(connectRedis({ kind: 'url', url: redis.url }, { name: 'time-travel-bounded', commandTimeoutMs: 10_000 }));
-    const writer = createArchiveWriter({ redis: client, keys, log, dir, keepDays: 400, now: testNow, idleMs: 20, leaseMs: 2000 });
-    writer.start();
-    try {
-      await waitFor('the four past hours sealed', () => writer.stats.sealed === 4);
-    } finally {
-      await writer.stop();
-    }
+    await waitForRedis(client);
 
     const reader = createArchiveReader({ dir });
     // the reference: every segment opened, the window applied to each record

@@ -28,7 +28,8 @@ describe('the hall wall and the hall section', () => {
     adminHub = await startConfigHub(prefix, clock, { AGGREGATOR: 'off' });
     browser = await launchScreenBrowser();
     page = await browser.open(`${wallHub.url}/screens/hall`, { width: 1920, height: 1080 });
-    await page.waitForSelector('[data-testid="notices"] .board-tag');
+    // notices go a page at a time (screens/hall/notice-pages.ts): a new first notice is shown at once
+    await page.waitForSelector('[data-testid="notices"] [data-testid="notice-page"] .notice-tag');
   }, 120_000);
 
   afterAll(async () => {

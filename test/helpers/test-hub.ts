@@ -1,6 +1,6 @@
 /** Starts hubs for tests against the run's redis-server, each file under its own key prefix. */
 import crypto from 'node:crypto';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { Redis } from 'ioredis';
 import { loadConfig, type HubConfig } from '../../server/config/env.ts';
 import { startHub, type Hub, type HubOptions } from '../../server/hub.ts';
@@ -43,6 +43,7 @@ export async function startTestHub(prefix: string, opts: Partial<HubOptions> & {
     aggregator: { idleMs: 50, ...opts.aggregator },
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.fleet ? { fleet: opts.fleet } : {}),
+    ...(opts.alerts ? { alerts: opts.alerts } : {}),
   });
 }
 
@@ -58,6 +59,14 @@ export async function postEvents(hub: Hub, source: keyof typeof TOKENS, events: 
     body: JSON.stringify(events),
   });
   return { status: res.status, body: await res.json().catch(() => null) };
+}
+
+/** POSTs a batch as a source and expects it accepted whole: 202 and no event rejected. */
+export async function postAccepted(hub: Hub, source: keyof typeof TOKENS, events: unknown): Promise<any> {
+  const { status, body } = await postEvents(hub, source, events);
+  expect(status, JSON.stringify(body)).toBe(202);
+  expect(body.rejected, JSON.stringify(body.rejected)).toEqual([]);
+  return body;
 }
 
 export async function getJson(hub: Hub, path: string): Promise<any> {

@@ -3,46 +3,22 @@
  * the hubs' clock) gets the message afterwards, once, with two hubs sharing the outbox and one of
  * them restarted meanwhile; the admin configuration applies on every hub and is audited.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Hub } from '../../server/hub.ts';
-import { ev } from '../helpers/events.ts';
 import { at, findDay, kindOfDay } from '../helpers/test-clock.ts';
-import { postEvents, testPrefix } from '../helpers/test-hub.ts';
+import { testPrefix } from '../helpers/test-hub.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { allAlerts, api, ADMIN_PASSWORD, settle, signIn, TestClock } from '../alerts/alert-hub.ts';
-import { startHttpReceiver, type HttpReceiver } from './receivers.ts';
-import { notifyFile, startNotifyHub } from './notify-hub.ts';
+import { allAlerts, api, ADMIN_PASSWORD, signIn, TestClock } from '../alerts/alert-hub.ts';
+import type { HttpReceiver } from './receivers.ts';
+import { notifyFile } from './notify-hub.ts';
+import { openWaits as openWaitsOf, stoppedAfterEach } from './notify-fixtures.ts';
 
 const DAY = findDay(kindOfDay.workday);
 const t = (time: string) => at(time, DAY);
 const DEPT = 'yiyang.agri';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-async function hubOf(prefix: string, clock: TestClock, file: string, tuning = {}): Promise<Hub> {
-  const hub = await startNotifyHub(prefix, clock, file, tuning);
-  cleanups.push(async () => {
-    if (hub.server.listening) await hub.stop();
-  });
-  return hub;
-}
-async function receiver(): Promise<HttpReceiver> {
-  const r = await startHttpReceiver();
-  cleanups.push(() => r.close());
-  return r;
-}
-async function openWaits(hub: Hub, clock: TestClock, tickets: string[]): Promise<void> {
-  await postEvents(
-    hub,
-    'queue',
-    tickets.map((x) => ev.issued(t('09:00'), x, DEPT)),
-  );
-  await settle(hub);
-  clock.set(t('09:30'));
-  await settle(hub);
-}
+const { hubOf, receiver } = stoppedAfterEach();
+const openWaits = (hub: Hub, clock: TestClock, tickets: string[]) => openWaitsOf(hub, clock, { day: DAY, dept: DEPT }, tickets);
 const contacts = {
   zhang: { name: '张科长', channels: ['hook'] },
   li: { name: '李主任', channels: ['hook'] },

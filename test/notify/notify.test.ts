@@ -4,46 +4,23 @@
  * minutes, a restart with a pending outbox, and the admin API.
  */
 import crypto from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Hub } from '../../server/hub.ts';
-import { ev } from '../helpers/events.ts';
 import { at, findDay, kindOfDay } from '../helpers/test-clock.ts';
-import { postEvents, testPrefix } from '../helpers/test-hub.ts';
+import { testPrefix } from '../helpers/test-hub.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { addUser, api, ADMIN_PASSWORD, settle, signIn, TestClock } from '../alerts/alert-hub.ts';
-import { mailSubject, mailText, startHttpReceiver, startSmtpReceiver, type HttpReceiver } from './receivers.ts';
-import { notifyFile, startNotifyHub } from './notify-hub.ts';
+import { addUser, api, ADMIN_PASSWORD, signIn, TestClock } from '../alerts/alert-hub.ts';
+import { mailSubject, mailText, startSmtpReceiver } from './receivers.ts';
+import { notifyFile } from './notify-hub.ts';
+import { openWaits as openWaitsOf, stoppedAfterEach } from './notify-fixtures.ts';
 
 const DAY = findDay(kindOfDay.workday);
 const t = (time: string) => at(time, DAY);
 const DEPT = 'yiyang.agri';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-async function hubOf(prefix: string, clock: TestClock, file: string, tuning = {}): Promise<Hub> {
-  const hub = await startNotifyHub(prefix, clock, file, tuning);
-  cleanups.push(() => hub.stop());
-  return hub;
-}
-async function receiver(): Promise<HttpReceiver> {
-  const r = await startHttpReceiver();
-  cleanups.push(() => r.close());
-  return r;
-}
-
+const { hubOf, receiver, later } = stoppedAfterEach();
 /** One waiting ticket per name, issued at 09:00; at 09:30 their wait alerts open. */
-async function openWaits(hub: Hub, clock: TestClock, tickets: string[]): Promise<void> {
-  await postEvents(
-    hub,
-    'queue',
-    tickets.map((x) => ev.issued(t('09:00'), x, DEPT)),
-  );
-  await settle(hub);
-  clock.set(t('09:30'));
-  await settle(hub);
-}
+const openWaits = (hub: Hub, clock: TestClock, tickets: string[]) => openWaitsOf(hub, clock, { day: DAY, dept: DEPT }, tickets);
 
 const webhookOnly = (url: string, extra: Record<string, unknown> = {}) => ({
   channels: { hook: { type: 'webhook', url: `${url}/hook`, secret: 'hook-secret' } },
@@ -61,7 +38,7 @@ describe('channels, with real receivers', () => {
   it('sends the webhook, WeCom, DingTalk, SMS and email formats, signed as each receiver checks', async () => {
     const http = await receiver();
     const smtp = await startSmtpReceiver();
-    cleanups.push(() => smtp.close());
+    later(() => smtp.close());
     const clock = new TestClock(t('09:00'));
     const hub = await hubOf(
       testPrefix(),

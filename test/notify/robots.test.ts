@@ -3,29 +3,21 @@
  * same robot goes to that robot once per level, mentioning each of them; SMS stays one per person.
  * Real HTTP receiver, real hub, real Redis.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Hub } from '../../server/hub.ts';
 import { ev } from '../helpers/events.ts';
 import { at, findDay, kindOfDay } from '../helpers/test-clock.ts';
 import { postEvents, testPrefix } from '../helpers/test-hub.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { allAlerts, api, ADMIN_PASSWORD, settle, signIn, TestClock } from '../alerts/alert-hub.ts';
-import { startHttpReceiver, type HttpReceiver } from './receivers.ts';
 import { notifyFile, startNotifyHub } from './notify-hub.ts';
+import { stoppedAfterEach } from './notify-fixtures.ts';
 
 const DAY = findDay(kindOfDay.workday);
 const t = (time: string) => at(time, DAY);
 const DEPT = 'yiyang.agri';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-async function receiver(): Promise<HttpReceiver> {
-  const r = await startHttpReceiver();
-  cleanups.push(() => r.close());
-  return r;
-}
+const { receiver, later } = stoppedAfterEach();
 
 describe('group robots', () => {
   it('sends one message per robot and level for two contacts on it, mentioning both; SMS stays per person', async () => {
@@ -55,7 +47,7 @@ describe('group robots', () => {
         batchYellowSeconds: 0,
       }),
     );
-    cleanups.push(() => hub.stop());
+    later(() => hub.stop());
     await postEvents(hub, 'queue', [ev.issued(t('09:00'), 'R001', DEPT)]);
     await settle(hub);
     clock.set(t('09:30'));

@@ -101,4 +101,28 @@ describe('/live flushes a quiet room at once and merges a busy one', () => {
       for (const sock of socks) sock.close();
     }
   });
+
+  it('sends a call applied from the backlog (posted to a hub that does not aggregate) to a busy room at once, on both hubs', async () => {
+    // B takes the batches and A's aggregator applies them from the log: the call flag comes from
+    // the types the backlog script applied (common/live-calls.ts), not from the ingest route.
+    const window = 'yiyang.w012';
+    const socks = [rawSocket(hubA.url), rawSocket(hubB.url)];
+    try {
+      for (const sock of socks) expect(await emitAck(sock, 'subscribe', `window:${window}`)).toEqual({ ok: true });
+      // a ticket started at the window (no call) makes the room busy
+      expect((await postEvents(hubB, 'window', [ev.started(nowIso(), 'S001', window)])).body.accepted).toBe(1);
+      const first = await Promise.all(socks.map((sock) => waitFor('the first delta', () => sock.deltas[0]?.at)));
+      const posted = Date.now();
+      expect((await postEvents(hubB, 'queue', [ev.issued(nowIso(), 'B001'), ev.called(nowIso(), 'B001', window)])).body.accepted).toBe(2);
+      const at = await Promise.all(
+        socks.map((sock) => waitFor('the call from the backlog', () => sock.deltas.find((d) => JSON.stringify(d.changes).includes('B001'))?.at)),
+      );
+      at.forEach((t, hub) => {
+        expect(t - posted).toBeLessThan(AT_ONCE_MS);
+        expect(t - first[hub]!).toBeLessThan(AFTER_TICK_MS);
+      });
+    } finally {
+      for (const sock of socks) sock.close();
+    }
+  });
 });

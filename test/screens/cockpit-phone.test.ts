@@ -18,6 +18,7 @@ import type { Snapshot } from '../../common/snapshot.ts';
 import type { Hub } from '../../server/hub.ts';
 import { formatDuration } from '../../screens/cockpit/phone/phone-cards.ts';
 import { ARTIFACTS, animationsDone, CHROMIUM, CHROMIUM_ARGS, layoutSettled, prepareScreens } from '../helpers/browser.ts';
+import { expectFits } from '../helpers/screen-pages.ts';
 import { ev } from '../helpers/events.ts';
 import { at, dayFromToday, testNow, TODAY } from '../helpers/test-clock.ts';
 import { drained, postEvents, startTestHub, testPrefix } from '../helpers/test-hub.ts';
@@ -29,49 +30,8 @@ const TABLET = { width: 768, height: 1024 };
 const SHOTS = '/tmp/shots/phone-cockpit';
 const YESTERDAY = dayFromToday(-1);
 
-/** The smallest computed font size of any visible text or form field, with the text that has it. */
-function smallestText(page: Page): Promise<{ size: number; text: string }> {
-  return page.evaluate(() => {
-    let best = { size: Infinity, text: '' };
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const text = n.textContent?.trim() ?? '';
-      const el = n.parentElement;
-      if (!text || !el) continue;
-      const range = document.createRange();
-      range.selectNodeContents(n);
-      const visible =
-        [...range.getClientRects()].some((r) => r.width > 0 && r.height > 0) && el.checkVisibility({ opacityProperty: true, visibilityProperty: true });
-      if (!visible) continue;
-      const size = parseFloat(getComputedStyle(el).fontSize);
-      if (size < best.size) best = { size, text };
-    }
-    for (const field of document.querySelectorAll<HTMLElement>('input, select, button')) {
-      if (!field.checkVisibility()) continue;
-      const size = parseFloat(getComputedStyle(field).fontSize);
-      if (size < best.size) best = { size, text: `<${field.tagName.toLowerCase()}>` };
-    }
-    return best;
-  });
-}
-
-/** The page's scroll width and the visible elements that reach past the right edge. */
-function sideways(page: Page): Promise<{ scrollWidth: number; over: string[] }> {
-  return page.evaluate(() => ({
-    scrollWidth: Math.max(document.documentElement.scrollWidth, document.querySelector('.phone')?.scrollWidth ?? 0),
-    over: [...document.querySelectorAll<HTMLElement>('body *')]
-      .filter((el) => el.checkVisibility() && el.getBoundingClientRect().right > innerWidth + 0.5)
-      .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} ${Math.round(el.getBoundingClientRect().right)}`),
-  }));
-}
-
-async function fits(page: Page, width: number, view: string): Promise<void> {
-  const { scrollWidth, over } = await sideways(page);
-  expect(scrollWidth, view).toBeLessThanOrEqual(width);
-  expect(over, view).toEqual([]);
-  const smallest = await smallestText(page);
-  expect(smallest.size, `${view}: "${smallest.text}"`).toBeGreaterThanOrEqual(12);
-}
+/** No sideways scrolling (the page or its .phone box) and no text below 12 px at `width`. */
+const fits = (page: Page, width: number, view: string) => expectFits(page, { width, minFontPx: 12, view, scroller: '.phone' });
 
 /** data-value of every card, by key. */
 function readCards(page: Page): Promise<Record<string, string>> {

@@ -8,24 +8,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Snapshot } from '../../common/snapshot.ts';
-import { dayIndexOf, startOfDayMs } from '../../common/time.ts';
 import type { Hub } from '../../server/hub.ts';
-import { HallFeed, batchesInOrder, type FeedEvent } from '../../support/hall-feed.ts';
+import { HallFeed } from '../../support/hall-feed.ts';
 import { formatInt } from '../../web/util/format.ts';
 import { gaugeOption } from '../../web/widgets/Gauge/gauge-option.ts';
-import { launchScreenBrowser, prepareScreens, type ScreenBrowser } from '../helpers/browser.ts';
-import { drained, getJson, postEvents, startTestHub, testPrefix } from '../helpers/test-hub.ts';
+import { prepareScreens, type ScreenBrowser } from '../helpers/browser.ts';
+import { drained, getJson, testPrefix } from '../helpers/test-hub.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { hallOnMorning, sendFeed as send } from './hall-morning.ts';
 
 const SCOPE = 'center:yiyang';
-
-async function send(hub: Hub, events: FeedEvent[]): Promise<void> {
-  for (const b of batchesInOrder(events)) {
-    const { status, body } = await postEvents(hub, b.source, b.events);
-    expect(status, JSON.stringify(body)).toBe(202);
-    expect(body.rejected, JSON.stringify(body.rejected)).toEqual([]);
-  }
-}
 
 interface Counters {
   chartUpdates: number;
@@ -56,14 +48,7 @@ describe('hall charts redraw only on a change they show', () => {
 
   beforeAll(async () => {
     await prepareScreens();
-    hub = await startTestHub(prefix);
-    const now = Date.now();
-    const from = Math.max(startOfDayMs(dayIndexOf(now)) + 1000, now - 3 * 3600_000);
-    await send(hub, feed.morning(from, now - 2000));
-    await drained(hub);
-    browser = await launchScreenBrowser();
-    page = await browser.open(`${hub.url}/screens/hall`, { width: 1920, height: 1080 });
-    await page.waitForSelector('[data-testid="hall"][data-seq]:not([data-seq=""])');
+    ({ hub, browser, page } = await hallOnMorning(prefix, feed));
     await waitFor('the three gauges', async () => (await counters(page)).chartsCreated >= 3);
   }, 120_000);
 

@@ -1,23 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Snapshot } from '../../common/snapshot.ts';
-import { startOfDayMs, dayIndexOf } from '../../common/time.ts';
 import type { Hub } from '../../server/hub.ts';
-import { formatInt, formatMinutes, formatRate } from '../../web/util/format.ts';
-import { launchScreenBrowser, layoutSettled, prepareScreens, type ScreenBrowser } from '../helpers/browser.ts';
-import { drained, getJson, postEvents, startTestHub, testPrefix } from '../helpers/test-hub.ts';
-import { HallFeed, batchesInOrder, type FeedEvent } from '../../support/hall-feed.ts';
-import { cutOffText, readHall } from './screen-probe.ts';
+import { layoutSettled, prepareScreens, type ScreenBrowser } from '../helpers/browser.ts';
+import { getJson, startTestHub, testPrefix } from '../helpers/test-hub.ts';
+import { HallFeed } from '../../support/hall-feed.ts';
+import { hallOnMorning, sendFeed as send } from './hall-morning.ts';
+import { cutOffText, hallShows, readHall } from './screen-probe.ts';
 
 const SCOPE = 'center:yiyang';
-
-async function send(hub: Hub, events: FeedEvent[]): Promise<void> {
-  for (const b of batchesInOrder(events)) {
-    const { status, body } = await postEvents(hub, b.source, b.events);
-    expect(status, JSON.stringify(body)).toBe(202);
-    expect(body.rejected, JSON.stringify(body.rejected)).toEqual([]);
-  }
-}
 
 describe('hall LED wall (/screens/hall)', () => {
   const prefix = testPrefix();
@@ -28,15 +19,7 @@ describe('hall LED wall (/screens/hall)', () => {
 
   beforeAll(async () => {
     await prepareScreens();
-    hub = await startTestHub(prefix);
-    const now = Date.now();
-    // Today's morning so far (at least a minute, never before midnight Asia/Shanghai).
-    const from = Math.max(startOfDayMs(dayIndexOf(now)) + 1000, now - 3 * 3600_000);
-    await send(hub, feed.morning(from, now - 2000));
-    await drained(hub);
-    browser = await launchScreenBrowser();
-    page = await browser.open(`${hub.url}/screens/hall`, { width: 1920, height: 1080 });
-    await page.waitForSelector('[data-testid="hall"][data-seq]:not([data-seq=""])');
+    ({ hub, browser, page } = await hallOnMorning(prefix, feed));
   }, 120_000);
 
   afterAll(async () => {
@@ -47,22 +30,7 @@ describe('hall LED wall (/screens/hall)', () => {
   it('shows the same numbers as GET /api/v1/snapshot for its scope', async () => {
     const snap: Snapshot = await getJson(hub, `/api/v1/snapshot?scope=${SCOPE}`);
     expect(snap.tickets.issued).toBeGreaterThan(100); // the seed really landed
-    const tiles = Object.values(snap.windows ?? {});
-    const count = (s: string) => tiles.filter((t) => t.status === s).length;
-    await expect
-      .poll(() => readHall(page), { timeout: 5000 })
-      .toEqual({
-        waiting: { value: String(snap.tickets.waiting), text: formatInt(snap.tickets.waiting) },
-        avgWait: { value: String(snap.tickets.avgWaitSec ?? ''), text: formatMinutes(snap.tickets.avgWaitSec) },
-        accepted: { value: String(snap.cases.accepted), text: formatInt(snap.cases.accepted) },
-        completed: { value: String(snap.cases.completed), text: formatInt(snap.cases.completed) },
-        satisfaction: { value: String(snap.ratings.satisfactionRate ?? ''), text: formatRate(snap.ratings.satisfactionRate) },
-        ratingsTotal: `（共 ${formatInt(snap.ratings.total)} 次评价）`,
-        onTime: { value: String(snap.cases.onTimeRate ?? ''), text: formatRate(snap.cases.onTimeRate) },
-        early: { value: String(snap.cases.earlyRate ?? ''), text: formatRate(snap.cases.earlyRate) },
-        windows: { serving: count('serving'), open: count('open'), paused: count('paused'), closed: count('closed') },
-        latestCall: snap.calls?.[0]?.ticket ?? null,
-      });
+    await expect.poll(() => readHall(page), { timeout: 5000 }).toEqual(hallShows(snap));
   });
 
   it('shows a called ticket within a second of its acceptance by the hub', async () => {
@@ -77,6 +45,10 @@ describe('hall LED wall (/screens/hall)', () => {
     const text = await page.getAttribute('[data-testid="call-latest"]', 'aria-label');
     expect(text).toBe(`请 ${ticket} 号到 5 号窗口`);
     expect(elapsed).toBeLessThan(1000);
+    // it glows (levels stepped by timers, not a running animation), then stops glowing
+    await page.waitForSelector(`[data-testid="call-latest"][data-ticket="${ticket}"].highlighted.glow-3`, { timeout: 10_000 });
+    await page.waitForSelector(`[data-testid="call-latest"][data-ticket="${ticket}"]:not(.highlighted)`, { timeout: 15_000 });
+    expect(await page.getAttribute('[data-testid="call-latest"]', 'class')).not.toMatch(/glow-/);
   });
 
   it('fits every text in its box at 1920x1080, 3840x2160, 3840x1080, 5760x1080 and 1920x540, and saves screenshots', async () => {

@@ -3,13 +3,15 @@
  * - the screens' hashed bundles are the build's own brotli and gzip files, byte for byte, cached as
  *   immutable; the pages are `no-cache` and revalidate with their ETag;
  * - JSON answers above ~1 KB come compressed, small ones and event-ingest answers do not;
- * - GET /api/v1/cockpit/overview carries the wall's first screen, each part equal to its own route,
- *   and the wall paints its data after the session check, the overview and the catalog: no more;
+ * - GET /api/v1/cockpit/overview carries the wall's first screen, each part equal to its own route
+ *   (the hourly chart's usual day included, and the breadcrumb's names), and the wall paints its data
+ *   after two requests, the session check and the overview; the catalog follows once all is up;
  * - a center's hall downloads that center's part of the catalog only;
  * - with YG_LIGHTHOUSE=<lighthouse bin>: Lighthouse's desktop preset scores the cockpit's wall and
- *   the supervisor console (≥ 95 for performance, YG_LIGHTHOUSE_MIN to change).
- * Screenshots (cockpit 1920x1080, supervisor console 1920x1080 and a 390x844 phone) go to
- * /tmp/shots/light-pages/.
+ *   the supervisor console (≥ 95 for performance, YG_LIGHTHOUSE_MIN to change), the median of
+ *   YG_LIGHTHOUSE_RUNS runs (default 1) of each.
+ * Screenshots (cockpit 1920x1080 and a 390x844 phone, supervisor console 1920x1080 and a 390x844
+ * phone) go to /tmp/shots/light/.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -30,7 +32,7 @@ import { waitFor } from '../helpers/wait-for.ts';
 import { cockpitMonth, sendMonth } from '../cockpit/cockpit-feed.ts';
 import { getAs, signedIn } from '../cockpit/cockpit-session.ts';
 
-const SHOTS = '/tmp/shots/light-pages';
+const SHOTS = '/tmp/shots/light';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const YESTERDAY = dayFromToday(-1);
 /** The hub's clock stands still: every read of the same scope and day gives the same answer. */
@@ -224,6 +226,15 @@ describe('light pages: precompressed assets, compressed answers, the cockpit in 
         daySatisfaction: await series('ratings.satisfactionRate', '&interval=day'),
         pv: await series('portal.pv', `&interval=${date ? 'hour' : 'minute'}&from=${day}`, area),
       });
+      // the usual day under the hourly chart: today only
+      expect(o.usualDay).toEqual(date ? null : await get(`/api/v1/forecast?scope=${scope}&date=${day}&metric=cases`));
+      // the breadcrumb's names, from the catalog
+      const center = catalog.centers.find((c) => c.code === dept.center)!;
+      expect(o.path).toEqual(
+        scope === 'city'
+          ? { center: null, dept: null, window: null }
+          : { center: { code: center.code, short: center.short }, dept: { code: dept.code, name: dept.name }, window: null },
+      );
       expect(o.snapshot.cases.accepted).toBeGreaterThan(0);
     }
     // the route's own refusals: a future day, an unknown scope, no session
@@ -232,40 +243,70 @@ describe('light pages: precompressed assets, compressed answers, the cockpit in 
     expect((await getAs(hub, '/api/v1/cockpit/overview', null)).status).toBe(401);
   });
 
-  it("paints the wall's first screen after the session check, the overview and the catalog, and no other API request", { timeout: 120_000 }, async () => {
-    const page = await newPage(leader, { viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 });
-    const api: string[] = [];
-    let ready = false;
-    page.on('request', (r) => {
-      const url = new URL(r.url());
-      if (!ready && url.pathname.startsWith('/api/')) api.push(url.pathname);
-    });
+  it(
+    "paints the wall's first screen after two API requests, the session check and the overview, and asks for the catalog after",
+    { timeout: 120_000 },
+    async () => {
+      const page = await newPage(leader, { viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 });
+      // The page itself writes down, in order, each API request it sends and the moments the tiles
+      // show the first data and every panel is ready (the test process sees the requests late on a
+      // loaded machine; the page's performance timeline is Playwright's fake clock's)
+      await page.addInitScript(() => {
+        const seq: string[] = [];
+        (window as unknown as { apiSequence: string[] }).apiSequence = seq;
+        const send = window.fetch.bind(window);
+        window.fetch = (input, init) => {
+          const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, location.href);
+          if (url.pathname.startsWith('/api/')) seq.push(url.pathname);
+          return send(input, init);
+        };
+        new MutationObserver(() => {
+          const board = document.querySelector('[data-testid="cockpit"]');
+          if (board?.getAttribute('data-first-data') === '1' && !seq.includes('first-data')) seq.push('first-data');
+          if (board?.getAttribute('data-cockpit-ready') === '1' && !seq.includes('ready')) seq.push('ready');
+        }).observe(document, { subtree: true, childList: true, attributes: true });
+      });
+      await page.goto(`${hub.url}/screens/cockpit`);
+      await page.waitForSelector('[data-testid="cockpit"][data-cockpit-ready="1"]', { timeout: 60_000 });
+      const sequence = () => page.evaluate(() => (window as unknown as { apiSequence: string[] }).apiSequence);
+      await waitFor('the catalog after the first screen', async () => (await sequence()).includes('/api/v1/catalog'), 30_000);
+      const seq = await sequence();
+      const firstData = seq.slice(0, seq.indexOf('first-data'));
+      const untilReady = seq.slice(0, seq.indexOf('ready')).filter((p) => p !== 'first-data');
+      const after = seq.slice(seq.indexOf('ready') + 1);
+      console.log(
+        `cockpit: ${firstData.length} API requests until the first data shows (${firstData.join(', ')}); ${untilReady.length} until every panel is ready; then ${after.join(', ')}`,
+      );
+      fs.mkdirSync(ARTIFACTS, { recursive: true });
+      fs.writeFileSync(path.join(ARTIFACTS, 'cockpit-first-screen-requests.json'), JSON.stringify(seq));
+      // the session check (the cockpit or the sign-in form) and the overview go out together as the page boots
+      expect(firstData.sort()).toEqual(['/api/v1/cockpit/overview', '/api/v1/session']);
+      // every panel's data is in the overview, the hourly chart's usual day (常日) too: nothing else
+      // until every panel is ready; then the catalog (the names of a scope drilled into before its
+      // overview comes; a fresh overview may follow a live update 20 s on: a loaded machine can take that long)
+      expect(untilReady.sort()).toEqual(['/api/v1/cockpit/overview', '/api/v1/session']);
+      expect(after.filter((p) => p !== '/api/v1/cockpit/overview')).toEqual(['/api/v1/catalog']);
+      expect(seq).not.toContain('/api/v1/forecast');
+      // the figures on the wall are the overview's
+      const o = (await getAs<CockpitOverview>(hub, '/api/v1/cockpit/overview', leader)).body;
+      // the hourly chart draws the overview's usual day (a month of history: it has one)
+      expect(o.usualDay?.basis.count).toBeGreaterThan(0);
+      expect(await page.locator('section:has([data-testid="chart-hourly"]) .legend').textContent()).toContain('常日受理');
+      expect(await page.getAttribute('[data-testid="cockpit"]', 'data-date')).toBe(o.date);
+      const strip = await page.$$eval('[data-testid="service-strip"] [data-score]', (els) => els.map((el) => Number(el.getAttribute('data-count'))));
+      expect(strip).toEqual(['5', '4', '3', '2', '1'].map((k) => o.snapshot.ratings.byScore[k as '5']));
+      await layoutSettled(page, { width: 1920, height: 1080 });
+      await page.screenshot({ path: path.join(SHOTS, 'cockpit-1920.png'), animations: 'disabled' });
+      expect(errors).toEqual([]);
+    },
+  );
+
+  it('shows the cockpit on a 390x844 phone with its data (screenshot)', { timeout: 120_000 }, async () => {
+    const page = await newPage(leader, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 });
     await page.goto(`${hub.url}/screens/cockpit`);
-    // the tiles show the first data: asked so far, the session check (the cockpit or the sign-in
-    // form), the overview, and the catalog (the names), which goes out as the board mounts
-    await page.waitForSelector('[data-testid="cockpit"][data-first-data="1"]', { timeout: 60_000 });
-    const firstData = [...api];
-    await page.waitForSelector('[data-testid="cockpit"][data-cockpit-ready="1"]', { timeout: 60_000 });
-    ready = true;
-    console.log(
-      `cockpit: ${firstData.length} API requests until the first data shows (${firstData.join(', ')}); ${api.length} until every panel is ready (${api.join(', ')})`,
-    );
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    fs.writeFileSync(path.join(ARTIFACTS, 'cockpit-first-screen-requests.json'), JSON.stringify({ firstData, ready: api }));
-    expect(firstData.filter((p) => p === '/api/v1/session')).toHaveLength(1);
-    expect(firstData).toContain('/api/v1/cockpit/overview');
-    // Every panel's data is in the overview; the hourly chart's usual-day band (常日, issue 19,
-    // GET /api/v1/forecast) is asked for by the panel itself as it mounts, right after.
-    const others = (list: string[]) => list.filter((p) => !['/api/v1/session', '/api/v1/forecast', '/api/v1/cockpit/overview', '/api/v1/catalog'].includes(p));
-    expect(others(firstData)).toEqual([]);
-    expect(api.filter((p) => p !== '/api/v1/session' && p !== '/api/v1/forecast').sort()).toEqual(['/api/v1/catalog', '/api/v1/cockpit/overview']);
-    // the figures on the wall are the overview's
-    const o = (await getAs<CockpitOverview>(hub, '/api/v1/cockpit/overview', leader)).body;
-    expect(await page.getAttribute('[data-testid="cockpit"]', 'data-date')).toBe(o.date);
-    const strip = await page.$$eval('[data-testid="service-strip"] [data-score]', (els) => els.map((el) => Number(el.getAttribute('data-count'))));
-    expect(strip).toEqual(['5', '4', '3', '2', '1'].map((k) => o.snapshot.ratings.byScore[k as '5']));
-    await layoutSettled(page, { width: 1920, height: 1080 });
-    await page.screenshot({ path: path.join(SHOTS, 'cockpit-1920.png'), animations: 'disabled' });
+    await page.waitForSelector('[data-testid="cockpit-phone"][data-ready="1"]', { timeout: 60_000 });
+    await animationsDone(page);
+    await page.screenshot({ path: path.join(SHOTS, 'cockpit-phone.png'), animations: 'disabled' });
     expect(errors).toEqual([]);
   });
 
@@ -306,7 +347,8 @@ describe('light pages: precompressed assets, compressed answers, the cockpit in 
   it('shows the supervisor console at 1920x1080 and on a 390x844 phone (screenshots)', { timeout: 120_000 }, async () => {
     const desk = await newPage(admin, { viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 });
     await desk.goto(`${hub.url}/screens/supervisor`);
-    await desk.waitForSelector('[data-testid="alert-row"], td.empty');
+    // the month leaves alerts open: the screenshot shows them, not the list before they load
+    await desk.waitForSelector('[data-testid="alert-row"]');
     await animationsDone(desk);
     await desk.screenshot({ path: path.join(SHOTS, 'supervisor-1920.png'), animations: 'disabled' });
     // the month's bad reviews leave many alerts open: the list draws 50 rows, more on demand
@@ -319,47 +361,62 @@ describe('light pages: precompressed assets, compressed answers, the cockpit in 
     await expect.poll(() => rows.count()).toBe(Math.min(100, active));
     const phone = await newPage(admin, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 });
     await phone.goto(`${hub.url}/screens/supervisor`);
-    await phone.waitForSelector('[data-testid="alert-card"], li.empty');
+    await phone.waitForSelector('[data-testid="alert-card"]');
     await animationsDone(phone);
     await phone.screenshot({ path: path.join(SHOTS, 'supervisor-phone.png'), animations: 'disabled' });
     expect(errors).toEqual([]);
   });
 
   // Lighthouse's desktop preset (the lighthouse CLI is not a dependency: YG_LIGHTHOUSE=<path to its bin>)
-  it.runIf(process.env.YG_LIGHTHOUSE)('scores the cockpit wall and the supervisor console with Lighthouse (desktop preset)', { timeout: 400_000 }, async () => {
-    const min = Number(process.env.YG_LIGHTHOUSE_MIN ?? 95);
-    const scores: Record<string, Record<string, number>> = {};
-    for (const name of ['cockpit', 'supervisor']) {
-      const out = path.join(ARTIFACTS, `light-pages-lighthouse-${name}.json`);
-      // asynchronously: the hub under test answers from this process
-      await promisify(execFile)(
-        process.env.YG_LIGHTHOUSE!,
-        [
-          `${hub.url}/screens/${name}`,
-          '--preset=desktop',
-          '--output=json',
-          `--output-path=${out}`,
-          `--extra-headers=${JSON.stringify({ Cookie: name === 'cockpit' ? leader : admin })}`,
-          // Chromium 156 needs --headless, not --headless=new, or Lighthouse stops with NO_NAVSTART
-          '--chrome-flags=--headless --no-sandbox --disable-gpu',
-          '--quiet',
-          '--max-wait-for-load=30000',
-        ],
-        { env: { ...process.env, CHROME_PATH: CHROMIUM }, timeout: 180_000 },
-      );
-      const lhr = JSON.parse(fs.readFileSync(out, 'utf8')) as {
-        categories: Record<string, { score: number }>;
-        audits: Record<string, { numericValue: number }>;
-      };
-      scores[name] = {
-        ...Object.fromEntries(Object.entries(lhr.categories).map(([k, v]) => [k, Math.round(v.score * 100)])),
-        fcpMs: Math.round(lhr.audits['first-contentful-paint']!.numericValue),
-        lcpMs: Math.round(lhr.audits['largest-contentful-paint']!.numericValue),
-        tbtMs: Math.round(lhr.audits['total-blocking-time']!.numericValue),
-      };
-    }
-    console.log(`lighthouse desktop: ${JSON.stringify(scores)}`);
-    expect(scores.cockpit!.performance).toBeGreaterThanOrEqual(min);
-    expect(scores.supervisor!.performance).toBeGreaterThanOrEqual(min);
-  });
+  it.runIf(process.env.YG_LIGHTHOUSE)(
+    'scores the cockpit wall and the supervisor console with Lighthouse (desktop preset)',
+    { timeout: 1_200_000 },
+    async () => {
+      const min = Number(process.env.YG_LIGHTHOUSE_MIN ?? 95);
+      // one run is noisy on a loaded machine: YG_LIGHTHOUSE_RUNS=3 takes the median of three
+      const runs = Math.max(1, Number(process.env.YG_LIGHTHOUSE_RUNS ?? 1));
+      const scores: Record<string, Record<string, number>> = {};
+      const all: Record<string, number[]> = {};
+      for (const name of ['cockpit', 'supervisor']) {
+        const results: Record<string, number>[] = [];
+        for (let run = 1; run <= runs; run++) {
+          const out = path.join(ARTIFACTS, `light-pages-lighthouse-${name}${runs > 1 ? `-${run}` : ''}.json`);
+          // asynchronously: the hub under test answers from this process
+          await promisify(execFile)(
+            process.env.YG_LIGHTHOUSE!,
+            [
+              `${hub.url}/screens/${name}`,
+              '--preset=desktop',
+              '--output=json',
+              `--output-path=${out}`,
+              `--extra-headers=${JSON.stringify({ Cookie: name === 'cockpit' ? leader : admin })}`,
+              // Chromium 156 needs --headless, not --headless=new, or Lighthouse stops with NO_NAVSTART
+              '--chrome-flags=--headless --no-sandbox --disable-gpu',
+              '--quiet',
+              '--max-wait-for-load=30000',
+            ],
+            { env: { ...process.env, CHROME_PATH: CHROMIUM }, timeout: 180_000 },
+          );
+          const lhr = JSON.parse(fs.readFileSync(out, 'utf8')) as {
+            categories: Record<string, { score: number }>;
+            audits: Record<string, { numericValue: number }>;
+          };
+          results.push({
+            ...Object.fromEntries(Object.entries(lhr.categories).map(([k, v]) => [k, Math.round(v.score * 100)])),
+            fcpMs: Math.round(lhr.audits['first-contentful-paint']!.numericValue),
+            lcpMs: Math.round(lhr.audits['largest-contentful-paint']!.numericValue),
+            tbtMs: Math.round(lhr.audits['total-blocking-time']!.numericValue),
+          });
+        }
+        // the run with the median performance score, whole (its figures belong together)
+        results.sort((x, y) => x.performance! - y.performance!);
+        scores[name] = results[Math.floor((results.length - 1) / 2)]!;
+        all[name] = results.map((r) => r.performance!);
+      }
+      if (runs > 1) console.log(`lighthouse desktop, performance of each run (sorted): ${JSON.stringify(all)}`);
+      console.log(`lighthouse desktop: ${JSON.stringify(scores)}`);
+      expect(scores.cockpit!.performance).toBeGreaterThanOrEqual(min);
+      expect(scores.supervisor!.performance).toBeGreaterThanOrEqual(min);
+    },
+  );
 });

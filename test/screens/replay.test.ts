@@ -7,42 +7,17 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Snapshot } from '../../common/snapshot.ts';
-import { dayIndexOf, startOfDayMs, toShanghaiIso } from '../../common/time.ts';
+import { toShanghaiIso } from '../../common/time.ts';
 import type { Hub } from '../../server/hub.ts';
-import { formatInt, formatMinutes, formatRate } from '../../web/util/format.ts';
 import { animationsDone, CHROMIUM, CHROMIUM_ARGS, layoutSettled, prepareScreens } from '../helpers/browser.ts';
-import { drained, getJson, postEvents, startTestHub, testPrefix } from '../helpers/test-hub.ts';
-import { HallFeed, batchesInOrder, type FeedEvent } from '../../support/hall-feed.ts';
+import { getJson, startTestHub, testPrefix } from '../helpers/test-hub.ts';
+import { HallFeed } from '../../support/hall-feed.ts';
 import { signedIn } from '../cockpit/cockpit-session.ts';
-import { readHall } from './screen-probe.ts';
+import { feedMorning } from './hall-morning.ts';
+import { hallShows, readHall } from './screen-probe.ts';
 
 const SCOPE = 'center:yiyang';
 const SHOTS = '/tmp/shots/replay';
-
-async function send(hub: Hub, events: FeedEvent[]): Promise<void> {
-  for (const b of batchesInOrder(events)) {
-    const { status, body } = await postEvents(hub, b.source, b.events);
-    expect(status, JSON.stringify(body)).toBe(202);
-  }
-}
-
-/** What the hall shows of a snapshot (as hall.test.ts reads it). */
-function expected(snap: Snapshot) {
-  const tiles = Object.values(snap.windows ?? {});
-  const count = (s: string) => tiles.filter((t) => t.status === s).length;
-  return {
-    waiting: { value: String(snap.tickets.waiting), text: formatInt(snap.tickets.waiting) },
-    avgWait: { value: String(snap.tickets.avgWaitSec ?? ''), text: formatMinutes(snap.tickets.avgWaitSec) },
-    accepted: { value: String(snap.cases.accepted), text: formatInt(snap.cases.accepted) },
-    completed: { value: String(snap.cases.completed), text: formatInt(snap.cases.completed) },
-    satisfaction: { value: String(snap.ratings.satisfactionRate ?? ''), text: formatRate(snap.ratings.satisfactionRate) },
-    ratingsTotal: `（共 ${formatInt(snap.ratings.total)} 次评价）`,
-    onTime: { value: String(snap.cases.onTimeRate ?? ''), text: formatRate(snap.cases.onTimeRate) },
-    early: { value: String(snap.cases.earlyRate ?? ''), text: formatRate(snap.cases.earlyRate) },
-    windows: { serving: count('serving'), open: count('open'), paused: count('paused'), closed: count('closed') },
-    latestCall: snap.calls?.[0]?.ticket ?? null,
-  };
-}
 
 /** The replayed instant the bar shows (`YYYY-MM-DD HH:mm:ss`, Asia/Shanghai). */
 async function shownInstant(page: Page): Promise<number> {
@@ -59,12 +34,7 @@ describe('replay of a past moment on the screens (?at=)', () => {
   beforeAll(async () => {
     await prepareScreens();
     hub = await startTestHub(testPrefix());
-    const now = Date.now();
-    // the day so far (a few hours at most, never before midnight Asia/Shanghai)
-    from = Math.max(startOfDayMs(dayIndexOf(now)) + 1000, now - 3 * 3600_000);
-    until = now - 2000;
-    await send(hub, new HallFeed(7).morning(from, until));
-    await drained(hub);
+    ({ from, until } = await feedMorning(hub, new HallFeed(7)));
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     fs.mkdirSync(SHOTS, { recursive: true });
   }, 120_000);
@@ -85,7 +55,7 @@ describe('replay of a past moment on the screens (?at=)', () => {
     const live: Snapshot = await getJson(hub, `/api/v1/snapshot?scope=${SCOPE}`);
     expect(then.tickets.issued).toBeGreaterThan(0);
     expect(then.tickets.issued).toBeLessThan(live.tickets.issued); // the moment, not now
-    await expect.poll(() => readHall(page), { timeout: 10_000 }).toEqual(expected(then));
+    await expect.poll(() => readHall(page), { timeout: 10_000 }).toEqual(hallShows(then));
     expect(await page.textContent('[data-testid="replay-mark"]')).toBe('回放');
     expect(await shownInstant(page)).toBe(moment);
 
@@ -97,7 +67,7 @@ describe('replay of a past moment on the screens (?at=)', () => {
     const stopped = await shownInstant(page);
     const later: Snapshot = await getJson(hub, `/api/v1/snapshot?scope=${SCOPE}&at=${stopped}`);
     expect(later.tickets.issued).toBeGreaterThan(then.tickets.issued);
-    await expect.poll(() => readHall(page), { timeout: 10_000 }).toEqual(expected(later));
+    await expect.poll(() => readHall(page), { timeout: 10_000 }).toEqual(hallShows(later));
     await layoutSettled(page, { width: 1920, height: 1080 });
     await animationsDone(page);
     await page.screenshot({ path: `${SHOTS}/hall-1920x1080.png` });
@@ -134,8 +104,33 @@ describe('replay of a past moment on the screens (?at=)', () => {
       await page.waitForSelector('[data-testid="replay-mark"]');
       expect(await shownInstant(page)).toBe(moment);
       // the wall is a design canvas; the phone page is not
-      if ('isMobile' in options) await page.waitForLoadState('networkidle');
-      else await layoutSettled(page, options.viewport);
+      if ('isMobile' in options) {
+        await page.waitForLoadState('networkidle');
+        await page.waitForSelector('[data-testid="cockpit-phone"] article.card');
+        // the bar is docked to the bottom edge and the page ends above it: no card under the bar, scrolled or not
+        for (const scrolled of [false, true]) {
+          const layout = await page.evaluate((toEnd) => {
+            const page = document.querySelector<HTMLElement>('[data-testid="cockpit-phone"]')!;
+            if (toEnd) page.scrollTop = page.scrollHeight;
+            const bar = document.querySelector('[data-testid="replay-bar"]')!.getBoundingClientRect();
+            const shown = page.getBoundingClientRect();
+            const cards = [...page.querySelectorAll('article.card')].map((c) => c.getBoundingClientRect());
+            return {
+              barBottom: Math.round(innerHeight - bar.bottom),
+              barWidth: Math.round(bar.width),
+              barHeight: bar.height,
+              pageAboveBar: shown.bottom <= bar.top + 0.5,
+              // a card's visible part is inside the page's box
+              covered: cards.filter((r) => Math.min(r.bottom, shown.bottom) > bar.top && r.top < bar.bottom).length,
+              cards: cards.length,
+            };
+          }, scrolled);
+          expect(layout).toMatchObject({ barBottom: 0, barWidth: options.viewport.width, pageAboveBar: true, covered: 0 });
+          expect(layout.cards).toBeGreaterThan(4);
+          expect(layout.barHeight).toBeLessThan(options.viewport.height * 0.15);
+        }
+        await page.evaluate(() => document.querySelector<HTMLElement>('[data-testid="cockpit-phone"]')!.scrollTo(0, 0));
+      } else await layoutSettled(page, options.viewport);
       await animationsDone(page);
       await page.screenshot({ path: `${SHOTS}/${name}.png` });
       await context.close();

@@ -1,5 +1,7 @@
 /** Reads what a screen shows, from the page, for the browser tests. */
 import type { Page } from 'playwright-core';
+import type { Snapshot } from '../../common/snapshot.ts';
+import { formatInt, formatMinutes, formatRate } from '../../web/util/format.ts';
 
 export interface HallReading {
   waiting: { value: string; text: string };
@@ -33,6 +35,24 @@ export async function readHall(page: Page): Promise<HallReading> {
       latestCall: q('call-latest')?.dataset.ticket ?? null,
     };
   });
+}
+
+/** What the hall must show of a snapshot of its scope: the reading readHall is to find. */
+export function hallShows(snap: Snapshot): HallReading {
+  const tiles = Object.values(snap.windows ?? {});
+  const count = (s: string) => tiles.filter((t) => t.status === s).length;
+  return {
+    waiting: { value: String(snap.tickets.waiting), text: formatInt(snap.tickets.waiting) },
+    avgWait: { value: String(snap.tickets.avgWaitSec ?? ''), text: formatMinutes(snap.tickets.avgWaitSec) },
+    accepted: { value: String(snap.cases.accepted), text: formatInt(snap.cases.accepted) },
+    completed: { value: String(snap.cases.completed), text: formatInt(snap.cases.completed) },
+    satisfaction: { value: String(snap.ratings.satisfactionRate ?? ''), text: formatRate(snap.ratings.satisfactionRate) },
+    ratingsTotal: `（共 ${formatInt(snap.ratings.total)} 次评价）`,
+    onTime: { value: String(snap.cases.onTimeRate ?? ''), text: formatRate(snap.cases.onTimeRate) },
+    early: { value: String(snap.cases.earlyRate ?? ''), text: formatRate(snap.cases.earlyRate) },
+    windows: { serving: count('serving'), open: count('open'), paused: count('paused'), closed: count('closed') },
+    latestCall: snap.calls?.[0]?.ticket ?? null,
+  };
 }
 
 /**

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../server/hub.ts';
 import { launchScreenBrowser, prepareScreens, type ScreenBrowser } from '../helpers/browser.ts';
-import { drained, postEvents, startTestHub, testPrefix } from '../helpers/test-hub.ts';
-import { HallFeed, HALL_WINDOWS, batchesInOrder } from '../../support/hall-feed.ts';
+import { drained, startTestHub, testPrefix } from '../helpers/test-hub.ts';
+import { HallFeed, HALL_WINDOWS } from '../../support/hall-feed.ts';
+import { aCall, sendFeed } from './hall-morning.ts';
 
 const TOKEN = 'window-five-token-01';
 const W5 = HALL_WINDOWS.find((w) => w.number === 5)!;
@@ -17,9 +18,9 @@ describe('a wall screen on a hub with screen tokens', () => {
     hub = await startTestHub(testPrefix(), { env: { SCREEN_TOKENS: `w5=${TOKEN}:window:${W5.code}` } });
     const feed = new HallFeed(7);
     const now = Date.now();
-    const called = [feed.issue(now - 60_000, W5.dept), ...feed.callNext(now - 5000, W5.code)];
-    ticket = String(called.find((e) => e.event.type === 'ticket.called')!.event.ticket);
-    for (const b of batchesInOrder(called)) expect((await postEvents(hub, b.source, b.events)).status).toBe(202);
+    const call = aCall(feed, W5, now);
+    ticket = call.ticket;
+    await sendFeed(hub, call.events);
     await drained(hub);
     browser = await launchScreenBrowser();
   }, 120_000);

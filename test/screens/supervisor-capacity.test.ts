@@ -8,13 +8,13 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startHub, type Hub } from '../../server/hub.ts';
-import { createLogger } from '../../server/observability/logger.ts';
+import type { Hub } from '../../server/hub.ts';
 import { ev } from '../helpers/events.ts';
 import { at, findDay, instant, kindOfDay } from '../helpers/test-clock.ts';
 import { animationsDone, CHROMIUM, CHROMIUM_ARGS, prepareScreens } from '../helpers/browser.ts';
-import { drained, postEvents, redisPort, testConfig, testPrefix } from '../helpers/test-hub.ts';
+import { drained, postAccepted } from '../helpers/test-hub.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { openSignedIn, startConsoleHub } from './supervisor-session.ts';
 
 const SUPERVISOR = { username: 'qianli', password: 'qianli-password', name: '钱立' };
 const SHOTS = '/tmp/shots/capacity';
@@ -22,19 +22,6 @@ const DAY = findDay(kindOfDay.workday);
 const MEDICARE = ['yiyang.w043', 'yiyang.w044'];
 let clock = instant('08:40', DAY);
 
-async function post(hub: Hub, source: Parameters<typeof postEvents>[1], events: unknown[]) {
-  const { status, body } = await postEvents(hub, source, events);
-  expect(status, JSON.stringify(body)).toBe(202);
-  expect(body.rejected).toEqual([]);
-}
-async function signIn(page: Page, touch: boolean) {
-  await page.waitForSelector('[data-testid="signin"]');
-  await page.fill('[data-testid="signin-username"]', SUPERVISOR.username);
-  await page.fill('[data-testid="signin-password"]', SUPERVISOR.password);
-  if (touch) await page.tap('[data-testid="signin-submit"]');
-  else await page.click('[data-testid="signin-submit"]');
-  await page.waitForSelector('.console .conn.on');
-}
 const card = (page: Page, dept: string) => page.locator(`[data-testid="capacity-card"][data-dept="${dept}"]`);
 const text = async (page: Page, dept: string) => (await card(page, dept).locator('[data-testid="capacity-line"]').innerText()).replace(/\s+/g, ' ').trim();
 
@@ -46,22 +33,14 @@ describe('capacity prompts in the supervisor console', () => {
   beforeAll(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
     await prepareScreens();
-    hub = await startHub({
-      config: testConfig(testPrefix(), { ADMIN_PASSWORD: 'admin-pass-0001' }),
-      redisTarget: { kind: 'url', url: `redis://127.0.0.1:${redisPort()}` },
-      log: createLogger('silent'),
-      now: () => clock,
-      aggregator: { idleMs: 50 },
-      alerts: { tickMs: 100, capacityEveryMs: 0 },
-    });
-    await hub.auth.users.create({ ...SUPERVISOR, role: 'supervisor', depts: ['yiyang.medicare', 'yiyang.hrss'] });
+    hub = await startConsoleHub(SUPERVISOR, ['yiyang.medicare', 'yiyang.hrss'], { now: () => clock, alerts: { tickMs: 100, capacityEveryMs: 0 } });
     // 08:40: 医疗保障局 opens 2 windows and issues 12 tickets
-    await post(
+    await postAccepted(
       hub,
       'window',
       MEDICARE.map((w) => ev.windowStatus(at('08:40', DAY), 'open', w, 'yiyang.medicare')),
     );
-    await post(
+    await postAccepted(
       hub,
       'queue',
       Array.from({ length: 12 }, (_, i) => ev.issued(at('08:40', DAY), `D${String(i + 1).padStart(3, '0')}`, 'yiyang.medicare')),
@@ -69,8 +48,8 @@ describe('capacity prompts in the supervisor console', () => {
     await drained(hub);
     // 09:14: 人社 has one window open and 20 tickets issued in a burst
     clock = instant('09:14', DAY);
-    await post(hub, 'window', [ev.windowStatus(at('09:14', DAY), 'open', 'yiyang.w023', 'yiyang.hrss')]);
-    await post(
+    await postAccepted(hub, 'window', [ev.windowStatus(at('09:14', DAY), 'open', 'yiyang.w023', 'yiyang.hrss')]);
+    await postAccepted(
       hub,
       'queue',
       Array.from({ length: 20 }, (_, i) => ev.issued(at('09:14', DAY), `R${String(i + 1).padStart(3, '0')}`, 'yiyang.hrss')),
@@ -87,21 +66,9 @@ describe('capacity prompts in the supervisor console', () => {
     await browser?.close();
     await hub?.stop();
   });
-  const watch = (p: Page) => {
-    p.setDefaultTimeout(10_000);
-    p.on('console', (m) => {
-      if (m.type() === 'error' && !/status of 401/.test(m.text())) errors.push(m.text());
-    });
-    p.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    return p;
-  };
 
   it('shows a card per department saying how many windows to open, its figures in the detail, and acknowledges from the card (1920x1080)', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'UTC' });
-    const page = watch(await ctx.newPage());
-    await page.clock.setFixedTime(clock);
-    await page.goto(`${hub.url}/screens/supervisor`);
-    await signIn(page, false);
+    const { context, page } = await openSignedIn(browser, hub, SUPERVISOR, { touch: false, at: clock, errors });
     await card(page, 'yiyang.medicare').waitFor();
     expect(await text(page, 'yiyang.medicare')).toBe('医疗保障局 预计等待 60 分钟，建议增开 3 个窗口');
     const hrss = await text(page, 'yiyang.hrss');
@@ -121,22 +88,11 @@ describe('capacity prompts in the supervisor console', () => {
     await waitFor('acknowledged', async () => (await card(page, 'yiyang.medicare').getAttribute('class'))?.includes('acknowledged') === true);
     expect(await card(page, 'yiyang.medicare').locator('[data-testid="capacity-ack"]').count()).toBe(0);
     expect(errors).toEqual([]);
-    await ctx.close();
+    await context.close();
   });
 
   it('shows the cards on a phone (390x844) without sideways scrolling', async () => {
-    const ctx = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-      deviceScaleFactor: 3,
-      locale: 'zh-CN',
-      timezoneId: 'UTC',
-    });
-    const page = watch(await ctx.newPage());
-    await page.clock.setFixedTime(clock);
-    await page.goto(`${hub.url}/screens/supervisor`);
-    await signIn(page, true);
+    const { context, page } = await openSignedIn(browser, hub, SUPERVISOR, { touch: true, at: clock, errors });
     await card(page, 'yiyang.medicare').waitFor();
     expect(await text(page, 'yiyang.medicare')).toBe('医疗保障局 预计等待 60 分钟，建议增开 3 个窗口');
     const over = await page.evaluate(
@@ -152,6 +108,6 @@ describe('capacity prompts in the supervisor console', () => {
     await animationsDone(page);
     await page.screenshot({ path: `${SHOTS}/console-390x844-detail.png`, animations: 'disabled' });
     expect(errors).toEqual([]);
-    await ctx.close();
+    await context.close();
   });
 });

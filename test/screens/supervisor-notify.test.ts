@@ -16,6 +16,7 @@ import { at, findDay, kindOfDay } from '../helpers/test-clock.ts';
 import { animationsDone, CHROMIUM, CHROMIUM_ARGS, prepareScreens } from '../helpers/browser.ts';
 import { postEvents, testPrefix } from '../helpers/test-hub.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { fitsPhone, openSignedIn } from './supervisor-session.ts';
 import { allAlerts, settle, TestClock } from '../alerts/alert-hub.ts';
 import { startHttpReceiver, type HttpReceiver } from '../notify/receivers.ts';
 import { notifyFile, startNotifyHub } from '../notify/notify-hub.ts';
@@ -25,42 +26,6 @@ const DAY = findDay(kindOfDay.workday);
 const t = (time: string) => at(time, DAY);
 const DEPT = 'yiyang.realestate';
 const SUPERVISOR = { username: 'zhoujie', password: 'zhoujie-password', name: '周洁' };
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1920, height: 1080 };
-
-async function signIn(page: Page, touch: boolean) {
-  await page.waitForSelector('[data-testid="signin"]');
-  await page.fill('[data-testid="signin-username"]', SUPERVISOR.username);
-  await page.fill('[data-testid="signin-password"]', SUPERVISOR.password);
-  if (touch) await page.tap('[data-testid="signin-submit"]');
-  else await page.click('[data-testid="signin-submit"]');
-  await page.waitForSelector('.console .conn.on');
-}
-
-/** What a phone user must get: no sideways scrolling, no text below 14 px (the phone test's rule). */
-async function fitsPhone(page: Page, view: string) {
-  const { scrollWidth, over, smallest } = await page.evaluate(() => {
-    let best = { size: Infinity, text: '' };
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const text = n.textContent?.trim() ?? '';
-      const el = n.parentElement;
-      if (!text || !el || !el.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
-      const size = parseFloat(getComputedStyle(el).fontSize);
-      if (size < best.size) best = { size, text };
-    }
-    return {
-      scrollWidth: document.documentElement.scrollWidth,
-      over: [...document.querySelectorAll<HTMLElement>('body *')]
-        .filter((el) => el.checkVisibility() && el.getBoundingClientRect().right > innerWidth + 0.5)
-        .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`),
-      smallest: best,
-    };
-  });
-  expect(scrollWidth, view).toBeLessThanOrEqual(PHONE.width);
-  expect(over, view).toEqual([]);
-  expect(smallest.size, `${view}: "${smallest.text}"`).toBeGreaterThanOrEqual(14);
-}
 
 /** The viewport with `selector` scrolled into view (the console scrolls inside its panels, not the page). */
 async function shot(page: Page, name: string, selector?: string) {
@@ -76,14 +41,6 @@ describe('alert detail: deliveries and the bad-review follow-up (/screens/superv
   let browser: Browser;
   let alertId: string;
   const errors: string[] = [];
-  const watch = (p: Page) => {
-    p.setDefaultTimeout(10_000);
-    p.on('console', (m) => {
-      if (m.type() === 'error' && !/status of 401/.test(m.text())) errors.push(m.text());
-    });
-    p.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    return p;
-  };
 
   beforeAll(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
@@ -125,10 +82,7 @@ describe('alert detail: deliveries and the bad-review follow-up (/screens/superv
   it('lists who was told through which channel and how it went, on a desktop', async () => {
     // one message to the group robot, mentioning both
     expect(http.on('/wecom')[0]!.json.markdown.content).toMatch(/<@ZhangKe> <@LiZhuRen>/);
-    const desk = await browser.newContext({ viewport: DESKTOP, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'UTC' });
-    const page = watch(await desk.newPage());
-    await page.goto(`${hub.url}/screens/supervisor?alert=${alertId}`);
-    await signIn(page, false);
+    const { context: desk, page } = await openSignedIn(browser, hub, SUPERVISOR, { touch: false, errors, link: `/screens/supervisor?alert=${alertId}` });
     await page.waitForSelector(`[data-testid="alert-detail"][data-alert-id="${alertId}"]`);
     await page.waitForSelector('[data-testid="delivery-log"][data-loaded="true"]');
     const rows = await page.$$eval('[data-testid="delivery-row"]', (els) =>
@@ -155,10 +109,7 @@ describe('alert detail: deliveries and the bad-review follow-up (/screens/superv
   });
 
   it('fits a phone, and the form records the follow-up and resolves the alert', async () => {
-    const phone = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 3, locale: 'zh-CN', timezoneId: 'UTC' });
-    const page = watch(await phone.newPage());
-    await page.goto(`${hub.url}/screens/supervisor?alert=${alertId}`);
-    await signIn(page, true);
+    const { context: phone, page } = await openSignedIn(browser, hub, SUPERVISOR, { touch: true, errors, link: `/screens/supervisor?alert=${alertId}` });
     await page.waitForSelector(`[data-testid="alert-detail"][data-alert-id="${alertId}"]`);
     await page.waitForSelector('[data-testid="delivery-log"][data-loaded="true"]');
     await page.waitForSelector('[data-testid="delivery-row"]');

@@ -11,18 +11,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startHub, type Hub } from '../../server/hub.ts';
-import { createLogger } from '../../server/observability/logger.ts';
+import type { Hub } from '../../server/hub.ts';
 import { dateOfDayIndex, dayIndexOfDate } from '../../common/time.ts';
 import { ev } from '../helpers/events.ts';
 import { at, dayFromToday, findDay, instant, kindOfDay } from '../helpers/test-clock.ts';
 import { animationsDone, CHROMIUM, CHROMIUM_ARGS, prepareScreens } from '../helpers/browser.ts';
-import { drained, postEvents, redisPort, testConfig, testPrefix } from '../helpers/test-hub.ts';
+import { DESKTOP_CONTEXT, PHONE_CONTEXT, watchPage } from '../helpers/screen-pages.ts';
+import { drained, postAccepted } from '../helpers/test-hub.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { fitsPhone, openSignedIn, signIn, startConsoleHub } from './supervisor-session.ts';
 
 const SUPERVISOR = { username: 'zhaomin', password: 'zhaomin-password', name: '赵敏' };
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1920, height: 1080 };
 const DESKTOP_SHOT = process.env.YG_SUPERVISOR_DESKTOP_SHOT ?? '/tmp/supervisor-desktop-1920.png';
 /** The same story days as supervisor.test.ts: DUE1 over (red), DUE2 begun (yellow), a surge on DUE2. */
 const DUE2 = findDay((d) => kindOfDay.workday(d) && kindOfDay.workday(d - 1) && kindOfDay.dayOff(d - 2), -1, dayFromToday(-1));
@@ -33,65 +32,6 @@ const RAISED = instant('10:05', DUE2);
 const SHOWN = instant('10:13:42', DUE2);
 let clock = RAISED;
 
-async function post(hub: Hub, source: Parameters<typeof postEvents>[1], events: unknown[]) {
-  const { status, body } = await postEvents(hub, source, events);
-  expect(status, JSON.stringify(body)).toBe(202);
-  expect(body.rejected).toEqual([]);
-}
-
-/** Signs in with taps (phone) or clicks and waits for the live connection. */
-async function signIn(page: Page, touch: boolean) {
-  await page.waitForSelector('[data-testid="signin"]');
-  await page.fill('[data-testid="signin-username"]', SUPERVISOR.username);
-  await page.fill('[data-testid="signin-password"]', SUPERVISOR.password);
-  if (touch) await page.tap('[data-testid="signin-submit"]');
-  else await page.click('[data-testid="signin-submit"]');
-  await page.waitForSelector('.console .conn.on');
-}
-
-/** The smallest computed font size of any visible text on the page, with the text that has it. */
-function smallestText(page: Page): Promise<{ size: number; text: string }> {
-  return page.evaluate(() => {
-    let best = { size: Infinity, text: '' };
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const text = n.textContent?.trim() ?? '';
-      const el = n.parentElement;
-      if (!text || !el) continue;
-      const range = document.createRange();
-      range.selectNodeContents(n);
-      const visible =
-        [...range.getClientRects()].some((r) => r.width > 0 && r.height > 0 && r.right > 0 && r.left < innerWidth) &&
-        el.checkVisibility({ opacityProperty: true, visibilityProperty: true });
-      if (!visible) continue;
-      const size = parseFloat(getComputedStyle(el).fontSize);
-      if (size < best.size) best = { size, text };
-    }
-    for (const field of document.querySelectorAll<HTMLElement>('input, textarea, select, button')) {
-      if (!field.checkVisibility()) continue;
-      const size = parseFloat(getComputedStyle(field).fontSize);
-      if (size < best.size) best = { size, text: `<${field.tagName.toLowerCase()}>` };
-    }
-    return best;
-  });
-}
-/** The page's width and the visible elements that reach past the right edge (none: nothing scrolls sideways, not even inside a box). */
-function sideways(page: Page): Promise<{ scrollWidth: number; over: string[] }> {
-  return page.evaluate(() => ({
-    scrollWidth: document.documentElement.scrollWidth,
-    over: [...document.querySelectorAll<HTMLElement>('body *')]
-      .filter((el) => el.checkVisibility() && el.getBoundingClientRect().right > innerWidth + 0.5)
-      .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} ${Math.round(el.getBoundingClientRect().right)}`),
-  }));
-}
-/** What a phone user must get on every view: no sideways scrolling, no text below 14 px. */
-async function fitsPhone(page: Page, view: string) {
-  const { scrollWidth, over } = await sideways(page);
-  expect(scrollWidth, view).toBeLessThanOrEqual(PHONE.width);
-  expect(over, view).toEqual([]);
-  const smallest = await smallestText(page);
-  expect(smallest.size, `${view}: "${smallest.text}"`).toBeGreaterThanOrEqual(14);
-}
 const cards = (page: Page) => page.locator('[data-testid="alert-card"]');
 async function shot(page: Page, name: string) {
   await animationsDone(page);
@@ -107,24 +47,16 @@ describe('supervisor console on a phone (/screens/supervisor at 390x844)', () =>
 
   beforeAll(async () => {
     await prepareScreens();
-    hub = await startHub({
-      config: testConfig(testPrefix(), { ADMIN_PASSWORD: 'admin-pass-0001' }),
-      redisTarget: { kind: 'url', url: `redis://127.0.0.1:${redisPort()}` },
-      log: createLogger('silent'),
-      now: () => clock,
-      aggregator: { idleMs: 50 },
-      alerts: { tickMs: 100 },
-    });
-    await hub.auth.users.create({ ...SUPERVISOR, role: 'supervisor', depts: ['yiyang.realestate', 'yiyang.hrss'] });
+    hub = await startConsoleHub(SUPERVISOR, ['yiyang.realestate', 'yiyang.hrss'], { now: () => clock, alerts: { tickMs: 100 } });
     // accepted on ACCEPTED: 1 working day → due DUE1 (red since 00:00 of DUE2); 2 → due DUE2 (yellow); 2 tickets waiting at 人社 since 09:30
     // each source also reports up to now (a case and a ticket of another department, just taken),
     // as live ones do, so the cards follow the clock (docs/alerts.md#event-time)
-    await post(hub, 'cases', [
+    await postAccepted(hub, 'cases', [
       ...['BDC-0101', 'BDC-0102'].map((c) => ev.accepted(at('09:00', ACCEPTED), c, 1, 'yiyang.realestate', 'yiyang.realestate.mortgage')),
       ev.accepted(at('09:30', ACCEPTED), 'BDC-0103', 2, 'yiyang.realestate', 'yiyang.realestate.mortgage'),
       ev.accepted(at('10:05', DUE2), 'SCJ-LIVE', 20, 'yiyang.market', 'yiyang.market.food'),
     ]);
-    await post(hub, 'queue', [
+    await postAccepted(hub, 'queue', [
       ...['D001', 'D002'].map((t) => ev.issued(at('09:30', DUE2), t, 'yiyang.hrss')),
       ev.issued(at('10:05', DUE2), 'M001', 'yiyang.market'),
     ]);
@@ -132,30 +64,23 @@ describe('supervisor console on a phone (/screens/supervisor at 390x844)', () =>
     await waitFor('the 5 alerts', async () => (await hub.alerts.store.list({ states: ['open', 'acknowledged'], depts: null })).length === 5);
     clock = SHOWN;
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    phone = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 3, locale: 'zh-CN', timezoneId: 'UTC' });
+    phone = await browser.newContext(PHONE_CONTEXT);
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
     await hub?.stop();
   });
 
-  const watch = (p: Page) => {
-    p.setDefaultTimeout(10_000); // a stuck action names itself before the test's 30 s
-    p.on('console', (m) => {
-      if (m.type() === 'error' && !/status of 401/.test(m.text())) errors.push(m.text());
-    });
-    p.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    return p;
-  };
+  const watch = (p: Page) => watchPage(p, errors);
 
   it("keeps the desktop layout at 1920x1080 (a screenshot with the page clock frozen at the hub's)", async () => {
-    const desk = await browser.newContext({ viewport: DESKTOP, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'UTC' });
+    const desk = await browser.newContext(DESKTOP_CONTEXT);
     const p = watch(await desk.newPage());
     await p.clock.setFixedTime(SHOWN);
     await p.goto(`${hub.url}/screens/supervisor`);
     await p.waitForSelector('[data-testid="signin"]');
     await p.screenshot({ path: DESKTOP_SHOT.replace(/\.png$/, '-signin.png') });
-    await signIn(p, false);
+    await signIn(p, SUPERVISOR, false);
     await p.waitForFunction(() => document.querySelectorAll('[data-testid="alert-row"]').length >= 5);
     await p.waitForSelector('[data-testid="alert-detail"]');
     expect(await p.locator('[data-testid="alert-card"]').count()).toBe(0);
@@ -176,7 +101,7 @@ describe('supervisor console on a phone (/screens/supervisor at 390x844)', () =>
     await page.waitForSelector('[data-testid="signin"]');
     await fitsPhone(page, 'sign-in');
     await shot(page, 'supervisor-phone-signin');
-    await signIn(page, true);
+    await signIn(page, SUPERVISOR, true);
     await waitFor('5 cards', async () => (await cards(page).count()) === 5);
     const first = cards(page).first();
     expect(await first.getAttribute('data-rule')).toBe('case-red');
@@ -287,10 +212,8 @@ describe('supervisor console on a phone (/screens/supervisor at 390x844)', () =>
 
   it('opens the alert of a link /screens/supervisor?alert=<id> after sign-in, and an ended one read-only', async () => {
     const open = (await hub.alerts.store.list({ states: ['open'], depts: null })).find((a) => a.rule === 'case-yellow')!;
-    const linkContext = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 3, locale: 'zh-CN', timezoneId: 'UTC' });
-    const p = watch(await linkContext.newPage());
-    await p.goto(`${hub.url}/screens/supervisor?alert=${open.id}`);
-    await signIn(p, true);
+    const link = `/screens/supervisor?alert=${open.id}`;
+    const { context: linkContext, page: p } = await openSignedIn(browser, hub, SUPERVISOR, { touch: true, errors, link });
     await p.waitForSelector(`[data-testid="alert-detail"][data-alert-id="${open.id}"]`);
     expect(await p.textContent('[data-testid="alert-detail"]')).toContain('办件临期');
     await fitsPhone(p, 'linked detail');
@@ -309,10 +232,7 @@ describe('supervisor console on a phone (/screens/supervisor at 390x844)', () =>
     await linkContext.close();
 
     // the same link on a desktop selects that alert instead of the first row
-    const desk = await browser.newContext({ viewport: DESKTOP, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'UTC' });
-    const d = watch(await desk.newPage());
-    await d.goto(`${hub.url}/screens/supervisor?alert=${open.id}`);
-    await signIn(d, false);
+    const { context: desk, page: d } = await openSignedIn(browser, hub, SUPERVISOR, { touch: false, errors, link });
     await d.waitForSelector(`[data-testid="alert-detail"][data-alert-id="${open.id}"]`);
     await d.waitForSelector(`[data-testid="alert-row"][data-alert-id="${open.id}"].sel`);
     await desk.close();

@@ -8,11 +8,11 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startHub, type Hub } from '../../server/hub.ts';
-import { createLogger } from '../../server/observability/logger.ts';
+import type { Hub } from '../../server/hub.ts';
 import { at, findDay, instant, kindOfDay } from '../helpers/test-clock.ts';
 import { animationsDone, CHROMIUM, CHROMIUM_ARGS, prepareScreens } from '../helpers/browser.ts';
-import { drained, postEvents, redisPort, testConfig, testPrefix } from '../helpers/test-hub.ts';
+import { drained, postAccepted } from '../helpers/test-hub.ts';
+import { openSignedIn, startConsoleHub } from './supervisor-session.ts';
 
 const SUPERVISOR = { username: 'zhoumin', password: 'zhoumin-password', name: '周敏' };
 const SHOTS = '/tmp/shots/join-key';
@@ -70,19 +70,8 @@ function visit(
 async function send(hub: Hub, events: Record<string, unknown>[]) {
   for (const source of ['queue', 'window', 'cases', 'rating'] as const) {
     const batch = events.filter((e) => e.source === source);
-    if (batch.length === 0) continue;
-    const { status, body } = await postEvents(hub, source, batch);
-    expect(status, JSON.stringify(body)).toBe(202);
-    expect(body.rejected).toEqual([]);
+    if (batch.length > 0) await postAccepted(hub, source, batch);
   }
-}
-async function signIn(page: Page, touch: boolean) {
-  await page.waitForSelector('[data-testid="signin"]');
-  await page.fill('[data-testid="signin-username"]', SUPERVISOR.username);
-  await page.fill('[data-testid="signin-password"]', SUPERVISOR.password);
-  if (touch) await page.tap('[data-testid="signin-submit"]');
-  else await page.click('[data-testid="signin-submit"]');
-  await page.waitForSelector('.console');
 }
 
 describe('the 人员 tab of the supervisor console', () => {
@@ -93,14 +82,7 @@ describe('the 人员 tab of the supervisor console', () => {
   beforeAll(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
     await prepareScreens();
-    hub = await startHub({
-      config: testConfig(testPrefix(), { ADMIN_PASSWORD: 'admin-pass-0001' }),
-      redisTarget: { kind: 'url', url: `redis://127.0.0.1:${redisPort()}` },
-      log: createLogger('silent'),
-      now: () => clock,
-      aggregator: { idleMs: 50 },
-    });
-    await hub.auth.users.create({ ...SUPERVISOR, role: 'supervisor', depts: [DEPT] });
+    hub = await startConsoleHub(SUPERVISOR, [DEPT], { now: () => clock });
     // 苏磊欣 (s0001) at window 1: three visits, one ended in a case rated 2 stars and returned;
     // 龚红子 (s0003) at window 2: one visit rated 5 stars
     await send(hub, [
@@ -116,23 +98,11 @@ describe('the 人员 tab of the supervisor console', () => {
     await browser?.close();
     await hub?.stop();
   });
-  const watch = (p: Page) => {
-    p.setDefaultTimeout(10_000);
-    p.on('console', (m) => {
-      if (m.type() === 'error' && !/status of 401/.test(m.text())) errors.push(m.text());
-    });
-    p.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    return p;
-  };
   const rowTexts = (page: Page) =>
     page.locator('[data-testid="staff-row"]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).innerText.replace(/\s+/g, ' ').trim()));
 
   it('lists the department staff, the busiest first, with the visits and cases by item (1920x1080)', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'UTC' });
-    const page = watch(await ctx.newPage());
-    await page.clock.setFixedTime(clock);
-    await page.goto(`${hub.url}/screens/supervisor`);
-    await signIn(page, false);
+    const { context, page } = await openSignedIn(browser, hub, SUPERVISOR, { touch: false, at: clock, errors });
     await page.click('[data-testid="tab-staff"]');
     await page.locator('[data-testid="staff-row"]').first().waitFor();
     const rows = await rowTexts(page);
@@ -158,22 +128,11 @@ describe('the 人员 tab of the supervisor console', () => {
     await animationsDone(page);
     await page.screenshot({ path: `${SHOTS}/supervisor-staff-1920x1080.png`, animations: 'disabled' });
     expect(errors).toEqual([]);
-    await ctx.close();
+    await context.close();
   });
 
   it('shows the table on a phone (390x844) without sideways scrolling', async () => {
-    const ctx = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-      deviceScaleFactor: 3,
-      locale: 'zh-CN',
-      timezoneId: 'UTC',
-    });
-    const page = watch(await ctx.newPage());
-    await page.clock.setFixedTime(clock);
-    await page.goto(`${hub.url}/screens/supervisor`);
-    await signIn(page, true);
+    const { context, page } = await openSignedIn(browser, hub, SUPERVISOR, { touch: true, at: clock, errors });
     await page.tap('[data-testid="tab-staff"]');
     await page.locator('[data-testid="staff-row"]').first().waitFor();
     expect((await rowTexts(page))[0]).toMatch(/^苏磊欣 3 10 50\.0% 1$/);
@@ -185,6 +144,6 @@ describe('the 人员 tab of the supervisor console', () => {
     await animationsDone(page);
     await page.screenshot({ path: `${SHOTS}/supervisor-staff-390x844.png`, animations: 'disabled' });
     expect(errors).toEqual([]);
-    await ctx.close();
+    await context.close();
   });
 });

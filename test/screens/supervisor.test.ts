@@ -7,13 +7,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startHub, type Hub } from '../../server/hub.ts';
-import { createLogger } from '../../server/observability/logger.ts';
+import type { Hub } from '../../server/hub.ts';
 import { dateOfDayIndex, dayIndexOfDate } from '../../common/time.ts';
 import { ev } from '../helpers/events.ts';
 import { at, dayFromToday, findDay, kindOfDay } from '../helpers/test-clock.ts';
 import { animationsDone, launchScreenBrowser, prepareScreens, type ScreenBrowser } from '../helpers/browser.ts';
-import { drained, postEvents, redisPort, testConfig, testPrefix } from '../helpers/test-hub.ts';
+import { drained, postAccepted } from '../helpers/test-hub.ts';
+import { startConsoleHub } from './supervisor-session.ts';
 
 const SUPERVISOR = { username: 'lixiao', password: 'lixiao-password', name: '李晓' };
 /**
@@ -39,11 +39,6 @@ const runFrom = (iso: string) => {
 /** The real time at which the hub's clock shows `iso`. */
 const realAt = (iso: string) => Date.parse(iso) - offset;
 
-async function post(hub: Hub, source: Parameters<typeof postEvents>[1], events: unknown[]) {
-  const { status, body } = await postEvents(hub, source, events);
-  expect(status).toBe(202);
-  expect(body.rejected).toEqual([]);
-}
 const rows = (page: Page, rule: string) => page.locator(`[data-testid="alert-row"][data-rule="${rule}"]`);
 
 /** Waits until `count` rows of a rule are shown and returns when (real ms) that happened. */
@@ -63,15 +58,7 @@ describe('supervisor console (/screens/supervisor)', () => {
   beforeAll(async () => {
     await prepareScreens();
     runFrom(at('22:00', DUE1));
-    hub = await startHub({
-      config: testConfig(testPrefix(), { ADMIN_PASSWORD: 'admin-pass-0001' }),
-      redisTarget: { kind: 'url', url: `redis://127.0.0.1:${redisPort()}` },
-      log: createLogger('silent'),
-      now: hubNow,
-      aggregator: { idleMs: 50 },
-      alerts: { tickMs: 250 },
-    });
-    await hub.auth.users.create({ ...SUPERVISOR, role: 'supervisor', depts: ['yiyang.realestate', 'yiyang.hrss'] });
+    hub = await startConsoleHub(SUPERVISOR, ['yiyang.realestate', 'yiyang.hrss'], { now: hubNow, alerts: { tickMs: 250 } });
     browser = await launchScreenBrowser(['--autoplay-policy=no-user-gesture-required']);
   }, 180_000);
   afterAll(async () => {
@@ -108,7 +95,7 @@ describe('supervisor console (/screens/supervisor)', () => {
 
   it('raises the red and yellow cards of the overdue-case situation within 2 s of midnight', async () => {
     // accepted on ACCEPTED: 1 working day → due DUE1 (red at 00:00 of DUE2); 2 → due DUE2 (yellow at 00:00 of DUE2)
-    await post(hub, 'cases', [
+    await postAccepted(hub, 'cases', [
       ...['BDC-0001', 'BDC-0002', 'BDC-0003'].map((c) => ev.accepted(at('09:00', ACCEPTED), c, 1, 'yiyang.realestate', 'yiyang.realestate.mortgage')),
       ...['BDC-0004', 'BDC-0005'].map((c) => ev.accepted(at('09:30', ACCEPTED), c, 2, 'yiyang.realestate', 'yiyang.realestate.mortgage')),
       // the approval system reports up to now (a case of another department, due weeks ahead), so
@@ -130,7 +117,7 @@ describe('supervisor console (/screens/supervisor)', () => {
 
   it('raises wait alerts for the queue-surge situation within 2 s of their 30 minutes', async () => {
     runFrom(at('09:59:50', DUE2));
-    await post(hub, 'queue', [
+    await postAccepted(hub, 'queue', [
       ...Array.from({ length: 20 }, (_, i) => ev.issued(at('09:30', DUE2), `D${String(i + 1).padStart(3, '0')}`, 'yiyang.hrss')),
       // the queue machine reports up to now (a ticket of another department, just issued), as a live one does
       ev.issued(at('09:59:50', DUE2), 'M001', 'yiyang.market'),

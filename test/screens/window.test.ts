@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../server/hub.ts';
 import { launchScreenBrowser, prepareScreens, type ScreenBrowser } from '../helpers/browser.ts';
-import { drained, getJson, postEvents, startTestHub, testPrefix } from '../helpers/test-hub.ts';
-import { HallFeed, HALL_WINDOWS, batchesInOrder, type FeedEvent } from '../../support/hall-feed.ts';
+import { drained, getJson, startTestHub, testPrefix } from '../helpers/test-hub.ts';
+import { HallFeed, HALL_WINDOWS } from '../../support/hall-feed.ts';
+import { aCall, sendFeed as send } from './hall-morning.ts';
 import { cutOffText } from './screen-probe.ts';
-
-async function send(hub: Hub, events: FeedEvent[]): Promise<void> {
-  for (const b of batchesInOrder(events)) expect((await postEvents(hub, b.source, b.events)).status).toBe(202);
-}
 
 const W5 = HALL_WINDOWS.find((w) => w.number === 5)!;
 const W123 = HALL_WINDOWS.find((w) => w.number === 123)!;
@@ -23,9 +20,9 @@ describe('window LED (/screens/window/<code>)', () => {
     await prepareScreens();
     hub = await startTestHub(prefix);
     const now = Date.now();
-    const called = [feed.issue(now - 60_000, W5.dept), ...feed.callNext(now - 5000, W5.code)];
-    ticket = String(called.find((e) => e.event.type === 'ticket.called')!.event.ticket);
-    await send(hub, [...called, feed.windowStatus(now - 4000, W123.code, 'paused')]);
+    const call = aCall(feed, W5, now);
+    ticket = call.ticket;
+    await send(hub, [...call.events, feed.windowStatus(now - 4000, W123.code, 'paused')]);
     await drained(hub);
     browser = await launchScreenBrowser();
   }, 120_000);

@@ -8,8 +8,19 @@ export type Access = { kind: 'allowed'; user: SessionUser } | { kind: 'signin'; 
 
 export const COCKPIT_ROLES: readonly string[] = ['leader', 'admin'];
 
+let early: Promise<Response> | null = null;
+
+/** Sends the session check as the page boots, beside the early overview, before Vue has mounted. */
+export function startEarlySessionCheck(): void {
+  early = fetch('/api/v1/session', { cache: 'no-store', credentials: 'same-origin' });
+  early.catch(() => undefined); // a failure is seen (and retried) by checkAccess
+}
+
 export async function checkAccess(): Promise<Access> {
-  const res = await fetch('/api/v1/session', { cache: 'no-store', credentials: 'same-origin' });
+  // the first check uses the request sent at boot; a later one (after signing in) asks again
+  const pending = early;
+  early = null;
+  const res = await (pending ?? fetch('/api/v1/session', { cache: 'no-store', credentials: 'same-origin' }));
   if (res.status === 401) return { kind: 'signin', reason: 'anonymous', user: null };
   if (!res.ok) throw new Error(`session: HTTP ${res.status}`);
   const body = (await res.json()) as { user?: SessionUser };

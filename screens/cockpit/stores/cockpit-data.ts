@@ -3,7 +3,9 @@
  * for today (an HTTP read paints it first, so the first screen does not wait for the socket); the
  * history, rankings, comparisons and trends come with it in one answer (GET
  * /api/v1/cockpit/overview), read again when the view changes, once a minute, and when the live
- * snapshot moves (at most every 20 s), never polled fast.
+ * snapshot moves (at most every 20 s), never polled fast. The answer also carries the hourly
+ * chart's usual day and the breadcrumb's names, so the wall's first screen needs no other request
+ * (not the catalog, not the forecast).
  */
 import { defineStore } from 'pinia';
 import { computed, onScopeDispose, ref, shallowRef, watch } from 'vue';
@@ -16,10 +18,11 @@ import type {
   CockpitSeries,
   CockpitTrading,
   DistrictComparison,
+  ScopePath,
 } from '../../../common/cockpit.ts';
+import type { Forecast } from '../../../common/forecast.ts';
 import type { ReviewFigures } from '../../../common/reviews.ts';
 import type { Snapshot } from '../../../common/snapshot.ts';
-import { useCatalogStore } from '../../../web/stores/catalog.ts';
 import { injectLiveClient } from '../../../web/stores/live-client-key.ts';
 import { ApiError, getJson } from '../model/api.ts';
 import { takeEarlyOverview } from '../model/early-overview.ts';
@@ -32,7 +35,6 @@ export type { CockpitSeries };
 
 export const useCockpitData = defineStore('cockpit-data', () => {
   const view = useCockpitView();
-  const catalog = useCatalogStore();
   const live = injectLiveClient();
 
   const snapshot = shallowRef<Snapshot | null>(null);
@@ -46,6 +48,10 @@ export const useCockpitData = defineStore('cockpit-data', () => {
   const series = shallowRef<CockpitSeries | null>(null);
   /** The bad-review follow-ups of the day (整改率 on the 差评 tile). */
   const reviews = shallowRef<ReviewFigures | null>(null);
+  /** Today's usual day of cases (常日) under the hourly chart; null for a past day or a scope with no history. */
+  const usualDay = shallowRef<Forecast | null>(null);
+  /** The names of the center, department and window of the scope the last answer was for. */
+  const path = shallowRef<{ scope: Scope; names: ScopePath } | null>(null);
   const liveSeq = ref<number | null>(null);
   const receivedAt = ref<number | null>(null);
   const error = ref<string | null>(null);
@@ -54,15 +60,12 @@ export const useCockpitData = defineStore('cockpit-data', () => {
   const firstDataAt = ref<number | null>(null);
   const complete = ref(false);
 
-  /** The overview's area scope; until it arrives, found in the catalog. */
+  /** The overview's area scope; until it arrives, the scope itself when it is the city or a center. */
   const overviewArea = ref<Scope | null>(null);
   const areaScope = computed<Scope>(() => {
     if (overviewArea.value) return overviewArea.value;
     const s = view.scope;
-    if (s === 'city' || s.startsWith('center:')) return s;
-    const code = s.slice(s.indexOf(':') + 1);
-    const dept = s.startsWith('dept:') ? catalog.departments.get(code) : catalog.departments.get(catalog.windows.get(code)?.dept ?? '');
-    return dept ? `center:${dept.center}` : 'city';
+    return s === 'city' || s.startsWith('center:') ? s : 'city';
   });
 
   let generation = 0;
@@ -98,6 +101,9 @@ export const useCockpitData = defineStore('cockpit-data', () => {
     overviewArea.value = o.areaScope;
     reviews.value = o.reviews;
     series.value = o.series;
+    // a usual day learned from nothing (a new hub, a new department) is not drawn as a flat zero
+    usualDay.value = o.usualDay && o.usualDay.basis.count > 0 ? o.usualDay : null;
+    path.value = { scope: o.scope, names: o.path };
     error.value = null;
   }
 
@@ -128,6 +134,7 @@ export const useCockpitData = defineStore('cockpit-data', () => {
     rankings.value = null;
     trading.value = null;
     series.value = null;
+    usualDay.value = null;
     follow();
     load(gen, true).then(() => {
       if (gen === generation) complete.value = true;
@@ -158,6 +165,8 @@ export const useCockpitData = defineStore('cockpit-data', () => {
     trading,
     series,
     reviews,
+    usualDay,
+    path,
     liveSeq,
     receivedAt,
     error,

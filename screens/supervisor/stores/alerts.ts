@@ -23,6 +23,8 @@ export type Notice = { kind: 'ok' | 'error'; text: string; at: number };
 export const useAlertsStore = defineStore('alerts', () => {
   const byId = shallowRef(new Map<string, Alert>());
   const connected = ref(false);
+  /** The active list has been read once: until then an empty list means nothing yet, not no alerts. */
+  const listed = ref(false);
   const signInRequired = ref(false);
   const notice = ref<Notice | null>(null);
   /** Hub clock minus this PC's clock. */
@@ -59,6 +61,7 @@ export const useAlertsStore = defineStore('alerts', () => {
     offset.value = hubNow - Date.now();
     now.value = hubNow;
     byId.value = new Map(alerts.map((a) => [a.id, a]));
+    listed.value = true;
   }
 
   function connect(): void {
@@ -112,5 +115,5 @@ export const useAlertsStore = defineStore('alerts', () => {
     close();
   });
 
-  return { byId, active, connected, signInRequired, notice, now, offset, soundLevel, connect, close, load, put, act, say };
+  return { byId, active, listed, connected, signInRequired, notice, now, offset, soundLevel, connect, close, load, put, act, say };
 });

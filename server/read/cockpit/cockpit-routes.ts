@@ -24,6 +24,7 @@ import { readCockpitOverview } from './cockpit-overview.ts';
 import { readTrading } from './trading.ts';
 import type { Scope } from '../../../common/catalog.ts';
 import type { CockpitConfig } from '../../../common/cockpit.ts';
+import type { Forecast } from '../../../common/forecast.ts';
 import type { ReviewFigures } from '../../../common/reviews.ts';
 import { apiRouter } from '../../http/api-router.ts';
 import { sessionCookie } from '../../identity/credentials.ts';
@@ -45,6 +46,8 @@ export interface CockpitDeps {
   exporter?: CockpitExporter;
   /** The day's bad-review follow-up figures of a scope, for the overview's 整改率. @default none (null in the overview) */
   reviewFigures?: (scope: Scope, day: number) => Promise<ReviewFigures>;
+  /** Today's usual day of cases of a scope (GET /api/v1/forecast), for the overview's hourly chart. @default none (null in the overview) */
+  usualDay?: (scope: Scope, day: number) => Promise<Forecast>;
 }
 
 export function cockpitRouter(deps: CockpitDeps): Router {
@@ -73,8 +76,15 @@ export function cockpitRouter(deps: CockpitDeps): Router {
     const q = parseQuery(req, cockpitOverviewQuery);
     const scope = scopeOf(q.scope);
     const day = pastDay(q.date, now);
-    const { redis, keys, catalog, reviewFigures } = deps;
-    res.json(await readCockpitOverview({ redis, keys, catalog, config: currentConfig(), ...(reviewFigures ? { reviewFigures } : {}) }, scope, day, now));
+    const { redis, keys, catalog, reviewFigures, usualDay } = deps;
+    res.json(
+      await readCockpitOverview(
+        { redis, keys, catalog, config: currentConfig(), ...(reviewFigures ? { reviewFigures } : {}), ...(usualDay ? { usualDay } : {}) },
+        scope,
+        day,
+        now,
+      ),
+    );
   });
 
   router.get('/api/v1/cockpit/districts', guard, async (req, res) => {

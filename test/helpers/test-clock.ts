@@ -13,7 +13,7 @@
  * never calendar instants), so a moved "today" is as good as the real one.
  */
 import { loadCalendar } from '../../server/catalog/load-calendar.ts';
-import { DAY_MS, dateOfDayIndex, dayIndexOf, dayIndexOfDate, startOfDayMs, weekdayOf } from '../../common/time.ts';
+import { dateOfDayIndex, dayIndexOf, dayIndexOfDate, startOfDayMs, weekdayOf } from '../../common/time.ts';
 
 // the hub's own calendar: the package's years and config/holidays.json
 const calendar = loadCalendar('config/holidays.json');
@@ -41,8 +41,13 @@ const REAL_DAY = dayIndexOf(Date.now());
 export const TODAY_INDEX = chooseToday(process.env.YG_TEST_TODAY, REAL_DAY);
 /** Today, `YYYY-MM-DD` in Asia/Shanghai. */
 export const TODAY = dateOfDayIndex(TODAY_INDEX);
-/** How far the test clock is ahead of the real one (0 unless YG_TEST_TODAY moves it). */
-export const SHIFT_MS = (TODAY_INDEX - REAL_DAY) * DAY_MS;
+/**
+ * The time of day the running test clock starts at. Tests send today's events at office-hour
+ * times (08:00, 10:30 …) and expect them accepted, so "now" must be after them whatever the hour
+ * the suite runs at: run at 00:30 on the real clock, today's 08:05 would be in the future and
+ * refused. 21:30 leaves the evening before midnight for a test file's run.
+ */
+const TEST_CLOCK_STARTS_AT = '21:30';
 
 /** The date `offset` days from today (negative: before). */
 export function dayFromToday(offset: number): string {
@@ -65,7 +70,10 @@ export function fixedClock(time: string, date: string = TODAY): () => number {
   return () => ms;
 }
 
-/** The real clock moved to the test's today: it runs, and its date is TODAY. */
+/** How far the test clock is from the real one: it starts at TEST_CLOCK_STARTS_AT on TODAY. */
+const SHIFT_MS = instant(TEST_CLOCK_STARTS_AT) - Date.now();
+
+/** The test's running clock: it started at TEST_CLOCK_STARTS_AT on TODAY when this module loaded, and runs at real speed. */
 export function testNow(): number {
   return Date.now() + SHIFT_MS;
 }

@@ -12,6 +12,7 @@ import { eventSchema } from '../common/events.ts';
 import { loadCatalog } from '../server/catalog/load-catalog.ts';
 import { enrichEvent } from '../server/ingest/enrich-event.ts';
 import { createMixer, ingestTokensEnv } from './lib/event-mix.ts';
+import { commandRows, commandsSince, commandStats } from './lib/command-stats.ts';
 import { createSender, prepareBatches } from './lib/ingest-sender.ts';
 import { CENTER_EVENTS_PER_DAY, preloadEventLog } from './lib/preload-event-log.ts';
 import { cpuSeconds, percentile, printTable, rewriteAof, rssMiB, sleep, startHubProcess, startRedis } from './lib/processes.ts';
@@ -137,6 +138,7 @@ async function hubFlatOut(seconds: number, target: Measured = measured.main) {
   let accepted = 0;
   let maxLag = 0;
   const until = Date.now() + seconds * 1000;
+  const commands0 = await commandStats(r);
   const cpu0 = cpuSeconds(hub.pid);
   const rcpu0 = cpuSeconds(redis.pid);
   const gen = generatorCpu();
@@ -162,6 +164,7 @@ async function hubFlatOut(seconds: number, target: Measured = measured.main) {
   const totalSec = (performance.now() - started) / 1000;
   const archiveMs = prefix === 'bench:' ? await archiveDrain(prefix) : null;
   return {
+    commands: commandsSince(commands0, await commandStats(r)),
     archiveMs,
     accepted,
     acceptRate: accepted / acceptSec,
@@ -419,6 +422,10 @@ try {
         note: `drained ${flatOff.drainMs} ms after senders stopped; hub ${flatOff.hubCpu.toFixed(2)} cores, redis ${flatOff.redisCpu.toFixed(2)} cores; archive on / off ${(flat.aggregateRate / flatOff.aggregateRate).toFixed(2)}`,
       },
     ],
+  );
+  printTable(
+    `Redis's commands in the better flat-out run with the archive on (INFO commandstats; a script's own commands count inside it too)`,
+    commandRows(flat.commands, flat.accepted),
   );
   senderOff.close();
   await hubOff.stop();

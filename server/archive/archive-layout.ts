@@ -62,8 +62,14 @@ export const checksumPath = (dir: string, s: SegmentName) => path.join(dir, s.da
 export const manifestPath = (dir: string, s: SegmentName) => path.join(dir, s.date, `${s.hour}${MANIFEST_SUFFIX}`);
 export const dayIndexPath = (dir: string, eventDay: number) => path.join(dir, DAY_INDEX_DIR, `${dateOfDayIndex(eventDay)}.list`);
 
-/** One archived line: the stream id and the record exactly as the stream holds it (no re-serialising). */
-export const archiveLine = (sid: string, recordJson: string) => `{"sid":"${sid}","r":${recordJson}}\n`;
+/**
+ * One archived line: the stream id and the record exactly as the stream holds it (no re-serialising):
+ * `archiveLineHead(sid)`, the record's JSON, `ARCHIVE_LINE_TAIL`. The writer puts the record's bytes
+ * between the two as Redis sent them; `archiveLine` is the same line as text.
+ */
+export const archiveLineHead = (sid: string) => `{"sid":"${sid}","r":`;
+export const ARCHIVE_LINE_TAIL = '}\n';
+export const archiveLine = (sid: string, recordJson: string) => `${archiveLineHead(sid)}${recordJson}${ARCHIVE_LINE_TAIL}`;
 
 /** What a sealed segment's manifest says. */
 export interface SegmentManifest {

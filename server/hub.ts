@@ -16,6 +16,7 @@ import { archiveRouter } from './archive/archive-routes.ts';
 import { withReplayScripts } from './archive/replay-core.ts';
 import { archiveThenStream } from './archive/stream-source.ts';
 import { createTimeTravel } from './archive/time-travel.ts';
+import { startCheckpointScheduler } from './archive/checkpoint-schedule.ts';
 import { createCheckpointStore } from './archive/time-travel-checkpoints.ts';
 import { syncCalendar } from './aggregate/calendar-sync.ts';
 import { missingCalendarYears } from './catalog/load-calendar.ts';
@@ -253,6 +254,11 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     // past days' hourly checkpoints, kept beside the archive (time-travel-checkpoints.ts)
     checkpoints: config.archive ? createCheckpointStore({ dir: config.archive.dir, redis, keys }) : null,
   });
+  // yesterday's checkpoints made overnight, so its first replay is quick (checkpoint-schedule.ts)
+  const checkpointScheduler =
+    config.archive && config.archive.checkpointAtMinute !== null
+      ? startCheckpointScheduler({ timeTravel, now, log }, { atMinute: config.archive.checkpointAtMinute })
+      : null;
 
   const auth = createAuth({
     redis,
@@ -471,6 +477,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       await archive?.stop();
       await archiveUploader?.stop();
       archiveStore?.close();
+      checkpointScheduler?.stop();
       await timeTravel.stop();
       await alerts.stop();
       await startedNotify.stop();

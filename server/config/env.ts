@@ -130,6 +130,8 @@ const envSchema = z.object({
   ARCHIVE_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
   /** Arrival days kept in ARCHIVE_DIR when the archive is copied to an object store (docs/archive.md); default ARCHIVE_DAYS. */
   ARCHIVE_LOCAL_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
+  /** Asia/Shanghai time from which a hub makes yesterday's time-travel checkpoints (docs/archive.md "Checkpoints"), or off. */
+  ARCHIVE_CHECKPOINT_AT: z.union([z.literal('off'), clockTime]).default(90),
   /** An S3-compatible object store the sealed archive is copied to (docs/archive.md "The object store"): its endpoint. */
   ARCHIVE_S3_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. http://minio:9000' }).optional(),
   ARCHIVE_S3_BUCKET: z
@@ -227,6 +229,8 @@ export interface HubConfig {
     localKeepDays: number;
     /** The S3-compatible object store the sealed segments are copied to; null: none. */
     store: ArchiveStoreConfig | null;
+    /** Minute of the day (Asia/Shanghai) from which yesterday's checkpoints are made (ARCHIVE_CHECKPOINT_AT); null: only when first replayed. */
+    checkpointAtMinute: number | null;
   } | null;
   /** Scheduled reports (docs/reports.md): null when REPORT_SCHEDULE=off; times as minutes of the day. */
   reports: { dailyAtMinute: number; monthlyAtMinute: number } | null;
@@ -364,6 +368,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
             keepDays: e.ARCHIVE_DAYS,
             localKeepDays: Math.min(e.ARCHIVE_LOCAL_DAYS ?? e.ARCHIVE_DAYS, e.ARCHIVE_DAYS),
             store: archiveStoreOf(e, keyPrefix),
+            checkpointAtMinute: e.ARCHIVE_CHECKPOINT_AT === 'off' ? null : e.ARCHIVE_CHECKPOINT_AT,
           }
         : null,
     reports: e.REPORT_SCHEDULE === 'on' ? { dailyAtMinute: e.REPORT_DAILY_AT, monthlyAtMinute: e.REPORT_MONTHLY_AT } : null,

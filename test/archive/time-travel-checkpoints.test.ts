@@ -130,15 +130,28 @@ function travelOf(keys: RedisKeys, dir: string, withCheckpoints: boolean): TimeT
   });
 }
 
-/** The day's snapshot at `instant` replayed from the opening by a fresh time travel without checkpoints. */
-async function fromOpening(keys: RedisKeys, dir: string, instant: number) {
-  const fresh = travelOf(keys, dir, false);
+/** `use` given a fresh time travel over the archive (a new process's, nothing cached), stopped after. */
+async function withTravel<T>(keys: RedisKeys, dir: string, withCheckpoints: boolean, use: (travel: TimeTravel) => Promise<T>): Promise<T> {
+  const travel = travelOf(keys, dir, withCheckpoints);
   try {
-    return await fresh.snapshotAt('center:yiyang', instant);
+    return await use(travel);
   } finally {
-    await fresh.stop();
+    await travel.stop();
   }
 }
+
+/** The day's snapshot at `instant` replayed from the opening by a fresh time travel without checkpoints. */
+const fromOpening = (keys: RedisKeys, dir: string, instant: number) => withTravel(keys, dir, false, (travel) => travel.snapshotAt('center:yiyang', instant));
+
+/** Yesterday's checkpoints made by a fresh time travel: whether it made them. */
+const makeCheckpoints = (keys: RedisKeys, dir: string) => withTravel(keys, dir, true, (travel) => travel.makeCheckpoints(Y_DAY));
+
+/** A fresh time travel's answer at `instant`, checked against a replay from the opening; returns how many checkpoints it restored (0 or 1). */
+const restoredAt = (keys: RedisKeys, dir: string, instant: number) =>
+  withTravel(keys, dir, true, async (travel) => {
+    expect(await travel.snapshotAt('center:yiyang', instant)).toEqual(await fromOpening(keys, dir, instant));
+    return travel.stats.restored;
+  });
 
 const checkpointDir = (dir: string) => path.join(dir, CHECKPOINT_DIR, dateOfDayIndex(Y_DAY));
 
@@ -194,106 +207,48 @@ describe('time travel from hourly checkpoints', () => {
   it('does not use a checkpoint made before a late segment, nor one that misses a late event not sealed yet', async () => {
     const { keys, dir } = await setUp();
     const noon = startOfDayMs(Y_DAY) + 12 * HOUR + 30 * 60_000;
-    const first = travelOf(keys, dir, true);
-    try {
-      expect(await first.makeCheckpoints(Y_DAY)).toBe(true);
-    } finally {
-      await first.stop();
-    }
-    /** A fresh time travel's answer at noon, whether it restored a checkpoint, and the reference. */
-    const probe = async () => {
-      const travel = travelOf(keys, dir, true);
-      try {
-        const got = await travel.snapshotAt('center:yiyang', noon);
-        return { got, restored: travel.stats.restored, expected: await fromOpening(keys, dir, noon) };
-      } finally {
-        await travel.stop();
-      }
-    };
-    let p = await probe();
-    expect(p.restored).toBe(1);
-    expect(p.got).toEqual(p.expected);
+    const restored = () => restoredAt(keys, dir, noon);
+    expect(await makeCheckpoints(keys, dir)).toBe(true);
+    expect(await restored()).toBe(1);
 
     // a late segment sealed into the day's list: the archive changed, the checkpoints are stale
     await arrive(keys, dir, 2, [record(ev.hit(at('10:06', Y), 'late-visitor'))], (n) => n >= 1);
-    p = await probe();
-    expect(p.restored).toBe(0);
-    expect(p.got).toEqual(p.expected);
-    expect(p.got.portal.pv).toBe(p.expected.portal.pv);
-    const again = travelOf(keys, dir, true);
-    try {
-      expect(await again.makeCheckpoints(Y_DAY)).toBe(true);
-    } finally {
-      await again.stop();
-    }
-    p = await probe();
-    expect(p.restored).toBe(1);
-    expect(p.got).toEqual(p.expected);
+    expect(await restored()).toBe(0);
+    expect(await makeCheckpoints(keys, dir)).toBe(true);
+    expect(await restored()).toBe(1);
 
     // a late event of 10:05 not sealed yet (the current arrival hour): the checkpoints miss it, so are not used
     await arrive(keys, dir, 0, [record(ev.hit(at('10:05', Y), 'late-visitor-2'))], () => true);
-    p = await probe();
-    expect(p.restored).toBe(0);
-    expect(p.got).toEqual(p.expected);
+    expect(await restored()).toBe(0);
     // and the day is not checkpointed again while an event of it is not sealed
-    const unsealed = travelOf(keys, dir, true);
-    try {
-      expect(await unsealed.makeCheckpoints(Y_DAY)).toBe(false);
-    } finally {
-      await unsealed.stop();
-    }
+    expect(await makeCheckpoints(keys, dir)).toBe(false);
   });
 
   it('ignores a checkpoint made by another Lua or with other case lives, and one made before a late segment', async () => {
     const { keys, dir } = await setUp();
     const noon = startOfDayMs(Y_DAY) + 12 * HOUR + 10 * 60_000;
-    const make = async () => {
-      const t = travelOf(keys, dir, true);
-      try {
-        return await t.makeCheckpoints(Y_DAY);
-      } finally {
-        await t.stop();
-      }
-    };
-    const probe = async () => {
-      const travel = travelOf(keys, dir, true);
-      try {
-        const got = await travel.snapshotAt('center:yiyang', noon);
-        return { got, restored: travel.stats.restored, expected: await fromOpening(keys, dir, noon) };
-      } finally {
-        await travel.stop();
-      }
-    };
+    const make = () => makeCheckpoints(keys, dir);
+    const restored = () => restoredAt(keys, dir, noon);
     expect(await make()).toBe(true);
     const indexFile = path.join(checkpointDir(dir), 'index.json');
 
     // another aggregation Lua
     const index = JSON.parse(fs.readFileSync(indexFile, 'utf8')) as { lua: string };
     fs.writeFileSync(indexFile, JSON.stringify({ ...index, lua: 'another' }));
-    let p = await probe();
-    expect(p.restored).toBe(0);
-    expect(p.got).toEqual(p.expected);
+    expect(await restored()).toBe(0);
     expect(await make()).toBe(true);
-    expect((await probe()).restored).toBe(1);
+    expect(await restored()).toBe(1);
 
     // the earlier life of C-0 changed (a suspension the day before, applied live): not restored
     await applyRecords(client, keys.prefix, now(), [record(ev.suspended(at('16:00', BEFORE), 'C-0'))]);
-    p = await probe();
-    expect(p.restored).toBe(0);
-    expect(p.got).toEqual(p.expected);
+    expect(await restored()).toBe(0);
     expect(await make()).toBe(true);
-    p = await probe();
-    expect(p.restored).toBe(1);
-    expect(p.got).toEqual(p.expected);
+    expect(await restored()).toBe(1);
 
     // a late segment sealed into the day's list (the current hour sealed with it by arriving later)
     await arrive(keys, dir, 2, [record(ev.rating(at('10:07', Y), 2))], (n) => n >= 1);
-    p = await probe();
-    expect(p.restored).toBe(0);
-    expect(p.got).toEqual(p.expected);
+    expect(await restored()).toBe(0);
     expect(await make()).toBe(true);
-    p = await probe();
-    expect(p.restored).toBe(1);
-    expect(p.got).toEqual(p.expected);
+    expect(await restored()).toBe(1);
   });
 });

@@ -10,6 +10,7 @@ import type { Hub } from '../../server/hub.ts';
 import { createLogger } from '../../server/observability/logger.ts';
 import { startReportScheduler } from '../../server/reports/report-schedule.ts';
 import { createReportStore } from '../../server/reports/report-store.ts';
+import { signInOnCockpit } from '../cockpit/cockpit-session.ts';
 import { animationsDone, CHROMIUM, CHROMIUM_ARGS, prepareScreens } from '../helpers/browser.ts';
 import { ev } from '../helpers/events.ts';
 import { TODAY, at, fixedClock } from '../helpers/test-clock.ts';
@@ -55,13 +56,7 @@ describe('cockpit: 报表 menu', () => {
   it('lists the kept reports of the scope with their files', async () => {
     const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'UTC' });
     const page = await context.newPage();
-    // the page's today is the hub's (the test day may be a year ahead)
-    await page.clock.setFixedTime(now());
-    await page.goto(`${hub.url}/screens/cockpit`);
-    await page.waitForSelector('[data-testid="signin"]');
-    await page.fill('[data-testid="signin-username"]', LEADER.username);
-    await page.fill('[data-testid="signin-password"]', LEADER.password);
-    await page.click('[data-testid="signin-submit"]');
+    await signInOnCockpit(page, hub, LEADER, { at: now() });
     await page.waitForSelector('[data-cockpit-ready="1"]', { timeout: 60_000 });
     await page.click('[data-testid="reports-toggle"]');
     await page.waitForSelector('[data-testid="kept-report"]');

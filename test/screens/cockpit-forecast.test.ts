@@ -14,7 +14,7 @@ import type { Series } from '../../common/series.ts';
 import type { Hub } from '../../server/hub.ts';
 import { usualDayDelta } from '../../screens/cockpit/model/usual-day.ts';
 import { cockpitMonth, sendMonth } from '../cockpit/cockpit-feed.ts';
-import { getAs, PASSWORD, signedIn } from '../cockpit/cockpit-session.ts';
+import { getAs, PASSWORD, signedIn, signInOnCockpit } from '../cockpit/cockpit-session.ts';
 import { animationsDone, CHROMIUM, CHROMIUM_ARGS, prepareScreens } from '../helpers/browser.ts';
 import { fixedClock, instant, TODAY } from '../helpers/test-clock.ts';
 import { drained, startTestHub, testPrefix } from '../helpers/test-hub.ts';
@@ -48,13 +48,7 @@ describe('cockpit: today against the usual day (常日)', () => {
       if (m.type() === 'error' && !/status of 401/.test(m.text())) errors.push(m.text());
     });
     page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    await page.clock.setFixedTime(NOW);
-    await page.goto(`${hub.url}/screens/cockpit`);
-    await page.waitForSelector('[data-testid="signin"]');
-    await page.fill('[data-testid="signin-username"]', 'mayor');
-    await page.fill('[data-testid="signin-password"]', PASSWORD);
-    if (tap) await page.tap('[data-testid="signin-submit"]');
-    else await page.click('[data-testid="signin-submit"]');
+    await signInOnCockpit(page, hub, { username: 'mayor', password: PASSWORD }, { at: NOW, touch: tap });
   };
 
   beforeAll(async () => {

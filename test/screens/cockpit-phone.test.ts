@@ -23,7 +23,7 @@ import { ev } from '../helpers/events.ts';
 import { at, dayFromToday, testNow, TODAY } from '../helpers/test-clock.ts';
 import { drained, postEvents, startTestHub, testPrefix } from '../helpers/test-hub.ts';
 import { cockpitMonth, sendMonth } from '../cockpit/cockpit-feed.ts';
-import { getAs, PASSWORD, signedIn } from '../cockpit/cockpit-session.ts';
+import { getAs, PASSWORD, signedIn, signInOnCockpit } from '../cockpit/cockpit-session.ts';
 
 const PHONE = { width: 390, height: 844 };
 const TABLET = { width: 768, height: 1024 };
@@ -122,15 +122,19 @@ describe('cockpit on a phone (/screens/cockpit at 390x844)', () => {
 
   it('signs in with taps and opens the phone page, not the scaled canvas, without loading the canvas or the charts', async () => {
     page = watch(await phone.newPage());
-    // the page's day is the hub's (the test clock may stand a year ahead)
-    await page.clock.setFixedTime(testNow());
-    await page.goto(`${hub.url}/screens/cockpit`);
-    await page.waitForSelector('[data-testid="signin"]');
-    await fits(page, PHONE.width, 'sign-in');
-    await shot(page, 'phone-signin');
-    await page.fill('[data-testid="signin-username"]', 'mayor');
-    await page.fill('[data-testid="signin-password"]', PASSWORD);
-    await page.tap('[data-testid="signin-submit"]');
+    await signInOnCockpit(
+      page,
+      hub,
+      { username: 'mayor', password: PASSWORD },
+      {
+        at: testNow(),
+        touch: true,
+        onForm: async () => {
+          await fits(page, PHONE.width, 'sign-in');
+          await shot(page, 'phone-signin');
+        },
+      },
+    );
     await ready(page, '[data-range="day"]');
     expect(await page.locator('.yg-viewport').count()).toBe(0);
     expect(await page.locator('[data-testid="cockpit"]').count()).toBe(0);

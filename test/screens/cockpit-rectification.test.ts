@@ -13,6 +13,7 @@ import { at, findDay, kindOfDay } from '../helpers/test-clock.ts';
 import { animationsDone, CHROMIUM, CHROMIUM_ARGS, prepareScreens } from '../helpers/browser.ts';
 import { postEvents, testPrefix } from '../helpers/test-hub.ts';
 import { allAlerts, api, ADMIN_PASSWORD, settle, signIn, startAlertHub, TestClock } from '../alerts/alert-hub.ts';
+import { signInOnCockpit } from '../cockpit/cockpit-session.ts';
 
 const SHOTS = '/tmp/shots/notify-rest';
 const DAY = findDay(kindOfDay.workday);
@@ -51,13 +52,7 @@ describe('cockpit: 整改率 on the 差评 tile', () => {
   it("shows the day's 整改率 with the in-time and bad counts", async () => {
     const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'UTC' });
     const page = await context.newPage();
-    // the page's today is the hub's (the test day may be a year ahead)
-    await page.clock.setFixedTime(clock.t);
-    await page.goto(`${hub.url}/screens/cockpit`);
-    await page.waitForSelector('[data-testid="signin"]');
-    await page.fill('[data-testid="signin-username"]', LEADER.username);
-    await page.fill('[data-testid="signin-password"]', LEADER.password);
-    await page.click('[data-testid="signin-submit"]');
+    await signInOnCockpit(page, hub, LEADER, { at: clock.t });
     await page.waitForSelector('[data-cockpit-ready="1"]', { timeout: 60_000 });
     const tile = page.locator('[data-testid="tile-bad"]');
     await page.waitForSelector('[data-testid="tile-bad"][data-rectification]');

@@ -9,34 +9,15 @@ import type { Hub } from '../../server/hub.ts';
 import { allAlerts, startAlertHub, TestClock } from '../alerts/alert-hub.ts';
 import { at, findDay, kindOfDay } from '../helpers/test-clock.ts';
 import { testPrefix } from '../helpers/test-hub.ts';
-import { waitFor } from '../helpers/wait-for.ts';
-import { rawSocket } from '../realtime/live-helpers.ts';
+import { reportingScreen, screenReport } from './fleet-screens.ts';
 
 const WORKDAY = findDay(kindOfDay.workday);
 const clock = new TestClock(at('10:00', WORKDAY));
 let hub: Hub;
 
-const report = (id: string, scopes: string[]) => ({
-  id,
-  page: '/screens/hall',
-  scopes,
-  canvas: { w: 1920, h: 1080 },
-  viewport: { w: 1920, h: 1080 },
-  build: 'test',
-  uptimeS: 5,
-  heapMB: 20,
-  heapLimitMB: 4096,
-  fps: 60,
-  lastUpdateAgeS: 1,
-  reconnects: 0,
-});
-
 /** One report from a fresh socket, which then closes (the screen goes away). */
 async function reportOnce(id: string, scopes: string[]): Promise<void> {
-  const socket = rawSocket(hub.url);
-  await waitFor('connected', () => socket.connected);
-  expect(await socket.timeout(5000).emitWithAck('screen:report', report(id, scopes))).toEqual({ ok: true });
-  socket.close();
+  (await reportingScreen(hub.url, screenReport({ id, scopes }))).close();
 }
 
 const screenAlerts = async (id: string) => (await allAlerts(hub)).filter((a) => a.subject === `screen:${id}`);

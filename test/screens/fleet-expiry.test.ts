@@ -6,53 +6,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetCommand } from '../../common/fleet.ts';
 import type { Hub } from '../../server/hub.ts';
-import { ADMIN_PASSWORD, startAlertHub, TestClock } from '../alerts/alert-hub.ts';
+import { ADMIN_PASSWORD, api, startAlertHub, TestClock, type ApiAnswer } from '../alerts/alert-hub.ts';
 import { auditEntries, signInFrom } from '../auth/auth-test-hub.ts';
 import { at } from '../helpers/test-clock.ts';
 import { testPrefix } from '../helpers/test-hub.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { rawSocket } from '../realtime/live-helpers.ts';
+import { reportingScreen, screenReport } from './fleet-screens.ts';
 
 const clock = new TestClock(at('10:00'));
 let hub: Hub;
 let cookie: string;
 
-const report = {
-  id: 'late-1',
-  page: '/screens/hall',
-  scopes: [],
-  canvas: null,
-  viewport: { w: 1920, h: 1080 },
-  build: 'hall-test',
-  uptimeS: 1,
-  heapMB: null,
-  heapLimitMB: null,
-  fps: null,
-  lastUpdateAgeS: null,
-  reconnects: 0,
-};
+/** The admin's call to the hub. */
+const call = (method: string, path: string, body?: unknown): Promise<ApiAnswer> => api(hub, method, path, { cookie, body });
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${hub.url}${path}`, {
-    method,
-    headers: { cookie, origin: hub.url, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, body: await res.json().catch(() => null) };
-}
-
-/** A screen that reports once, records the commands it gets (acknowledging them), and stays connected. */
-async function connectScreen(): Promise<{ received: FleetCommand[]; close: () => void }> {
-  const socket = rawSocket(hub.url);
-  const received: FleetCommand[] = [];
-  socket.on('screen:command', (cmd) => {
-    received.push(cmd);
-    socket.emit('screen:ack', { id: cmd.id }, () => undefined);
-  });
-  await waitFor('connected', () => socket.connected);
-  expect(await socket.timeout(5000).emitWithAck('screen:report', report)).toEqual({ ok: true });
-  return { received, close: () => socket.close() };
-}
+/** The screen late-1 reporting once, getting its commands (acknowledged) while connected. */
+const connectScreen = () => reportingScreen(hub.url, screenReport({ id: 'late-1' }));
 
 beforeAll(async () => {
   hub = await startAlertHub(testPrefix(), clock);

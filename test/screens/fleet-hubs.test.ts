@@ -9,44 +9,34 @@ import type { Hub } from '../../server/hub.ts';
 import { signInFrom } from '../auth/auth-test-hub.ts';
 import { testNow } from '../helpers/test-clock.ts';
 import { startTestHub, testPrefix } from '../helpers/test-hub.ts';
-import { waitFor } from '../helpers/wait-for.ts';
-import { rawSocket, type RawLiveSocket } from '../realtime/live-helpers.ts';
+import { reportingScreen, screenReport, type ReportingScreen } from './fleet-screens.ts';
 
 const ADMIN_PASSWORD = 'admin-pass-fleet-hubs-1';
 let a: Hub;
 let b: Hub;
 let cookie: string;
-let screen: RawLiveSocket;
-const received: FleetCommand[] = [];
-
-const report = {
-  id: 'far-1',
-  page: '/screens/hall?screen=far-1',
-  scopes: ['center:yiyang'],
-  canvas: { w: 1920, h: 1080 },
-  viewport: { w: 1920, h: 1080 },
-  build: 'hall-test',
-  uptimeS: 3,
-  heapMB: 12.5,
-  heapLimitMB: 4096,
-  fps: 60,
-  lastUpdateAgeS: 0.4,
-  reconnects: 0,
-};
+let screen: ReportingScreen;
 
 beforeAll(async () => {
   const prefix = testPrefix();
   a = await startTestHub(prefix, { now: testNow, env: { ADMIN_PASSWORD } });
   b = await startTestHub(prefix, { now: testNow, env: { ADMIN_PASSWORD, AGGREGATOR: 'off' } });
   cookie = (await signInFrom(a, 'admin', ADMIN_PASSWORD)).cookie!;
-  screen = rawSocket(b.url);
-  // a screen as web/fleet/fleet-client.ts is one: acknowledge each command before acting on it
-  screen.on('screen:command', (cmd) => {
-    received.push(cmd);
-    screen.emit('screen:ack', { id: cmd.id }, () => undefined);
-  });
-  await waitFor('connected to hub b', () => screen.connected);
-  expect(await screen.timeout(5000).emitWithAck('screen:report', report)).toEqual({ ok: true });
+  // connected to hub b, with the figures hub a must list
+  screen = await reportingScreen(
+    b.url,
+    screenReport({
+      id: 'far-1',
+      page: '/screens/hall?screen=far-1',
+      scopes: ['center:yiyang'],
+      canvas: { w: 1920, h: 1080 },
+      uptimeS: 3,
+      heapMB: 12.5,
+      heapLimitMB: 4096,
+      fps: 60,
+      lastUpdateAgeS: 0.4,
+    }),
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -73,6 +63,6 @@ describe('fleet across hubs', () => {
     expect(res.status).toBe(200);
     expect(command).toMatchObject({ status: 'delivered', path: '/screens/window/5' });
     expect(Date.now() - t0).toBeLessThan(2000);
-    expect(received.map((c) => c.id)).toContain(command.id);
+    expect(screen.received.map((c) => c.id)).toContain(command.id);
   });
 });

@@ -8,28 +8,13 @@ import type { Hub } from '../../server/hub.ts';
 import { signInFrom } from '../auth/auth-test-hub.ts';
 import { testNow } from '../helpers/test-clock.ts';
 import { startTestHub, testPrefix } from '../helpers/test-hub.ts';
-import { waitFor } from '../helpers/wait-for.ts';
 import { rawSocket } from '../realtime/live-helpers.ts';
+import { reportingScreen, screenReport } from './fleet-screens.ts';
 
 const ADMIN_PASSWORD = 'admin-pass-fleet-tok-1';
 const LOBBY_TOKEN = 'lobby-screen-token-fleet-1';
 let hub: Hub;
 let cookie: string;
-
-const report = (id?: string) => ({
-  ...(id ? { id } : {}),
-  page: '/screens/hall',
-  scopes: ['center:yiyang'],
-  canvas: null,
-  viewport: { w: 1920, h: 1080 },
-  build: 'hall-test',
-  uptimeS: 1,
-  heapMB: null,
-  heapLimitMB: null,
-  fps: null,
-  lastUpdateAgeS: null,
-  reconnects: 0,
-});
 
 const screens = async () => ((await (await fetch(`${hub.url}/api/v1/screens`, { headers: { cookie } })).json()) as FleetAnswer).screens;
 
@@ -43,12 +28,10 @@ afterAll(async () => {
 
 describe('fleet ids with screen tokens', () => {
   it('names a token screen after its token, whatever it says', async () => {
-    const socket = rawSocket(hub.url, LOBBY_TOKEN);
-    await waitFor('connected', () => socket.connected);
-    expect(await socket.timeout(5000).emitWithAck('screen:report', report('ceo-office'))).toEqual({ ok: true });
+    const screen = await reportingScreen(hub.url, screenReport({ id: 'ceo-office', scopes: ['center:yiyang'] }), LOBBY_TOKEN);
     const list = await screens();
     expect(list.map((s) => [s.id, s.via, s.group])).toEqual([['lobby-3', 'token', 'lobby']]);
-    socket.close();
+    screen.close();
   });
 
   it('lets no unnamed socket in at all (the handshake needs a token or a session)', async () => {

@@ -9,12 +9,14 @@ import type { Page } from 'playwright-core';
 import type { FleetAnswer, FleetCommand, FleetScreen } from '../../common/fleet.ts';
 import type { Ack } from '../../common/live.ts';
 import type { Hub } from '../../server/hub.ts';
+import { api, type ApiAnswer } from '../alerts/alert-hub.ts';
 import { auditEntries, signInFrom } from '../auth/auth-test-hub.ts';
 import { launchScreenBrowser, prepareScreens, type ScreenBrowser } from '../helpers/browser.ts';
 import { testNow } from '../helpers/test-clock.ts';
 import { startTestHub, testPrefix } from '../helpers/test-hub.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { rawSocket } from '../realtime/live-helpers.ts';
+import { reportingScreen, screenReport } from './fleet-screens.ts';
 
 const ADMIN_PASSWORD = 'admin-pass-fleet-01';
 /** Short, so "silent for the online window" is seconds, not the real 90 s. */
@@ -26,14 +28,8 @@ let cookie: string;
 let browser: ScreenBrowser;
 let page: Page;
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${hub.url}${path}`, {
-    method,
-    headers: { cookie, origin: hub.url, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, body: await res.json().catch(() => null) };
-}
+/** The admin's call to the hub. */
+const call = (method: string, path: string, body?: unknown): Promise<ApiAnswer> => api(hub, method, path, { cookie, body });
 
 async function screenOf(id: string): Promise<FleetScreen | undefined> {
   const { status, body } = await call('GET', '/api/v1/screens');
@@ -160,28 +156,12 @@ describe('screen fleet', () => {
   });
 
   it('turns a screen offline once silent for the online window', async () => {
-    const socket = rawSocket(hub.url);
-    await waitFor('connected', () => socket.connected);
-    const ack = await socket.timeout(5000).emitWithAck('screen:report', {
-      id: 'probe-1',
-      page: '/screens/hall',
-      scopes: [],
-      canvas: null,
-      viewport: { w: 800, h: 600 },
-      build: 'test',
-      uptimeS: 1,
-      heapMB: null,
-      heapLimitMB: null,
-      fps: null,
-      lastUpdateAgeS: null,
-      reconnects: 0,
-    });
-    expect(ack).toEqual({ ok: true });
+    const { socket, close } = await reportingScreen(hub.url, screenReport({ id: 'probe-1', viewport: { w: 800, h: 600 } }));
     expect(await screenOf('probe-1')).toMatchObject({ online: true, group: 'probe' });
     // connected but silent: offline after ONLINE_MS (the time is what is tested)
     await waitFor('probe-1 offline', async () => (await screenOf('probe-1'))?.online === false, ONLINE_MS + 5000, 200);
     expect(socket.connected).toBe(true);
-    socket.close();
+    close();
   });
 
   it('refuses bad ids, paths and commands with the field at fault', async () => {
@@ -223,19 +203,7 @@ describe('screen fleet', () => {
     const socket = rawSocket(hub.url);
     await waitFor('connected', () => socket.connected);
     const send = (report: unknown): Promise<Ack> => socket.timeout(5000).emitWithAck('screen:report', report);
-    const good = {
-      page: '/screens/hall',
-      scopes: [],
-      canvas: null,
-      viewport: { w: 1, h: 1 },
-      build: 'x',
-      uptimeS: 1,
-      heapMB: null,
-      heapLimitMB: null,
-      fps: null,
-      lastUpdateAgeS: null,
-      reconnects: 0,
-    };
+    const good = screenReport();
     const bad: unknown[] = [
       null,
       'report',

@@ -13,11 +13,12 @@ import { toShanghaiIso } from '../../common/time.ts';
 import type { ArchivedEntry } from '../../server/archive/archived-entry.ts';
 import { createArchiveReader } from '../../server/archive/archive-reader.ts';
 import { createArchiveWriter, type ArchiveWriter } from '../../server/archive/archive-writer.ts';
+import { withReplayScripts, type ReplayRedis } from '../../server/archive/replay-core.ts';
 import { indexCatalog, loadCatalog } from '../../server/catalog/load-catalog.ts';
 import { startHub, type Hub, type HubOptions } from '../../server/hub.ts';
 import { enrichEvent } from '../../server/ingest/enrich-event.ts';
 import { createLogger } from '../../server/observability/logger.ts';
-import { connectRedis } from '../../server/redis/connect.ts';
+import { connectRedis, waitForRedis } from '../../server/redis/connect.ts';
 import type { RedisKeys } from '../../server/redis/keys.ts';
 import { startDedicatedRedis, type DedicatedRedis } from '../helpers/dedicated-redis.ts';
 import { ev } from '../helpers/events.ts';
@@ -175,4 +176,28 @@ export async function runArchiveWriter(
     client.disconnect();
   }
   return writer.stats;
+}
+
+/**
+ * ownRedisEachTest, with a client that has the replay scripts (time travel, rebuild) on it: connected
+ * after each test's redis-server starts, disconnected before it stops.
+ */
+export function replayRedisEachTest(name: string): { redis: DedicatedRedis; readonly client: ReplayRedis } {
+  const redis = ownRedisEachTest();
+  let current: ReplayRedis | undefined;
+  beforeEach(async () => {
+    current = withReplayScripts(connectRedis({ kind: 'url', url: redis.url }, { name, commandTimeoutMs: 10_000 }));
+    await waitForRedis(current);
+  });
+  afterEach(() => {
+    current?.disconnect();
+    current = undefined;
+  });
+  return {
+    redis,
+    get client() {
+      if (!current) throw new Error('no replay client outside a test');
+      return current;
+    },
+  };
 }

@@ -5,23 +5,20 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dateOfDayIndex, dayIndexOfDate, startOfDayMs } from '../../common/time.ts';
 import { createArchiveReader } from '../../server/archive/archive-reader.ts';
 import { startCheckpointScheduler } from '../../server/archive/checkpoint-schedule.ts';
-import { withReplayScripts, type ReplayRedis } from '../../server/archive/replay-core.ts';
 import { CHECKPOINT_DIR, createCheckpointStore } from '../../server/archive/time-travel-checkpoints.ts';
 import { createTimeTravel } from '../../server/archive/time-travel.ts';
 import { indexCatalog, loadCatalog } from '../../server/catalog/load-catalog.ts';
 import { loadConfig } from '../../server/config/env.ts';
 import { createLogger } from '../../server/observability/logger.ts';
-import { connectRedis, waitForRedis } from '../../server/redis/connect.ts';
 import { redisKeys } from '../../server/redis/keys.ts';
-import { startDedicatedRedis, type DedicatedRedis } from '../helpers/dedicated-redis.ts';
 import { ev } from '../helpers/events.ts';
 import { at, dayFromToday, fixedClock } from '../helpers/test-clock.ts';
 import { testPrefix } from '../helpers/test-hub.ts';
-import { appendArrived, redisClockMs, removeTempArchiveDirs, runArchiveWriter, streamRecord, tempArchiveDir } from './archive-fixtures.ts';
+import { appendArrived, redisClockMs, runArchiveWriter, streamRecord, tempArchiveDir, replayRedisEachTest } from './archive-fixtures.ts';
 
 const HOUR = 3_600_000;
 const Y = dayFromToday(-1);
@@ -44,18 +41,8 @@ function yesterdayMorning(): Record<string, unknown>[] {
   return out.sort((a, b) => Date.parse(a.at as string) - Date.parse(b.at as string));
 }
 
-let redis: DedicatedRedis;
-let client: ReplayRedis;
-beforeEach(async () => {
-  redis = await startDedicatedRedis();
-  client = withReplayScripts(connectRedis({ kind: 'url', url: redis.url }, { name: 'checkpoint-schedule', commandTimeoutMs: 10_000 }));
-  await waitForRedis(client);
-});
-afterEach(async () => {
-  client.disconnect();
-  await redis.stop();
-  removeTempArchiveDirs();
-});
+const own = replayRedisEachTest('checkpoint-schedule');
+const redis = own.redis;
 
 describe("yesterday's checkpoints, made overnight", () => {
   it('makes none before the hour, makes them at it, once, and the first replay of yesterday starts from one', async () => {
@@ -74,13 +61,13 @@ describe("yesterday's checkpoints, made overnight", () => {
     let clock = fixedClock('01:29');
     const travelOf = () =>
       createTimeTravel({
-        redis: client,
+        redis: own.client,
         keys,
         source: createArchiveReader({ dir }),
         catalog,
         now: () => clock(),
         log,
-        checkpoints: createCheckpointStore({ dir, redis: client, keys }),
+        checkpoints: createCheckpointStore({ dir, redis: own.client, keys }),
       });
     const overnight = travelOf();
     const scheduler = startCheckpointScheduler({ timeTravel: overnight, now: () => clock(), log }, { atMinute: 90 });
@@ -105,7 +92,7 @@ describe("yesterday's checkpoints, made overnight", () => {
     clock = fixedClock('09:00');
     const instant = startOfDayMs(Y_DAY) + 10 * HOUR + 5 * 60_000;
     const first = travelOf();
-    const reference = createTimeTravel({ redis: client, keys, source: createArchiveReader({ dir }), catalog, now: () => clock(), log, checkpoints: null });
+    const reference = createTimeTravel({ redis: own.client, keys, source: createArchiveReader({ dir }), catalog, now: () => clock(), log, checkpoints: null });
     try {
       const got = await first.snapshotAt('center:yiyang', instant);
       expect(first.stats.restored).toBe(1);

@@ -10,26 +10,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventSchema } from '../../common/events.ts';
 import { dateOfDayIndex, dayIndexOfDate, startOfDayMs } from '../../common/time.ts';
 import { segmentOfMs } from '../../server/archive/archive-layout.ts';
 import { createArchiveReader } from '../../server/archive/archive-reader.ts';
 import { createArchiveWriter } from '../../server/archive/archive-writer.ts';
-import { applyRecords, scanKeys, withReplayScripts, type ReplayRedis } from '../../server/archive/replay-core.ts';
+import { applyRecords, scanKeys } from '../../server/archive/replay-core.ts';
 import { CHECKPOINT_DIR, createCheckpointStore } from '../../server/archive/time-travel-checkpoints.ts';
 import { createTimeTravel, timeTravelPrefixOf, type TimeTravel } from '../../server/archive/time-travel.ts';
 import { indexCatalog, loadCatalog } from '../../server/catalog/load-catalog.ts';
 import { enrichEvent } from '../../server/ingest/enrich-event.ts';
 import { createLogger } from '../../server/observability/logger.ts';
-import { connectRedis, waitForRedis } from '../../server/redis/connect.ts';
 import { redisKeys, type RedisKeys } from '../../server/redis/keys.ts';
-import { startDedicatedRedis, type DedicatedRedis } from '../helpers/dedicated-redis.ts';
 import { ev } from '../helpers/events.ts';
 import { at, dayFromToday, fixedClock, testNow } from '../helpers/test-clock.ts';
 import { testPrefix } from '../helpers/test-hub.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { removeTempArchiveDirs, tempArchiveDir } from './archive-fixtures.ts';
+import { tempArchiveDir, replayRedisEachTest } from './archive-fixtures.ts';
 
 const HOUR = 3_600_000;
 const Y = dayFromToday(-1);
@@ -67,18 +65,8 @@ function yesterday(): Record<string, unknown>[] {
   return out;
 }
 
-let redis: DedicatedRedis;
-let client: ReplayRedis;
-beforeEach(async () => {
-  redis = await startDedicatedRedis();
-  client = withReplayScripts(connectRedis({ kind: 'url', url: redis.url }, { name: 'time-travel-checkpoints', commandTimeoutMs: 10_000 }));
-  await waitForRedis(client);
-});
-afterEach(async () => {
-  client.disconnect();
-  await redis.stop();
-  removeTempArchiveDirs();
-});
+const own = replayRedisEachTest('time-travel-checkpoints');
+const redis = own.redis;
 
 const redisNowMs = async () => {
   const [sec, usec] = await redis.client.time();
@@ -92,10 +80,10 @@ async function arrive(keys: RedisKeys, dir: string, hoursAgo: number, records: s
   const after = last.length > 0 ? Number(last[0]![0].split('-')[0]) : 0;
   let ms = Math.max(start + 1000, after + 1);
   for (const r of records) await redis.client.xadd(keys.stream, `${ms++}-0`, 'r', r);
-  const writer = createArchiveWriter({ redis: client, keys, log, dir, keepDays: 400, now: testNow, idleMs: 20, leaseMs: 2000 });
+  const writer = createArchiveWriter({ redis: own.client, keys, log, dir, keepDays: 400, now: testNow, idleMs: 20, leaseMs: 2000 });
   writer.start();
   try {
-    await waitFor('the archive to take the entries', async () => (await client.get(keys.archiveCursor)) === `${ms - 1}-0` && sealed(writer.stats.sealed));
+    await waitFor('the archive to take the entries', async () => (await own.client.get(keys.archiveCursor)) === `${ms - 1}-0` && sealed(writer.stats.sealed));
   } finally {
     await writer.stop();
   }
@@ -105,7 +93,7 @@ async function setUp(): Promise<{ keys: RedisKeys; dir: string }> {
   const keys = redisKeys(testPrefix());
   const dir = tempArchiveDir();
   // the case accepted the day before: its live record holds its earlier life
-  await applyRecords(client, keys.prefix, now(), [record(ev.accepted(at('15:00', BEFORE), 'C-0', 5))]);
+  await applyRecords(own.client, keys.prefix, now(), [record(ev.accepted(at('15:00', BEFORE), 'C-0', 5))]);
   const records = yesterday()
     .sort((a, b) => Date.parse(a.at as string) - Date.parse(b.at as string))
     .map(record);
@@ -120,13 +108,13 @@ async function setUp(): Promise<{ keys: RedisKeys; dir: string }> {
 function travelOf(keys: RedisKeys, dir: string, withCheckpoints: boolean): TimeTravel {
   const source = createArchiveReader({ dir });
   return createTimeTravel({
-    redis: client,
+    redis: own.client,
     keys,
     source,
     catalog,
     now,
     log,
-    checkpoints: withCheckpoints ? createCheckpointStore({ dir, redis: client, keys }) : null,
+    checkpoints: withCheckpoints ? createCheckpointStore({ dir, redis: own.client, keys }) : null,
   });
 }
 
@@ -201,7 +189,7 @@ describe('time travel from hourly checkpoints', () => {
       await travel.stop();
     }
     // the replays leave no scratch key behind
-    expect(await scanKeys(client, `${timeTravelPrefixOf(keys)}*`)).toEqual([]);
+    expect(await scanKeys(own.client, `${timeTravelPrefixOf(keys)}*`)).toEqual([]);
   });
 
   it('does not use a checkpoint made before a late segment, nor one that misses a late event not sealed yet', async () => {
@@ -240,7 +228,7 @@ describe('time travel from hourly checkpoints', () => {
     expect(await restored()).toBe(1);
 
     // the earlier life of C-0 changed (a suspension the day before, applied live): not restored
-    await applyRecords(client, keys.prefix, now(), [record(ev.suspended(at('16:00', BEFORE), 'C-0'))]);
+    await applyRecords(own.client, keys.prefix, now(), [record(ev.suspended(at('16:00', BEFORE), 'C-0'))]);
     expect(await restored()).toBe(0);
     expect(await make()).toBe(true);
     expect(await restored()).toBe(1);

@@ -10,7 +10,13 @@ import { createAggregator, type Aggregator, type AggregatorOptions } from './agg
 import { createArchiveWriter, type ArchiveWriter, type ArchiveWriterOptions } from './archive/archive-writer.ts';
 import { readArchiveStatus, registerArchiveMetrics } from './archive/archive-status.ts';
 import { createArchiveReader } from './archive/archive-reader.ts';
-import { createArchiveUploader, readUploadStatus, registerUploadMetrics, type ArchiveUploader, type ArchiveUploaderOptions } from './archive/archive-upload.ts';
+import {
+  createArchiveUploader,
+  registerUploadMetrics,
+  uploadStatusReader,
+  type ArchiveUploader,
+  type ArchiveUploaderOptions,
+} from './archive/archive-upload.ts';
 import { createObjectStore } from './archive/object-store.ts';
 import { archiveRouter } from './archive/archive-routes.ts';
 import { withReplayScripts } from './archive/replay-core.ts';
@@ -233,12 +239,13 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     : null;
   archive?.start();
   archiveUploader?.start();
+  const readUploadStatus = uploadStatusReader(redis, keys, log);
   const archiveStatus = async () => {
     const status = await readArchiveStatus(redis, keys);
-    return status && archiveStore ? { ...status, upload: await readUploadStatus(redis, keys) } : status;
+    return status && archiveStore ? { ...status, upload: await readUploadStatus() } : status;
   };
   registerArchiveMetrics(metrics.registry, archiveStatus, () => archive?.stats ?? { entries: 0, bytes: 0 });
-  if (archiveStore) registerUploadMetrics(metrics.registry, () => readUploadStatus(redis, keys));
+  if (archiveStore) registerUploadMetrics(metrics.registry, readUploadStatus);
   // export and time travel read the folder, and the bucket for what the folder no longer holds
   const archiveReader = config.archive
     ? createArchiveReader({ dir: config.archive.dir, store: archiveStore, localKeepDays: config.archive.localKeepDays, now })

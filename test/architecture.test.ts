@@ -110,6 +110,10 @@ describe('the dependency directions', () => {
     expect(list(ALL.filter((e) => e.from.startsWith('server/http/') && top(e.to) === 'server' && !below.has(area(e.to))))).toEqual([]);
   });
 
+  it('keeps server/util/ free of every area: small helpers any area may use', () => {
+    expect(list(ALL.filter((e) => e.from.startsWith('server/util/') && top(e.to) === 'server' && area(e.to) !== 'util'))).toEqual([]);
+  });
+
   it('keeps ingest from alerts and realtime from http', () => {
     const crossing = ALL.filter(
       (e) =>

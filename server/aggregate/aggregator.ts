@@ -14,6 +14,7 @@ import type { RedisClient } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import type { ScriptCommands } from '../redis/scripts.ts';
 import { replyCode } from '../redis/store-failure.ts';
+import { createBackgroundLoop } from '../util/background-loop.ts';
 
 export interface AggregatorOptions {
   redis: RedisClient & ScriptCommands;
@@ -52,60 +53,41 @@ export function createAggregator(opts: AggregatorOptions): Aggregator {
   const batchSize = opts.batchSize ?? 500;
   const idleMs = opts.idleMs ?? 250;
   const stats = { applied: 0, failed: 0, batches: 0 };
-  let running = false;
-  let loop: Promise<void> | null = null;
-  let wake: (() => void) | null = null;
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-
-  async function run(): Promise<void> {
-    while (running) {
-      try {
-        const [applied, failed, touched, types] = await redis.ygApplyEvents(
-          keys.stream,
-          keys.deadLetters,
-          keys.group,
-          CONSUMER,
-          keys.prefix,
-          batchSize,
-          opts.retentionMs,
-          opts.now(),
-        );
-        if (applied + failed.length > 0) {
-          stats.applied += applied;
-          stats.failed += failed.length;
-          stats.batches++;
-          if (failed.length > 0) log.error({ failed }, 'events cannot be aggregated; moved to the dead-letter stream');
-          if (applied > 0) opts.onApplied?.(new Set(touched as Scope[]), applied, holdsCall(types));
-        }
-        // a full run may have left more behind it; a short one took everything there was
-        if (applied + failed.length < batchSize) await pause(idleMs);
-      } catch (err) {
-        if (!running) break;
-        log.warn({ err: (err as Error).message }, 'aggregator: Redis call failed; retrying in 1 s');
-        await pause(1000);
+  const loop = createBackgroundLoop({
+    async step() {
+      const [applied, failed, touched, types] = await redis.ygApplyEvents(
+        keys.stream,
+        keys.deadLetters,
+        keys.group,
+        CONSUMER,
+        keys.prefix,
+        batchSize,
+        opts.retentionMs,
+        opts.now(),
+      );
+      if (applied + failed.length > 0) {
+        stats.applied += applied;
+        stats.failed += failed.length;
+        stats.batches++;
+        if (failed.length > 0) log.error({ failed }, 'events cannot be aggregated; moved to the dead-letter stream');
+        if (applied > 0) opts.onApplied?.(new Set(touched as Scope[]), applied, holdsCall(types));
       }
-    }
-  }
+      // a full run may have left more behind it; a short one took everything there was
+      return applied + failed.length < batchSize ? idleMs : 0;
+    },
+    onError(err) {
+      log.warn({ err: (err as Error).message }, 'aggregator: Redis call failed; retrying in 1 s');
+      return 1000;
+    },
+  });
 
   return {
     stats,
     async start() {
       await ensureGroup(redis, keys);
-      running = true;
-      loop = run();
+      loop.start();
     },
-    async stop() {
-      running = false;
-      wake?.();
-      await loop;
-    },
+    stop: () => loop.stop(),
   };
 }
 

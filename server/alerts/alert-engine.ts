@@ -16,6 +16,7 @@ import type { RedisClient } from '../redis/connect.ts';
 import { COUNTERS } from '../redis/counter-fields.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import { replyCode } from '../redis/store-failure.ts';
+import { createBackgroundLoop } from '../util/background-loop.ts';
 import { parseScriptResult, type AlertRedis, type ScriptResult } from './alert-scripts.ts';
 import { opsOfEvent, type AlertOp, type RuleContext, type TimerPayload } from './event-ops.ts';
 import { sourceSilenceOps } from './source-silence.ts';
@@ -88,8 +89,6 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
   /** `<center>|<source>` of queue reports this process has recorded in alertsQueueSources already. */
   const queueSources = new Set<string>();
   let lastCapacity = Number.NEGATIVE_INFINITY;
-  let running = false;
-  let loop: Promise<void> | null = null;
   let ticker: NodeJS.Timeout | null = null;
   let lastClaim = 0;
 
@@ -153,26 +152,26 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
       ];
       await applyBatch(entries.filter((e) => Array.isArray(e[1])));
       cursor = next;
-    } while (cursor !== '0-0' && running);
+    } while (cursor !== '0-0' && readLoop.running);
   }
 
-  async function consume(): Promise<void> {
-    while (running) {
-      try {
-        if (Date.now() - lastClaim >= claimEveryMs) {
-          lastClaim = Date.now();
-          await claimAbandoned();
-        }
-        const res = (await reader.xreadgroup('GROUP', keys.alertsGroup, consumer, 'COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', keys.alertStream, '>')) as
-          [string, StreamEntry[]][] | null;
-        if (res?.[0]) await applyBatch(res[0][1]);
-      } catch (err) {
-        if (!running) break;
-        log.warn({ err: (err as Error).message }, 'alert engine: Redis call failed; retrying in 1 s');
-        await new Promise((r) => setTimeout(r, 1000));
+  // the blocking read is the wait between steps: the next one starts at once
+  const readLoop = createBackgroundLoop({
+    async step() {
+      if (Date.now() - lastClaim >= claimEveryMs) {
+        lastClaim = Date.now();
+        await claimAbandoned();
       }
-    }
-  }
+      const res = (await reader.xreadgroup('GROUP', keys.alertsGroup, consumer, 'COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', keys.alertStream, '>')) as
+        [string, StreamEntry[]][] | null;
+      if (res?.[0]) await applyBatch(res[0][1]);
+      return 0;
+    },
+    onError(err) {
+      log.warn({ err: (err as Error).message }, 'alert engine: Redis call failed; retrying in 1 s');
+      return 1000;
+    },
+  });
 
   async function fireDue(marks: WatermarkView): Promise<void> {
     for (let round = 0; round < 20; round++) {
@@ -265,17 +264,16 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
       } catch (err) {
         if (replyCode(err) !== 'BUSYGROUP') throw err;
       }
-      running = true;
-      loop = consume();
+      readLoop.start();
       ticker = setInterval(() => {
         if (pendingTicks > 0) return;
         tick().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'alert engine: tick failed; trying again next tick'));
       }, tickMs);
     },
     async stop() {
-      running = false;
+      const stopped = readLoop.stop();
       if (ticker) clearInterval(ticker);
-      await loop;
+      await stopped;
       await chain;
     },
   };

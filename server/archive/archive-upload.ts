@@ -15,9 +15,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
+import { z } from 'zod';
 import { DAY_MS, dateOfDayIndex, dayIndexOf } from '../../common/time.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
+import { createBackgroundLoop } from '../util/background-loop.ts';
 import {
   CHECKSUM_SUFFIX,
   DAY_INDEX_DIR,
@@ -33,25 +35,29 @@ import { readIfExists, sha256Of } from './segment-file.ts';
 
 export const UPLOADED_SUFFIX = '.uploaded';
 
-/** What /healthz `archive.upload` shows (written to Redis by the uploading hub, read by any). */
-export interface UploadStatus {
+/**
+ * What /healthz `archive.upload` shows: written to Redis by the uploading hub, read by any, so it is
+ * checked when read (a hub of another version, or anything else, may have written the key).
+ */
+export const uploadStatusSchema = z.object({
   /** `bucket/prefix`. */
-  store: string;
+  store: z.string(),
   /** Sealed segments not in the bucket yet. */
-  waiting: number;
+  waiting: z.number().int().nonnegative(),
   /** Seconds since the oldest waiting segment was sealed (0: none waits). */
-  oldestWaitingSeconds: number;
+  oldestWaitingSeconds: z.number().nonnegative(),
   /** Epoch ms of the last segment put, or null. */
-  lastUploadAt: number | null;
+  lastUploadAt: z.number().nullable(),
   /** The last failure while the store fails, else null. */
-  error: string | null;
+  error: z.string().nullable(),
   /** Epoch ms since when every attempt failed, or null. */
-  failingSince: number | null;
+  failingSince: z.number().nullable(),
   /** The store has failed for longer than the warning threshold with segments waiting. */
-  stalled: boolean;
+  stalled: z.boolean(),
   /** When this status was written (epoch ms). */
-  at: number;
-}
+  at: z.number(),
+});
+export type UploadStatus = z.infer<typeof uploadStatusSchema>;
 
 export interface ArchiveUploaderOptions {
   dir: string;
@@ -90,22 +96,10 @@ export function createArchiveUploader(opts: ArchiveUploaderOptions): ArchiveUplo
   const stats = { uploaded: 0, failures: 0, deletedObjects: 0 };
   /** Past arrival dates found wholly uploaded: not listed again by this process. */
   const doneDates = new Set<string>();
-  let running = false;
-  let loop: Promise<void> | null = null;
-  let wake: (() => void) | null = null;
   let lastUploadAt: number | null = null;
   let failingSince: number | null = null;
   let lastError: string | null = null;
   let lastRetention = 0;
-
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
 
   async function dateDirs(): Promise<string[]> {
     const names = await fs.promises.readdir(dir).catch(() => [] as string[]);
@@ -246,25 +240,22 @@ export function createArchiveUploader(opts: ArchiveUploaderOptions): ArchiveUplo
     return put;
   }
 
-  async function run(): Promise<void> {
-    let backoff = 1000;
-    while (running) {
-      if (!opts.active()) {
-        await pause(idleMs);
-        continue;
-      }
-      try {
-        await pass();
-        backoff = 1000;
-        await pause(idleMs);
-      } catch {
-        if (!running) break;
-        log.warn({ err: lastError, store: store.where, retryInMs: backoff }, 'archive: copying to the object store failed; retrying');
-        await pause(backoff);
-        backoff = Math.min(backoff * 2, maxBackoffMs);
-      }
-    }
-  }
+  /** The wait after the next failed pass: doubles with each failure in a row, up to maxBackoffMs. */
+  let backoff = 1000;
+  const loop = createBackgroundLoop({
+    async step() {
+      if (!opts.active()) return idleMs;
+      await pass();
+      backoff = 1000;
+      return idleMs;
+    },
+    onError() {
+      const wait = backoff;
+      log.warn({ err: lastError, store: store.where, retryInMs: wait }, 'archive: copying to the object store failed; retrying');
+      backoff = Math.min(backoff * 2, maxBackoffMs);
+      return wait;
+    },
+  });
 
   async function dateUploaded(date: string): Promise<boolean> {
     if (doneDates.has(date)) return true;
@@ -276,23 +267,42 @@ export function createArchiveUploader(opts: ArchiveUploaderOptions): ArchiveUplo
     stats,
     pass,
     dateUploaded,
-    start() {
-      if (running) return;
-      running = true;
-      loop = run();
-    },
-    async stop() {
-      running = false;
-      wake?.();
-      await loop;
-    },
+    start: () => loop.start(),
+    stop: () => loop.stop(),
   };
 }
 
-/** The upload status the uploading hub last wrote, or null (no store, or no uploader ran lately). */
-export async function readUploadStatus(redis: RedisClient, keys: RedisKeys): Promise<UploadStatus | null> {
-  const raw = await redis.get(keys.archiveUpload);
-  return raw ? (JSON.parse(raw) as UploadStatus) : null;
+/**
+ * Reads the upload status the uploading hub last wrote: null when there is none (no store, or no
+ * uploader ran lately) and when the value is not a status (not JSON, or of another shape), which is
+ * logged once per value: /healthz and /metrics show "no status" rather than fail.
+ */
+export function uploadStatusReader(redis: RedisClient, keys: RedisKeys, log: Logger): () => Promise<UploadStatus | null> {
+  let warned: string | null = null;
+  return async () => {
+    const raw = await redis.get(keys.archiveUpload);
+    if (raw === null) return null;
+    const parsed = uploadStatusSchema.safeParse(parseJson(raw));
+    if (parsed.success) return parsed.data;
+    if (warned !== raw) {
+      warned = raw;
+      log.warn(
+        { key: keys.archiveUpload, value: raw.slice(0, 200), issue: describeIssue(parsed.error.issues[0]) },
+        'archive: the upload status in Redis is not one; shown as none',
+      );
+    }
+    return null;
+  };
+}
+
+const describeIssue = (issue: z.core.$ZodIssue | undefined) => (issue ? `${issue.path.join('.') || '(value)'}: ${issue.message}` : undefined);
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** `yg_archive_upload_*` (read at each scrape): the backlog of the copy to the object store. */

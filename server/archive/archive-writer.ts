@@ -21,6 +21,7 @@ import { DAY_MS, dateOfDayIndex, dayIndexOf } from '../../common/time.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import { assembleScript } from '../redis/scripts.ts';
+import { createBackgroundLoop } from '../util/background-loop.ts';
 import {
   ARCHIVE_LINE_TAIL,
   archiveLineHead,
@@ -131,9 +132,6 @@ export function createArchiveWriter(opts: ArchiveWriterOptions): ArchiveWriter {
   const me = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
   const stats = { entries: 0, bytes: 0, skipped: 0, sealed: 0, takeovers: 0, cpuMicros: 0 };
 
-  let running = false;
-  let loop: Promise<void> | null = null;
-  let wake: (() => void) | null = null;
   let held = false;
   let refusal: string | null = null;
   let renewedAt = 0;
@@ -141,15 +139,6 @@ export function createArchiveWriter(opts: ArchiveWriterOptions): ArchiveWriter {
   let lastRetention = 0;
   /** Segments not sealed yet that this writer appends to or found on taking over. */
   let open = new Map<string, OpenSegment>();
-
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
 
   /** Claims or renews the lease; on a fresh claim, forgets what it knew of the files. */
   async function claim(): Promise<boolean> {
@@ -378,7 +367,7 @@ export function createArchiveWriter(opts: ArchiveWriterOptions): ArchiveWriter {
   }
 
   /** One step: answers how many entries it read from the stream. */
-  async function step(): Promise<number> {
+  async function archiveStep(): Promise<number> {
     if (!leaseFresh() && !(await claim())) return 0;
     if (opts.now() - lastRetention > DAY_MS / 24) {
       lastRetention = opts.now();
@@ -439,53 +428,47 @@ export function createArchiveWriter(opts: ArchiveWriterOptions): ArchiveWriter {
       );
   }
 
-  async function run(): Promise<void> {
-    // a folder that is not this deployment's stops the writer; Redis not answering is tried again
-    while (running) {
-      try {
-        await checkFolder();
-        break;
-      } catch (err) {
-        if (err instanceof FolderRefused) {
+  let folderChecked = false;
+  const loop = createBackgroundLoop({
+    async step() {
+      if (!folderChecked) {
+        // a folder that is not this deployment's stops the writer; Redis not answering is tried again (onError)
+        try {
+          await checkFolder();
+        } catch (err) {
+          if (!(err instanceof FolderRefused)) throw err;
           refusal = err.message;
           log.error({ err: err.message }, 'archive: not started');
-          running = false;
-          return;
+          return 'stop';
         }
+        folderChecked = true;
+      }
+      const n = await archiveStep();
+      return n < batchSize ? (held ? idleMs : leaseMs / 3) : 0;
+    },
+    onError(err) {
+      if (!folderChecked) {
         log.warn({ err: (err as Error).message }, 'archive: cannot check the folder yet; retrying in 1 s');
-        await pause(1000);
+        return 1000;
       }
-    }
-    while (running) {
-      try {
-        const n = await step();
-        if (n < batchSize) await pause(held ? idleMs : leaseMs / 3);
-      } catch (err) {
-        if (!running) break;
-        if (err instanceof LeaseLost) {
-          held = false;
-          log.warn('archive: the lease ran short before an append; claiming it again before writing');
-          continue;
-        }
-        log.warn({ err: (err as Error).message }, 'archive: a step failed; retrying in 1 s');
-        await pause(1000);
+      if (err instanceof LeaseLost) {
+        held = false;
+        log.warn('archive: the lease ran short before an append; claiming it again before writing');
+        return 0;
       }
-    }
-  }
+      log.warn({ err: (err as Error).message }, 'archive: a step failed; retrying in 1 s');
+      return 1000;
+    },
+  });
 
   return {
     stats,
     holding: () => held,
     refused: () => refusal,
-    start() {
-      if (running) return;
-      running = true;
-      loop = run();
-    },
+    start: () => loop.start(),
     async stop() {
-      running = false;
-      wake?.();
-      await loop;
+      // returns once the step under way has finished: nothing writes while the lease is let go and the files closed
+      await loop.stop();
       // let a standby hub take over at once rather than after the lease runs out
       if (held) await redis.ygArchiveLease(keys.archiveLease, keys.archiveCursor, me, leaseMs, 'release', '').catch(() => undefined);
       held = false;

@@ -48,6 +48,7 @@ import type { Catalog } from '../../common/catalog.ts';
 import { EVENT_TYPES, eventSchema, eventSchemas, MAX_BATCH_EVENTS, type IngestResult } from '../../common/events.ts';
 import { ingestScopeBody } from '../../common/ingest-scope.ts';
 import type { DeadLetter } from '../aggregate/dead-letters.ts';
+import { uploadStatusSchema } from '../archive/archive-upload.ts';
 import { escalateSchema, noteSchema } from '../alerts/alert-routes.ts';
 import { followUpBody } from '../reviews/review-routes.ts';
 import { disableSchema, passwordSchema, screenScopeChangeSchema, screenScopeSchema } from '../auth/admin-routes.ts';
@@ -253,23 +254,10 @@ const health = z.object({
       cursor: z.string(),
       lagSeconds: z.number(),
       writer: z.string().nullable(),
-      upload: z
-        .object({
-          store: z.string(),
-          waiting: z.number().int(),
-          oldestWaitingSeconds: z.number(),
-          lastUploadAt: z.number().nullable(),
-          error: z.string().nullable(),
-          failingSince: z.number().nullable(),
-          stalled: z.boolean(),
-          at: z.number(),
-        })
-        .nullable()
-        .optional()
-        .meta({
-          description:
-            'With an object store (ARCHIVE_S3_URL): the copy of the sealed segments to it, as the uploading hub last wrote it (null: no uploader ran lately). docs/archive.md "The object store"',
-        }),
+      upload: uploadStatusSchema.nullable().optional().meta({
+        description:
+          'With an object store (ARCHIVE_S3_URL): the copy of the sealed segments to it, as the uploading hub last wrote it (null: no uploader ran lately, or Redis holds no status of this shape). docs/archive.md "The object store"',
+      }),
     })
     .nullable()
     .meta({

@@ -6,7 +6,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventSchema } from '../../common/events.ts';
 import { dateOfDayIndex, dayIndexOf, dayIndexOfDate } from '../../common/time.ts';
@@ -156,6 +158,20 @@ async function dump(client: Redis, prefix: string): Promise<Record<string, unkno
   }
   return out;
 }
+
+/** A logger at warn whose lines the test reads. */
+function capturedLog() {
+  const lines: { msg: string; value?: string }[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(line) as { msg: string; value?: string });
+      done();
+    },
+  });
+  return { log: pino({ level: 'warn' }, sink), lines };
+}
+
+const NOT_A_STATUS = 'archive: the upload status in Redis is not one; shown as none';
 
 describe('the archive copied to an object store', () => {
   it('puts each sealed segment in the bucket byte for byte; with the store down they wait (shown on /healthz and /metrics), then catch up, none lost or repeated', async () => {
@@ -355,5 +371,62 @@ describe('the archive copied to an object store', () => {
       accessKeyId: 'a',
       secretAccessKey: 'b',
     });
+  });
+
+  it('shows a malformed or old-shaped upload status in Redis as none, logs it once, and /healthz and /metrics still answer', async () => {
+    const prefix = testPrefix();
+    const keys = redisKeys(prefix);
+    const dir = tempArchiveDir();
+    const { log, lines } = capturedLog();
+    const hub = await startHub({
+      config: testConfig(prefix, { ARCHIVE: 'on', ARCHIVE_DIR: dir, DATA_DIR: dir, ...s3.env(`status-${prefix.replace(/\W/g, '')}`) }),
+      redisTarget: { kind: 'url', url: redis.url },
+      log,
+      archive: { idleMs: 20, leaseMs: 2000 },
+      // the uploader's loop waits before its first pass (the writer holds no lease yet) and then
+      // for the test's length: the status is written by the test's passes only
+      archiveUpload: { idleMs: 600_000 },
+      now: testNow,
+    });
+    try {
+      await waitFor('the archive writer at work', async () => (await getJson(hub, '/healthz')).archive);
+      await hub.archiveUploader!.pass();
+      const good = (await getJson(hub, '/healthz')).archive.upload;
+      expect(good).toMatchObject({ waiting: 0, error: null, stalled: false });
+
+      const malformed = [
+        'not json {',
+        'null',
+        '[1,2]',
+        // an older shape: no failingSince, no stalled
+        JSON.stringify({ store: 'b/p', waiting: 2, oldestWaitingSeconds: 5, lastUploadAt: null, error: null, at: 1 }),
+        // a field of the wrong type
+        JSON.stringify({ ...good, waiting: 'two' }),
+      ];
+      for (const value of malformed) {
+        await redis.client.set(keys.archiveUpload, value);
+        for (let read = 0; read < 3; read++) {
+          const res = await fetch(`${hub.url}/healthz`);
+          expect(res.status, value).toBe(200);
+          const health = (await res.json()) as { archive: { upload: unknown }; reasons: string[] };
+          expect(health.archive.upload, value).toBeNull();
+          expect(health.reasons).not.toContain('archive-store-down');
+        }
+        const metrics = await fetch(`${hub.url}/metrics`);
+        expect(metrics.status).toBe(200);
+        // no status: the gauges are reset (prom-client shows an unlabelled gauge reset as 0)
+        expect(await metrics.text()).toMatch(/^yg_archive_upload_stalled 0$/m);
+        // logged once per value, however often it is read
+        expect(lines.filter((l) => l.msg === NOT_A_STATUS && l.value === value.slice(0, 200))).toHaveLength(1);
+      }
+      expect(lines.filter((l) => l.msg === NOT_A_STATUS)).toHaveLength(malformed.length);
+
+      // the uploader's next pass writes a status again, and it shows
+      await hub.archiveUploader!.pass();
+      expect((await getJson(hub, '/healthz')).archive.upload).toMatchObject({ waiting: 0, error: null, stalled: false });
+      expect(await (await fetch(`${hub.url}/metrics`)).text()).toMatch(/^yg_archive_upload_waiting_segments 0$/m);
+    } finally {
+      await hub.stop();
+    }
   });
 });

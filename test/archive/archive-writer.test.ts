@@ -1,10 +1,25 @@
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { dayIndexOfDate } from '../../common/time.ts';
+import { createArchiveWriter } from '../../server/archive/archive-writer.ts';
+import { createLogger } from '../../server/observability/logger.ts';
+import { connectRedis } from '../../server/redis/connect.ts';
+import { redisKeys } from '../../server/redis/keys.ts';
 import { ev } from '../helpers/events.ts';
 import { at, dayFromToday, testNow } from '../helpers/test-clock.ts';
 import { drained, getJson, postEvents, testPrefix } from '../helpers/test-hub.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { archiveCaughtUp, archived, ownRedisEachTest, startArchivingHub, streamEntries, tempArchiveDir } from './archive-fixtures.ts';
+import {
+  appendArrived,
+  archiveCaughtUp,
+  archived,
+  ownRedisEachTest,
+  redisClockMs,
+  startArchivingHub,
+  streamEntries,
+  streamRecord,
+  tempArchiveDir,
+} from './archive-fixtures.ts';
 
 const redis = ownRedisEachTest();
 
@@ -116,6 +131,44 @@ describe('the event archive', () => {
       await waitFor('the log trimmed', async () => (await redis.client.xlen(`${prefix}events`)) < 200);
     } finally {
       await hub.stop();
+    }
+  });
+
+  it('stops after the step under way: its wait cut short, then the lease let go and the open hour closed', async () => {
+    const prefix = testPrefix();
+    const keys = redisKeys(prefix);
+    const dir = tempArchiveDir();
+    const client = connectRedis({ kind: 'url', url: redis.url }, { name: 'archive-test', commandTimeoutMs: 5000 });
+    // a minute between steps once caught up: a stop that waited for it would time this test out
+    const writer = createArchiveWriter({ redis: client, keys, log: createLogger('silent'), dir, keepDays: 400, now: testNow, idleMs: 60_000, leaseMs: 60_000 });
+    try {
+      // entries of the hour under way by the Redis clock: their segment stays open, its file held open
+      const nowMs = await redisClockMs(redis.client);
+      await appendArrived(redis.client, keys, [
+        [nowMs, streamRecord(ev.issued(at('09:00'), 'S1'))],
+        [nowMs, streamRecord(ev.issued(at('09:01'), 'S2'))],
+      ]);
+      writer.start();
+      await waitFor('both entries written', () => writer.stats.entries === 2);
+      expect(await redis.client.get(keys.archiveLease)).not.toBeNull();
+      const started = performance.now();
+      await writer.stop();
+      expect(performance.now() - started).toBeLessThan(20_000);
+      expect(writer.holding()).toBe(false);
+      expect(await redis.client.get(keys.archiveLease)).toBeNull();
+      // no descriptor of this process is left on a file of the folder
+      const held = fs.readdirSync('/proc/self/fd').flatMap((fd) => {
+        try {
+          return [fs.readlinkSync(`/proc/self/fd/${fd}`)];
+        } catch {
+          return []; // closed while listed
+        }
+      });
+      expect(held.filter((target) => target.startsWith(dir))).toEqual([]);
+      expect(await archived(dir, TODAY_I - 1, TODAY_I + 1)).toEqual(await streamEntries(redis.client, keys.stream));
+    } finally {
+      await writer.stop();
+      client.disconnect();
     }
   });
 });

@@ -409,7 +409,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       ],
     },
     log,
-    { allowedOrigins: config.live.allowedOrigins, trustProxy: config.trustProxy },
+    { allowedOrigins: config.live.allowedOrigins, trustProxy: config.trustProxy, now },
   );
 
   const server = http.createServer(app);
@@ -484,11 +484,11 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       await archive?.stop();
       await archiveUploader?.stop();
       archiveStore?.close();
-      checkpointScheduler?.stop();
+      await checkpointScheduler?.stop();
       await timeTravel.stop();
       await alerts.stop();
       await startedNotify.stop();
-      reports.stop();
+      await reports.stop();
       await configStore.close();
       auth.stop();
       redisClock.stop();

@@ -11,6 +11,7 @@ import type { useCatalogStore } from '../../web/stores/catalog.ts';
 import { createVoiceAnnouncer } from '../../web/voice/voice-announcer.ts';
 import { voiceClipUrls } from '../../web/voice/voice-clips.ts';
 import { withinOfficeHours } from '../../web/voice/office-hours.ts';
+import { hubNow } from '../../web/hub-clock.ts';
 import { voiceSettings } from '../../web/voice/voice-settings.ts';
 import { announcementTokens } from '../../web/voice/voice-tokens.ts';
 
@@ -56,7 +57,8 @@ export function useHallVoice(options: {
         primed = true;
         return;
       }
-      const open = withinOfficeHours(options.officeHours.value, Date.now());
+      // office hours by the hub's clock (web/hub-clock.ts), the center's, not the player PC's
+      const open = withinOfficeHours(options.officeHours.value, hubNow());
       // the list is newest first: speak in the order the calls were made
       for (const c of fresh.reverse()) {
         decisions.push({ ticket: c.ticket, window: c.window, at: c.at, outcome: open ? 'queued' : 'closed' });

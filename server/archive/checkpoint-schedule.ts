@@ -11,6 +11,7 @@
  */
 import type { Logger } from 'pino';
 import { dayIndexOf, shanghaiClock } from '../../common/time.ts';
+import { startPeriodicCheck } from '../util/periodic-check.ts';
 import type { TimeTravel } from './time-travel.ts';
 
 export interface CheckpointScheduleSettings {
@@ -28,7 +29,8 @@ export interface CheckpointScheduleSettings {
 export interface CheckpointScheduler {
   /** One check: answers the day whose checkpoints it found or made, else null (tests call it with their clock). */
   check(): Promise<number | null>;
-  stop(): void;
+  /** Ends the checks; resolves once a check under way has finished. */
+  stop(): Promise<void>;
 }
 
 export interface CheckpointScheduleDeps {
@@ -63,19 +65,12 @@ export function startCheckpointScheduler(d: CheckpointScheduleDeps, s: Checkpoin
     });
     return running;
   };
-  const checkLogged = () => {
-    check().catch((err: unknown) => d.log.warn({ err: (err as Error).message }, "time travel: making yesterday's checkpoints failed; tried again later"));
-  };
   // a hub started after the hour prepares yesterday soon, not only the next night
-  const first = setTimeout(checkLogged, 60_000);
-  const timer = setInterval(checkLogged, s.checkMs ?? 60_000);
-  first.unref();
-  timer.unref();
-  return {
+  const checks = startPeriodicCheck({
     check,
-    stop: () => {
-      clearTimeout(first);
-      clearInterval(timer);
-    },
-  };
+    firstMs: 60_000,
+    everyMs: s.checkMs ?? 60_000,
+    onError: (err) => d.log.warn({ err: (err as Error).message }, "time travel: making yesterday's checkpoints failed; tried again later"),
+  });
+  return { check, stop: () => checks.stop() };
 }

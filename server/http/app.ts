@@ -17,6 +17,8 @@ export interface AppOptions {
   allowedOrigins: string[];
   /** Which proxies may name the client address (TRUST_PROXY, Express semantics). @default 'loopback' */
   trustProxy?: TrustProxy;
+  /** The hub's clock, for the `Date` header of the browser routes (screens estimate the hub's time from it). @default Date.now */
+  now?: () => number;
 }
 
 /**
@@ -48,6 +50,15 @@ export function createApp(routes: AppRoutes, log: Logger, opts: AppOptions = { a
   // req.ip, which lockouts and the audit record, is the client's address only if the proxy is trusted
   app.set('trust proxy', opts.trustProxy ?? 'loopback');
   for (const r of routes.machine) app.use(r);
+  // the hub's own clock in the Date header (Node writes the process's): a screen whose PC clock is
+  // wrong shows the hub's time, and a hub run on another clock (tests) must say so (web/hub-clock.ts)
+  if (opts.now) {
+    const now = opts.now;
+    app.use((_req, res, next) => {
+      res.setHeader('Date', new Date(now()).toUTCString());
+      next();
+    });
+  }
   // pages talk to this hub alone (the screens send their own, same, connect-src: server/screens/screens-routes.ts)
   app.use(helmet({ contentSecurityPolicy: { directives: { connectSrc: ["'self'"] } } }));
   // No CORS headers unless configured: browsers then keep other sites' pages from reading the API.

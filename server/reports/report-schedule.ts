@@ -11,6 +11,7 @@ import type { Scope } from '../../common/catalog.ts';
 import { periodOf, previousPeriod } from '../../common/periods.ts';
 import type { ReportKind } from '../../common/report.ts';
 import { DAY_MS, dateOfDayIndex, dayIndexOf, shanghaiClock } from '../../common/time.ts';
+import { startPeriodicCheck } from '../util/periodic-check.ts';
 import { buildReport, type ReportDeps } from './report-model.ts';
 import { reportKeys, type ReportStore } from './report-store.ts';
 
@@ -31,7 +32,8 @@ const DONE_KEEP_MS = 40 * DAY_MS;
 export interface ReportScheduler {
   /** One check: makes the runs that are due and not done (tests call it with their clock). */
   check(): Promise<string[]>;
-  stop(): void;
+  /** Ends the checks; resolves once a check under way has finished. */
+  stop(): Promise<void>;
 }
 
 export interface ScheduleDeps extends ReportDeps {
@@ -92,19 +94,12 @@ export function startReportScheduler(d: ScheduleDeps, s: ReportScheduleSettings)
     });
     return running;
   };
-  const checkLogged = () => {
-    check().catch((err: unknown) => d.log.warn({ err: (err as Error).message }, 'scheduled reports failed; retried at the next check'));
-  };
   // a hub started after the hour makes what is due at once, not a minute later
-  const first = setTimeout(checkLogged, 1000);
-  const timer = setInterval(checkLogged, s.checkMs ?? 60_000);
-  first.unref();
-  timer.unref();
-  return {
+  const checks = startPeriodicCheck({
     check,
-    stop: () => {
-      clearTimeout(first);
-      clearInterval(timer);
-    },
-  };
+    firstMs: 1000,
+    everyMs: s.checkMs ?? 60_000,
+    onError: (err) => d.log.warn({ err: (err as Error).message }, 'scheduled reports failed; retried at the next check'),
+  });
+  return { check, stop: () => checks.stop() };
 }

@@ -28,7 +28,8 @@ export interface Reports {
   router: Router;
   store: ReportStore;
   scheduler: ReportScheduler | null;
-  stop(): void;
+  /** Ends the schedule's checks; resolves once a check under way has finished. */
+  stop(): Promise<void>;
 }
 
 export function startReports(d: ReportsDeps): Reports {
@@ -53,6 +54,8 @@ export function startReports(d: ReportsDeps): Reports {
     router: reportRouter({ ...d, store, printer }),
     store,
     scheduler,
-    stop: () => scheduler?.stop(),
+    stop: async () => {
+      await scheduler?.stop();
+    },
   };
 }

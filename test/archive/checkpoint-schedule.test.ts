@@ -84,7 +84,7 @@ describe("yesterday's checkpoints, made overnight", () => {
       expect(await scheduler.check()).toBe(Y_DAY);
       expect(overnight.stats.made).toBe(1);
     } finally {
-      scheduler.stop();
+      await scheduler.stop();
       await overnight.stop();
     }
 

@@ -62,8 +62,8 @@ describe('report schedule', () => {
         expect(madeA.length + madeB.length).toBe(2 * scopes);
         expect([...(await a.check()), ...(await b.check())]).toEqual([]);
       } finally {
-        a.stop();
-        b.stop();
+        await a.stop();
+        await b.stop();
       }
 
       const { status, body } = await getAs<{ reports: KeptReport[] }>(hub, '/api/v1/reports?kind=daily&scope=city', leader);

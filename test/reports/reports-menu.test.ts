@@ -44,7 +44,7 @@ describe('cockpit: 报表 menu', () => {
     try {
       expect((await scheduler.check()).length).toBeGreaterThan(0);
     } finally {
-      scheduler.stop();
+      await scheduler.stop();
     }
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   }, 180_000);

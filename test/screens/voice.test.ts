@@ -6,8 +6,9 @@
  * AudioBufferSourceNode.start (with its start and end on the context's clock); also every
  * speechSynthesis.speak and HTMLMediaElement.play, which must not happen here (no zh voice in
  * headless Chromium: the clips are the engine).
- * The screen's clock is set with Playwright's clock (one for the browser context): 10:00 or 15:00
- * (office hours) or 21:00 (not).
+ * Office hours are the hub's: the hall asks the hub's time (web/hub-clock.ts), so the test moves
+ * the hub's clock (10:00, office hours; 21:00, not; the next day's 10:00) and sets the screen PC's
+ * own clock (Playwright's) to the other kind of hour, which must not matter.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -18,7 +19,7 @@ import { MAX_WAITING } from '../../web/voice/voice-announcer.ts';
 import { announcementTokens } from '../../web/voice/voice-tokens.ts';
 import { launchScreenBrowser, prepareScreens, type ScreenBrowser } from '../helpers/browser.ts';
 import { ev } from '../helpers/events.ts';
-import { instant, testNow } from '../helpers/test-clock.ts';
+import { dayFromToday, instant, TODAY } from '../helpers/test-clock.ts';
 import { postEvents, startTestHub, testPrefix } from '../helpers/test-hub.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
@@ -80,21 +81,38 @@ let hub: Hub;
 let browser: ScreenBrowser;
 let n = 0;
 
+/**
+ * The hubs' clock: runs at real speed from the time of day last set (only ever forward: calls
+ * must not go back in time), today unless a date is given.
+ */
+let hubFrom = instant('10:00');
+let hubSetAt = Date.now();
+const hubTime = () => hubFrom + (Date.now() - hubSetAt);
+function setHubTime(time: string, date: string = TODAY): void {
+  const to = instant(time, date);
+  expect(to).toBeGreaterThanOrEqual(hubTime());
+  hubFrom = to;
+  hubSetAt = Date.now();
+}
+
 async function call(...calls: [ticket: string, window: string][]): Promise<void> {
-  const base = testNow() - 1000 * calls.length;
+  const base = hubTime() - 1000 * calls.length;
   const events = calls.map(([ticket, window], i) => ev.called(toShanghaiIso(base + i * 1000), ticket, window));
   const { status, body } = await postEvents(hub, 'queue', events);
   expect(status).toBe(202);
   expect(body.rejected).toEqual([]);
 }
 
-/** A hall page with the recorder, its clock standing at `time` (Asia/Shanghai, today), live. */
-async function openHall(query: string, time: string): Promise<Page> {
+/**
+ * A hall page with the recorder, live, its PC clock standing at `pcTime` (Asia/Shanghai, today):
+ * an hour of the other kind than the hub's, which the hall must not go by.
+ */
+async function openHall(query: string, pcTime: string): Promise<Page> {
   const page = await browser.context.newPage();
   browser.errors.set(page, []);
   page.on('pageerror', (e) => browser.errors.get(page)!.push(e.message));
   await page.addInitScript(recordPlayback);
-  await page.clock.setFixedTime(instant(time));
+  await page.clock.setFixedTime(instant(pcTime));
   await page.setViewportSize({ width: 1920, height: 1080 });
   await page.goto(`${hub.url}/screens/hall${query}`, { waitUntil: 'load' });
   await page.waitForSelector('[data-testid="hall"][data-seq]:not([data-seq=""])');
@@ -106,7 +124,7 @@ const ticket = (prefix: string) => `${prefix}${String(++n).padStart(3, '0')}`;
 describe('hall voice calling', () => {
   beforeAll(async () => {
     await prepareScreens();
-    hub = await startTestHub(testPrefix(), { now: testNow });
+    hub = await startTestHub(testPrefix(), { now: hubTime });
     browser = await launchScreenBrowser(['--autoplay-policy=no-user-gesture-required']);
   }, 120_000);
 
@@ -125,7 +143,7 @@ describe('hall voice calling', () => {
   });
 
   it('reads two calls made in quick succession, each twice, one after the other, in the order they were made', async () => {
-    const page = await openHall('', '10:00');
+    const page = await openHall('', '21:00');
     expect(await page.locator('[data-testid="voice-hint"]').count()).toBe(0);
     const [a, b] = [ticket('A'), ticket('B')];
     await call([a, 'yiyang.w005'], [b, 'yiyang.w012']);
@@ -144,7 +162,7 @@ describe('hall voice calling', () => {
   }, 90_000);
 
   it('never falls far behind a burst of calls: at most MAX_WAITING readings wait, the newest call is read', async () => {
-    const page = await openHall('?voice=on', '10:00');
+    const page = await openHall('?voice=on', '21:00');
     const burst = [1, 2, 3, 4, 5, 6].map((w) => [ticket('F'), `yiyang.w00${w}`] as [string, string]);
     await call(...burst);
     const readings = burst.map(([t], i) => announcementTokens(t, i + 1).join(' '));
@@ -170,8 +188,8 @@ describe('hall voice calling', () => {
   }, 120_000);
 
   it('says nothing with ?voice=off, while a hall that may speak reads the same call', async () => {
-    const off = await openHall('?voice=off', '10:00');
-    const witness = await openHall('?voice=on', '10:00'); // the URL wins over the stored "off"
+    const off = await openHall('?voice=off', '21:00');
+    const witness = await openHall('?voice=on', '21:00'); // the URL wins over the stored "off"
     const t = ticket('C');
     await call([t, 'yiyang.w003']);
     const expected = [...announcementTokens(t, 3), ...announcementTokens(t, 3)];
@@ -183,8 +201,9 @@ describe('hall voice calling', () => {
     for (const page of [off, witness]) await page.close();
   }, 90_000);
 
-  it('says nothing outside office hours (21:00), and speaks on that screen once its clock is in them', async () => {
-    const page = await openHall('?voice=on', '21:00');
+  it("says nothing outside the hub's office hours (21:00), and speaks on that screen once the hub's clock is in them", async () => {
+    setHubTime('21:00');
+    const page = await openHall('?voice=on', '10:00');
     const night = ticket('D');
     await call([night, 'yiyang.w004']);
     const decided = await waitFor('the voice decided on the call', async () =>
@@ -193,11 +212,12 @@ describe('hall voice calling', () => {
     expect(decided.outcome).toBe('closed');
     expect(await played(page)).toEqual([]);
 
-    await page.clock.setFixedTime(instant('15:00'));
+    // the next day's office hours on the hub; the PC's clock stays at 10:00 throughout
+    setHubTime('10:00', dayFromToday(1));
     const day = ticket('E');
     await call([day, 'yiyang.w004']);
     const expected = [...announcementTokens(day, 4), ...announcementTokens(day, 4)];
-    await waitFor('the call read twice at 15:00', async () => (await played(page)).length >= expected.length, 60_000);
+    await waitFor('the call read twice at 10:00 the next day', async () => (await played(page)).length >= expected.length, 60_000);
     expect((await played(page)).map((p) => p.name)).toEqual(expected);
     await page.close();
   }, 90_000);
@@ -206,7 +226,7 @@ describe('hall voice calling', () => {
 describe('hall voice in a browser that blocks audio until a gesture', () => {
   beforeAll(async () => {
     await prepareScreens();
-    hub = await startTestHub(testPrefix(), { now: testNow });
+    hub = await startTestHub(testPrefix(), { now: hubTime });
     browser = await launchScreenBrowser(); // no autoplay flag: Chromium's default policy
   }, 120_000);
 

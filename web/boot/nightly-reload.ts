@@ -3,6 +3,8 @@
  * every day. The page is served by the hub, so it reloads only when the hub answers: reloading
  * into a dead server would leave the wall on a browser error page until someone walks over.
  */
+import { hubClock, hubNow } from '../hub-clock.ts';
+
 const SHANGHAI_OFFSET_MS = 8 * 3600_000;
 const DAY_MS = 86_400_000;
 
@@ -18,10 +20,19 @@ export function msUntilShanghaiTime(hhmm: string, now: number): number | null {
 
 export function scheduleNightlyReload(hhmm: string | null): () => void {
   if (!hhmm) return () => undefined;
-  const first = msUntilShanghaiTime(hhmm, Date.now());
+  // the hour is the hub's (web/hub-clock.ts): walls with wrong clocks still reload at the set time
+  const first = msUntilShanghaiTime(hhmm, hubNow());
   if (first === null) return () => undefined;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let waiting = true;
+  // the page boots before it hears from the hub: when the estimate moves, wait from the new "now"
+  const offClock = hubClock.onChange(() => {
+    if (!waiting) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void tryReload(), msUntilShanghaiTime(hhmm, hubNow()) ?? first);
+  });
   const tryReload = async () => {
+    waiting = false;
     try {
       const res = await fetch(location.href, { method: 'HEAD', cache: 'no-store' });
       if (res.ok) {
@@ -35,6 +46,7 @@ export function scheduleNightlyReload(hhmm: string | null): () => void {
   };
   timer = setTimeout(() => void tryReload(), first);
   return () => {
+    offClock();
     if (timer) clearTimeout(timer);
   };
 }

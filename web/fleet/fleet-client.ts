@@ -69,6 +69,7 @@ export function startFleetClient(live: LiveClient, params: URLSearchParams): () 
       uptimeS: Math.round((performance.now() - startedAt) / 1000),
       ...heapOf(),
       fps,
+      // an age between two instants of this PC's clock (lastMessageAt is the live client's): no hub offset in it
       lastUpdateAgeS: status.lastMessageAt === null ? null : Math.max(0, Math.round((Date.now() - status.lastMessageAt) / 100) / 10),
       reconnects: status.reconnects,
     };

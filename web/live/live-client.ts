@@ -14,6 +14,7 @@ import type { Snapshot } from '../../common/snapshot.ts';
 import type { ConfigChangedMessage } from '../../common/config-sections.ts';
 import type { FleetCommand } from '../../common/fleet.ts';
 import { ScopeFeed, type FeedOutcome } from './scope-feed.ts';
+import { hubClock } from '../hub-clock.ts';
 
 export interface LiveStatus {
   connected: boolean;
@@ -145,6 +146,9 @@ export function createLiveClient(options: LiveClientOptions = {}): LiveClient {
 
   const received = (sentAt: number | undefined) => {
     const at = now();
+    // the page's estimate of the hub's clock (web/hub-clock.ts) learns from every message; the
+    // status below stays on this client's own clock: staleness is a duration between two of its instants
+    if (sentAt !== undefined) hubClock.noteSentAt(sentAt);
     setStatus({ lastMessageAt: at, lagMs: sentAt === undefined ? null : Math.max(0, at - sentAt) });
   };
 

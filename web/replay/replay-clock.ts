@@ -6,6 +6,7 @@
  */
 import { reactive } from 'vue';
 import { DAY_MS, dayIndexOf, startOfDayMs } from '../../common/time.ts';
+import { hubClock, hubNow } from '../hub-clock.ts';
 
 /** Replay speeds offered: real time up to an hour a second. */
 export const REPLAY_SPEEDS = [1, 10, 60, 600, 3600] as const;
@@ -25,6 +26,8 @@ export interface ReplayState {
 
 let state: ReplayState | null | undefined;
 let timer: ReturnType<typeof setInterval> | null = null;
+/** Nothing has moved the replay since the page opened (seek, play): the URL's `?at=` still rules. */
+let untouched = true;
 
 /** `?at=` as epoch ms: an ISO 8601 time or epoch ms; null when absent or unreadable. */
 export function parseReplayAt(raw: string | null): number | null {
@@ -38,16 +41,32 @@ export function pageReplay(): ReplayState | null {
   if (state !== undefined) return state;
   const at = typeof location === 'undefined' ? null : parseReplayAt(new URLSearchParams(location.search).get('at'));
   if (at === null) return (state = null);
-  const start = startOfDayMs(dayIndexOf(Math.min(at, Date.now())));
-  state = reactive<ReplayState>({ at: Math.min(at, Date.now()), playing: false, speed: 60, dayStart: start, dayEnd: start + DAY_MS - 1 });
+  // "now" is the hub's (web/hub-clock.ts): a player PC whose clock runs ahead must not ask for a
+  // moment the hub has not reached, one that runs behind must not stop the replay early
+  const first = Math.min(at, hubNow());
+  const start = startOfDayMs(dayIndexOf(first));
+  const s = reactive<ReplayState>({ at: first, playing: false, speed: 60, dayStart: start, dayEnd: start + DAY_MS - 1 });
+  state = s;
+  // the page opens before it has heard from the hub (its clock is then the PC's): when the
+  // estimate moves, the asked instant is taken again against the hub's now while no one has moved
+  // the replay, and a replayed instant past the hub's now comes back to it later
+  hubClock.onChange(() => {
+    const now = hubNow();
+    const next = untouched ? Math.min(at, now) : s.at;
+    if (next === s.at && s.at <= now) return;
+    const to = Math.min(next, now);
+    const day = startOfDayMs(dayIndexOf(to));
+    Object.assign(s, { at: to, dayStart: day, dayEnd: day + DAY_MS - 1 });
+  });
   return state;
 }
 
-/** The latest instant the replay may show: the day's end, or now for today. */
-const limitOf = (s: ReplayState) => Math.min(s.dayEnd, Date.now());
+/** The latest instant the replay may show: the day's end, or the hub's now for today. */
+const limitOf = (s: ReplayState): number => Math.min(s.dayEnd, hubNow());
 
 export function seek(to: number): void {
   const s = pageReplay();
+  untouched = false;
   if (s) s.at = Math.max(s.dayStart, Math.min(limitOf(s), Math.round(to)));
 }
 
@@ -60,6 +79,7 @@ export function play(): void {
   const s = pageReplay();
   if (!s || s.playing) return;
   s.playing = true;
+  untouched = false;
   timer = setInterval(() => {
     seek(s.at + s.speed * REPLAY_STEP_MS);
     if (s.at >= limitOf(s)) pause();

@@ -28,8 +28,9 @@ export const useConnectionStore = defineStore('connection', () => {
   });
   onScopeDispose(off);
 
+  // the PC's clock on both sides: lastMessageAt and disconnectedAt are instants of this page's own clock
   const stale = computed(() => {
-    const now = clock.now;
+    const now = clock.local;
     const s = status.value;
     if (!s.connected) return now - (disconnectedAt.value ?? now) >= DISCONNECT_GRACE_MS;
     if (s.lastMessageAt === null) return false;

@@ -11,6 +11,7 @@ import { screenDebug } from '../debug/screen-debug.ts';
 import { readStored, writeStored } from '../util/local-store.ts';
 import { injectLiveClient } from './live-client-key.ts';
 import { pageReplay } from '../replay/replay-clock.ts';
+import { hubNow } from '../hub-clock.ts';
 
 /** How often, at most, the latest snapshot is written to localStorage. */
 const PERSIST_EVERY_MS = 10_000;
@@ -39,6 +40,7 @@ export function useScopeSnapshotStore(scope: Scope) {
     let persistTimer: ReturnType<typeof setTimeout> | null = null;
     const persist = () => {
       persistTimer = null;
+      // the PC's clock: only the pace of writes, a duration between this page's own instants
       lastPersist = Date.now();
       if (snapshot.value && source.value === 'live' && !replaying)
         writeStored(storageKey, { savedAt: receivedAt.value ?? lastPersist, snapshot: snapshot.value } satisfies StoredSnapshot);
@@ -50,7 +52,8 @@ export function useScopeSnapshotStore(scope: Scope) {
       (state, info) => {
         snapshot.value = state;
         source.value = 'live';
-        receivedAt.value = Date.now();
+        // the hub's time: the stale banner shows it as "最后更新 hh:mm:ss" and ages it against the hub's now
+        receivedAt.value = hubNow();
         seq.value = info.seq;
         refused.value = null;
         if (info.kind === 'snapshot') debug.snapshots++;

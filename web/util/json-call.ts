@@ -3,6 +3,8 @@
  * (same-origin), nothing is cached, and a 4xx/5xx becomes a `JsonCallError` carrying the hub's
  * `{error, field}` text for the user.
  */
+import { fetchNotingHubTime } from '../hub-clock.ts';
+
 export class JsonCallError extends Error {
   override name = 'JsonCallError';
   constructor(
@@ -15,7 +17,8 @@ export class JsonCallError extends Error {
 }
 
 export async function jsonCall<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(path, {
+  // the answer's Date header tells the page's hub clock (web/hub-clock.ts) the hub's time
+  const res = await fetchNotingHubTime(path, {
     method,
     credentials: 'same-origin',
     cache: 'no-store',

@@ -5,13 +5,15 @@
  */
 import { onScopeDispose, shallowRef, type Ref } from 'vue';
 import type { TrendPoint } from '../widgets/TrendChart/trend-option.ts';
+import { hubNow } from '../hub-clock.ts';
 
 export function useSampledTrend(value: Ref<number | null>, options: { everyMs: number; max: number }): Ref<readonly TrendPoint[]> {
   const points = shallowRef<readonly TrendPoint[]>([]);
   const sample = () => {
     const v = value.value;
     if (v === null) return;
-    const at = Math.floor(Date.now() / options.everyMs) * options.everyMs;
+    // the chart's time axis is the hub's time (web/hub-clock.ts), like the wall's clock beside it
+    const at = Math.floor(hubNow() / options.everyMs) * options.everyMs;
     const last = points.value[points.value.length - 1];
     const next = last && last.at === at ? [...points.value.slice(0, -1), { at, value: v }] : [...points.value, { at, value: v }];
     points.value = next.length > options.max ? next.slice(next.length - options.max) : next;

@@ -4,6 +4,7 @@
  * version; the console shows them at the fields and as a conflict banner.
  */
 import type { ConfigIssue, ConfigSection } from '../../../common/config-sections.ts';
+import { fetchNotingHubTime } from '../../../web/hub-clock.ts';
 
 export type { ConfigIssue, ConfigSection };
 
@@ -26,7 +27,8 @@ export class ConfigLoadError extends Error {
 const etagOf = (res: Response) => res.headers.get('etag');
 
 export async function loadSection<T>(section: ConfigSection): Promise<{ data: T; etag: string | null }> {
-  const res = await fetch(`/api/v1/admin/config/${section}`, { credentials: 'same-origin', cache: 'no-store' });
+  // the answer's Date header tells the page's hub clock the hub's time (web/hub-clock.ts): the sections' "today"
+  const res = await fetchNotingHubTime(`/api/v1/admin/config/${section}`, { credentials: 'same-origin', cache: 'no-store' });
   const body = (await res.json().catch(() => ({}))) as T & { error?: string };
   if (!res.ok) throw new ConfigLoadError(res.status, body.error ?? `HTTP ${res.status}`);
   return { data: body, etag: etagOf(res) };

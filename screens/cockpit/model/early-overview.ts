@@ -4,6 +4,7 @@
  * is shown before the session check lets the cockpit open; a refused read (401) is not kept.
  */
 import type { CockpitOverview } from '../../../common/cockpit.ts';
+import { fetchNotingHubTime } from '../../../web/hub-clock.ts';
 
 let early: { key: string; promise: Promise<CockpitOverview | null> } | null = null;
 
@@ -11,7 +12,7 @@ export function startEarlyOverview(scope: string, date: string | null): void {
   const query = new URLSearchParams({ scope, ...(date ? { date } : {}) });
   early = {
     key: `${scope}|${date ?? ''}`,
-    promise: fetch(`/api/v1/cockpit/overview?${query}`, { cache: 'no-store', credentials: 'same-origin' }).then(
+    promise: fetchNotingHubTime(`/api/v1/cockpit/overview?${query}`, { cache: 'no-store', credentials: 'same-origin' }).then(
       (r) => (r.ok ? (r.json() as Promise<CockpitOverview>) : null),
       () => null,
     ),

@@ -24,6 +24,7 @@ import type { Forecast } from '../../../common/forecast.ts';
 import type { ReviewFigures } from '../../../common/reviews.ts';
 import type { Snapshot } from '../../../common/snapshot.ts';
 import { injectLiveClient } from '../../../web/stores/live-client-key.ts';
+import { hubNow } from '../../../web/hub-clock.ts';
 import { ApiError, getJson } from '../model/api.ts';
 import { takeEarlyOverview } from '../model/early-overview.ts';
 import { useCockpitView } from './cockpit-view.ts';
@@ -81,6 +82,7 @@ export const useCockpitData = defineStore('cockpit-data', () => {
    * arrived is at least as fresh as the one in the answer, so it stays.
    */
   async function load(gen: number, first: boolean): Promise<void> {
+    // the PC's clock for lastSlowAt: it only paces the refreshes (durations on this page's own clock)
     lastSlowAt = Date.now();
     const scope = view.scope;
     const date = view.date;
@@ -89,7 +91,7 @@ export const useCockpitData = defineStore('cockpit-data', () => {
     if (gen !== generation) return;
     if (!(liveSeq.value !== null && view.isToday)) {
       snapshot.value = o.snapshot;
-      receivedAt.value = Date.now();
+      receivedAt.value = hubNow();
     }
     firstDataAt.value ??= performance.now();
     config.value = o.config;
@@ -118,7 +120,7 @@ export const useCockpitData = defineStore('cockpit-data', () => {
       if (gen !== generation) return;
       snapshot.value = state;
       liveSeq.value = info.seq;
-      receivedAt.value = Date.now();
+      receivedAt.value = hubNow();
       firstDataAt.value ??= performance.now();
       if (Date.now() - lastSlowAt >= LIVE_TRIGGERED_MIN_GAP_MS) void load(gen, false).catch(onError);
     });

@@ -9,6 +9,7 @@ import { isWallScope, type Scope } from '../../../common/catalog.ts';
 import { shanghaiDate } from '../../../common/time.ts';
 import { useNowStore } from '../../../web/stores/now.ts';
 import { pageReplay } from '../../../web/replay/replay-clock.ts';
+import { hubNow } from '../../../web/hub-clock.ts';
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -20,7 +21,7 @@ export const useCockpitView = defineStore('cockpit-view', () => {
   const scope = ref<Scope>(isWallScope(rawScope) ? rawScope : 'city');
   const rawDate = params.get('date');
   /** null: today (live). */
-  const pickedDate = ref<string | null>(rawDate && DATE_RE.test(rawDate) && rawDate < shanghaiDate(Date.now()) ? rawDate : null);
+  const pickedDate = ref<string | null>(rawDate && DATE_RE.test(rawDate) && rawDate < shanghaiDate(hubNow()) ? rawDate : null);
   /** Rendering for the PNG/PDF export: no controls, no live connection needed. */
   const exporting = params.get('export') === '1';
 

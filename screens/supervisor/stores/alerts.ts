@@ -16,6 +16,7 @@ import {
   type AlertsServerToClientEvents,
 } from '../../../common/alerts.ts';
 import { actOn, ApiError, listAlerts } from '../model/api.ts';
+import { hubClock } from '../../../web/hub-clock.ts';
 import { CONFLICT_LABEL } from '../model/labels.ts';
 
 export type Notice = { kind: 'ok' | 'error'; text: string; at: number };
@@ -27,12 +28,17 @@ export const useAlertsStore = defineStore('alerts', () => {
   const listed = ref(false);
   const signInRequired = ref(false);
   const notice = ref<Notice | null>(null);
-  /** Hub clock minus this PC's clock. */
-  const offset = ref(0);
-  const now = ref(Date.now());
+  /** Hub clock minus this PC's clock: the page's estimate (web/hub-clock.ts), which the answers and alerts below feed. */
+  const offset = ref(hubClock.offsetMs());
+  /** The hub's time, once a second (for "open for …"). */
+  const now = ref(hubClock.now());
   const ticker = setInterval(() => {
-    now.value = Date.now() + offset.value;
+    now.value = hubClock.now();
   }, 1000);
+  const offClock = hubClock.onChange((o) => {
+    offset.value = o;
+    now.value = hubClock.now();
+  });
   let socket: Socket<AlertsServerToClientEvents, AlertsClientToServerEvents> | null = null;
 
   const active = computed(() => [...byId.value.values()].filter((a) => isUnresolved(a.state)).sort(compareAlerts));
@@ -47,8 +53,8 @@ export const useAlertsStore = defineStore('alerts', () => {
   }, 60_000);
 
   function put(alert: Alert): void {
-    // a change stamped later than our estimate of the hub's clock: the estimate is behind
-    if (alert.updatedAt > Date.now() + offset.value) offset.value = alert.updatedAt - Date.now();
+    // a change is stamped by the hub's clock before it is sent: the hub's time now is at least that
+    hubClock.noteSentAt(alert.updatedAt);
     const current = byId.value.get(alert.id);
     if (current && current.updatedAt > alert.updatedAt) return; // an older message after a newer answer
     if (isUnresolved(alert.state)) byId.value.set(alert.id, alert);
@@ -58,8 +64,9 @@ export const useAlertsStore = defineStore('alerts', () => {
 
   async function load(): Promise<void> {
     const { alerts, now: hubNow } = await listAlerts({ state: 'active', limit: '1000' });
-    offset.value = hubNow - Date.now();
-    now.value = hubNow;
+    // the hub's time when it answered: a bound like a /live message's sentAt
+    hubClock.noteSentAt(hubNow);
+    now.value = hubClock.now();
     byId.value = new Map(alerts.map((a) => [a.id, a]));
     listed.value = true;
   }
@@ -86,6 +93,7 @@ export const useAlertsStore = defineStore('alerts', () => {
   }
 
   function say(kind: Notice['kind'], text: string): void {
+    // the PC's clock: the console shows it for 6 s (store.now - store.offset, a duration on this PC's clock)
     notice.value = { kind, text, at: Date.now() };
   }
 
@@ -110,6 +118,7 @@ export const useAlertsStore = defineStore('alerts', () => {
     socket = null;
   }
   onScopeDispose(() => {
+    offClock();
     clearInterval(ticker);
     clearInterval(resync);
     close();

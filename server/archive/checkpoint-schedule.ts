@@ -11,7 +11,7 @@
  */
 import type { Logger } from 'pino';
 import { dayIndexOf, shanghaiClock } from '../../common/time.ts';
-import { startPeriodicCheck } from '../util/periodic-check.ts';
+import { startPeriodicCheck, type PeriodicCheck } from '../util/periodic-check.ts';
 import type { TimeTravel } from './time-travel.ts';
 
 export interface CheckpointScheduleSettings {
@@ -26,12 +26,8 @@ export interface CheckpointScheduleSettings {
   retryMs?: number;
 }
 
-export interface CheckpointScheduler {
-  /** One check: answers the day whose checkpoints it found or made, else null (tests call it with their clock). */
-  check(): Promise<number | null>;
-  /** Ends the checks; resolves once a check under way has finished. */
-  stop(): Promise<void>;
-}
+/** `check()` answers the day whose checkpoints it found or made, else null (tests call it with their clock). */
+export type CheckpointScheduler = PeriodicCheck<number | null>;
 
 export interface CheckpointScheduleDeps {
   timeTravel: Pick<TimeTravel, 'makeCheckpoints'>;
@@ -44,7 +40,6 @@ export function startCheckpointScheduler(d: CheckpointScheduleDeps, s: Checkpoin
   let doneDay: number | null = null;
   let triedDay: number | null = null;
   let triedAt = 0;
-  let running: Promise<number | null> | null = null;
 
   async function runOnce(): Promise<number | null> {
     const now = d.now();
@@ -59,18 +54,11 @@ export function startCheckpointScheduler(d: CheckpointScheduleDeps, s: Checkpoin
     return day;
   }
 
-  const check = (): Promise<number | null> => {
-    running ??= runOnce().finally(() => {
-      running = null;
-    });
-    return running;
-  };
   // a hub started after the hour prepares yesterday soon, not only the next night
-  const checks = startPeriodicCheck({
-    check,
+  return startPeriodicCheck({
+    check: runOnce,
     firstMs: 60_000,
     everyMs: s.checkMs ?? 60_000,
     onError: (err) => d.log.warn({ err: (err as Error).message }, "time travel: making yesterday's checkpoints failed; tried again later"),
   });
-  return { check, stop: () => checks.stop() };
 }

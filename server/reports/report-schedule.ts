@@ -11,7 +11,7 @@ import type { Scope } from '../../common/catalog.ts';
 import { periodOf, previousPeriod } from '../../common/periods.ts';
 import type { ReportKind } from '../../common/report.ts';
 import { DAY_MS, dateOfDayIndex, dayIndexOf, shanghaiClock } from '../../common/time.ts';
-import { startPeriodicCheck } from '../util/periodic-check.ts';
+import { startPeriodicCheck, type PeriodicCheck } from '../util/periodic-check.ts';
 import { buildReport, type ReportDeps } from './report-model.ts';
 import { reportKeys, type ReportStore } from './report-store.ts';
 
@@ -29,12 +29,8 @@ const RUN_LOCK_MS = 10 * 60_000;
 /** A done run is remembered past the day or month it is about. */
 const DONE_KEEP_MS = 40 * DAY_MS;
 
-export interface ReportScheduler {
-  /** One check: makes the runs that are due and not done (tests call it with their clock). */
-  check(): Promise<string[]>;
-  /** Ends the checks; resolves once a check under way has finished. */
-  stop(): Promise<void>;
-}
+/** `check()` makes the runs that are due and not done (tests call it with their clock). */
+export type ReportScheduler = PeriodicCheck<string[]>;
 
 export interface ScheduleDeps extends ReportDeps {
   store: ReportStore;
@@ -61,7 +57,6 @@ export function dueRuns(now: number, s: ReportScheduleSettings): { run: string; 
 export function startReportScheduler(d: ScheduleDeps, s: ReportScheduleSettings): ReportScheduler {
   const k = reportKeys(d.keys.prefix);
   const doneKey = (run: string) => `${k.runLock(run)}:done`;
-  let running: Promise<string[]> | null = null;
 
   async function runOnce(): Promise<string[]> {
     const made: string[] = [];
@@ -88,18 +83,11 @@ export function startReportScheduler(d: ScheduleDeps, s: ReportScheduleSettings)
     return made;
   }
 
-  const check = (): Promise<string[]> => {
-    running ??= runOnce().finally(() => {
-      running = null;
-    });
-    return running;
-  };
   // a hub started after the hour makes what is due at once, not a minute later
-  const checks = startPeriodicCheck({
-    check,
+  return startPeriodicCheck({
+    check: runOnce,
     firstMs: 1000,
     everyMs: s.checkMs ?? 60_000,
     onError: (err) => d.log.warn({ err: (err as Error).message }, 'scheduled reports failed; retried at the next check'),
   });
-  return { check, stop: () => checks.stop() };
 }

@@ -4,10 +4,10 @@
  * while after the start (a hub started after the hour acts soon, not at the next interval), then one
  * every `everyMs`; a failed check is reported and the next one comes at its time.
  */
-import { createBackgroundLoop, type BackgroundLoop } from './background-loop.ts';
+import { createBackgroundLoop } from './background-loop.ts';
 
-export interface PeriodicCheckOptions {
-  check: () => Promise<unknown>;
+export interface PeriodicCheckOptions<T> {
+  check: () => Promise<T>;
   /** Wait before the first check. */
   firstMs: number;
   everyMs: number;
@@ -15,8 +15,22 @@ export interface PeriodicCheckOptions {
   onError: (err: unknown) => void;
 }
 
-/** Starts the checks; `stop()` resolves once a check under way has finished. */
-export function startPeriodicCheck(o: PeriodicCheckOptions): Pick<BackgroundLoop, 'stop'> {
+export interface PeriodicCheck<T> {
+  /** One check now (tests call it with their clock); while one runs, its answer. */
+  check(): Promise<T>;
+  /** Ends the checks; resolves once a check under way has finished. */
+  stop(): Promise<void>;
+}
+
+/** Starts the checks. */
+export function startPeriodicCheck<T>(o: PeriodicCheckOptions<T>): PeriodicCheck<T> {
+  let running: Promise<T> | null = null;
+  const check = (): Promise<T> => {
+    running ??= o.check().finally(() => {
+      running = null;
+    });
+    return running;
+  };
   let first = true;
   const loop = createBackgroundLoop({
     async step() {
@@ -24,7 +38,7 @@ export function startPeriodicCheck(o: PeriodicCheckOptions): Pick<BackgroundLoop
         first = false;
         return o.firstMs;
       }
-      await o.check();
+      await check();
       return o.everyMs;
     },
     onError(err) {
@@ -33,5 +47,5 @@ export function startPeriodicCheck(o: PeriodicCheckOptions): Pick<BackgroundLoop
     },
   });
   loop.start();
-  return loop;
+  return { check, stop: () => loop.stop() };
 }

@@ -311,24 +311,33 @@ export function registerUploadMetrics(registry: Registry, read: () => Promise<Up
   let last: Promise<UploadStatus | null> | null = null;
   // the three gauges of one scrape share one read
   const status = () => (last ??= read().catch(() => null)).finally(() => setTimeout(() => (last = null), 0));
-  const gauge = (name: string, help: string, value: (s: UploadStatus) => number) =>
+  // A gauge without labels cannot be absent (prom-client answers 0), and 0 waiting must not read as
+  // "all copied" when no uploader reports at all: `reporting` says whether the others mean anything.
+  const gauge = (name: string, help: string, value: (s: UploadStatus | null) => number) =>
     new Gauge({
       name,
       help,
       registers,
       async collect() {
-        const s = await status();
-        if (s) this.set(value(s));
-        else this.reset();
+        this.set(value(await status()));
       },
     });
-  gauge('yg_archive_upload_waiting_segments', 'Sealed archive segments not copied to the object store yet (absent: no uploader ran lately)', (s) => s.waiting);
+  gauge(
+    'yg_archive_upload_reporting',
+    '1 while some hub reports copying the archive to the object store (within the last 3 minutes); 0: none does, and the other yg_archive_upload_ gauges read 0',
+    (s) => (s ? 1 : 0),
+  );
+  gauge(
+    'yg_archive_upload_waiting_segments',
+    'Sealed archive segments not copied to the object store yet (0 also while yg_archive_upload_reporting is 0)',
+    (s) => s?.waiting ?? 0,
+  );
   gauge(
     'yg_archive_upload_oldest_seconds',
     'Seconds since the oldest segment waiting for the object store was sealed (0: none waits)',
-    (s) => s.oldestWaitingSeconds,
+    (s) => s?.oldestWaitingSeconds ?? 0,
   );
   gauge('yg_archive_upload_stalled', '1 while the object store has failed for long with segments waiting (the health warning archive-store-down)', (s) =>
-    s.stalled ? 1 : 0,
+    s?.stalled ? 1 : 0,
   );
 }

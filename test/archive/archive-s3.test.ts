@@ -206,6 +206,7 @@ describe('the archive copied to an object store', () => {
       // a warning: the hub still takes events
       expect((await fetch(`${hub.url}/healthz`)).status).toBe(200);
       const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+      expect(metrics).toMatch(/^yg_archive_upload_reporting 1$/m);
       expect(metrics).toMatch(/^yg_archive_upload_waiting_segments 2$/m);
       expect(metrics).toMatch(/^yg_archive_upload_stalled 1$/m);
 
@@ -414,8 +415,10 @@ describe('the archive copied to an object store', () => {
         }
         const metrics = await fetch(`${hub.url}/metrics`);
         expect(metrics.status).toBe(200);
-        // no status: the gauges are reset (prom-client shows an unlabelled gauge reset as 0)
-        expect(await metrics.text()).toMatch(/^yg_archive_upload_stalled 0$/m);
+        // no status: said so, and the gauges read 0 (an unlabelled gauge cannot be absent)
+        const text = await metrics.text();
+        expect(text).toMatch(/^yg_archive_upload_reporting 0$/m);
+        expect(text).toMatch(/^yg_archive_upload_stalled 0$/m);
         // logged once per value, however often it is read
         expect(lines.filter((l) => l.msg === NOT_A_STATUS && l.value === value.slice(0, 200))).toHaveLength(1);
       }
@@ -424,7 +427,9 @@ describe('the archive copied to an object store', () => {
       // the uploader's next pass writes a status again, and it shows
       await hub.archiveUploader!.pass();
       expect((await getJson(hub, '/healthz')).archive.upload).toMatchObject({ waiting: 0, error: null, stalled: false });
-      expect(await (await fetch(`${hub.url}/metrics`)).text()).toMatch(/^yg_archive_upload_waiting_segments 0$/m);
+      const again = await (await fetch(`${hub.url}/metrics`)).text();
+      expect(again).toMatch(/^yg_archive_upload_reporting 1$/m);
+      expect(again).toMatch(/^yg_archive_upload_waiting_segments 0$/m);
     } finally {
       await hub.stop();
     }

@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { DAY_MS, dateOfDayIndex, dayIndexOf } from '../../common/time.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
+import { parseJson } from '../redis/migrations/migration.ts';
 import { createBackgroundLoop } from '../util/background-loop.ts';
 import {
   CHECKSUM_SUFFIX,
@@ -296,14 +297,6 @@ export function uploadStatusReader(redis: RedisClient, keys: RedisKeys, log: Log
 }
 
 const describeIssue = (issue: z.core.$ZodIssue | undefined) => (issue ? `${issue.path.join('.') || '(value)'}: ${issue.message}` : undefined);
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 /** `yg_archive_upload_*` (read at each scrape): the backlog of the copy to the object store. */
 export function registerUploadMetrics(registry: Registry, read: () => Promise<UploadStatus | null>): void {

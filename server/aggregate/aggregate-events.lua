@@ -8,11 +8,12 @@
 -- roll back what a failing script wrote). Every record is checked before it changes anything; one
 -- that fails is left out whole and reported, and the others are applied.
 -- Module: `AggregateEvents.new(P)`, P the key prefix, answers one batch's aggregation
--- { compute(records, refused), write(nowMs) }; decodeRecord, describe and trimLog need no batch.
+-- { compute(records, refused, digest?, taken?), write(nowMs) }; decodeRecord, describe and trimLog need no batch.
 --#include batch-writes.lua
 --#include record-check.lua
 --#include case-events.lua
 --#include event-handlers.lua
+--#include portal-hits.lua
 local AggregateEvents = {}
 do
   local checkRecord, int = RecordCheck.check, BatchWrites.int
@@ -54,6 +55,8 @@ do
     local events = EventHandlers.new(P, batch)
     local isCaseEvent, ticketHandlers, applyTicketEvent, handlers = CaseEvents.TYPES, events.ticket, events.applyTicket, events.other
     local touch = batch.touch
+    local portalHits = PortalHits.new(batch)
+    local tallyHit = portalHits.tally
 
     local function applyChecked(r)
       local t = r.t
@@ -68,21 +71,29 @@ do
     -- refused[i] for each record left out. A refusal comes before its record changed anything, so
     -- the batch goes on without it. Any other error may come halfway through a record: the record
     -- is refused, the tables are emptied and the batch is applied again without it (nothing was
-    -- written yet).
-    local function compute(records, refused)
+    -- written yet). Portal hits are tallied as they come and counted once the pass is whole; those
+    -- of a digest (portal-hits.lua: the append script's) are counted at the indexes `taken`.
+    local function compute(records, refused, digest, taken)
       while true do
+        if digest then portalHits.countDigest(digest, taken) end
         local failedAt = nil
         for i = 1, #records do
           if not refused[i] then
-            local ok, err = pcall(applyChecked, records[i])
-            if not ok then
-              refused[i] = err
-              if not (type(err) == 'table' and err.refused) then failedAt = i; break end
+            local r = records[i]
+            if r.t == 'portal.hit' then
+              tallyHit(r) -- raises nothing (portal-hits.lua), so it needs no pcall
+            else
+              local ok, err = pcall(applyChecked, r)
+              if not ok then
+                refused[i] = err
+                if not (type(err) == 'table' and err.refused) then failedAt = i; break end
+              end
             end
           end
         end
-        if not failedAt then return end
+        if not failedAt then portalHits.flush(); return end
         batch.reset()
+        portalHits.reset()
       end
     end
 

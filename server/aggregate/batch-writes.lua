@@ -121,7 +121,8 @@ do
       if not l then l = {}; lists[key] = l end
       l[#l + 1] = value
     end
-    local function visit(s, day, visitor)
+    -- a scope's day of visitors (its HyperLogLog) gets every id of `ids`
+    local function visitAll(s, day, ids)
       local byDay = visitorLists[s]
       if not byDay then byDay = {}; visitorLists[s] = byDay end
       local list = byDay[day]
@@ -130,7 +131,8 @@ do
         byDay[day] = list
         visitors[P .. 'uv:' .. s .. ':' .. day] = list
       end
-      list[#list + 1] = visitor
+      local n = #list
+      for i = 1, #ids do list[n + i] = ids[i] end
     end
 
     -- The write half. Everything it hands Redis was computed and checked before its first command:
@@ -182,7 +184,7 @@ do
 
     return {
       reset = reset, add = add, pending = pending, touch = touch, keysOf = keysOf, bump = bump, gauge = gauge,
-      stateOf = stateOf, put = put, drop = drop, zset = zset, push = push, visit = visit, write = write,
+      stateOf = stateOf, put = put, drop = drop, zset = zset, push = push, visitAll = visitAll, write = write,
     }
   end
 end

@@ -1,6 +1,6 @@
--- What each event other than a case's changes (docs/metrics.md). Handlers read through stateOf and
--- change only the batch's tables (batch-writes.lua); a check that can fail comes before the first
--- change.
+-- What each event other than a case's (case-events.lua) or a portal hit's (portal-hits.lua) changes
+-- (docs/metrics.md). Handlers read through stateOf and change only the batch's tables
+-- (batch-writes.lua); a check that can fail comes before the first change.
 -- Module: `EventHandlers.new(P, batch)`, P the key prefix and batch the batch's BatchWrites, answers
 -- { ticket = the ticket handlers by type, applyTicket(r), other = the other handlers by type }.
 --#include batch-writes.lua
@@ -16,7 +16,7 @@ do
   local RATED = { C.rated1, C.rated2, C.rated3, C.rated4, C.rated5 } -- the counter of each star count
 
   function EventHandlers.new(P, batch)
-    local bump, put, drop, stateOf, push, visit, add, keysOf, pending = batch.bump, batch.put, batch.drop, batch.stateOf, batch.push, batch.visit, batch.add, batch.keysOf, batch.pending
+    local bump, put, drop, stateOf, push, add, keysOf, pending = batch.bump, batch.put, batch.drop, batch.stateOf, batch.push, batch.add, batch.keysOf, batch.pending
     local join = VisitJoin.new(P, batch)
 
     -- Tickets -----------------------------------------------------------------------------------
@@ -134,17 +134,6 @@ do
     end
     handlers['complaint.filed'] = function(r) bump(r.scopes, r, C.complaintsFiled, 1, false) end
     handlers['complaint.closed'] = function(r) bump(r.scopes, r, C.complaintsClosed, 1, false) end
-    -- Portal hits are most of the stream: their column fields are looked up, not built, per hit.
-    local columnFields = {}
-    handlers['portal.hit'] = function(r)
-      bump(r.scopes, r, C.portalViews, 1, true)
-      local column = r.e.column
-      local columnField = columnFields[column]
-      if not columnField then columnField = C.portalColumn .. column; columnFields[column] = columnField end
-      bump(r.scopes, r, columnField, 1, false)
-      for _, s in ipairs(r.scopes) do visit(s, r.day, r.e.visitor) end
-    end
-
     -- Money: summed in fen, refused when a day's or a month's sum would pass 2^53 - 1 fen (beyond it
     -- neither Lua nor the hub counts exactly). What Redis holds is read once per key and field.
     local stored = {} -- outlives resetBatch: nothing is written before the batch's end

@@ -13,17 +13,20 @@
 -- ARGV[5] deadline (epoch ms, Redis clock), ARGV[6] event log retention (ms),
 -- ARGV[7] the aggregators' group to apply for, or '' to only append (a hub with AGGREGATOR=off),
 -- ARGV[8] the alert engines' group on the alert stream (its trim never passes what they have not taken),
+-- ARGV[9] the batch's portal hits, counted from there and not from their records ('' when it has
+-- none: server/ingest/portal-hit-digest.ts, read by portal-hits.lua),
 -- then per event: id, day index of its `at`, record JSON (StreamRecord in server/ingest/enrich-event.ts),
 -- and 1 when an alert rule watches the event (its record is then also added to the alert stream), else 0
 -- Answers { a flag per event (1 taken, 0 repeat, 2 refused), the scopes touched, 1 when applied,
 -- the refusals as event position, field, message, fault, ... } or { { -1 } } past the deadline.
 --#include batch-writes.lua
 --#include aggregate-events.lua
+--#include portal-hits.lua
 
 local prefix, dedupeDays, source, group = ARGV[1], tonumber(ARGV[2]), ARGV[4], ARGV[7]
 local retentionMs = tonumber(ARGV[6])
 local hubNowMs = tonumber(ARGV[3]) -- the hub's clock: expiries are durations counted from it
-local FIRST, STRIDE = 9, 4
+local FIRST, STRIDE = 10, 4
 local alertsGroup = ARGV[8]
 local DAY_MS, OFFSET_MS = TIME.DAY_MS, TIME.SHANGHAI_OFFSET_MS
 local aggregation = AggregateEvents.new(prefix)
@@ -60,6 +63,8 @@ for i = FIRST, #ARGV, STRIDE do
   d.ids[#d.ids + 1] = ARGV[i]
   d.at[#d.at + 1] = n
 end
+local digest = PortalHits.readDigest(ARGV[9], n)
+local hitAt, hitsTaken = digest.at, {}
 local known = {}
 for _, d in pairs(days) do
   for j, f in ipairs(redis.call('SMISMEMBER', d.key, unpack(d.ids))) do
@@ -67,7 +72,7 @@ for _, d in pairs(days) do
   end
 end
 
--- Every new event's record checked and, when caught up, applied to the batch's tables.
+-- Every new event checked (its record, or a portal hit its digest) and, when caught up, applied to the batch's tables.
 local result, refusedAt, repeatOf = {}, {}, {}
 local records, recordAt, refused = {}, {}, {}
 for k = 1, n do
@@ -78,6 +83,10 @@ for k = 1, n do
   elseif d.batch[ARGV[i]] then
     result[k] = 0
     repeatOf[k] = d.batch[ARGV[i]] -- the same id earlier in this batch: taken if that one is
+  elseif hitAt[k] then
+    d.batch[ARGV[i]] = k
+    result[k] = 1 -- a portal hit, counted from the digest: its record is not decoded
+    hitsTaken[#hitsTaken + 1] = hitAt[k]
   else
     d.batch[ARGV[i]] = k
     local r, err = decodeRecord(ARGV[i + 2])
@@ -92,7 +101,7 @@ for k = 1, n do
   end
 end
 if caughtUp then
-  aggregation.compute(records, refused)
+  aggregation.compute(records, refused, digest, hitsTaken)
   for j, err in pairs(refused) do
     result[recordAt[j]] = 2
     refusedAt[recordAt[j]] = err

@@ -6,6 +6,7 @@ import type { RedisKeys } from '../redis/keys.ts';
 import type { ScriptCommands } from '../redis/scripts.ts';
 import { StoreRefusal } from '../redis/store-failure.ts';
 import { enrichEvent } from './enrich-event.ts';
+import { portalHitDigest } from './portal-hit-digest.ts';
 import type { RejectedEvent } from '../../common/events.ts';
 import type { ValidEvent } from './validate-batch.ts';
 
@@ -63,11 +64,14 @@ export async function appendEvents(
     opts.applyInline ? keys.group : '',
     keys.alertsGroup,
   ];
-  for (const { event, ms } of events) {
-    const record = enrichEvent(event, opts.catalog, ms);
+  const records = events.map(({ event, ms }) => enrichEvent(event, opts.catalog, ms));
+  const digest = portalHitDigest(records);
+  args.push(digest.hits.length > 0 ? JSON.stringify(digest) : '');
+  records.forEach((record, i) => {
+    const { event } = events[i]!;
     // the day of the event's `at` also keys its de-duplication set
     args.push(event.id, record.day, JSON.stringify(record), opts.alertEventTypes.has(event.type) ? 1 : 0);
-  }
+  });
   const [flags, touched, applied, refusals] = await redis.ygAppendEvents(keys.stream, keys.sourceSeen, keys.alertStream, keys.deadLetters, ...args);
   if (flags[0] === -1) throw new AppendDeadlineError();
   let accepted = 0;

@@ -11,13 +11,14 @@
 --#include aggregate-events.lua
 
 local stream, deadLetters, group, consumer = KEYS[1], KEYS[2], ARGV[1], ARGV[2]
-local aggregation = AggregateEvents.new(ARGV[3])
 local decodeRecord, describe = AggregateEvents.decodeRecord, AggregateEvents.describe
 -- dead letters kept: about the last 100,000 (trimmed by whole nodes)
 local DEAD_LETTERS_KEPT = 100000
 
 local read = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', tonumber(ARGV[4]), 'NOACK', 'STREAMS', stream, '>')
 if not read then return { 0, {}, {}, {} } end -- nothing new
+-- made only now: an idle hub polls often, and a poll that finds nothing leaves Lua no garbage
+local aggregation = AggregateEvents.new(ARGV[3])
 
 -- compute: every entry decoded and checked, then applied to the batch's tables
 local entries = read[1][2]

@@ -15,8 +15,12 @@
 -- ARGV[8] the alert engines' group on the alert stream (its trim never passes what they have not taken),
 -- ARGV[9] the batch's portal hits, counted from there and not from their records ('' when it has
 -- none: server/ingest/portal-hit-digest.ts, read by portal-hits.lua),
--- then per event: id, day index of its `at`, record JSON (StreamRecord in server/ingest/enrich-event.ts),
--- and 1 when an alert rule watches the event (its record is then also added to the alert stream), else 0
+-- ARGV[10] the events' days (the day index of each `at`, which keys its de-duplication set), in runs
+-- of equal days: JSON [day, how many events, day, how many, ...] (a batch's events share a day or two),
+-- ARGV[11] the positions of the events an alert rule watches (their records also go to the alert
+-- stream): JSON [position, ...],
+-- then per event: id, record JSON (StreamRecord in server/ingest/enrich-event.ts)
+-- (Two arguments per event: each one costs Redis its parsing and Lua its string.)
 -- Answers { a flag per event (1 taken, 0 repeat, 2 refused), the scopes touched, 1 when applied,
 -- the refusals as event position, field, message, fault, ... } or { { -1 } } past the deadline.
 --#include batch-writes.lua
@@ -26,7 +30,7 @@
 local prefix, dedupeDays, source, group = ARGV[1], tonumber(ARGV[2]), ARGV[4], ARGV[7]
 local retentionMs = tonumber(ARGV[6])
 local hubNowMs = tonumber(ARGV[3]) -- the hub's clock: expiries are durations counted from it
-local FIRST, STRIDE = 10, 4
+local FIRST, STRIDE = 12, 2
 local alertsGroup = ARGV[8]
 local DAY_MS, OFFSET_MS = TIME.DAY_MS, TIME.SHANGHAI_OFFSET_MS
 local aggregation = AggregateEvents.new(prefix)
@@ -54,14 +58,31 @@ local function groupCaughtUp()
 end
 local caughtUp = groupCaughtUp()
 
+-- The hub's arguments, checked before they are used (a fault is the hub's: the script fails
+-- before any write).
+local n = (#ARGV - FIRST + 1) / STRIDE
+if n ~= math.floor(n) then error('the events are not in pairs of id and record', 0) end
+local isWatched = {} -- position -> true
+for _, k in ipairs(cjson.decode(ARGV[11])) do isWatched[k] = true end
+
 -- Which ids are new: one SMISMEMBER per day of the batch (its seen-set), read before any write.
-local days, n = {}, 0 -- day -> { key, ids, at (event positions), batch (ids new in this batch) }
-for i = FIRST, #ARGV, STRIDE do
-  n = n + 1
-  local d = days[ARGV[i + 1]]
-  if not d then d = { key = prefix .. 'seen:' .. ARGV[i + 1], ids = {}, at = {}, batch = {} }; days[ARGV[i + 1]] = d end
-  d.ids[#d.ids + 1] = ARGV[i]
-  d.at[#d.at + 1] = n
+local days, dayOf = {}, {} -- day -> { key, ids, at (event positions), batch (ids new in this batch) }; position -> its day's
+do
+  local runs, k = cjson.decode(ARGV[10]), 0
+  for j = 1, #runs, 2 do
+    local day, count = runs[j], runs[j + 1]
+    if type(day) ~= 'number' or day ~= math.floor(day) or day < 0 or type(count) ~= 'number' then error('the days are not runs of day indexes', 0) end
+    local d = days[day]
+    if not d then d = { key = prefix .. 'seen:' .. day, ids = {}, at = {}, batch = {} }; days[day] = d end
+    local ids, at = d.ids, d.at
+    for _ = 1, count do
+      k = k + 1
+      ids[#ids + 1] = ARGV[FIRST + (k - 1) * STRIDE]
+      at[#at + 1] = k
+      dayOf[k] = d
+    end
+  end
+  if k ~= n then error('the days\' runs count ' .. k .. ' events, the batch has ' .. n, 0) end
 end
 local digest = PortalHits.readDigest(ARGV[9], n)
 local hitAt, hitsTaken = digest.at, {}
@@ -77,7 +98,7 @@ local result, refusedAt, repeatOf = {}, {}, {}
 local records, recordAt, refused = {}, {}, {}
 for k = 1, n do
   local i = FIRST + (k - 1) * STRIDE
-  local d = days[ARGV[i + 1]]
+  local d = dayOf[k]
   if known[k] then
     result[k] = 0
   elseif d.batch[ARGV[i]] then
@@ -89,7 +110,7 @@ for k = 1, n do
     hitsTaken[#hitsTaken + 1] = hitAt[k]
   else
     d.batch[ARGV[i]] = k
-    local r, err = decodeRecord(ARGV[i + 2])
+    local r, err = decodeRecord(ARGV[i + 1])
     if r then
       records[#records + 1] = r
       recordAt[#records] = k
@@ -127,25 +148,27 @@ end
 -- Write: nothing above wrote anything (Redis refuses a script's first write when it is full, so
 -- then nothing at all is taken). SADD marks the taken ids; refused ones stay unseen, so the
 -- corrected event can be sent again under its id.
-local added, addedCount, watched = {}, 0, false -- sid of each taken entry, in batch order
-local fresh = {} -- seen-set key -> ids taken
+local added, addedCount, alerted = {}, 0, false -- sid of each taken entry, in batch order
 for k = 1, n do
   if result[k] == 1 then
     local i = FIRST + (k - 1) * STRIDE
+    local record = ARGV[i + 1]
     addedCount = addedCount + 1
-    added[addedCount] = redis.call('XADD', KEYS[1], '*', 'r', ARGV[i + 2])
-    if ARGV[i + 3] == '1' then
+    added[addedCount] = redis.call('XADD', KEYS[1], '*', 'r', record)
+    if isWatched[k] then
       -- `in`: when the hub took it, so the alert engine knows how far behind its source reports
-      redis.call('XADD', KEYS[3], '*', 'r', ARGV[i + 2], 'in', ARGV[3])
-      watched = true
+      redis.call('XADD', KEYS[3], '*', 'r', record, 'in', ARGV[3])
+      alerted = true
     end
-    local key = days[ARGV[i + 1]].key
-    local ids = fresh[key]
-    if not ids then ids = {}; fresh[key] = ids end
-    ids[#ids + 1] = ARGV[i]
+    local d = dayOf[k]
+    local taken = d.taken
+    if not taken then taken = {}; d.taken = taken end
+    taken[#taken + 1] = ARGV[i]
   end
 end
-for key, ids in pairs(fresh) do redis.call('SADD', key, unpack(ids)) end
+for _, d in pairs(days) do
+  if d.taken then redis.call('SADD', d.key, unpack(d.taken)) end
+end
 for day, d in pairs(days) do
   -- remembered until dedupeDays after the end of the event's day (Asia/Shanghai), counted from
   -- the hub's clock, which also decides which events are too old to take (validate-batch.ts)
@@ -177,7 +200,7 @@ local function alertTrimFloor(stream, horizonId)
   end
   return floor
 end
-if watched then redis.call('XTRIM', KEYS[3], 'MINID', '~', alertTrimFloor(KEYS[3], int(nowMs - retentionMs) .. '-0')) end
+if alerted then redis.call('XTRIM', KEYS[3], 'MINID', '~', alertTrimFloor(KEYS[3], int(nowMs - retentionMs) .. '-0')) end
 redis.call('HSET', KEYS[2], source, ARGV[3])
 
 if not caughtUp or addedCount == 0 then return { result, {}, 0, refusals } end

@@ -66,12 +66,16 @@ export async function appendEvents(
   ];
   const records = events.map(({ event, ms }) => enrichEvent(event, opts.catalog, ms));
   const digest = portalHitDigest(records);
-  args.push(digest.hits.length > 0 ? JSON.stringify(digest) : '');
+  // the days of the events' `at` (each keys its de-duplication set), in runs of equal days
+  const dayRuns: number[] = [];
+  const watched: number[] = [];
   records.forEach((record, i) => {
-    const { event } = events[i]!;
-    // the day of the event's `at` also keys its de-duplication set
-    args.push(event.id, record.day, JSON.stringify(record), opts.alertEventTypes.has(event.type) ? 1 : 0);
+    if (dayRuns.length > 0 && dayRuns[dayRuns.length - 2] === record.day) dayRuns[dayRuns.length - 1]!++;
+    else dayRuns.push(record.day, 1);
+    if (opts.alertEventTypes.has(record.t)) watched.push(i + 1);
   });
+  args.push(digest.hits.length > 0 ? JSON.stringify(digest) : '', JSON.stringify(dayRuns), JSON.stringify(watched));
+  records.forEach((record, i) => args.push(events[i]!.event.id, JSON.stringify(record)));
   const [flags, touched, applied, refusals] = await redis.ygAppendEvents(keys.stream, keys.sourceSeen, keys.alertStream, keys.deadLetters, ...args);
   if (flags[0] === -1) throw new AppendDeadlineError();
   let accepted = 0;

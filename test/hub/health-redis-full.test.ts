@@ -9,7 +9,7 @@ import type { Hub } from '../../server/hub.ts';
 import { startDedicatedRedis, type DedicatedRedis } from '../helpers/dedicated-redis.ts';
 import { ev } from '../helpers/events.ts';
 import { at, fixedClock } from '../helpers/test-clock.ts';
-import { getJson, postEvents, startTestHub, testPrefix } from '../helpers/test-hub.ts';
+import { getJson, postAccepted, postEvents, startTestHub, testPrefix } from '../helpers/test-hub.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const healthOf = async (hub: Hub) => {
@@ -28,6 +28,10 @@ describe('/healthz and ingest when Redis memory runs out', () => {
     redis = await startDedicatedRedis();
     await redis.client.config('SET', 'maxmemory-policy', 'noeviction');
     hub = await startTestHub(testPrefix(), { redisTarget: { kind: 'url', url: redis.url }, now: fixedClock('10:00') });
+    // as a hub that has taken events before: its connection has sent the append script's text once
+    // (ioredis's first call of a script on a connection is an EVAL of the whole text, 66 KB, which
+    // would not fit in the few per cent of room the tests below leave)
+    await postAccepted(hub, 'portal', [ev.hit(at('08:00'), 'v0')]);
   });
   afterAll(async () => {
     await hub?.stop();
@@ -82,7 +86,7 @@ describe('/healthz and ingest when Redis memory runs out', () => {
     expect(metric(metrics, 'yg_redis_maxmemory_bytes')).toBe(Math.round(used / 2));
     expect(metric(metrics, 'yg_redis_used_memory_bytes')).toBeGreaterThan(Math.round(used / 2));
     expect(metric(metrics, 'yg_ingest_requests_total{outcome="unavailable",status="503"}')).toBe(1);
-    expect(metric(metrics, 'yg_ingest_requests_total{outcome="accepted",status="202"}')).toBe(1);
+    expect(metric(metrics, 'yg_ingest_requests_total{outcome="accepted",status="202"}')).toBe(2);
 
     const freedAt = Date.now();
     await redis.client.config('SET', 'maxmemory', '0');
@@ -95,7 +99,7 @@ describe('/healthz and ingest when Redis memory runs out', () => {
     // the refused event was not taken: sent again, it counts once
     expect((await postEvents(hub, 'portal', [event])).body).toMatchObject({ accepted: 1, duplicates: 0 });
     const snap = await getJson(hub, '/api/v1/snapshot?scope=city');
-    expect(snap.portal.pv).toBe(2);
+    expect(snap.portal.pv).toBe(3);
   });
 
   it('warns (503 degraded) before ingest fills Redis, refuses at the limit, and loses nothing', async () => {
@@ -125,7 +129,7 @@ describe('/healthz and ingest when Redis memory runs out', () => {
     await redis.client.config('SET', 'maxmemory', '0');
     await waitFor('health back to ok', async () => (await healthOf(hub)).status === 200);
     expect((await postEvents(hub, 'portal', refused!)).body).toMatchObject({ accepted: 200, duplicates: 0 });
-    // 2 hits from the tests above, then every event acknowledged here and the resent batch, once
-    expect((await getJson(hub, '/api/v1/snapshot?scope=city')).portal.pv).toBe(2 + acknowledged + 200);
+    // 3 hits from above, then every event acknowledged here and the resent batch, once
+    expect((await getJson(hub, '/api/v1/snapshot?scope=city')).portal.pv).toBe(3 + acknowledged + 200);
   });
 });

@@ -127,13 +127,13 @@ describe('portal hits', () => {
     );
   });
 
-  it('a digest the script cannot read fails the batch before anything is written', async () => {
+  it('arguments the script cannot read (a digest, the days, the watched positions) fail the batch before anything is written', async () => {
     const keys = redisKeys(testPrefix());
     await createGroups(redis, keys);
     const events = valid([ev.hit(at('09:00'), 'v1'), ev.hit(at('09:00'), 'v2')]);
-    const records = events.map((e) => JSON.stringify({ id: e.event.id }));
-    const day = String(Math.floor((now + 8 * 3_600_000) / 86_400_000));
-    const args = (digest: string) => [
+    const day = Math.floor((now + 8 * 3_600_000) / 86_400_000);
+    const digest = '{"groups":[[["city"],1,"09","0900"]],"hits":[1,1,"c","v",2,1,"c","w"]}';
+    const args = (over: { digest?: string; days?: string; watched?: string }) => [
       keys.prefix,
       2,
       now,
@@ -142,25 +142,36 @@ describe('portal hits', () => {
       86_400_000,
       keys.group,
       keys.alertsGroup,
-      digest,
-      ...events.flatMap((e, i) => [e.event.id, day, records[i]!, 0]),
+      over.digest ?? digest,
+      over.days ?? JSON.stringify([day, 2]),
+      over.watched ?? '[]',
+      ...events.flatMap((e) => [e.event.id, JSON.stringify({ id: e.event.id })]),
     ];
-    const broken = [
-      'not json',
-      '{"groups":[],"hits":[1,1,"c","v"]}', // a hit naming no group
-      '{"groups":[[["city"],1,"09","0900"]],"hits":[3,1,"c","v"]}', // a position past the batch
-      '{"groups":[[["city"],1,"09","0900"]],"hits":[1,1,"c","v",1,1,"c","v"]}', // one position twice
-      '{"groups":[[[],1,"09","0900"]],"hits":[1,1,"c","v"]}', // a group without scopes
-      '{"groups":[[["city"],1,"09","0900"]],"hits":[1,1,"","v"]}', // a hit without a column
-      '{"groups":[[["city"],1.5,"09","0900"]],"hits":[1,1,"c","v"]}', // a day that is no day index
+    const broken: [Parameters<typeof args>[0], RegExp][] = [
+      [{ digest: 'not json' }, /portal hit digest: not a digest/],
+      [{ digest: '{"groups":[],"hits":[1,1,"c","v"]}' }, /a hit names no group/],
+      [{ digest: '{"groups":[[["city"],1,"09","0900"]],"hits":[3,1,"c","v"]}' }, /a hit has no position of its own/], // past the batch
+      [{ digest: '{"groups":[[["city"],1,"09","0900"]],"hits":[1,1,"c","v",1,1,"c","v"]}' }, /a hit has no position of its own/], // twice
+      [{ digest: '{"groups":[[[],1,"09","0900"]],"hits":[1,1,"c","v"]}' }, /a group has no scopes/],
+      [{ digest: '{"groups":[[["city"],1,"09","0900"]],"hits":[1,1,"","v"]}' }, /a hit has no column or visitor/],
+      [{ digest: '{"groups":[[["city"],1.5,"09","0900"]],"hits":[1,1,"c","v"]}' }, /a group has no day/],
+      [{ days: JSON.stringify([day, 1]) }, /the days' runs count 1 events, the batch has 2/],
+      [{ days: JSON.stringify([day, 3]) }, /the days' runs count 3 events/],
+      [{ days: JSON.stringify([day + 0.5, 2]) }, /the days are not runs of day indexes/],
+      [{ days: 'no' }, /.+/],
+      [{ watched: '{' }, /.+/],
     ];
-    for (const digest of broken) {
-      await expect(redis.ygAppendEvents(keys.stream, keys.sourceSeen, keys.alertStream, keys.deadLetters, ...args(digest)), digest).rejects.toThrow(
-        /portal hit digest/,
+    for (const [over, error] of broken) {
+      await expect(redis.ygAppendEvents(keys.stream, keys.sourceSeen, keys.alertStream, keys.deadLetters, ...args(over)), JSON.stringify(over)).rejects.toThrow(
+        error,
       );
     }
     expect(await redis.xlen(keys.stream)).toBe(0);
     expect(await redis.keys(`${keys.prefix}seen:*`)).toEqual([]);
     expect(await redis.hlen(keys.sourceSeen)).toBe(0);
+    // the same arguments, well formed, are taken
+    const [flags] = await redis.ygAppendEvents(keys.stream, keys.sourceSeen, keys.alertStream, keys.deadLetters, ...args({}));
+    expect(flags).toEqual([1, 1]);
+    expect(await redis.xlen(keys.stream)).toBe(2);
   });
 });

@@ -37,11 +37,13 @@ do
       if not isIndex(g[2], 84000) or type(g[3]) ~= 'string' or type(g[4]) ~= 'string' then fault('a group has no day, hour or minute') end
     end
     if #hits % 4 ~= 0 then fault('the hits are not in fours') end
+    -- (written out rather than through isIndex and isText: this runs for every hit)
+    local groupCount = #groups
     for j = 1, #hits, 4 do
-      local pos = hits[j]
-      if not isIndex(pos, n) or at[pos] then fault('a hit has no position of its own in the batch') end
-      if not isIndex(hits[j + 1], #groups) then fault('a hit names no group') end
-      if not isText(hits[j + 2]) or not isText(hits[j + 3]) then fault('a hit has no column or visitor') end
+      local pos, g, column, visitor = hits[j], hits[j + 1], hits[j + 2], hits[j + 3]
+      if type(pos) ~= 'number' or pos ~= floor(pos) or pos < 1 or pos > n or at[pos] then fault('a hit has no position of its own in the batch') end
+      if type(g) ~= 'number' or g ~= floor(g) or g < 1 or g > groupCount then fault('a hit names no group') end
+      if type(column) ~= 'string' or column == '' or type(visitor) ~= 'string' or visitor == '' then fault('a hit has no column or visitor') end
       at[pos] = j
     end
     return { groups = groups, hits = hits, at = at }

@@ -61,7 +61,15 @@ do
     -- A timer due by the clock whose source has not reported that far waits in a held set
     -- (`alerts:held:<held>`, server/alerts/watermarks.ts) under the same score; `alerts:held-of`
     -- says which. Arming it again or disarming it takes it out of there too.
+    -- Whether any timer is held (read once per script call): nearly always none, and then arming
+    -- or disarming a timer need not look it up there.
+    local anyHeld = nil
+    local function someHeld()
+      if anyHeld == nil then anyHeld = redis.call('EXISTS', P .. 'alerts:held-of') == 1 end
+      return anyHeld
+    end
     local function unhold(id)
+      if not someHeld() then return end
       local held = redis.call('HGET', P .. 'alerts:held-of', id)
       if not held then return end
       redis.call('ZREM', P .. 'alerts:held:' .. held, id)
@@ -82,11 +90,12 @@ do
       redis.call('ZREM', P .. 'alerts:timers', id)
       redis.call('ZADD', P .. 'alerts:held:' .. held, score, id)
       redis.call('HSET', P .. 'alerts:held-of', id, held)
+      anyHeld = true
     end
     -- the score a timer is armed for, or nil (a held timer has none: it is not due to be read)
     local function timerAt(id) return redis.call('ZSCORE', P .. 'alerts:timers', id) end
     -- whether a timer is armed, due or held
-    local function isArmed(id) return timerAt(id) ~= false or redis.call('HEXISTS', P .. 'alerts:held-of', id) == 1 end
+    local function isArmed(id) return timerAt(id) ~= false or (someHeld() and redis.call('HEXISTS', P .. 'alerts:held-of', id) == 1) end
     -- whether a subject has an unresolved alert
     local function isActive(subject) return redis.call('HEXISTS', P .. 'alerts:active', subject) == 1 end
 

@@ -95,7 +95,8 @@ describe('portal hits', () => {
         for (const events of sent) {
           const source = String(events[0]!.source);
           const a = await appendEvents(redis, inline, source, valid(events), options(true));
-          expect(a.appliedScopes, 'the inline path applied the batch').toBeDefined();
+          // a batch of repeats only takes nothing, and so applies nothing
+          expect(a.appliedScopes !== undefined, 'the inline path applied the batch').toBe(a.accepted > 0);
           const b = await appendEvents(redis, backlog, source, valid(events), options(false));
           expect(b.appliedScopes).toBeUndefined();
           expect({ accepted: a.accepted, duplicates: a.duplicates, refused: a.refused }).toEqual({

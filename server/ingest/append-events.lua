@@ -71,7 +71,9 @@ do
   local runs, k = cjson.decode(ARGV[10]), 0
   for j = 1, #runs, 2 do
     local day, count = runs[j], runs[j + 1]
-    if type(day) ~= 'number' or day ~= math.floor(day) or day < 0 or type(count) ~= 'number' then error('the days are not runs of day indexes', 0) end
+    if type(day) ~= 'number' or day ~= math.floor(day) or day < 0 or type(count) ~= 'number' or count ~= math.floor(count) or count < 1 then
+      error('the days are not runs of day indexes', 0)
+    end
     local d = days[day]
     if not d then d = { key = prefix .. 'seen:' .. day, ids = {}, at = {}, batch = {} }; days[day] = d end
     local ids, at = d.ids, d.at

@@ -159,6 +159,8 @@ describe('portal hits', () => {
       [{ days: JSON.stringify([day, 1]) }, /the days' runs count 1 events, the batch has 2/],
       [{ days: JSON.stringify([day, 3]) }, /the days' runs count 3 events/],
       [{ days: JSON.stringify([day + 0.5, 2]) }, /the days are not runs of day indexes/],
+      [{ days: JSON.stringify([day, 1.5, day, 0.5]) }, /the days are not runs of day indexes/],
+      [{ days: JSON.stringify([day, 3, day, -1]) }, /the days are not runs of day indexes/],
       [{ days: 'no' }, /.+/],
       [{ watched: '{' }, /.+/],
     ];

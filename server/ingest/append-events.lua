@@ -168,13 +168,11 @@ for k = 1, n do
     taken[#taken + 1] = ARGV[i]
   end
 end
-for _, d in pairs(days) do
-  if d.taken then redis.call('SADD', d.key, unpack(d.taken)) end
-end
 for day, d in pairs(days) do
+  if d.taken then redis.call('SADD', d.key, unpack(d.taken)) end
   -- remembered until dedupeDays after the end of the event's day (Asia/Shanghai), counted from
   -- the hub's clock, which also decides which events are too old to take (validate-batch.ts)
-  redis.call('PEXPIRE', d.key, int(math.max(1, (tonumber(day) + 1 + dedupeDays) * DAY_MS - OFFSET_MS - hubNowMs)))
+  redis.call('PEXPIRE', d.key, int(math.max(1, (day + 1 + dedupeDays) * DAY_MS - OFFSET_MS - hubNowMs)))
 end
 -- The alert log keeps a few days (stream ids are Redis-clock milliseconds; the main log is trimmed
 -- where events are applied, never past one not yet applied), and never an entry the alert engines'

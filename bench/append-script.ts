@@ -10,7 +10,7 @@
 import { Redis } from 'ioredis';
 import { WATCHED_EVENT_TYPES } from '../server/alerts/event-ops.ts';
 import { loadCatalog } from '../server/catalog/load-catalog.ts';
-import { enrichEvent } from '../server/ingest/enrich-event.ts';
+import { enrichEvent, recordJson } from '../server/ingest/enrich-event.ts';
 import { appendEvents } from '../server/ingest/append-events.ts';
 import { validateBatch, type ValidEvent } from '../server/ingest/validate-batch.ts';
 import { redisKeys } from '../server/redis/keys.ts';
@@ -70,7 +70,7 @@ const scriptCpu = cpuSeconds(redis.pid) - cpu0;
 const stats = await commandStats(client);
 
 // The baseline: the same records, raw pipelined XADD.
-const records = prepared.flatMap((b) => b.valid.map((v) => JSON.stringify(enrichEvent(v.event, catalog, v.ms))));
+const records = prepared.flatMap((b) => b.valid.map((v) => recordJson(enrichEvent(v.event, catalog, v.ms))));
 await client.config('RESETSTAT');
 const rawCpu0 = cpuSeconds(redis.pid);
 const rawT0 = performance.now();

@@ -31,7 +31,7 @@ import { archiveThenStream } from '../server/archive/stream-source.ts';
 import { createTimeTravel } from '../server/archive/time-travel.ts';
 import { CHECKPOINT_DIR, createCheckpointStore } from '../server/archive/time-travel-checkpoints.ts';
 import { indexCatalog, loadCatalog } from '../server/catalog/load-catalog.ts';
-import { enrichEvent } from '../server/ingest/enrich-event.ts';
+import { enrichEvent, recordJson } from '../server/ingest/enrich-event.ts';
 import { createLogger } from '../server/observability/logger.ts';
 import { redisKeys } from '../server/redis/keys.ts';
 import { createMixer } from './lib/event-mix.ts';
@@ -67,7 +67,7 @@ try {
   const records: string[] = [];
   for (let i = 0; i < EVENTS; i += 100) {
     const at = dayStart + OPEN_H * 3600_000 + Math.floor((span * i) / EVENTS);
-    for (const raw of mixer.batch(100, at).events) records.push(JSON.stringify(enrichEvent(eventSchema.parse(raw), catalog)));
+    for (const raw of mixer.batch(100, at).events) records.push(recordJson(enrichEvent(eventSchema.parse(raw), catalog)));
   }
   // each event arrives ARRIVAL_LAG_MS after its time (stream ids set so): the archive's hourly
   // segments hold the hours as a hub's would, each sealed with its manifest

@@ -1,5 +1,5 @@
 /** Real processes for benchmarks: a redis-server and hub processes on loopback, cleaned up at exit. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -74,6 +74,20 @@ export interface BenchHub {
   stop(): Promise<void>;
 }
 
+/**
+ * The hub as `npm start` runs it: the production build (tsc's JavaScript, dist/server/main.js),
+ * compiled first when a source is newer. Not tsx: its transform wraps every function made at run
+ * time in a naming helper, and its loader stays in the process, which production has neither of.
+ */
+let hubBuilt = false;
+function productionHubEntry(): string {
+  if (!hubBuilt) {
+    execFileSync(process.execPath, ['scripts/build.mjs', '--if-stale', '--server-only'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    hubBuilt = true;
+  }
+  return 'dist/server/main.js';
+}
+
 /** A hub in its own process, so its CPU is its own and the load generator does not share its event loop. */
 export async function startHubProcess(env: Record<string, string>): Promise<BenchHub> {
   const port = await freePort();
@@ -82,7 +96,7 @@ export async function startHubProcess(env: Record<string, string>): Promise<Benc
   // BENCH_CPU_PROF=dir: each hub writes a V8 CPU profile there when it stops (summarise with any
   // .cpuprofile viewer, e.g. Chrome's DevTools)
   if (process.env.BENCH_CPU_PROF) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, productionHubEntry()], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -121,11 +135,17 @@ export async function startHubProcess(env: Record<string, string>): Promise<Benc
 
 /** Rewrites Redis's AOF now and waits until the rewrite is done. */
 export async function rewriteAof(redis: Redis): Promise<void> {
+  // Redis may have started one of its own (auto-aof-rewrite-percentage): a second is refused while it runs
+  await aofRewriteDone(redis);
   await redis.bgrewriteaof();
+  await aofRewriteDone(redis);
+}
+
+async function aofRewriteDone(redis: Redis): Promise<void> {
   for (;;) {
-    await sleep(200);
     const persistence = await redis.info('persistence');
     if (/aof_rewrite_in_progress:0/.test(persistence) && /aof_rewrite_scheduled:0/.test(persistence)) return;
+    await sleep(200);
   }
 }
 

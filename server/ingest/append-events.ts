@@ -5,7 +5,7 @@ import type { RedisClient } from '../redis/connect.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import type { ScriptCommands } from '../redis/scripts.ts';
 import { StoreRefusal } from '../redis/store-failure.ts';
-import { enrichEvent } from './enrich-event.ts';
+import { enrichEvent, recordJson } from './enrich-event.ts';
 import { portalHitDigest } from './portal-hit-digest.ts';
 import type { RejectedEvent } from '../../common/events.ts';
 import type { ValidEvent } from './validate-batch.ts';
@@ -75,7 +75,7 @@ export async function appendEvents(
     if (opts.alertEventTypes.has(record.t)) watched.push(i + 1);
   });
   args.push(digest.hits.length > 0 ? JSON.stringify(digest) : '', JSON.stringify(dayRuns), JSON.stringify(watched));
-  records.forEach((record, i) => args.push(events[i]!.event.id, JSON.stringify(record)));
+  records.forEach((record, i) => args.push(events[i]!.event.id, recordJson(record)));
   const [flags, touched, applied, refusals] = await redis.ygAppendEvents(keys.stream, keys.sourceSeen, keys.alertStream, keys.deadLetters, ...args);
   if (flags[0] === -1) throw new AppendDeadlineError();
   let accepted = 0;

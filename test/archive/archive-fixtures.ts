@@ -16,7 +16,7 @@ import { createArchiveWriter, type ArchiveWriter } from '../../server/archive/ar
 import { withReplayScripts, type ReplayRedis } from '../../server/archive/replay-core.ts';
 import { indexCatalog, loadCatalog } from '../../server/catalog/load-catalog.ts';
 import { startHub, type Hub, type HubOptions } from '../../server/hub.ts';
-import { enrichEvent } from '../../server/ingest/enrich-event.ts';
+import { enrichEvent, recordJson } from '../../server/ingest/enrich-event.ts';
 import { createLogger } from '../../server/observability/logger.ts';
 import { connectRedis, waitForRedis } from '../../server/redis/connect.ts';
 import type { RedisKeys } from '../../server/redis/keys.ts';
@@ -133,7 +133,7 @@ const catalog = indexCatalog(loadCatalog('config/catalog').catalog);
 
 /** An event as the stream holds it: validated and enriched as ingest does (enrichEvent), serialised once. */
 export function streamRecord(event: Record<string, unknown>): string {
-  return JSON.stringify(enrichEvent(eventSchema.parse(event), catalog));
+  return recordJson(enrichEvent(eventSchema.parse(event), catalog));
 }
 
 /** A page view with the id `id` at `ms` (its event day and time), as the stream holds it. */

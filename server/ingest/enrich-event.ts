@@ -79,7 +79,7 @@ export function recordJson(record: StreamRecord): string {
     '","month":"' +
     record.month +
     '","scopes":' +
-    JSON.stringify(record.scopes);
+    (wideScopesJson.get(record.scopes) ?? JSON.stringify(record.scopes));
   if (fen !== undefined) json += ',"fen":' + fen;
   return json + ',"e":' + JSON.stringify(record.e) + '}';
 }
@@ -123,14 +123,30 @@ export function scopesOf(event: YgEvent, catalog: CatalogIndex): Scope[] {
     }
     case 'portal.hit':
     case 'trade.closed':
-      return [`center:${event.center}`, 'city'];
+      return wideScopes(event.center);
     // the case's scopes were fixed at acceptance and are kept with the case
     case 'case.suspended':
     case 'case.resumed':
     case 'case.completed':
     case 'case.returned':
-      return [`center:${event.center}`, 'city'];
+      return wideScopes(event.center);
   }
+}
+
+// Most events (portal hits above all) count in their center and the city only: one frozen list
+// per center, and its JSON for recordJson, made once instead of two strings, a list and their
+// JSON per event. Centers are the catalog's (validateBatch refuses others); the bound is a guard.
+const wideScopesOf = new Map<string, Scope[]>();
+const wideScopesJson = new WeakMap<readonly Scope[], string>();
+function wideScopes(center: string): Scope[] {
+  let scopes = wideScopesOf.get(center);
+  if (scopes === undefined) {
+    if (wideScopesOf.size > 1000) wideScopesOf.clear();
+    scopes = Object.freeze([`center:${center}`, 'city']) as Scope[];
+    wideScopesOf.set(center, scopes);
+    wideScopesJson.set(scopes, JSON.stringify(scopes));
+  }
+  return scopes;
 }
 
 /** A staff member of the catalog adds `staff:<code>` after the place's scopes; an unknown one adds nothing. */

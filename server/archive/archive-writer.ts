@@ -39,7 +39,7 @@ import {
   type SegmentManifest,
   type SegmentName,
 } from './archive-layout.ts';
-import { lastSidOf, readIfExists, sha256Of, wholeMembersLength } from './segment-file.ts';
+import { readIfExists, segmentTail, sha256Of } from './segment-file.ts';
 
 const gzip = promisify(zlib.gzip);
 const gunzip = promisify(zlib.gunzip);
@@ -202,12 +202,12 @@ export function createArchiveWriter(opts: ArchiveWriterOptions): ArchiveWriter {
     const file = segmentPath(dir, segment);
     const buf = await readIfExists(file);
     if (!buf) return { segment, size: 0, lastSid: null, handle: null, ino: -1 };
-    const whole = wholeMembersLength(buf);
+    const { whole, lastSid } = await segmentTail(buf);
     if (whole < buf.length) {
       log.warn({ file, cut: buf.length - whole }, 'archive: the segment ended in a cut gzip member (a crash during a write); truncated to its whole members');
       await fs.promises.truncate(file, whole);
     }
-    return { segment, size: whole, lastSid: whole > 0 ? lastSidOf(buf.subarray(0, whole)) : null, handle: null, ino: -1 };
+    return { segment, size: whole, lastSid, handle: null, ino: -1 };
   }
 
   /** Appends the entries of one segment not in its file yet; answers how many. */
@@ -298,7 +298,7 @@ export function createArchiveWriter(opts: ArchiveWriterOptions): ArchiveWriter {
       open.delete(segment.name);
       return;
     }
-    const whole = wholeMembersLength(buf);
+    const { whole } = await segmentTail(buf);
     if (whole === 0) {
       // created and never written whole (a crash at its first append): it holds nothing
       await fs.promises.rm(file, { force: true });

@@ -13,16 +13,13 @@ import { loadCatalog } from '../server/catalog/load-catalog.ts';
 import { enrichEvent } from '../server/ingest/enrich-event.ts';
 import { createMixer, ingestTokensEnv } from './lib/event-mix.ts';
 import { commandRows, commandsSince, commandStats } from './lib/command-stats.ts';
-import { createSender, prepareBatches } from './lib/ingest-sender.ts';
+import { createSender, FLAT_OUT_MAX_RATE, prepareBatches } from './lib/ingest-sender.ts';
 import { CENTER_EVENTS_PER_DAY, preloadEventLog } from './lib/preload-event-log.ts';
 import { cpuSeconds, percentile, printTable, rewriteAof, rssMiB, sleep, startHubProcess, startRedis } from './lib/processes.ts';
 
 const quick = process.argv.includes('--quick');
 const BATCH = 100;
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 16);
-// Events per second the flat-out runs prepare batches for: their senders must never run out (until
-// 2026-11-30 they had 60,000 a second, and the hub's rate was read as at most that)
-const FLAT_OUT_MAX_RATE = 150_000;
 
 // --log-days N: the days of event log Redis holds before the run, as in production (0: start empty)
 const logDaysArg = process.argv.indexOf('--log-days');

@@ -16,6 +16,10 @@ export interface PreparedBatch {
 
 const tokens = benchTokens();
 
+// Events per second a flat-out run prepares batches for: its senders must never run out (until
+// 2026-11-30 they had 60,000 a second, and the hub's rate was read as at most that)
+export const FLAT_OUT_MAX_RATE = 150_000;
+
 /** `count` batches of `size` events, in the day's mix (or portal hits only), ready to send. */
 export function prepareBatches(runId: string, count: number, size: number, opts: { portalOnly?: boolean } = {}): PreparedBatch[] {
   const mixer = createMixer(runId);

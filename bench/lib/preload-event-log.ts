@@ -12,7 +12,7 @@
 import type { Redis } from 'ioredis';
 import { eventSchema } from '../../common/events.ts';
 import { loadCatalog } from '../../server/catalog/load-catalog.ts';
-import { enrichEvent } from '../../server/ingest/enrich-event.ts';
+import { enrichEvent, recordJson } from '../../server/ingest/enrich-event.ts';
 import { redisKeys } from '../../server/redis/keys.ts';
 import { createMixer } from './event-mix.ts';
 import { rewriteAof } from './processes.ts';
@@ -39,7 +39,7 @@ export async function preloadEventLog(redis: Redis, prefix: string, events: numb
     for (let n = 0; n < CHUNK; n += 100) {
       for (const raw of mixer.batch(100, Date.now()).events) {
         const record = enrichEvent(eventSchema.parse(raw), catalog);
-        pipeline.xadd(keys.stream, '*', 'r', JSON.stringify(record));
+        pipeline.xadd(keys.stream, '*', 'r', recordJson(record));
       }
     }
     // one chunk in flight while the next is built

@@ -88,15 +88,22 @@ function productionHubEntry(): string {
   return 'dist/server/main.js';
 }
 
+export interface HubProcessOptions {
+  /** Node flags after production's (HUB_NODE_ARGS); default BENCH_HUB_NODE_ARGS from the environment. */
+  nodeArgs?: string[];
+  /** Another build's entry, e.g. a worktree's dist/server/main.js (bench/hub-ab.ts); default this tree's build. */
+  entry?: string;
+}
+
 /** A hub in its own process, so its CPU is its own and the load generator does not share its event loop. */
-export async function startHubProcess(env: Record<string, string>): Promise<BenchHub> {
+export async function startHubProcess(env: Record<string, string>, opts: HubProcessOptions = {}): Promise<BenchHub> {
   const port = await freePort();
   // e.g. BENCH_HUB_NODE_ARGS='--max-semi-space-size=16' to compare V8 settings (the last of a flag wins)
-  const nodeArgs = [...HUB_NODE_ARGS, ...(process.env.BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+  const nodeArgs = [...HUB_NODE_ARGS, ...(opts.nodeArgs ?? (process.env.BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean))];
   // BENCH_CPU_PROF=dir: each hub writes a V8 CPU profile there when it stops (summarise with any
   // .cpuprofile viewer, e.g. Chrome's DevTools)
   if (process.env.BENCH_CPU_PROF) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`);
-  const child = spawn(process.execPath, [...nodeArgs, productionHubEntry()], {
+  const child = spawn(process.execPath, [...nodeArgs, opts.entry ?? productionHubEntry()], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -34,9 +34,10 @@ const configs = [
   { name: 'A', nodeArgs: flagsOf(arg('a')), entry: undefined as string | undefined },
   { name: 'B', nodeArgs: flagsOf(arg('b')), entry: arg('b-entry') },
 ];
-// Two slots, each a key prefix with the same day of event log preloaded. The configurations swap
-// slots halfway: run against run, the hub in the second slot used a tenth less CPU per event with
-// both configurations alike (2026-12-01, cause not found), a bias that would otherwise fall on one side.
+// Two slots, each a key prefix with the same day of event log, both preloaded before either hub
+// starts. The configurations swap slots halfway: when each hub was started right after its own
+// preload, the second used a tenth less CPU per event whatever it ran (2026-12-01, cause not
+// found); a bias of the slots now falls on both alike.
 const slots = ['a:', 'b:'];
 const archiveDirs: string[] = [];
 for (const prefix of slots) {

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { ingestTokensEnv } from './lib/event-mix.ts';
-import { createSender, FLAT_OUT_MAX_RATE, prepareBatches, type Sender } from './lib/ingest-sender.ts';
+import { createSender, FLAT_OUT_MAX_RATE, postUntil, prepareBatches, type Sender } from './lib/ingest-sender.ts';
 import { CENTER_EVENTS_PER_DAY, preloadEventLog } from './lib/preload-event-log.ts';
 import { cpuSeconds, printTable, sleep, startHubProcess, startRedis, type BenchHub } from './lib/processes.ts';
 
@@ -66,21 +66,10 @@ async function startHalf(slotOf: number[]): Promise<Running[]> {
 
 async function flatOut({ hub, sender }: Running) {
   const batches = prepareBatches(`ab-${Date.now()}`, Math.ceil((FLAT_OUT_MAX_RATE * SECONDS) / BATCH), BATCH);
-  let next = 0;
-  let accepted = 0;
-  const until = Date.now() + SECONDS * 1000;
   const cpu0 = cpuSeconds(hub.pid);
   const rcpu0 = cpuSeconds(redis.pid);
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: SENDERS }, async () => {
-      while (Date.now() < until && next < batches.length) {
-        const n = await sender.post(batches[next++]!);
-        accepted += n;
-      }
-    }),
-  );
-  if (next >= batches.length) throw new Error('the senders ran out of batches: raise FLAT_OUT_MAX_RATE');
+  const accepted = await postUntil(sender.post, batches, Date.now() + SECONDS * 1000, SENDERS);
   const seconds = (performance.now() - started) / 1000;
   return { rate: accepted / seconds, hub: ((cpuSeconds(hub.pid) - cpu0) * 1e6) / accepted, redis: ((cpuSeconds(redis.pid) - rcpu0) * 1e6) / accepted };
 }
@@ -108,7 +97,7 @@ for (const slotOf of [
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (x: Run) => `${Math.round(x.rate)} / ${x.hub.toFixed(2)} / ${x.redis.toFixed(2)}`;
 printTable(
-  `Hub A against hub B flat out, ${SECONDS} s runs alternated (events/s / hub µs per event / Redis µs per event); A: node ${[...flagsOf(arg('a'))].join(' ') || '(production flags)'}; B: node ${flagsOf(arg('b')).join(' ') || '(production flags)'}${arg('b-entry') ? ` ${arg('b-entry')}` : ''}`,
+  `Hub A against hub B flat out, ${SECONDS} s runs alternated (events/s / hub µs per event / Redis µs per event); A: node ${flagsOf(arg('a')).join(' ') || '(production flags)'}; B: node ${flagsOf(arg('b')).join(' ') || '(production flags)'}${arg('b-entry') ? ` ${arg('b-entry')}` : ''}`,
   runs[0]!.map((a, i) => ({ round: i + 1, 'A / B slot': i < ROUNDS / 2 ? '1 / 2' : '2 / 1', A: fmt(a), B: fmt(runs[1]![i]!) })),
 );
 const lowerHub = runs[1]!.filter((b, i) => b.hub < runs[0]![i]!.hub).length;

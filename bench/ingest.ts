@@ -10,10 +10,10 @@ import zlib from 'node:zlib';
 import { Redis } from 'ioredis';
 import { eventSchema } from '../common/events.ts';
 import { loadCatalog } from '../server/catalog/load-catalog.ts';
-import { enrichEvent } from '../server/ingest/enrich-event.ts';
+import { enrichEvent, recordJson } from '../server/ingest/enrich-event.ts';
 import { createMixer, ingestTokensEnv } from './lib/event-mix.ts';
 import { commandRows, commandsSince, commandStats } from './lib/command-stats.ts';
-import { createSender, FLAT_OUT_MAX_RATE, prepareBatches } from './lib/ingest-sender.ts';
+import { createSender, FLAT_OUT_MAX_RATE, postUntil, prepareBatches } from './lib/ingest-sender.ts';
 import { CENTER_EVENTS_PER_DAY, preloadEventLog } from './lib/preload-event-log.ts';
 import { cpuSeconds, percentile, printTable, rewriteAof, rssMiB, sleep, startHubProcess, startRedis } from './lib/processes.ts';
 
@@ -97,7 +97,7 @@ async function rawXadd(seconds: number, entry: 'record' | 'bare' = 'record') {
   const mixer = createMixer(`raw${Date.now()}`);
   const field = entry === 'record' ? 'r' : 'e';
   const batches = Array.from({ length: 400 }, () =>
-    mixer.batch(BATCH, Date.now()).events.map((e) => JSON.stringify(entry === 'record' ? enrichEvent(eventSchema.parse(e), catalog) : e)),
+    mixer.batch(BATCH, Date.now()).events.map((e) => (entry === 'record' ? recordJson(enrichEvent(eventSchema.parse(e), catalog)) : JSON.stringify(e))),
   );
   let sent = 0;
   const until = Date.now() + seconds * 1000;
@@ -135,8 +135,6 @@ async function hubFlatOut(seconds: number, target: Measured = measured.main) {
   const { hub, post, prefix } = target;
   // more than the hub can take (twice what it took in 2026-11); a run that sends them all says so
   const batches = prepareBatches(`max${Date.now()}`, Math.ceil((FLAT_OUT_MAX_RATE * seconds) / BATCH), BATCH);
-  let next = 0;
-  let accepted = 0;
   let maxLag = 0;
   const until = Date.now() + seconds * 1000;
   const commands0 = await commandStats(r);
@@ -151,17 +149,9 @@ async function hubFlatOut(seconds: number, target: Measured = measured.main) {
       await sleep(250);
     }
   })();
-  await Promise.all(
-    Array.from({ length: SENDERS }, async () => {
-      while (Date.now() < until && next < batches.length) {
-        const n = await post(batches[next++]!); // not `accepted += await …`: that reads `accepted` before the await
-        accepted += n;
-      }
-    }),
-  );
+  const accepted = await postUntil(post, batches, until, SENDERS);
   sending = false;
   const acceptSec = (performance.now() - started) / 1000;
-  if (next >= batches.length) throw new Error(`the senders ran out of batches (${batches.length}): raise FLAT_OUT_MAX_RATE, or the rate measured is a floor`);
   const generator = gen();
   const drainMs = await drain(120_000, prefix);
   const totalSec = (performance.now() - started) / 1000;

@@ -20,6 +20,26 @@ const tokens = benchTokens();
 // 2026-11-30 they had 60,000 a second, and the hub's rate was read as at most that)
 export const FLAT_OUT_MAX_RATE = 150_000;
 
+/**
+ * Flat out: `senders` concurrent senders post the prepared batches, each the next as soon as its
+ * last is answered, until `until` (epoch ms). Answers the events taken (accepted + repeats). Fails
+ * when the batches run out before then: the rate measured would be a floor, not the hub's.
+ */
+export async function postUntil(post: Sender['post'], batches: PreparedBatch[], until: number, senders: number): Promise<number> {
+  let next = 0;
+  let accepted = 0;
+  await Promise.all(
+    Array.from({ length: senders }, async () => {
+      while (Date.now() < until && next < batches.length) {
+        const n = await post(batches[next++]!); // not `accepted += await …`: that reads `accepted` before the await
+        accepted += n;
+      }
+    }),
+  );
+  if (next >= batches.length) throw new Error(`the senders ran out of batches (${batches.length}): raise FLAT_OUT_MAX_RATE, or the rate measured is a floor`);
+  return accepted;
+}
+
 /** `count` batches of `size` events, in the day's mix (or portal hits only), ready to send. */
 export function prepareBatches(runId: string, count: number, size: number, opts: { portalOnly?: boolean } = {}): PreparedBatch[] {
   const mixer = createMixer(runId);

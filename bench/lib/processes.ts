@@ -115,7 +115,7 @@ export async function startHubProcess(env: Record<string, string>, opts: HubProc
     } catch {
       /* not up yet */
     }
-    // a minute: on a loaded machine tsx compiling the hub's modules alone can take half of it
+    // a minute: a loaded machine can take half of it to load the hub's modules
     if (i > 600 || child.exitCode !== null) {
       child.kill('SIGKILL');
       children.delete(child);

@@ -121,10 +121,9 @@ export function scopesOf(event: YgEvent, catalog: CatalogIndex): Scope[] {
       const dept = catalog.items.get(event.item)?.dept;
       return dept ? [`dept:${dept}`, `center:${event.center}`, 'city'] : [`center:${event.center}`, 'city'];
     }
+    // the center and the city; a case's later events too: its scopes were fixed at acceptance and are kept with the case
     case 'portal.hit':
     case 'trade.closed':
-      return wideScopes(event.center);
-    // the case's scopes were fixed at acceptance and are kept with the case
     case 'case.suspended':
     case 'case.resumed':
     case 'case.completed':

@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureWebBuild } from './ensure-web-build.ts';
+import { hubNodeFlags } from './hub-node-flags.ts';
 import { SHANGHAI_OFFSET_MS } from '../common/time.ts';
 import { loadMockCalendar } from '../mock/office-hours.ts';
 import { progressBar, summary } from '../mock/progress.ts';
@@ -39,8 +40,9 @@ async function main(): Promise<number> {
 
   say(`starting the hub on ${url} (logs at warn level; set LOG_LEVEL=info for more)`);
   // node --import tsx, not the tsx CLI: the CLI relays signals and SIGKILLs a child that does not
-  // acknowledge one within 30 ms (a busy hub), which left the private redis-server running
-  const hub = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  // acknowledge one within 30 ms (a busy hub), which left the private redis-server running; with
+  // production's node flags (npm start's)
+  const hub = spawn(process.execPath, [...hubNodeFlags(), '--import', 'tsx', 'server/main.ts'], {
     env: { ...process.env, INGEST_TOKENS: tokens, ADMIN_PASSWORD: adminPassword, PORT: String(port), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -15,6 +15,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.
 export { freePort } from '../../support/free-port.ts';
 import { freePort } from '../../support/free-port.ts';
 import { PERSISTENCE_ARGS } from '../../server/redis/private-redis.ts';
+import { hubNodeFlags } from '../../scripts/hub-node-flags.ts';
 
 export interface BenchRedis {
   port: number;
@@ -57,16 +58,8 @@ export async function startRedis(): Promise<BenchRedis> {
   };
 }
 
-/**
- * The V8 flags `npm start` gives the hub (package.json's start script), so that the bench's hubs run
- * as production's do.
- */
-export const HUB_NODE_ARGS: string[] = (() => {
-  const start = (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
-  const flags = /\bnode((?: --[\w-]+(?:=\S+)?)*) dist\/server\/main\.js/.exec(start);
-  if (!flags) throw new Error('package.json: the start script no longer runs `node [flags] dist/server/main.js`; update HUB_NODE_ARGS');
-  return flags[1]!.split(' ').filter(Boolean);
-})();
+/** The node flags `npm start` gives the hub, so that the bench's hubs run as production's do. */
+export const HUB_NODE_ARGS: string[] = hubNodeFlags();
 
 export interface BenchHub {
   url: string;

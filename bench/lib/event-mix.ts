@@ -25,6 +25,29 @@ export interface Batch {
   portalHits: number;
 }
 
+/**
+ * One cycle of sources, each as often as its share and spread out over the cycle (smooth weighted
+ * round-robin), as a day interleaves them. Runs of one source (the five queue batches one after
+ * another) put five calls within half a second into the fan-out bench's background every 10 s,
+ * which a hall does not send, and they spent the center room's call budget (docs/realtime.md).
+ */
+export function spreadPlan(shares: Record<BenchSource, number>): BenchSource[] {
+  const sources = Object.keys(shares) as BenchSource[];
+  const total = sources.reduce((sum, s) => sum + shares[s], 0);
+  const current = Object.fromEntries(sources.map((s) => [s, 0])) as Record<BenchSource, number>;
+  const plan: BenchSource[] = [];
+  for (let i = 0; i < total; i++) {
+    let best = sources[0]!;
+    for (const s of sources) {
+      current[s] += shares[s];
+      if (current[s] > current[best]) best = s;
+    }
+    current[best] -= total;
+    plan.push(best);
+  }
+  return plan;
+}
+
 /** Makes batches of `size` events of one source each, cycling sources by their share of a day. */
 export function createMixer(runId: string) {
   let n = 0;
@@ -32,14 +55,7 @@ export function createMixer(runId: string) {
   let caseNo = 0;
   const base = (source: string, atMs: number) => ({ id: `${runId}-${n++}`, at: toShanghaiIso(atMs), source, center: 'yiyang' });
   const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
-  // shares per 100 batches: portal 85, queue 5, window 5, rating 2, cases 3
-  const plan: BenchSource[] = [
-    ...Array(85).fill('portal'),
-    ...Array(5).fill('queue'),
-    ...Array(5).fill('window'),
-    ...Array(2).fill('rating'),
-    ...Array(3).fill('cases'),
-  ];
+  const plan = spreadPlan({ portal: 85, queue: 5, window: 5, rating: 2, cases: 3 });
   let k = 0;
 
   function batch(size: number, nowMs: number): Batch {

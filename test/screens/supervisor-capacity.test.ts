@@ -24,6 +24,10 @@ let clock = instant('08:40', DAY);
 
 const card = (page: Page, dept: string) => page.locator(`[data-testid="capacity-card"][data-dept="${dept}"]`);
 const text = async (page: Page, dept: string) => (await card(page, dept).locator('[data-testid="capacity-line"]').innerText()).replace(/\s+/g, ' ').trim();
+// the card comes with the alerts; its department's name with the catalog, which may come after
+// (until then it shows the code): wait for the name before reading the line
+const cardWithName = (page: Page, dept: string, name: string) =>
+  waitFor(`the ${dept} card with its name`, async () => (await card(page, dept).count()) > 0 && (await text(page, dept)).startsWith(name));
 
 describe('capacity prompts in the supervisor console', () => {
   let hub: Hub;
@@ -69,7 +73,7 @@ describe('capacity prompts in the supervisor console', () => {
 
   it('shows a card per department saying how many windows to open, its figures in the detail, and acknowledges from the card (1920x1080)', async () => {
     const { context, page } = await openSignedIn(browser, hub, SUPERVISOR, { touch: false, at: clock, errors });
-    await card(page, 'yiyang.medicare').waitFor();
+    await cardWithName(page, 'yiyang.medicare', '医疗保障局');
     expect(await text(page, 'yiyang.medicare')).toBe('医疗保障局 预计等待 60 分钟，建议增开 3 个窗口');
     const hrss = await text(page, 'yiyang.hrss');
     expect(hrss).toMatch(/^人力资源和社会保障局 排队持续增长，建议增开 \d+ 个窗口/);
@@ -93,7 +97,7 @@ describe('capacity prompts in the supervisor console', () => {
 
   it('shows the cards on a phone (390x844) without sideways scrolling', async () => {
     const { context, page } = await openSignedIn(browser, hub, SUPERVISOR, { touch: true, at: clock, errors });
-    await card(page, 'yiyang.medicare').waitFor();
+    await cardWithName(page, 'yiyang.medicare', '医疗保障局');
     expect(await text(page, 'yiyang.medicare')).toBe('医疗保障局 预计等待 60 分钟，建议增开 3 个窗口');
     const over = await page.evaluate(
       () =>
